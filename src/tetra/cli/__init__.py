@@ -1,0 +1,1 @@
+"""Typer composition root: the `tetra` command line and its sub-commands."""

@@ -1,0 +1,1 @@
+"""Ingestion, validation, quality and coverage; ports.py holds the source and store contracts."""

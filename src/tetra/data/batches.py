@@ -1,0 +1,195 @@
+"""Turn incoming rows into a validated Arrow batch of a catalog table, or say why not.
+
+`prepare_batch` is what every store calls before it writes: it conforms columns and types to the
+table, then gathers every problem (missing required values, duplicate natural keys inside the
+batch, and the table's domain rules such as the OHLC invariants) and raises one `InvalidBatch`
+listing them all. `partition_batch` is the lenient form for loaders: it returns the valid rows
+and the rejected ones with their reasons, for the quarantine.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from tetra.core.errors import InvalidBatch, RowProblem
+from tetra.data.schema import ColumnType, Table
+from tetra.model.bars import bar_problems
+
+Rows = pd.DataFrame | pa.Table
+
+ARROW_TYPES: Mapping[ColumnType, pa.DataType] = {
+    ColumnType.TEXT: pa.string(),
+    ColumnType.DOUBLE: pa.float64(),
+    ColumnType.BIGINT: pa.int64(),
+    ColumnType.BOOLEAN: pa.bool_(),
+    ColumnType.DATE: pa.date32(),
+    ColumnType.TIMESTAMP: pa.timestamp("us", tz="UTC"),
+    ColumnType.DECIMAL: pa.decimal128(38, 12),
+    ColumnType.JSON: pa.string(),
+}
+
+
+def arrow_schema(table: Table) -> pa.Schema:
+    """Return the Arrow schema of a catalog table, with its NOT NULL columns marked."""
+    return pa.schema(
+        [pa.field(c.name, ARROW_TYPES[c.type], nullable=c.nullable) for c in table.columns]
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Partition:
+    """Rows split by validity: `valid` can be written, `rejected` carries one reason per row."""
+
+    valid: pa.Table
+    rejected: pd.DataFrame  # the offending rows as received, plus a `reason` column
+
+
+def prepare_batch(table: Table, rows: Rows) -> pa.Table:
+    """Return `rows` conformed to `table`, raising `InvalidBatch` listing every bad row."""
+    batch = conform(table, rows)
+    problems = find_problems(table, batch)
+    if problems:
+        raise InvalidBatch(table.qualified_name, problems)
+    return batch
+
+
+def partition_batch(table: Table, rows: Rows) -> Partition:
+    """Split `rows` into the valid ones and the rejected ones with their reasons."""
+    batch = conform(table, rows)
+    problems = find_problems(table, batch)
+    reasons: dict[int, list[str]] = {}
+    for problem in problems:
+        reasons.setdefault(problem.row, []).append(problem.reason)
+    bad = np.zeros(batch.num_rows, dtype=bool)
+    bad[list(reasons)] = True
+    rejected = batch.filter(pa.array(bad)).to_pandas()
+    rejected["reason"] = ["; ".join(reasons[row]) for row in sorted(reasons)]
+    return Partition(valid=batch.filter(pa.array(~bad)), rejected=rejected)
+
+
+def conform(table: Table, rows: Rows) -> pa.Table:
+    """Select, order and cast columns to the table's schema; missing nullable ones become NULL.
+
+    Raises `InvalidBatch` for unknown or missing required columns, and for values that cannot
+    be cast (naming the rows), since either would otherwise be silently lost.
+    """
+    data = rows if isinstance(rows, pa.Table) else _from_pandas(rows)
+    _check_column_names(table, data)
+    arrays = [_cast_column(table, data, c.name) for c in table.columns]
+    return pa.Table.from_arrays(arrays, schema=arrow_schema(table))
+
+
+def _from_pandas(frame: pd.DataFrame) -> pa.Table:
+    frame = frame.reset_index(drop=True)
+    return pa.Table.from_pandas(frame, preserve_index=False)
+
+
+def _check_column_names(table: Table, data: pa.Table) -> None:
+    unknown = sorted(set(data.column_names) - set(table.column_names))
+    required = {c.name for c in table.columns if not c.nullable}
+    missing = sorted(required - set(data.column_names))
+    if unknown or missing:
+        detail = f"unknown columns {unknown}" if unknown else ""
+        detail += ("; " if unknown and missing else "") + (f"missing {missing}" if missing else "")
+        raise InvalidBatch(table.qualified_name, [RowProblem(-1, "*", detail)])
+
+
+def _cast_column(table: Table, data: pa.Table, name: str) -> pa.Array:
+    column = table.column(name)
+    target = ARROW_TYPES[column.type]
+    if name not in data.column_names:
+        return pa.nulls(data.num_rows, type=target)
+    values = data.column(name).combine_chunks()
+    if column.type is ColumnType.JSON and not pa.types.is_string(values.type):
+        values = pa.array([_to_json(v) for v in values.to_pylist()], type=pa.string())
+    try:
+        return _cast(values, target)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError) as error:
+        problems = _uncastable_rows(values, target, error)
+        raise InvalidBatch(table.qualified_name, problems) from error
+
+
+def _cast(values: pa.Array, target: pa.DataType) -> pa.Array:
+    if pa.types.is_timestamp(target) and pa.types.is_timestamp(values.type):
+        if values.type.tz is None:
+            raise pa.ArrowInvalid("timestamps must be timezone-aware (UTC)")
+        return pc.cast(values, target)
+    if pa.types.is_date32(target) and pa.types.is_timestamp(values.type):
+        return pc.cast(pc.floor_temporal(values, unit="day"), pa.date32())
+    return pc.cast(values, target, safe=True)
+
+
+def _uncastable_rows(values: pa.Array, target: pa.DataType, error: Exception) -> list[RowProblem]:
+    problems = []
+    for row, value in enumerate(values.to_pylist()):
+        try:
+            _cast(pa.array([value], type=values.type), target)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+            problems.append(RowProblem(row, "*", f"cannot read {value!r} as {target}"))
+    return problems or [RowProblem(-1, "*", str(error))]
+
+
+def _to_json(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
+    return json.dumps(value, sort_keys=True, default=str)
+
+
+def find_problems(table: Table, batch: pa.Table) -> list[RowProblem]:
+    """Return every problem of a conformed batch, sorted by row."""
+    found: list[tuple[int, str]] = []
+    found += _null_problems(table, batch)
+    found += _duplicate_key_problems(table, batch)
+    rule = DOMAIN_RULES.get(table.qualified_name)
+    if rule is not None:
+        found += rule(batch)
+    if not found:
+        return []
+    keys = _key_labels(table, batch, sorted({row for row, _ in found}))
+    return [RowProblem(row, keys[row], reason) for row, reason in sorted(found)]
+
+
+def _null_problems(table: Table, batch: pa.Table) -> list[tuple[int, str]]:
+    problems = []
+    for column in table.columns:
+        if column.nullable:
+            continue
+        mask = batch.column(column.name).is_null().to_numpy(zero_copy_only=False)
+        problems += [(int(row), f"{column.name} is missing") for row in np.flatnonzero(mask)]
+    return problems
+
+
+def _duplicate_key_problems(table: Table, batch: pa.Table) -> list[tuple[int, str]]:
+    keys = batch.select(list(table.key)).to_pandas()
+    duplicated = keys.duplicated(keep="first").to_numpy()
+    return [(int(row), "duplicate natural key in batch") for row in np.flatnonzero(duplicated)]
+
+
+def _key_labels(table: Table, batch: pa.Table, rows: list[int]) -> dict[int, str]:
+    picked = batch.select(list(table.key)).take(pa.array(rows, type=pa.int64())).to_pylist()
+    return {row: "/".join(str(v) for v in record.values()) for row, record in zip(rows, picked)}
+
+
+def _float_column(batch: pa.Table, name: str) -> np.ndarray:
+    column = batch.column(name).combine_chunks().fill_null(np.nan)
+    return np.asarray(column.to_numpy(zero_copy_only=False), dtype=np.float64)
+
+
+def _ohlcv_rule(batch: pa.Table) -> list[tuple[int, str]]:
+    columns = ("open", "high", "low", "close", "volume")
+    return bar_problems(*(_float_column(batch, name) for name in columns))
+
+
+DOMAIN_RULES: Mapping[str, Callable[[pa.Table], list[tuple[int, str]]]] = {
+    "market_data.ohlcv": _ohlcv_rule,
+}

@@ -1,0 +1,1 @@
+"""Pure domain data types: instruments, bars, corporate actions, macro, news and events."""
