@@ -170,9 +170,44 @@ def _null_problems(table: Table, batch: pa.Table) -> list[tuple[int, str]]:
 
 
 def _duplicate_key_problems(table: Table, batch: pa.Table) -> list[tuple[int, str]]:
-    keys = batch.select(list(table.key)).to_pandas()
-    duplicated = keys.duplicated(keep="first").to_numpy()
-    return [(int(row), "duplicate natural key in batch") for row in np.flatnonzero(duplicated)]
+    if batch.num_rows < 2:
+        return []
+    codes = [_order_codes(batch.column(k)) for k in table.key]
+    if _strictly_increasing(codes):
+        return []  # bulk loads arrive in key order: decided in one linear pass
+    order = np.lexsort(codes[::-1])  # stable: among equal keys the first row stays first
+    same = np.ones(batch.num_rows - 1, dtype=bool)
+    for code in codes:
+        ordered = code[order]
+        same &= ordered[1:] == ordered[:-1]
+    return [(int(row), "duplicate natural key in batch") for row in np.sort(order[1:][same])]
+
+
+def _order_codes(column: pa.ChunkedArray) -> np.ndarray:
+    """Return int64 codes that sort like the column's values (nulls sort first)."""
+    values = column.combine_chunks()
+    if pa.types.is_timestamp(values.type) or pa.types.is_date(values.type):
+        values = values.cast(pa.int64())
+    if pa.types.is_integer(values.type):
+        return np.asarray(values.fill_null(np.iinfo(np.int64).min).to_numpy(), dtype=np.int64)
+    encoded = pc.dictionary_encode(values)
+    dictionary = encoded.dictionary.to_numpy(zero_copy_only=False)
+    ranks = np.argsort(np.argsort(dictionary, kind="stable")).astype(np.int64)
+    if encoded.null_count == 0:
+        return ranks[encoded.indices.to_numpy()]
+    indices = encoded.indices.fill_null(-1).to_numpy()
+    return np.where(indices < 0, -1, ranks[np.maximum(indices, 0)])
+
+
+def _strictly_increasing(codes: list[np.ndarray]) -> bool:
+    """Tell whether consecutive rows' key tuples strictly increase (so none repeat)."""
+    decided = np.zeros(len(codes[0]) - 1, dtype=bool)
+    for code in codes:
+        previous, current = code[:-1], code[1:]
+        if np.any(~decided & (current < previous)):
+            return False
+        decided |= current > previous
+    return bool(decided.all())
 
 
 def _key_labels(table: Table, batch: pa.Table, rows: list[int]) -> dict[int, str]:

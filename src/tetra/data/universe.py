@@ -38,11 +38,11 @@ class UniverseConfigError(UniverseError, ValueError):
     """The universe file is malformed; the message names the entry and the problem."""
 
 
-class UnknownSymbol(UniverseError, LookupError):
+class UnknownSymbol(UniverseError, LookupError):  # noqa: N818 - house style, as core.errors
     """The symbol asked for is not in the universe."""
 
 
-class UnknownGroup(UniverseError, ValueError):
+class UnknownGroup(UniverseError, ValueError):  # noqa: N818 - house style, as core.errors
     """The name given is not one of the universe's groups."""
 
 
@@ -148,8 +148,10 @@ def parse_universe(document: Mapping[str, object], source: str = "<universe>") -
 
 
 def _read_packaged() -> str:
-    return resources.files(__package__ or "tetra.data").joinpath(PACKAGED_UNIVERSE).read_text(
-        encoding="utf-8"
+    return (
+        resources.files(__package__ or "tetra.data")
+        .joinpath(PACKAGED_UNIVERSE)
+        .read_text(encoding="utf-8")
     )
 
 
@@ -232,7 +234,7 @@ def _themes(value: object) -> tuple[str, ...]:
         raise ValidationError(f"themes must be a non-empty array of tags, got {value!r}")
     for theme in value:
         if not isinstance(theme, str) or not _THEME.match(theme):
-            raise ValidationError(f"theme {theme!r} is not a lower-case tag like 'data_center_reit'")
+            raise ValidationError(f"theme {theme!r} is not a lower-case tag such as 'nuclear'")
     if len(set(value)) != len(value):
         raise ValidationError(f"themes repeat a tag: {value!r}")
     return tuple(value)

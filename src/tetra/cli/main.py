@@ -1,0 +1,49 @@
+"""The `tetra` command: one entry point to every part of the platform."""
+
+from __future__ import annotations
+
+import typer
+
+from tetra import __version__
+from tetra.cli import coverage, sample, store, universe
+from tetra.cli.common import console, opened_store
+from tetra.cli.coverage import print_summary
+from tetra.cli.sample import load_into_sample_store
+from tetra.data.store_kind import StoreKind
+from tetra.simulation.sample_universe import SampleSpec
+
+app = typer.Typer(
+    name="tetra",
+    help="Tetra: a self-hosted quant trading platform. Start with `tetra demo`.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,  # locals may hold secrets
+)
+app.add_typer(universe.app, name="universe")
+app.add_typer(store.app, name="store")
+app.add_typer(sample.app, name="sample")
+app.command("coverage")(coverage.coverage)
+
+
+def _version(value: bool) -> None:
+    if value:
+        console.print(f"tetra {__version__}")
+        raise typer.Exit
+
+
+@app.callback()
+def main(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """Tetra: data, store, backtests, reports and execution on your own machine."""
+
+
+@app.command()
+def demo() -> None:
+    """Set up the sample store offline, load the sample universe and show its coverage."""
+    console.rule("[bold]Tetra demo: offline, on synthetic sample data")
+    load_into_sample_store(SampleSpec())
+    with opened_store(StoreKind.SAMPLE) as opened:
+        print_summary(opened, "Sample store coverage")
+    console.print("Next: `tetra universe list`, `tetra store info --sample`, `make test`.")

@@ -1,0 +1,50 @@
+"""Trading calendars: which days a market is open, from `exchange_calendars`.
+
+Equities and ETFs follow XNYS (holidays and half days included); crypto trades every day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+
+import exchange_calendars as xcals
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+EQUITY_CALENDAR = "XNYS"
+ALWAYS_OPEN = "24/7"
+
+Days = npt.NDArray[np.datetime64]
+
+
+@cache
+def _calendar(name: str) -> xcals.ExchangeCalendar:
+    return xcals.get_calendar(name)
+
+
+def sessions(start: dt.date, end: dt.date, calendar: str = EQUITY_CALENDAR) -> Days:
+    """Return the sessions from `start` to `end` inclusive as a sorted ``datetime64[D]`` array."""
+    if calendar == ALWAYS_OPEN:
+        return np.arange(np.datetime64(start, "D"), np.datetime64(end, "D") + 1)
+    found = _calendar(calendar).sessions_in_range(pd.Timestamp(start), pd.Timestamp(end))
+    return np.asarray(found.values.astype("datetime64[D]"))
+
+
+def early_closes(start: dt.date, end: dt.date, calendar: str = EQUITY_CALENDAR) -> Days:
+    """Return the half days (early closes) between `start` and `end` inclusive."""
+    closes = _calendar(calendar).early_closes
+    window = closes[(closes >= pd.Timestamp(start)) & (closes <= pd.Timestamp(end))]
+    return np.asarray(window.values.astype("datetime64[D]"))
+
+
+EXCHANGES: dict[str, tuple[str, str | None, str, str]] = {
+    # code: (name, MIC, time zone, calendar)
+    "NYSE": ("New York Stock Exchange", "XNYS", "America/New_York", EQUITY_CALENDAR),
+    "NASDAQ": ("Nasdaq Stock Market", "XNAS", "America/New_York", EQUITY_CALENDAR),
+    "NYSE Arca": ("NYSE Arca", "ARCX", "America/New_York", EQUITY_CALENDAR),
+    "NYSE American": ("NYSE American", "XASE", "America/New_York", EQUITY_CALENDAR),
+    "Cboe BZX": ("Cboe BZX Exchange", "BATS", "America/New_York", EQUITY_CALENDAR),
+    "CRYPTO": ("Crypto markets (24/7)", None, "UTC", ALWAYS_OPEN),
+}

@@ -1,0 +1,120 @@
+"""Tetra's settings: environment variables, an optional ``tetra.toml``, and defaults.
+
+Precedence, strongest first: keyword arguments, ``TETRA_*`` environment variables (nested
+sections with ``__``: ``TETRA_POLYGON__API_KEY``), a ``.env`` file, then ``tetra.toml`` (or the
+file named by ``TETRA_CONFIG``). Secrets are `SecretStr`: they print as ``**********`` and are
+never logged. ``.env.example`` documents every key.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import BaseModel, Field, SecretStr
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+
+class VendorKey(BaseModel):
+    """An API key for a keyed vendor; None means the adapter is not configured."""
+
+    api_key: SecretStr | None = None
+
+
+class BinanceSettings(BaseModel):
+    api_key: SecretStr | None = None
+    api_secret: SecretStr | None = None
+    base_url: str = "https://api.binance.com"
+
+
+class LlmEndpoint(BaseModel):
+    """An OpenAI-compatible endpoint (OpenAI, Azure, Ollama, vLLM, llama.cpp server)."""
+
+    base_url: str | None = None
+    model: str | None = None
+    api_key: SecretStr | None = None
+
+
+class SmtpSettings(BaseModel):
+    host: str = "127.0.0.1"
+    port: int = 587
+    username: str | None = None
+    password: SecretStr | None = None
+    starttls: bool = True
+    sender: str = "tetra@localhost"
+    recipients: list[str] = Field(default_factory=list)
+
+
+class AlpacaSettings(BaseModel):
+    key_id: SecretStr | None = None
+    secret_key: SecretStr | None = None
+    paper: bool = True
+
+
+class IbkrSettings(BaseModel):
+    host: str = "127.0.0.1"
+    port: int = 7497  # TWS paper trading
+    client_id: int = 1
+
+
+class Settings(BaseSettings):
+    """Every setting Tetra reads; build once at a composition root and pass it down."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="TETRA_",
+        env_nested_delimiter="__",
+        env_file=".env",
+        env_ignore_empty=True,
+        extra="forbid",
+    )
+
+    data_dir: Path = Path("data")
+    store_url: str | None = Field(
+        default=None,
+        description="Live store: a DuckDB path or postgresql:// URL; default data_dir/tetra.duckdb.",
+    )
+    sample_store_url: str | None = Field(
+        default=None, description="Sample store; default data_dir/sample.duckdb."
+    )
+    log_level: str = "INFO"
+    timezone: str = "America/New_York"
+
+    polygon: VendorKey = Field(default_factory=VendorKey)
+    fred: VendorKey = Field(default_factory=VendorKey)
+    newsapi: VendorKey = Field(default_factory=VendorKey)
+    alphavantage: VendorKey = Field(default_factory=VendorKey)
+    coingecko: VendorKey = Field(default_factory=VendorKey)
+    binance: BinanceSettings = Field(default_factory=BinanceSettings)
+    llm_cloud: LlmEndpoint = Field(default_factory=LlmEndpoint)
+    llm_local: LlmEndpoint = Field(
+        default_factory=lambda: LlmEndpoint(base_url="http://127.0.0.1:11434/v1")
+    )
+    smtp: SmtpSettings = Field(default_factory=SmtpSettings)
+    alpaca: AlpacaSettings = Field(default_factory=AlpacaSettings)
+    ibkr: IbkrSettings = Field(default_factory=IbkrSettings)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml_file = Path(os.environ.get("TETRA_CONFIG", "tetra.toml"))
+        toml = TomlConfigSettingsSource(settings_cls, toml_file=toml_file)
+        return (init_settings, env_settings, dotenv_settings, toml)
+
+    @property
+    def live_store(self) -> str:
+        return self.store_url or str(self.data_dir / "tetra.duckdb")
+
+    @property
+    def sample_store(self) -> str:
+        return self.sample_store_url or str(self.data_dir / "sample.duckdb")

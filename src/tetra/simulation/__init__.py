@@ -1,0 +1,3 @@
+"""Market simulation: stochastic price models, the offline sample universe, later scenarios
+and shocks.
+"""
