@@ -186,9 +186,12 @@ def _duplicate_key_problems(table: Table, batch: pa.Table) -> list[tuple[int, st
 def _order_codes(column: pa.ChunkedArray) -> np.ndarray:
     """Return int64 codes that sort like the column's values (nulls sort first)."""
     values = column.combine_chunks()
-    if pa.types.is_timestamp(values.type) or pa.types.is_date(values.type):
+    if pa.types.is_timestamp(values.type) or pa.types.is_date64(values.type):
         values = values.cast(pa.int64())
+    elif pa.types.is_date32(values.type):
+        values = values.cast(pa.int32())
     if pa.types.is_integer(values.type):
+        values = values.cast(pa.int64())
         return np.asarray(values.fill_null(np.iinfo(np.int64).min).to_numpy(), dtype=np.int64)
     encoded = pc.dictionary_encode(values)
     dictionary = encoded.dictionary.to_numpy(zero_copy_only=False)

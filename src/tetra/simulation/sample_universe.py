@@ -49,6 +49,7 @@ from tetra.simulation.stochastic import (
     overnight_gaps,
     standardised_student_t,
     trading_volume,
+    volatility_regime,
 )
 
 SAMPLE_SOURCE = "sample"
@@ -64,7 +65,7 @@ BoolArray = npt.NDArray[np.bool_]
 _SESSIONS_PER_YEAR = 252
 _DAYS_PER_YEAR = 365
 _CLOSED_MARKET_ACTIVITY = 0.2  # news still moves prices a little while the exchange is shut
-_IDIOSYNCRATIC_FLOOR = 0.5  # idiosyncratic volatility stays at least half the target
+_IDIOSYNCRATIC_FLOOR = 0.25  # idiosyncratic volatility stays at least a quarter of the target
 _EXCHANGE_BARS = BarShape(gap_share=0.25, gap_noise=0.15, range_scale=0.5)
 _ROUND_THE_CLOCK_BARS = BarShape(gap_share=0.0, gap_noise=0.0, range_scale=0.6)
 _VOLUME_PERSISTENCE, _VOLUME_NOISE, _VOLUME_SENSITIVITY = 0.7, 0.3, 0.6
@@ -74,13 +75,14 @@ _CORE_FACTORS = (_MARKET, _RATES, _CRYPTO)
 _CORE_VOLATILITY = {_MARKET: 0.16, _RATES: 0.06, _CRYPTO: 0.60}
 _CORE_CORRELATION = np.array([[1.0, -0.25, 0.3], [-0.25, 1.0, 0.0], [0.3, 0.0, 1.0]])
 _GROUP_VOLATILITY, _CRYPTO_GROUP_VOLATILITY = 0.15, 0.30
-_FACTOR_ALPHA, _FACTOR_PERSISTENCE, _FACTOR_FREEDOM = 0.08, 0.98, 6.0
+_FACTOR_ALPHA, _FACTOR_PERSISTENCE, _FACTOR_FREEDOM = 0.1, 0.985, 6.0
 
 _MIN_SPLIT_HISTORY = 120
 _SPLITS_PER_INSTRUMENT, _MAX_FORWARD_SPLITS = 1 / 25, 6
 _FORWARD_SPLITS = ((1.0, 2.0), (1.0, 3.0), (1.0, 4.0), (1.0, 10.0))
 _FORWARD_SPLIT_ODDS = (0.4, 0.2, 0.25, 0.15)
 _REVERSE_SPLIT = (10.0, 1.0)
+_ACTIONS = ("dividend", "split")  # in the order _action_rows lists them
 
 _BOND_TAGS = ("bond", "treasur", "fixed_income", "municipal", "aggregate", "credit")
 _REAL_ASSET_TAGS = ("gold", "silver", "precious", "commodit")
@@ -149,7 +151,7 @@ _GROWTH_STOCK = _Profile(
 )
 _BROAD_ETF = _Profile(
     (30, 600),
-    (0.14, 0.22),
+    (0.15, 0.2),
     (0.04, 0.1),
     (0.85, 1.1),
     (0.1, 0.35),
@@ -170,7 +172,7 @@ _THEMED_ETF = _Profile(
 _BOND_ETF = _Profile(
     (40, 120),
     (0.05, 0.14),
-    (-0.01, 0.01),
+    (0.015, 0.045),
     (-0.1, 0.1),
     (0.05, 0.15),
     (2e8, 3e9),
@@ -268,7 +270,7 @@ def generate_sample_history(
     blocks = [_block(members, returns, variance, window, every_day) for every_day in (False, True)]
     splits = _choose_splits(blocks[0], spec.seed)
     priced = [_price(blocks[0], splits), _price(blocks[1], [])]
-    symbols = np.array([m.instrument.symbol for m in members], dtype=object)
+    symbols = [m.instrument.symbol for m in members]
     bars = _bars_frame(symbols, [bars for bars, _ in priced])
     actions = _actions_frame(symbols, [actions for _, actions in priced])
     return SampleHistory(bars=bars, corporate_actions=actions)
@@ -361,8 +363,8 @@ def _draw_traits(rng: np.random.Generator, instrument: Instrument, profile: _Pro
         market_beta=rng.uniform(*profile.market_beta),
         broad_loading=rng.uniform(*profile.broad_loading),
         group_loadings=(rng.uniform(*profile.group_loading), rng.uniform(*profile.group_loading)),
-        garch_alpha=rng.uniform(0.05, 0.09),
-        garch_persistence=rng.uniform(0.955, 0.985),
+        garch_alpha=rng.uniform(0.07, 0.11),
+        garch_persistence=rng.uniform(0.97, 0.99),
         degrees_of_freedom=rng.uniform(4.5, 6.5),
         dividend_yield=dividend_yield,
         dividend_month=int(rng.integers(0, 12 // profile.payments_per_year)),
@@ -409,16 +411,24 @@ def _simulate_daily(
     """Return log returns and conditional variances, (calendar day, member), without drift."""
     exposures = [_exposures(m) for m in members]
     keys = [*_CORE_FACTORS, *sorted({k for e in exposures for k in e} - set(_CORE_FACTORS))]
-    loadings = np.zeros((len(keys), len(members)))
-    for column, member_exposures in enumerate(exposures):
-        for key, loading in member_exposures.items():
-            loadings[keys.index(key), column] = loading
-    factors = _simulate_factors(keys, window, seed)
-    idiosyncratic = _simulate_idiosyncratic(members, exposures, window)
+    factors, regimes = _simulate_factors(keys, window, seed)
+    anchors = [_CORE_FACTORS.index(m.profile.broad_factor or _MARKET) for m in members]
+    idiosyncratic = _simulate_idiosyncratic(members, exposures, window, regimes[:, anchors])
+    loadings = _loadings(exposures, keys)
     return (
         combine_factors(factors.returns, loadings, idiosyncratic.returns),
         combine_factor_variances(factors.volatility**2, loadings, idiosyncratic.volatility**2),
     )
+
+
+def _loadings(exposures: list[dict[str, float]], keys: list[str]) -> FloatArray:
+    """Return the (factor, member) loading matrix."""
+    row_of = {key: row for row, key in enumerate(keys)}
+    loadings = np.zeros((len(keys), len(exposures)))
+    for column, member_exposures in enumerate(exposures):
+        for key, loading in member_exposures.items():
+            loadings[row_of[key], column] = loading
+    return loadings
 
 
 def _activity(every_day: list[bool], window: _Window) -> FloatArray:
@@ -426,7 +436,8 @@ def _activity(every_day: list[bool], window: _Window) -> FloatArray:
     return np.where(np.array(every_day, dtype=bool), 1.0, window.market_activity()[:, None])
 
 
-def _simulate_factors(keys: list[str], window: _Window, seed: int) -> GarchPaths:
+def _simulate_factors(keys: list[str], window: _Window, seed: int) -> tuple[GarchPaths, FloatArray]:
+    """Return the factors' paths and the volatility regimes of the three core factors."""
     shape = (len(window.days),)
     core = standardised_student_t(_keyed_rng(seed, "factor:core"), _FACTOR_FREEDOM, (*shape, 3))
     groups = [
@@ -436,17 +447,24 @@ def _simulate_factors(keys: list[str], window: _Window, seed: int) -> GarchPaths
     innovations = np.column_stack([correlate_innovations(core, _CORE_CORRELATION), *groups])
     every_day = [_trades_every_day(k) for k in keys]
     per_step = [
-        _factor_volatility(k) / math.sqrt(_periods_per_year(_trades_every_day(k))) for k in keys
+        _factor_volatility(k) / math.sqrt(_periods_per_year(e))
+        for k, e in zip(keys, every_day, strict=True)
     ]
     parameters = GarchParameters.from_volatility(
         per_step, _FACTOR_ALPHA, _FACTOR_PERSISTENCE, _FACTOR_FREEDOM
     )
-    return _scaled(garch_paths(innovations, parameters), _activity(every_day, window))
+    paths = garch_paths(innovations, parameters)
+    regimes = volatility_regime(paths, parameters)[:, : len(_CORE_FACTORS)]
+    return _scaled(paths, _activity(every_day, window)), regimes
 
 
 def _simulate_idiosyncratic(
-    members: list[_Member], exposures: list[dict[str, float]], window: _Window
+    members: list[_Member],
+    exposures: list[dict[str, float]],
+    window: _Window,
+    regimes: FloatArray,
 ) -> GarchPaths:
+    """Simulate each member's own moves; they swell and calm with its broad factor's regime."""
     every_day = [m.instrument.trades_every_day for m in members]
     systematic = np.array([
         sum((loading * _factor_volatility(key)) ** 2 for key, loading in e.items())
@@ -462,11 +480,11 @@ def _simulate_idiosyncratic(
         [m.traits.degrees_of_freedom for m in members],
     )
     innovations = np.column_stack([m.innovations for m in members]).reshape(len(window.days), -1)
-    return _scaled(garch_paths(innovations, parameters), _activity(every_day, window))
+    return _scaled(garch_paths(innovations, parameters), regimes * _activity(every_day, window))
 
 
-def _scaled(paths: GarchPaths, activity: FloatArray) -> GarchPaths:
-    return GarchPaths(paths.returns * activity, paths.volatility * activity)
+def _scaled(paths: GarchPaths, scale: FloatArray) -> GarchPaths:
+    return GarchPaths(paths.returns * scale, paths.volatility * scale)
 
 
 def _listing_day(instrument: Instrument, window: _Window) -> np.datetime64:
@@ -638,7 +656,7 @@ def _action_rows(
     return {
         "rank": np.concatenate([block.ranks[columns], block.ranks[split_columns]]),
         "day": np.concatenate([block.dates[rows], block.dates[split_rows]]),
-        "action": np.array(["dividend"] * len(rows) + ["split"] * len(splits), dtype=object),
+        "action": np.repeat(np.arange(len(_ACTIONS)), [len(rows), len(splits)]),
         "split_from": np.concatenate([nothing, [s.split_from for s in splits]]),
         "split_to": np.concatenate([nothing, [s.split_to for s in splits]]),
         "cash_amount": np.concatenate(
@@ -648,39 +666,45 @@ def _action_rows(
 
 
 def _joined(parts: list[_Rows], order_keys: tuple[str, ...]) -> _Rows:
+    """Concatenate row sets and sort them stably by `order_keys`, most significant first."""
     rows = {key: np.concatenate([part[key] for part in parts]) for key in parts[0]}
     order = np.lexsort(tuple(rows[key] for key in reversed(order_keys)))
     return {key: values[order] for key, values in rows.items()}
 
 
-def _text(values: npt.ArrayLike) -> pd.Series:
-    return pd.Series(values, dtype="str")
+def _text(vocabulary: Sequence[str], codes: npt.NDArray[np.generic]) -> pd.Index:
+    """Return the strings that `codes` pick out of `vocabulary` (fast for millions of rows)."""
+    return pd.Index(list(vocabulary), dtype="str").take(codes.astype(np.intp))
 
 
-def _bars_frame(symbols: npt.NDArray[np.object_], parts: list[_Rows]) -> pd.DataFrame:
-    rows = _joined(parts, ("rank", "day"))
+def _constant_text(value: str, count: int) -> pd.Index:
+    return _text([value], np.zeros(count, dtype=np.intp))
+
+
+def _bars_frame(symbols: list[str], parts: list[_Rows]) -> pd.DataFrame:
+    # each part is already sorted by (rank, day) and parts hold disjoint ranks
+    rows = _joined(parts, ("rank",))
     count = len(rows["rank"])
-    days = pd.Series(rows["day"].astype("datetime64[ns]")).dt.tz_localize("UTC")
     columns = {
-        "symbol": _text(symbols[rows["rank"]]),
-        "interval": _text(np.full(count, BAR_INTERVAL, dtype=object)),
-        "ts": days,
+        "symbol": _text(symbols, rows["rank"]),
+        "interval": _constant_text(BAR_INTERVAL, count),
+        "ts": pd.DatetimeIndex(rows["day"].astype("datetime64[ns]")).tz_localize("UTC"),
         **{key: rows[key].astype(np.float64) for key in ("open", "high", "low", "close")},
         "volume": rows["volume"].astype(np.float64),
-        "source": _text(np.full(count, SAMPLE_SOURCE, dtype=object)),
+        "source": _constant_text(SAMPLE_SOURCE, count),
     }
     return pd.DataFrame(columns, columns=list(BAR_COLUMNS))
 
 
-def _actions_frame(symbols: npt.NDArray[np.object_], parts: list[_Rows]) -> pd.DataFrame:
+def _actions_frame(symbols: list[str], parts: list[_Rows]) -> pd.DataFrame:
     rows = _joined(parts, ("rank", "day"))
     count = len(rows["rank"])
     columns = {
-        "symbol": _text(symbols[rows["rank"]]),
-        "ex_date": pd.Series(rows["day"].astype("datetime64[ns]")),
-        "action": _text(rows["action"]),
+        "symbol": _text(symbols, rows["rank"]),
+        "ex_date": pd.DatetimeIndex(rows["day"].astype("datetime64[ns]")),
+        "action": _text(_ACTIONS, rows["action"]),
         **{key: rows[key].astype(np.float64) for key in ("split_from", "split_to", "cash_amount")},
-        "currency": _text(np.full(count, "USD", dtype=object)),
-        "source": _text(np.full(count, SAMPLE_SOURCE, dtype=object)),
+        "currency": _constant_text("USD", count),
+        "source": _constant_text(SAMPLE_SOURCE, count),
     }
     return pd.DataFrame(columns, columns=list(CORPORATE_ACTION_COLUMNS))

@@ -7,7 +7,7 @@ are keyed (per symbol, per factor) and scenarios can inject shocks of their own.
 
 Map of the module:
 - fat tails and volatility clustering: `GarchParameters`, `standardised_student_t`,
-  `garch_variance`, `garch_paths`, `simulate_garch_t`;
+  `garch_variance`, `garch_paths`, `simulate_garch_t`, `volatility_regime`;
 - cross-sectional structure: `correlate_innovations`, `combine_factors`,
   `combine_factor_variances`;
 - calendars: `aggregate_between` sums daily values into the sessions that contain them;
@@ -121,6 +121,15 @@ def simulate_garch_t(
     shape = (n_steps, n_paths)
     innovations = standardised_student_t(rng, parameters.degrees_of_freedom, shape)
     return garch_paths(innovations, parameters)
+
+
+def volatility_regime(paths: GarchPaths, parameters: GarchParameters) -> FloatArray:
+    """Return each step's conditional volatility relative to its long-run level.
+
+    Its square averages one, so scaling another series by it shares the volatility cycle
+    without changing that series' long-run variance.
+    """
+    return paths.volatility / np.sqrt(parameters.unconditional_variance)
 
 
 def correlate_innovations(innovations: FloatArray, correlation: FloatArray) -> FloatArray:

@@ -24,7 +24,7 @@ HYPERTABLE_STATEMENTS = (
     "SELECT create_hypertable('market_data.ohlcv', by_range('ts', INTERVAL '1 year'), "
     "migrate_data => true, if_not_exists => true)",
     "ALTER TABLE market_data.ohlcv SET (timescaledb.compress, "
-    "timescaledb.compress_segmentby = 'symbol, "interval", source', "
+    "timescaledb.compress_segmentby = 'symbol, \"interval\", source', "
     "timescaledb.compress_orderby = 'ts DESC')",
     "SELECT add_compression_policy('market_data.ohlcv', INTERVAL '90 days', if_not_exists => true)",
     """CREATE MATERIALIZED VIEW IF NOT EXISTS market_data.ohlcv_weekly

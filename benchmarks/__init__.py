@@ -1,0 +1,1 @@
+"""Reproducible benchmarks with correctness gates; see benchmarks/README.md."""

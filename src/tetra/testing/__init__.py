@@ -1,0 +1,10 @@
+"""Tetra's public test kit: in-memory fakes of the ports and builders of valid data.
+
+`InMemoryStore` fakes `tetra.data.ports.Store` and passes the same contract suite as the
+DuckDB and PostgreSQL stores; `bars_frame` builds valid OHLCV rows for any test.
+"""
+
+from tetra.testing.builders import bars_frame
+from tetra.testing.memory_store import InMemoryStore
+
+__all__ = ["InMemoryStore", "bars_frame"]
