@@ -58,6 +58,8 @@ def pg_url() -> Iterator[str]:
         pytest.skip(message)
     with admin:
         admin.execute(f'CREATE DATABASE "{name}"')
+        # Throwaway data: commits need not wait for the disk, which halves the schema resets.
+        admin.execute(f'ALTER DATABASE "{name}" SET synchronous_commit TO off')
         try:
             yield _with_database(admin_url, name)
         finally:
@@ -89,7 +91,8 @@ def raw_sql() -> Callable[[str, str], list[tuple[Any, ...]]]:
     def run(url: str, sql: str) -> list[tuple[Any, ...]]:
         if url.startswith("postgresql://"):
             with psycopg.connect(url, autocommit=True) as connection:
-                return connection.execute(sql.encode()).fetchall()
+                cursor = connection.execute(sql.encode())
+                return cursor.fetchall() if cursor.description is not None else []
         with duckdb.connect(url) as connection:
             return connection.execute(sql).fetchall()
 

@@ -49,6 +49,7 @@ def fail_cleanly() -> Iterator[None]:
 
 
 KIND_OPTION = typer.Option(
+    False,
     "--sample/--live",
     help="Use the sample store (synthetic data) or the live store.",
 )

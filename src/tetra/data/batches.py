@@ -89,7 +89,25 @@ def conform(table: Table, rows: Rows) -> pa.Table:
 
 def _from_pandas(frame: pd.DataFrame) -> pa.Table:
     frame = frame.reset_index(drop=True)
-    return pa.Table.from_pandas(frame, preserve_index=False)
+    try:
+        return pa.Table.from_pandas(frame, preserve_index=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        # A column mixes types (say "n/a" among prices): carry it as text so the cast
+        # to the catalog type can name the offending rows instead of failing whole.
+        arrays = {name: _column_array(frame[name]) for name in frame.columns}
+        return pa.table(arrays)
+
+
+def _column_array(values: pd.Series) -> pa.Array:
+    try:
+        return pa.Array.from_pandas(values)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        texts = [None if _is_missing(v) else str(v) for v in values]
+        return pa.array(texts, type=pa.string())
+
+
+def _is_missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and np.isnan(value))
 
 
 def _check_column_names(table: Table, data: pa.Table) -> None:
@@ -110,6 +128,9 @@ def _cast_column(table: Table, data: pa.Table, name: str) -> pa.Array:
     values = data.column(name).combine_chunks()
     if column.type is ColumnType.JSON and not pa.types.is_string(values.type):
         values = pa.array([_to_json(v) for v in values.to_pylist()], type=pa.string())
+    if pa.types.is_timestamp(target) and pa.types.is_timestamp(values.type) and not values.type.tz:
+        problem = RowProblem(-1, "*", f"{name}: timestamps must be timezone-aware (UTC)")
+        raise InvalidBatch(table.qualified_name, [problem])
     try:
         return _cast(values, target)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError) as error:
@@ -119,8 +140,6 @@ def _cast_column(table: Table, data: pa.Table, name: str) -> pa.Array:
 
 def _cast(values: pa.Array, target: pa.DataType) -> pa.Array:
     if pa.types.is_timestamp(target) and pa.types.is_timestamp(values.type):
-        if values.type.tz is None:
-            raise pa.ArrowInvalid("timestamps must be timezone-aware (UTC)")
         return pc.cast(values, target)
     if pa.types.is_date32(target) and pa.types.is_timestamp(values.type):
         return pc.cast(pc.floor_temporal(values, unit="day"), pa.date32())
@@ -225,7 +244,14 @@ def _float_column(batch: pa.Table, name: str) -> np.ndarray:
 
 def _ohlcv_rule(batch: pa.Table) -> list[tuple[int, str]]:
     columns = ("open", "high", "low", "close", "volume")
-    return bar_problems(*(_float_column(batch, name) for name in columns))
+    problems = bar_problems(*(_float_column(batch, name) for name in columns))
+    # A missing value (pandas NaN arrives as null) is reported once, as missing.
+    missing = {
+        (int(row), f"{name} is NaN or infinite")
+        for name in columns
+        for row in np.flatnonzero(batch.column(name).is_null().to_numpy(zero_copy_only=False))
+    }
+    return [problem for problem in problems if problem not in missing]
 
 
 DOMAIN_RULES: Mapping[str, Callable[[pa.Table], list[tuple[int, str]]]] = {

@@ -6,6 +6,7 @@ Equities and ETFs follow XNYS (holidays and half days included); crypto trades e
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from functools import cache
 
 import exchange_calendars as xcals
@@ -21,7 +22,12 @@ Days = npt.NDArray[np.datetime64]
 
 @cache
 def _calendar(name: str) -> xcals.ExchangeCalendar:
-    return xcals.get_calendar(name)
+    # exchange_calendars still calls pandas APIs that pandas 3 deprecates; the warning is
+    # theirs to fix and says nothing about our data, so it stays inside this constructor.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore", FutureWarning)
+        return xcals.get_calendar(name)
 
 
 def sessions(start: dt.date, end: dt.date, calendar: str = EQUITY_CALENDAR) -> Days:

@@ -56,8 +56,15 @@ SAMPLE_SOURCE = "sample"
 BAR_INTERVAL = "1d"
 BAR_COLUMNS = ("symbol", "interval", "ts", "open", "high", "low", "close", "volume", "source")
 CORPORATE_ACTION_COLUMNS = (
-    "symbol", "ex_date", "action", "split_from", "split_to", "cash_amount", "currency", "source",
-)  # fmt: skip
+    "symbol",
+    "ex_date",
+    "action",
+    "split_from",
+    "split_to",
+    "cash_amount",
+    "currency",
+    "source",
+)
 
 DateArray = npt.NDArray[np.datetime64]
 BoolArray = npt.NDArray[np.bool_]
@@ -65,7 +72,6 @@ BoolArray = npt.NDArray[np.bool_]
 _SESSIONS_PER_YEAR = 252
 _DAYS_PER_YEAR = 365
 _CLOSED_MARKET_ACTIVITY = 0.2  # news still moves prices a little while the exchange is shut
-_IDIOSYNCRATIC_FLOOR = 0.25  # idiosyncratic volatility stays at least a quarter of the target
 _EXCHANGE_BARS = BarShape(gap_share=0.25, gap_noise=0.15, range_scale=0.5)
 _ROUND_THE_CLOCK_BARS = BarShape(gap_share=0.0, gap_noise=0.0, range_scale=0.6)
 _VOLUME_PERSISTENCE, _VOLUME_NOISE, _VOLUME_SENSITIVITY = 0.7, 0.3, 0.6
@@ -75,7 +81,7 @@ _CORE_FACTORS = (_MARKET, _RATES, _CRYPTO)
 _CORE_VOLATILITY = {_MARKET: 0.16, _RATES: 0.06, _CRYPTO: 0.60}
 _CORE_CORRELATION = np.array([[1.0, -0.25, 0.3], [-0.25, 1.0, 0.0], [0.3, 0.0, 1.0]])
 _GROUP_VOLATILITY, _CRYPTO_GROUP_VOLATILITY = 0.15, 0.30
-_FACTOR_ALPHA, _FACTOR_PERSISTENCE, _FACTOR_FREEDOM = 0.1, 0.985, 6.0
+_FACTOR_ALPHA, _FACTOR_PERSISTENCE, _FACTOR_FREEDOM = 0.08, 0.985, 6.0
 
 _MIN_SPLIT_HISTORY = 120
 _SPLITS_PER_INSTRUMENT, _MAX_FORWARD_SPLITS = 1 / 25, 6
@@ -87,8 +93,14 @@ _ACTIONS = ("dividend", "split")  # in the order _action_rows lists them
 _BOND_TAGS = ("bond", "treasur", "fixed_income", "municipal", "aggregate", "credit")
 _REAL_ASSET_TAGS = ("gold", "silver", "precious", "commodit")
 _MAJOR_COINS = {"BTC": (30_000.0, 100_000.0), "ETH": (1_500.0, 4_500.0)}
-_COIN_LEVELS = {"BNB": (250.0, 700.0), "SOL": (20.0, 250.0), "XRP": (0.3, 2.5),
-                "ADA": (0.25, 1.0), "DOGE": (0.05, 0.4), "SHIB": (5e-6, 3e-5)}  # fmt: skip
+_COIN_LEVELS = {
+    "BNB": (250.0, 700.0),
+    "SOL": (20.0, 250.0),
+    "XRP": (0.3, 2.5),
+    "ADA": (0.25, 1.0),
+    "DOGE": (0.05, 0.4),
+    "SHIB": (5e-6, 3e-5),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,8 +139,10 @@ class _Profile:
     dividend_probability: float = 0.0
     dividend_yield: tuple[float, float] = (0.0, 0.0)
     payments_per_year: int = 4
+    idiosyncratic_floor: float = 0.25  # own volatility as a share of the target, at least
 
 
+# Positional ranges: level, volatility, drift, market beta, group loading, dollar volume.
 _LARGE_STOCK = _Profile(
     (20, 600),
     (0.2, 0.38),
@@ -151,13 +165,14 @@ _GROWTH_STOCK = _Profile(
 )
 _BROAD_ETF = _Profile(
     (30, 600),
-    (0.15, 0.2),
+    (0.1, 0.15),  # below the market's own: nearly all of it is the market factor
     (0.04, 0.1),
-    (0.85, 1.1),
-    (0.1, 0.35),
+    (0.95, 1.05),
+    (0.05, 0.2),
     (1e9, 3e10),
     dividend_probability=1.0,
     dividend_yield=(0.01, 0.022),
+    idiosyncratic_floor=0.1,
 )
 _THEMED_ETF = _Profile(
     (15, 300),
@@ -186,8 +201,9 @@ _REAL_ASSET_ETF = _Profile((20, 250), (0.13, 0.22), (0.0, 0.08), (0.0, 0.2), (0.
 _MAJOR_CRYPTO = _Profile(
     (1, 10), (0.55, 0.75), (0.05, 0.3), (0.0, 0.0), (0.2, 0.4), (5e9, 3e10), _CRYPTO, (0.9, 1.1)
 )
-_CRYPTO_COIN = _Profile((0.02, 40), (0.65, 0.9), (-0.05, 0.3), (0.0, 0.0), (0.2, 0.5),
-                        (2e7, 2e9), _CRYPTO, (0.8, 1.2))  # fmt: skip
+_CRYPTO_COIN = _Profile(
+    (0.02, 40), (0.65, 0.9), (-0.05, 0.3), (0.0, 0.0), (0.2, 0.5), (2e7, 2e9), _CRYPTO, (0.8, 1.2)
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -363,9 +379,9 @@ def _draw_traits(rng: np.random.Generator, instrument: Instrument, profile: _Pro
         market_beta=rng.uniform(*profile.market_beta),
         broad_loading=rng.uniform(*profile.broad_loading),
         group_loadings=(rng.uniform(*profile.group_loading), rng.uniform(*profile.group_loading)),
-        garch_alpha=rng.uniform(0.07, 0.11),
-        garch_persistence=rng.uniform(0.97, 0.99),
-        degrees_of_freedom=rng.uniform(4.5, 6.5),
+        garch_alpha=rng.uniform(0.05, 0.08),
+        garch_persistence=rng.uniform(0.95, 0.98),
+        degrees_of_freedom=rng.uniform(5.0, 7.0),
         dividend_yield=dividend_yield,
         dividend_month=int(rng.integers(0, 12 // profile.payments_per_year)),
         dividend_day=int(rng.integers(3, 26)),
@@ -466,12 +482,15 @@ def _simulate_idiosyncratic(
 ) -> GarchPaths:
     """Simulate each member's own moves; they swell and calm with its broad factor's regime."""
     every_day = [m.instrument.trades_every_day for m in members]
-    systematic = np.array([
-        sum((loading * _factor_volatility(key)) ** 2 for key, loading in e.items())
-        for e in exposures
-    ])  # fmt: skip
+    systematic = np.array(
+        [
+            sum((loading * _factor_volatility(key)) ** 2 for key, loading in e.items())
+            for e in exposures
+        ]
+    )
     target = np.array([m.traits.volatility for m in members])
-    annual = np.sqrt(np.maximum(target**2 - systematic, (_IDIOSYNCRATIC_FLOOR * target) ** 2))
+    floor = np.array([m.profile.idiosyncratic_floor for m in members]) * target
+    annual = np.sqrt(np.maximum(target**2 - systematic, floor**2))
     periods = np.array([_periods_per_year(e) for e in every_day], dtype=np.float64)
     parameters = GarchParameters.from_volatility(
         annual / np.sqrt(periods),
@@ -479,7 +498,8 @@ def _simulate_idiosyncratic(
         [m.traits.garch_persistence for m in members],
         [m.traits.degrees_of_freedom for m in members],
     )
-    innovations = np.column_stack([m.innovations for m in members]).reshape(len(window.days), -1)
+    innovations = np.ascontiguousarray(np.array([m.innovations for m in members]).T)
+    innovations = innovations.reshape(len(window.days), -1)
     return _scaled(garch_paths(innovations, parameters), regimes * _activity(every_day, window))
 
 
@@ -528,9 +548,10 @@ def _choose_splits(block: _Block, seed: int) -> list[_Split]:
     rng = _keyed_rng(seed, "splits")
     history, growth = block.valid.sum(axis=0), block.returns.sum(axis=0)
     eligible = [
-        c for c, m in enumerate(block.members)
+        c
+        for c, m in enumerate(block.members)
         if history[c] >= _MIN_SPLIT_HISTORY and m.profile is not _BOND_ETF
-    ]  # fmt: skip
+    ]
     forward = _forward_splits(rng, block, sorted(eligible, key=lambda c: (-growth[c], c)))
     taken = {split.column for split in forward}
     laggards = [c for c in eligible if c not in taken and block.members[c].profile is _GROWTH_STOCK]
@@ -595,9 +616,13 @@ def _adjusted_bars(block: _Block, payouts: FloatArray) -> tuple[OhlcPaths, Float
     initial = levels * np.exp(-close_returns.sum(axis=0))
     excursions = (shocks[1], shocks[2])
     ohlc = ohlc_from_returns(
-        close_returns, deduct_payouts(gaps, payouts), excursions, block.volatility, initial,
+        close_returns,
+        deduct_payouts(gaps, payouts),
+        excursions,
+        block.volatility,
+        initial,
         block.bar_shape.range_scale,
-    )  # fmt: skip
+    )
     base = np.array([m.traits.dollar_volume / m.traits.level for m in block.members])
     noise = autoregressive_noise(shocks[3], _VOLUME_PERSISTENCE)
     volume = trading_volume(

@@ -77,7 +77,8 @@ class InMemoryStore:
             stored = self._stored(target)
             kept = stored.filter(pa.array(_keys_absent(target, stored, batch), type=pa.bool_()))
             self._tables[table] = pa.concat_tables([kept, batch])
-        return batch.num_rows
+        written: int = batch.num_rows
+        return written
 
     def read_arrow(self, query: Query) -> pa.Table:
         """Return the rows `query` selects, ordered by natural key, in the catalog's types."""
@@ -95,13 +96,16 @@ class InMemoryStore:
         return ordered.select(columns)
 
     def read(self, query: Query) -> pd.DataFrame:
-        return self.read_arrow(query).to_pandas()
+        """Return what `read_arrow` gives, as a DataFrame."""
+        frame: pd.DataFrame = self.read_arrow(query).to_pandas()
+        return frame
 
     def count(self, table: str) -> int:
         target = migrations.table(table)
         with self._lock:
             self._require_current()
-            return self._stored(target).num_rows
+            rows: int = self._stored(target).num_rows
+            return rows
 
     def coverage(self, table: str = "market_data.ohlcv") -> list[CoverageRow]:
         """Return rows and first/last time per symbol and source of a symbol-keyed table."""
