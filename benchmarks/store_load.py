@@ -127,7 +127,9 @@ def main(argv: list[str] | None = None) -> int:
     for scale in args.scales:
         started = time.perf_counter()
         bars = bars_for(scale)
-        print(f"scale {scale}x: generated {len(bars):,} bars in {time.perf_counter() - started:.2f} s")
+        print(
+            f"scale {scale}x: generated {len(bars):,} bars in {time.perf_counter() - started:.2f} s"
+        )
         for engine in args.engines:
             row = measure(engine, bars) | {"scale": scale}
             results.append(row)

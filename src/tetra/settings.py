@@ -76,7 +76,7 @@ class Settings(BaseSettings):
     data_dir: Path = Path("data")
     store_url: str | None = Field(
         default=None,
-        description="Live store: a DuckDB path or postgresql:// URL; default data_dir/tetra.duckdb.",
+        description="Live store: DuckDB path or postgresql:// URL; default data_dir/tetra.duckdb.",
     )
     sample_store_url: str | None = Field(
         default=None, description="Sample store; default data_dir/sample.duckdb."

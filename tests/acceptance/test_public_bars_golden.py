@@ -44,8 +44,11 @@ def test_public_bars_read_back_match_pinned_figures(loaded: Store) -> None:
     bars = loaded.read(Query("market_data.ohlcv", where={"source": PUBLIC_SOURCE}))
 
     summary = bars.groupby("symbol").agg(
-        n=("close", "size"), first=("ts", "min"), last=("ts", "max"),
-        closes=("close", "sum"), volume=("volume", "sum"),
+        n=("close", "size"),
+        first=("ts", "min"),
+        last=("ts", "max"),
+        closes=("close", "sum"),
+        volume=("volume", "sum"),
     )
     for symbol, (n, first, last, closes, volume) in GOLDEN.items():
         row = summary.loc[symbol]

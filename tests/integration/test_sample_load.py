@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from tetra.adapters.sources.sample import load_sample
 from tetra.adapters.stores import open_store
 from tetra.adapters.stores.base import SqlStore
 from tetra.core.clock import FixedClock
 from tetra.core.errors import SourceMismatch, StoreError
 from tetra.data.ports import Query
-from tetra.data.sample import load_sample
 from tetra.data.store_kind import StoreKind
 from tetra.data.universe import load_universe
 from tetra.simulation.sample_universe import SampleSpec
@@ -59,7 +59,9 @@ def test_sample_load_records_progress_and_watermarks(sample_store: SqlStore) -> 
     universe = list(load_universe().by_group("largest_stocks"))
     seen: list[tuple[int, int]] = []
 
-    report = load_sample(sample_store, universe, SPEC, clock=CLOCK, on_progress=lambda d, t: seen.append((d, t)))
+    report = load_sample(
+        sample_store, universe, SPEC, clock=CLOCK, on_progress=lambda d, t: seen.append((d, t))
+    )
 
     assert seen[-1] == (report.bars, report.bars)
     assert [done for done, _ in seen] == sorted(done for done, _ in seen)
@@ -84,6 +86,11 @@ def _sample_symbol_row() -> object:
     import pandas as pd
 
     return pd.DataFrame(
-        {"symbol": ["BTC"], "name": ["Bitcoin"], "asset_class": ["crypto"],
-         "currency": ["USD"], "source": ["sample"]}
+        {
+            "symbol": ["BTC"],
+            "name": ["Bitcoin"],
+            "asset_class": ["crypto"],
+            "currency": ["USD"],
+            "source": ["sample"],
+        }
     )

@@ -79,8 +79,10 @@ def test_env_example_documents_every_setting() -> None:
     for name, field in Settings.model_fields.items():
         section = field.annotation
         nested = getattr(section, "model_fields", None)
-        keys = [f"TETRA_{name.upper()}__{k.upper()}" for k in nested] if nested else [
-            f"TETRA_{name.upper()}"
-        ]
+        keys = (
+            [f"TETRA_{name.upper()}__{k.upper()}" for k in nested]
+            if nested
+            else [f"TETRA_{name.upper()}"]
+        )
         for key in keys:
             assert f"{key}=" in example, key

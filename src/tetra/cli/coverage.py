@@ -27,7 +27,10 @@ def summary_by_group(frame: pd.DataFrame) -> pd.DataFrame:
     """Aggregate per-symbol coverage into one row per universe group and source."""
     grouped = frame.groupby(["group", "source"], sort=True)
     return grouped.agg(
-        symbols=("symbol", "nunique"), rows=("rows", "sum"), first=("first", "min"), last=("last", "max")
+        symbols=("symbol", "nunique"),
+        rows=("rows", "sum"),
+        first=("first", "min"),
+        last=("last", "max"),
     ).reset_index()
 
 
@@ -41,11 +44,17 @@ def print_summary(store: Store, title: str) -> None:
         table.add_column(name, justify="right" if name in ("symbols", "bars") else "left")
     for row in summary.itertuples(index=False):
         table.add_row(
-            str(row.group), str(row.source), f"{row.symbols:,}", f"{row.rows:,}",
-            f"{row.first:%Y-%m-%d}", f"{row.last:%Y-%m-%d}",
+            str(row.group),
+            str(row.source),
+            f"{row.symbols:,}",
+            f"{row.rows:,}",
+            f"{row.first:%Y-%m-%d}",
+            f"{row.last:%Y-%m-%d}",
         )
     table.add_section()
-    table.add_row("total", "", f"{frame['symbol'].nunique():,}", f"{int(frame['rows'].sum()):,}", "", "")
+    table.add_row(
+        "total", "", f"{frame['symbol'].nunique():,}", f"{int(frame['rows'].sum()):,}", "", ""
+    )
     console.print(table)
 
 

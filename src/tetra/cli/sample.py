@@ -7,9 +7,9 @@ import datetime as dt
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from tetra.adapters.sources.sample import LoadReport, load_sample
 from tetra.cli.common import console, fail_cleanly, opened_store, store_url
 from tetra.cli.coverage import print_summary
-from tetra.data.sample import LoadReport, load_sample
 from tetra.data.store_kind import StoreKind
 from tetra.data.universe import load_universe
 from tetra.simulation.sample_universe import SampleSpec

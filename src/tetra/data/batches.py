@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -23,7 +23,7 @@ from tetra.core.errors import InvalidBatch, RowProblem
 from tetra.data.schema import ColumnType, Table
 from tetra.model.bars import bar_problems
 
-Rows = pd.DataFrame | pa.Table
+Rows: TypeAlias = pd.DataFrame | pa.Table
 
 ARROW_TYPES: Mapping[ColumnType, pa.DataType] = {
     ColumnType.TEXT: pa.string(),
@@ -216,7 +216,8 @@ def _order_codes(column: pa.ChunkedArray) -> np.ndarray:
     dictionary = encoded.dictionary.to_numpy(zero_copy_only=False)
     ranks = np.argsort(np.argsort(dictionary, kind="stable")).astype(np.int64)
     if encoded.null_count == 0:
-        return ranks[encoded.indices.to_numpy()]
+        codes: np.ndarray = ranks[encoded.indices.to_numpy()]
+        return codes
     indices = encoded.indices.fill_null(-1).to_numpy()
     return np.where(indices < 0, -1, ranks[np.maximum(indices, 0)])
 
@@ -234,12 +235,16 @@ def _strictly_increasing(codes: list[np.ndarray]) -> bool:
 
 def _key_labels(table: Table, batch: pa.Table, rows: list[int]) -> dict[int, str]:
     picked = batch.select(list(table.key)).take(pa.array(rows, type=pa.int64())).to_pylist()
-    return {row: "/".join(str(v) for v in record.values()) for row, record in zip(rows, picked)}
+    return {
+        row: "/".join(str(v) for v in record.values())
+        for row, record in zip(rows, picked, strict=True)
+    }
 
 
 def _float_column(batch: pa.Table, name: str) -> np.ndarray:
     column = batch.column(name).combine_chunks().fill_null(np.nan)
-    return np.asarray(column.to_numpy(zero_copy_only=False), dtype=np.float64)
+    values: np.ndarray = np.asarray(column.to_numpy(zero_copy_only=False), dtype=np.float64)
+    return values
 
 
 def _ohlcv_rule(batch: pa.Table) -> list[tuple[int, str]]:

@@ -192,7 +192,7 @@ _EVENTS = (
         ),
         key=("symbol", "ex_date", "source"),
         time_column="ex_date",
-        description="Declared and upcoming dividends (calendar view; history in corporate_actions).",
+        description="Declared and upcoming dividends; past ones also in corporate_actions.",
     ),
     Table(
         "events",

@@ -59,7 +59,9 @@ class Table:
             raise ValueError(f"{self.qualified_name}: every table carries a source column")
         nullable_keys = [c.name for c in self.columns if c.name in self.key and c.nullable]
         if nullable_keys:
-            raise ValueError(f"{self.qualified_name}: key columns must be NOT NULL: {nullable_keys}")
+            raise ValueError(
+                f"{self.qualified_name}: key columns must be NOT NULL: {nullable_keys}"
+            )
 
     @property
     def qualified_name(self) -> str:
@@ -84,9 +86,7 @@ class Table:
         return replace(self, columns=(*self.columns, column))
 
 
-def col(
-    name: str, type_: ColumnType, *, null: bool = True, doc: str = ""
-) -> Column:
+def col(name: str, type_: ColumnType, *, null: bool = True, doc: str = "") -> Column:
     """Build a `Column` tersely; keeps the table listings in the migrations readable."""
     return Column(name, type_, nullable=null, description=doc)
 

@@ -38,11 +38,11 @@ class UniverseConfigError(UniverseError, ValueError):
     """The universe file is malformed; the message names the entry and the problem."""
 
 
-class UnknownSymbol(UniverseError, LookupError):  # noqa: N818 - house style, as core.errors
+class UnknownSymbol(UniverseError, LookupError):
     """The symbol asked for is not in the universe."""
 
 
-class UnknownGroup(UniverseError, ValueError):  # noqa: N818 - house style, as core.errors
+class UnknownGroup(UniverseError, ValueError):
     """The name given is not one of the universe's groups."""
 
 

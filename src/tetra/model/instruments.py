@@ -51,7 +51,9 @@ class Instrument:
 
     def __post_init__(self) -> None:
         if not _SYMBOL.match(self.symbol):
-            raise ValidationError(f"invalid symbol {self.symbol!r}: use upper-case A-Z, 0-9, '.', '-'")
+            raise ValidationError(
+                f"invalid symbol {self.symbol!r}: use upper-case A-Z, 0-9, '.', '-'"
+            )
         if not self.name.strip():
             raise ValidationError(f"{self.symbol}: name is empty")
         if len(self.currency) != 3 or not self.currency.isupper():

@@ -36,7 +36,8 @@ def test_sample_load_then_coverage_reports_sample_bars(data_dir: Path) -> None:
     assert loaded.exit_code == 0, loaded.output
     assert (data_dir / "sample.duckdb").exists()
     assert "SAMPLE DATA" in shown.output
-    assert "crypto" in shown.output and "151" in shown.output
+    assert "crypto" in shown.output
+    assert "151" in shown.output
 
 
 def test_demo_twice_gives_the_same_coverage() -> None:
@@ -46,7 +47,8 @@ def test_demo_twice_gives_the_same_coverage() -> None:
     assert first.exit_code == 0, first.output
     table = [line for line in first.output.splitlines() if "sample" in line and "│" in line]
     again = [line for line in second.output.splitlines() if "sample" in line and "│" in line]
-    assert table and table == again
+    assert table
+    assert table == again
 
 
 def test_live_store_starts_empty_and_says_what_to_do() -> None:

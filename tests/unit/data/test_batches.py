@@ -106,8 +106,14 @@ def test_partition_keeps_good_rows_and_explains_bad_ones() -> None:
 
 def test_json_columns_accept_python_values() -> None:
     symbols = pd.DataFrame(
-        {"symbol": ["SPY"], "name": ["S&P 500"], "asset_class": ["etf"], "currency": ["USD"],
-         "themes": [["broad_market", "large_cap"]], "source": ["test"]}
+        {
+            "symbol": ["SPY"],
+            "name": ["S&P 500"],
+            "asset_class": ["etf"],
+            "currency": ["USD"],
+            "themes": [["broad_market", "large_cap"]],
+            "source": ["test"],
+        }
     )
 
     batch = prepare_batch(table("market_data.symbols"), symbols)

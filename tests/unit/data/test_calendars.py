@@ -18,7 +18,9 @@ def test_nyse_sessions_skip_weekends_and_holidays() -> None:
 def test_half_days_are_sessions_and_listed_as_early_closes() -> None:
     assert np.datetime64("2024-11-29") in sessions(dt.date(2024, 11, 1), dt.date(2024, 11, 30))
     assert [str(d) for d in early_closes(dt.date(2024, 1, 1), dt.date(2024, 12, 31))] == [
-        "2024-07-03", "2024-11-29", "2024-12-24",
+        "2024-07-03",
+        "2024-11-29",
+        "2024-12-24",
     ]
 
 

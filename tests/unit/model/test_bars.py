@@ -20,8 +20,15 @@ DAY = dt.datetime(2024, 1, 2, tzinfo=UTC)
 
 def make_bar(**changes: object) -> Bar:
     fields: dict[str, object] = {
-        "symbol": "AAPL", "interval": "1d", "ts": DAY, "open": 10.0, "high": 11.0,
-        "low": 9.0, "close": 10.5, "volume": 1000.0, "source": "test",
+        "symbol": "AAPL",
+        "interval": "1d",
+        "ts": DAY,
+        "open": 10.0,
+        "high": 11.0,
+        "low": 9.0,
+        "close": 10.5,
+        "volume": 1000.0,
+        "source": "test",
     }
     fields.update(changes)
     return Bar(**fields)  # type: ignore[arg-type]

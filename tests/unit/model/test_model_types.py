@@ -9,7 +9,7 @@ import pytest
 from tetra.core.errors import ValidationError
 from tetra.model.corporate_actions import Dividend, Split
 from tetra.model.economic import EconomicObservation
-from tetra.model.events import EconomicEvent, EarningsEvent
+from tetra.model.events import EarningsEvent, EconomicEvent
 from tetra.model.instruments import AssetClass, Instrument, UniverseGroup
 from tetra.model.news import NewsArticle, SentimentScore, article_id_for
 

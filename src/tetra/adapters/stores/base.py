@@ -82,7 +82,7 @@ class SqlStore(ABC):
         if not self._table_exists("ops", "schema_migrations"):
             return 0
         rows = self._fetch_rows(f"SELECT MAX(version) FROM {MIGRATIONS_TABLE}")
-        return int(rows[0][0] or 0)
+        return _as_int(rows[0][0] or 0)
 
     def migrate(self) -> list[int]:
         with self._transaction():
@@ -129,9 +129,7 @@ class SqlStore(ABC):
 
     def _claim_kind(self) -> None:
         mark = self.dialect.placeholder
-        rows = self._fetch_rows(
-            f"SELECT value FROM ops.store_info WHERE key = {mark}", ("kind",)
-        )
+        rows = self._fetch_rows(f"SELECT value FROM ops.store_info WHERE key = {mark}", ("kind",))
         if not rows:
             self._execute(
                 f"INSERT INTO ops.store_info (key, value, source) VALUES ({mark}, {mark}, {mark})",
@@ -143,7 +141,7 @@ class SqlStore(ABC):
                 "store; sample and live data never share a store"
             )
 
-    def _after_migrate(self) -> None:
+    def _after_migrate(self) -> None:  # noqa: B027 - an optional hook, not an abstract step
         """Hook for engine extras once the schema is current (TimescaleDB, grants)."""
 
     def _require_current(self) -> None:
@@ -168,7 +166,8 @@ class SqlStore(ABC):
             return 0
         self._require_current()
         self._write(target, batch)
-        return batch.num_rows
+        written: int = batch.num_rows
+        return written
 
     def read_arrow(self, query: Query) -> pa.Table:
         self._require_current()
@@ -179,20 +178,26 @@ class SqlStore(ABC):
         return conform_result(compiled, result)
 
     def read(self, query: Query) -> pd.DataFrame:
-        return self.read_arrow(query).to_pandas()
+        frame: pd.DataFrame = self.read_arrow(query).to_pandas()
+        return frame
 
     def count(self, table: str) -> int:
         self._require_current()
         rows = self._fetch_rows(f"SELECT COUNT(*) FROM {qualified(catalog_table(table))}")
-        return int(rows[0][0])
+        return _as_int(rows[0][0])
 
     def coverage(self, table: str = "market_data.ohlcv") -> list[CoverageRow]:
         self._require_current()
         target = catalog_table(table)
         time_type = ARROW_TYPES[target.column(target.time_column or "source").type]
         expected = pa.schema(
-            [("symbol", pa.string()), ("source", pa.string()), ("rows", pa.int64()),
-             ("first", time_type), ("last", time_type)]
+            [
+                ("symbol", pa.string()),
+                ("source", pa.string()),
+                ("rows", pa.int64()),
+                ("first", time_type),
+                ("last", time_type),
+            ]
         )
         result = self._fetch_arrow(coverage_sql(target), (), expected)
         return [CoverageRow(dataset=table, **row) for row in result.to_pylist()]
@@ -216,6 +221,12 @@ def conform_result(compiled: CompiledQuery, result: pa.Table) -> pa.Table:
         arrays.append(pc.cast(values, ARROW_TYPES[column.type]))
         fields.append(pa.field(name, ARROW_TYPES[column.type], nullable=column.nullable))
     return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
+
+
+def _as_int(value: object) -> int:
+    if not isinstance(value, int):
+        raise StoreError(f"expected a whole number from the store, got {value!r}")
+    return value
 
 
 def _normal_json(text: str | None) -> str | None:

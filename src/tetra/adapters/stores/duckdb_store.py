@@ -70,7 +70,7 @@ class DuckDBStore(SqlStore):
             "WHERE table_schema = ? AND table_name = ?",
             (schema, name),
         )
-        return int(rows[0][0]) > 0  # type: ignore[call-overload]
+        return rows[0][0] != 0
 
     def _write(self, table: Table, batch: pa.Table) -> None:
         view = f"_tetra_batch_{uuid.uuid4().hex}"
@@ -96,7 +96,9 @@ class DuckDBStore(SqlStore):
 
 def _connect(path: str, read_only: bool) -> duckdb.DuckDBPyConnection:
     # Extensions load only from what the wheel bundles: no download at run time.
-    config = {"autoinstall_known_extensions": False}
+    config: dict[str, str | bool | int | float | list[str]] = {
+        "autoinstall_known_extensions": False
+    }
     try:
         return duckdb.connect(path, read_only=read_only, config=config)
     except duckdb.Error as error:

@@ -8,7 +8,9 @@ from tetra.adapters.stores.base import SqlStore
 from tetra.data.store_kind import StoreKind
 
 
-def open_store(url: str | Path, kind: StoreKind = StoreKind.LIVE, *, migrate: bool = True) -> SqlStore:
+def open_store(
+    url: str | Path, kind: StoreKind = StoreKind.LIVE, *, migrate: bool = True
+) -> SqlStore:
     """Open a store: ``postgresql://...`` for PostgreSQL, a path or ``duckdb:///path`` for DuckDB.
 
     With `migrate` (the default) the store is brought to the latest schema version first; a

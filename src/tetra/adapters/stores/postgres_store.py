@@ -118,7 +118,9 @@ class PostgresStore(SqlStore):
         self._copy(qualified(table), table, batch)
         if constraint:
             keys = ", ".join(quote(k) for k in table.key)
-            self._execute(f"ALTER TABLE {qualified(table)} ADD CONSTRAINT {name} PRIMARY KEY ({keys})")
+            self._execute(
+                f"ALTER TABLE {qualified(table)} ADD CONSTRAINT {name} PRIMARY KEY ({keys})"
+            )
 
     def _ranges_are_new(self, table: Table, batch: pa.Table) -> bool:
         """Tell whether no stored row falls in any of the batch's per-series time ranges."""
@@ -139,17 +141,16 @@ class PostgresStore(SqlStore):
         return not rows[0][0]
 
     def _merge(self, table: Table, batch: pa.Table) -> None:
-        self._execute(
-            f"CREATE TEMP TABLE _tetra_stage (LIKE {qualified(table)}) ON COMMIT DROP"
-        )
+        self._execute(f"CREATE TEMP TABLE _tetra_stage (LIKE {qualified(table)}) ON COMMIT DROP")
         self._copy("_tetra_stage", table, batch)
         self._execute(_merge_sql(table))
 
     def _copy(self, target: str, table: Table, batch: pa.Table) -> None:
         columns = ", ".join(quote(c) for c in table.column_names)
-        with self._connection.cursor() as cursor, cursor.copy(
-            f"COPY {target} ({columns}) FROM STDIN (FORMAT csv)"
-        ) as copy:
+        with (
+            self._connection.cursor() as cursor,
+            cursor.copy(f"COPY {target} ({columns}) FROM STDIN (FORMAT csv)") as copy,
+        ):
             for data in _csv_chunks(batch):
                 copy.write(data)
 

@@ -1,0 +1,1 @@
+"""Data sources: vendor adapters and the offline sample source, selectable alike."""
