@@ -148,12 +148,6 @@ def test_json_objects_come_back_as_text_with_sorted_keys(store: Store) -> None:
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="batches converts JSON objects with pa.Table.from_pandas, which infers one struct "
-    "for all rows (dicts gain other rows' keys as null) or, for mixed lists/dicts, falls "
-    "back to str(value): Python repr, not JSON",
-)
 @pytest.mark.parametrize(
     "configs",
     [
@@ -227,11 +221,6 @@ def test_upsert_accepts_an_arrow_table_of_date_keyed_rows(store: Store) -> None:
     assert result.select(actions.column_names).to_pylist() == actions.to_pylist()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="batches._cast_column double-encodes JSON text held in pandas' str dtype "
-    "(Arrow large_string), so it is stored as a JSON string",
-)
 def test_json_text_is_stored_as_json_not_as_a_quoted_string(store: Store) -> None:
     symbols = pd.DataFrame(
         {
@@ -250,11 +239,6 @@ def test_json_text_is_stored_as_json_not_as_a_quoted_string(store: Store) -> Non
     assert result.column("themes").to_pylist() == ['{"a": [1, 2], "b": 1.5}']
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="batches does not check JSON text: the SQL engines fail mid-write with their own "
-    "errors instead of InvalidBatch (and pandas str text is double-encoded, see above)",
-)
 def test_upsert_of_invalid_json_text_raises_invalid_batch(store: Store) -> None:
     symbols = pd.DataFrame(
         {
@@ -509,17 +493,7 @@ def test_read_columns_subset_gives_those_columns_in_catalog_types(three_symbols:
     assert result.num_rows == 15
 
 
-def test_read_of_one_nullable_column_keeps_the_rows_where_it_is_null(
-    store_maker: Any, request: pytest.FixtureRequest
-) -> None:
-    if store_maker.backend == "postgres":
-        request.applymarker(
-            pytest.mark.xfail(
-                strict=True,
-                reason="postgres_store._parse_csv: a NULL in a one-column CSV is an empty "
-                "line, which pyarrow's CSV reader skips (ignore_empty_lines defaults to True)",
-            )
-        )
+def test_read_of_one_nullable_column_keeps_the_rows_where_it_is_null(store_maker: Any) -> None:
     store = store_maker.open()
     store.upsert(OHLCV, bars_frame(periods=3).assign(vwap=[None, 1.0, None]))
 

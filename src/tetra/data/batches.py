@@ -81,14 +81,20 @@ def conform(table: Table, rows: Rows) -> pa.Table:
     Raises `InvalidBatch` for unknown or missing required columns, and for values that cannot
     be cast (naming the rows), since either would otherwise be silently lost.
     """
-    data = rows if isinstance(rows, pa.Table) else _from_pandas(rows)
+    data = rows if isinstance(rows, pa.Table) else _from_pandas(table, rows)
     _check_column_names(table, data)
     arrays = [_cast_column(table, data, c.name) for c in table.columns]
     return pa.Table.from_arrays(arrays, schema=arrow_schema(table))
 
 
-def _from_pandas(frame: pd.DataFrame) -> pa.Table:
+def _from_pandas(table: Table, frame: pd.DataFrame) -> pa.Table:
     frame = frame.reset_index(drop=True)
+    for column in table.columns:
+        # Serialise JSON values before Arrow infers one struct type for a whole column
+        # (which would merge differently shaped objects).
+        if column.type is ColumnType.JSON and column.name in frame.columns:
+            texts = [_json_text(v) for v in frame[column.name]]
+            frame[column.name] = pd.Series(texts, dtype=object, index=frame.index)
     try:
         return pa.Table.from_pandas(frame, preserve_index=False)
     except (pa.ArrowInvalid, pa.ArrowTypeError):
@@ -126,8 +132,8 @@ def _cast_column(table: Table, data: pa.Table, name: str) -> pa.Array:
     if name not in data.column_names:
         return pa.nulls(data.num_rows, type=target)
     values = data.column(name).combine_chunks()
-    if column.type is ColumnType.JSON and not pa.types.is_string(values.type):
-        values = pa.array([_to_json(v) for v in values.to_pylist()], type=pa.string())
+    if column.type is ColumnType.JSON:
+        values = _canonical_json_array(table, name, values)
     if pa.types.is_timestamp(target) and pa.types.is_timestamp(values.type) and not values.type.tz:
         problem = RowProblem(-1, "*", f"{name}: timestamps must be timezone-aware (UTC)")
         raise InvalidBatch(table.qualified_name, [problem])
@@ -156,12 +162,34 @@ def _uncastable_rows(values: pa.Array, target: pa.DataType, error: Exception) ->
     return problems or [RowProblem(-1, "*", str(error))]
 
 
-def _to_json(value: Any) -> str | None:
-    if value is None:
+def canonical_json(text: str) -> str:
+    """Return JSON text in one canonical spelling (sorted keys), so stores compare equal."""
+    return json.dumps(json.loads(text), sort_keys=True)
+
+
+def _json_text(value: Any) -> str | None:
+    """Return a JSON column value as text: strings are taken as JSON already."""
+    if isinstance(value, str) or value is None:
+        return value
+    if isinstance(value, float) and np.isnan(value):
         return None
     if isinstance(value, np.ndarray):
         value = value.tolist()
     return json.dumps(value, sort_keys=True, default=str)
+
+
+def _canonical_json_array(table: Table, name: str, values: pa.Array) -> pa.Array:
+    texts: list[str | None] = []
+    problems: list[RowProblem] = []
+    for row, value in enumerate(values.to_pylist()):
+        text = _json_text(value)
+        try:
+            texts.append(None if text is None else canonical_json(text))
+        except ValueError:
+            problems.append(RowProblem(row, "*", f"{name} is not valid JSON"))
+    if problems:
+        raise InvalidBatch(table.qualified_name, problems)
+    return pa.array(texts, type=pa.string())
 
 
 def find_problems(table: Table, batch: pa.Table) -> list[RowProblem]:

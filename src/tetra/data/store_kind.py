@@ -8,8 +8,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from tetra.core.errors import SourceMismatch
+from tetra.model.sources import SAMPLE_SOURCE
 
-SAMPLE_SOURCE = "sample"
+__all__ = ["MARKET_SCHEMAS", "SAMPLE_SOURCE", "StoreKind", "check_source_fits"]
 
 # Schemas whose rows describe the market; the rule applies to them. Strategy runs, orders
 # and bookkeeping (`strategies`, `execution`, `ops`) are Tetra's own and may live anywhere.

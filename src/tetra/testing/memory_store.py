@@ -10,7 +10,6 @@ return exactly the catalog's Arrow types, as the DuckDB and PostgreSQL stores do
 from __future__ import annotations
 
 import datetime as dt
-import json
 import threading
 from collections.abc import Sequence
 
@@ -18,11 +17,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from tetra.core.errors import InvalidBatch, RowProblem, SchemaVersionError, StoreError
+from tetra.core.errors import SchemaVersionError, StoreError
 from tetra.data import migrations
 from tetra.data.batches import Rows, arrow_schema, prepare_batch
 from tetra.data.ports import CoverageRow, Query, Scalar
-from tetra.data.schema import ColumnType, Table
+from tetra.data.schema import Table
 from tetra.data.store_kind import StoreKind, check_source_fits
 
 __all__ = ["InMemoryStore"]
@@ -68,7 +67,7 @@ class InMemoryStore:
     def upsert(self, table: str, rows: Rows) -> int:
         """Validate `rows` and insert them, overwriting rows with the same natural key."""
         target = migrations.table(table)
-        batch = _normalise_json(target, prepare_batch(target, rows))
+        batch = prepare_batch(target, rows)
         check_source_fits(self._kind, table, batch)
         if batch.num_rows == 0:
             return 0
@@ -223,30 +222,3 @@ def _as_values(accepted: Scalar | Sequence[Scalar]) -> list[Scalar]:
     if isinstance(accepted, str) or not isinstance(accepted, Sequence):
         return [accepted]
     return list(accepted)
-
-
-def _normalise_json(table: Table, batch: pa.Table) -> pa.Table:
-    """Store JSON text in the canonical form the SQL stores read back (sorted keys)."""
-    for index, column in enumerate(table.columns):
-        if column.type is not ColumnType.JSON:
-            continue
-        texts = batch.column(column.name).to_pylist()
-        normal, problems = _canonical_json(texts, column.name)
-        if problems:
-            raise InvalidBatch(table.qualified_name, problems)
-        batch = batch.set_column(index, batch.field(index), pa.array(normal, type=pa.string()))
-    return batch
-
-
-def _canonical_json(
-    texts: list[str | None], name: str
-) -> tuple[list[str | None], list[RowProblem]]:
-    normal: list[str | None] = []
-    problems: list[RowProblem] = []
-    for row, text in enumerate(texts):
-        try:
-            normal.append(None if text is None else json.dumps(json.loads(text), sort_keys=True))
-        except json.JSONDecodeError:
-            normal.append(None)
-            problems.append(RowProblem(row, "*", f"{name} is not valid JSON"))
-    return normal, problems

@@ -8,7 +8,6 @@ so both engines return identical frames. Subclasses supply the five engine primi
 
 from __future__ import annotations
 
-import json
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
@@ -27,7 +26,7 @@ from tetra.adapters.stores.sql import (
     qualified,
 )
 from tetra.core.errors import SchemaVersionError, StoreError
-from tetra.data.batches import ARROW_TYPES, Rows, arrow_schema, prepare_batch
+from tetra.data.batches import ARROW_TYPES, Rows, arrow_schema, canonical_json, prepare_batch
 from tetra.data.migrations import LATEST_VERSION, MIGRATIONS, CreateTable, Migration
 from tetra.data.migrations import table as catalog_table
 from tetra.data.ports import CoverageRow, Query, Scalar
@@ -230,4 +229,4 @@ def _as_int(value: object) -> int:
 
 
 def _normal_json(text: str | None) -> str | None:
-    return None if text is None else json.dumps(json.loads(text), sort_keys=True)
+    return None if text is None else canonical_json(text)

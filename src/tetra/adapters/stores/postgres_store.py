@@ -204,7 +204,9 @@ def _parse_csv(data: bytes, schema: pa.Schema) -> pa.Table:
         quoted_strings_can_be_null=False,
         timestamp_parsers=[pa_csv.ISO8601],
     )
-    return pa_csv.read_csv(io.BytesIO(data), convert_options=convert)
+    # A one-column row holding NULL is an empty line: it is a row, not a blank to skip.
+    parse = pa_csv.ParseOptions(ignore_empty_lines=False)
+    return pa_csv.read_csv(io.BytesIO(data), parse_options=parse, convert_options=convert)
 
 
 def _scrub(message: str) -> str:
