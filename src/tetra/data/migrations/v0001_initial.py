@@ -1,46 +1,11 @@
-"""Versioned schema migrations, the single source of truth for both stores.
-
-Each migration is an immutable list of engine-neutral operations; the current catalog is the
-fold of all of them (`catalog()`), so a table is never defined twice. A store records the
-versions it has applied in `ops.schema_migrations` and applies the missing ones in order.
-To change the schema, append a migration; never edit one that has shipped.
-"""
+"""Migration 1: every schema and table of Tetra's first release."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-from functools import cache
-from types import MappingProxyType
-
+from tetra.data.migrations.operations import CreateTable, Migration
 from tetra.data.schema import Column, ColumnType, Table, col, key_col
 
 T = ColumnType
-
-
-@dataclass(frozen=True, slots=True)
-class CreateTable:
-    """Create a table (and its schema, if missing)."""
-
-    table: Table
-
-
-@dataclass(frozen=True, slots=True)
-class AddColumn:
-    """Add a nullable column to an existing table."""
-
-    qualified_name: str
-    column: Column
-
-
-Operation = CreateTable | AddColumn
-
-
-@dataclass(frozen=True, slots=True)
-class Migration:
-    version: int
-    name: str
-    operations: tuple[Operation, ...]
 
 
 def _source() -> Column:
@@ -495,52 +460,20 @@ _OPS = (
     ),
 )
 
-MIGRATIONS: tuple[Migration, ...] = (
-    Migration(
-        1,
-        "initial schemas",
-        tuple(
-            CreateTable(t)
-            for t in (
-                *_MARKET_DATA,
-                *_ECONOMIC_DATA,
-                *_EVENTS,
-                *_NEWS,
-                *_DERIVED,
-                *_STRATEGIES,
-                *_EXECUTION,
-                *_OPS,
-            )
-        ),
+MIGRATION = Migration(
+    1,
+    "initial schemas",
+    tuple(
+        CreateTable(t)
+        for t in (
+            *_MARKET_DATA,
+            *_ECONOMIC_DATA,
+            *_EVENTS,
+            *_NEWS,
+            *_DERIVED,
+            *_STRATEGIES,
+            *_EXECUTION,
+            *_OPS,
+        )
     ),
 )
-
-LATEST_VERSION = MIGRATIONS[-1].version
-
-
-@cache
-def catalog() -> Mapping[str, Table]:
-    """Return every table as of the latest migration, keyed by qualified name."""
-    tables: dict[str, Table] = {}
-    for migration in MIGRATIONS:
-        for operation in migration.operations:
-            if isinstance(operation, CreateTable):
-                tables[operation.table.qualified_name] = operation.table
-            else:
-                table = tables[operation.qualified_name]
-                tables[operation.qualified_name] = table.with_column(operation.column)
-    return MappingProxyType(tables)
-
-
-def table(qualified_name: str) -> Table:
-    """Return the table of that qualified name, or raise KeyError listing the known ones."""
-    try:
-        return catalog()[qualified_name]
-    except KeyError:
-        known = ", ".join(sorted(catalog()))
-        raise KeyError(f"unknown table {qualified_name!r}; known: {known}") from None
-
-
-def schemas() -> tuple[str, ...]:
-    """Return the schema names, in the order their tables were first created."""
-    return tuple(dict.fromkeys(t.schema for t in catalog().values()))
