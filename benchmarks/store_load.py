@@ -12,6 +12,7 @@ import argparse
 import dataclasses
 import datetime as dt
 import json
+import os
 import sys
 import tempfile
 import time
@@ -32,7 +33,9 @@ from tetra.data.universe import load_universe
 from tetra.model.instruments import Instrument
 from tetra.simulation.sample_universe import SampleSpec, generate_sample_history
 
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+PG_ADMIN = os.environ.get(
+    "TETRA_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
 TARGETS = {"duckdb": 1_000_000, "postgresql": 300_000}
 RESULTS = Path(__file__).parent / "results"
 
@@ -69,7 +72,7 @@ def postgres_store() -> Iterator[SqlStore]:
     name = f"tetra_bench_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
         admin.execute(f"CREATE DATABASE {name}")
-    store = open_store(f"postgresql://postgres@127.0.0.1:5432/{name}", StoreKind.SAMPLE)
+    store = open_store(PG_ADMIN.rsplit("/", 1)[0] + f"/{name}", StoreKind.SAMPLE)
     try:
         yield store
     finally:
