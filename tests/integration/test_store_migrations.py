@@ -23,7 +23,7 @@ import tetra.data.migrations
 from tetra.adapters.stores import base, open_store, postgres_store
 from tetra.adapters.stores.duckdb_store import DuckDBStore
 from tetra.core.errors import SchemaVersionError, StoreError
-from tetra.data.migrations import MIGRATIONS, AddColumn, Migration, catalog
+from tetra.data.migrations import LATEST_VERSION, MIGRATIONS, AddColumn, Migration, catalog
 from tetra.data.ports import Query
 from tetra.data.schema import Column, ColumnType
 from tetra.testing import bars_frame
@@ -31,8 +31,9 @@ from tetra.testing import bars_frame
 OHLCV = "market_data.ohlcv"
 RawSql = Callable[[str, str], list[tuple[Any, ...]]]
 
+NEXT_VERSION = LATEST_VERSION + 1
 ADD_NOTE = Migration(
-    2,
+    NEXT_VERSION,
     "add a note to bars",
     (AddColumn(OHLCV, Column("note", ColumnType.TEXT, description="Free text.")),),
 )
@@ -40,7 +41,7 @@ ADD_NOTE = Migration(
 
 @pytest.fixture
 def future_migration(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[], None]]:
-    """Return a function that makes migration 2 (a new ohlcv column) part of this Tetra."""
+    """Return a function that makes a next migration (a new ohlcv column) part of this Tetra."""
 
     def install() -> None:
         upgraded = (*MIGRATIONS, ADD_NOTE)
@@ -105,8 +106,8 @@ def test_older_store_is_upgraded_keeping_its_data(
         version = store.schema_version()
         bars = store.read(Query(OHLCV))
 
-    assert applied == [2]
-    assert version == 2
+    assert applied == [NEXT_VERSION]
+    assert version == NEXT_VERSION
     assert len(bars) == 3
     assert bars["note"].isna().all()
     columns = raw_sql(

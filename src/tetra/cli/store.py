@@ -31,7 +31,9 @@ def info(sample: bool = KIND_OPTION) -> None:
     """Show the store's location, kind, schema version and row counts per table."""
     kind = _kind(sample)
     with opened_store(kind) as store:
-        table = Table(title=f"{kind} store: {store_url(kind)} (schema v{store.schema_version()})")
+        console.print(f"{kind} store {store_url(kind)}")
+        console.print(f"schema v{store.schema_version()} (this Tetra knows v{LATEST_VERSION})")
+        table = Table()
         table.add_column("table")
         table.add_column("rows", justify="right")
         for name in catalog():

@@ -53,3 +53,31 @@ class SchemaVersionError(StoreError):
 
 class SourceMismatch(StoreError):
     """Rows of one store kind (sample or live) were sent to a store of the other kind."""
+
+
+class SourceError(TetraError):
+    """A data source could not deliver what was asked; `source` names it."""
+
+    def __init__(self, source: str, message: str) -> None:
+        self.source = source
+        super().__init__(f"{source}: {message}")
+
+
+class SourceUnavailable(SourceError):
+    """The source did not answer usefully after every retry (network, 5xx, timeouts)."""
+
+
+class QuotaExhausted(SourceError):
+    """The source says our quota is spent; retrying before the window resets is pointless."""
+
+
+class EmptyResponse(SourceError):
+    """The source answered with no data where data was due: a failure, not 'no data'."""
+
+
+class MalformedPayload(SourceError):
+    """The source's answer could not be read at all; `payload` keeps what arrived."""
+
+    def __init__(self, source: str, message: str, payload: str = "") -> None:
+        super().__init__(source, message)
+        self.payload = payload

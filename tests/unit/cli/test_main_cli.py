@@ -8,6 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tetra.cli.main import app
+from tetra.data.migrations import LATEST_VERSION
 
 runner = CliRunner()
 
@@ -63,7 +64,7 @@ def test_store_info_shows_schema_version_and_tables() -> None:
     result = runner.invoke(app, ["store", "info", "--live"])
 
     assert result.exit_code == 0
-    assert "schema v1" in result.output.replace("\n", " ")
+    assert f"schema v{LATEST_VERSION} " in result.output
     assert "market_data.ohlcv" in result.output
 
 

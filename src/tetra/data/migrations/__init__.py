@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from functools import cache
 from types import MappingProxyType
 
-from tetra.data.migrations import v0001_initial
+from tetra.data.migrations import v0001_initial, v0002_price_series_and_coverage
 from tetra.data.migrations.operations import AddColumn, CreateTable, Migration, Operation
 from tetra.data.schema import Table
 
@@ -29,7 +29,10 @@ __all__ = [
     "table",
 ]
 
-MIGRATIONS: tuple[Migration, ...] = (v0001_initial.MIGRATION,)
+MIGRATIONS: tuple[Migration, ...] = (
+    v0001_initial.MIGRATION,
+    v0002_price_series_and_coverage.MIGRATION,
+)
 
 LATEST_VERSION = MIGRATIONS[-1].version
 

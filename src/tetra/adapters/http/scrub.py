@@ -1,0 +1,24 @@
+"""Keep API keys out of logs, errors and stored URLs."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+# Query parameters that carry keys at Polygon (apiKey), FRED (api_key), Alpha Vantage
+# (apikey) and CoinGecko (x_cg_demo_api_key), plus the usual suspects.
+_KEY_PARAMS = re.compile(
+    r"(?i)\b(api_?key|apikey|x_cg_(?:demo|pro)_api_key|token|secret|signature|password)=([^&\s'\"]+)"
+)
+
+
+class Scrubber:
+    """Replace known secret values and key-like query parameters with ``***``."""
+
+    def __init__(self, secrets: Iterable[str | None] = ()) -> None:
+        self._secrets = sorted({s for s in secrets if s and len(s) >= 4}, key=len, reverse=True)
+
+    def __call__(self, text: str) -> str:
+        for secret in self._secrets:
+            text = text.replace(secret, "***")
+        return _KEY_PARAMS.sub(lambda m: f"{m.group(1)}=***", text)
