@@ -13,7 +13,7 @@ import httpx
 
 from tetra.adapters.http.ratelimit import Sleep, TokenBucket
 from tetra.adapters.http.retry import RETRYABLE_STATUS, RetryPolicy, parse_retry_after
-from tetra.adapters.http.scrub import Scrubber
+from tetra.adapters.http.scrub import Scrubber, guard_library_logs
 from tetra.core.errors import MalformedPayload, QuotaExhausted, SourceUnavailable
 
 log = logging.getLogger(__name__)
@@ -47,6 +47,7 @@ class VendorHttp:
     ) -> None:
         self.source = source
         self.scrub = Scrubber(secrets)
+        guard_library_logs(secrets)
         self._limiter = limiter
         self._policy = policy or RetryPolicy()
         self._sleep = sleep

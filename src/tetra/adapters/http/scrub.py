@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable
 
@@ -22,3 +23,35 @@ class Scrubber:
         for secret in self._secrets:
             text = text.replace(secret, "***")
         return _KEY_PARAMS.sub(lambda m: f"{m.group(1)}=***", text)
+
+
+class ScrubbingFilter(logging.Filter):
+    """Scrub every record of a logger we do not own (httpx logs full request URLs)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._secrets: set[str] = set()
+        self._scrub = Scrubber()
+
+    def add(self, secrets: Iterable[str | None]) -> None:
+        self._secrets |= {s for s in secrets if s}
+        self._scrub = Scrubber(self._secrets)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        clean = self._scrub(message)
+        if clean != message:
+            record.msg, record.args = clean, None
+        return True
+
+
+LIBRARY_FILTER = ScrubbingFilter()
+
+
+def guard_library_logs(secrets: Iterable[str | None]) -> None:
+    """Make sure the HTTP libraries' own log lines never carry these secrets or key params."""
+    LIBRARY_FILTER.add(secrets)
+    for name in ("httpx", "httpcore"):
+        library = logging.getLogger(name)
+        if LIBRARY_FILTER not in library.filters:
+            library.addFilter(LIBRARY_FILTER)
