@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import sys
+
 import typer
 
 from tetra import __version__
-from tetra.cli import coverage, sample, store, universe
+from tetra.cli import coverage, pipeline, sample, schedule, store, universe
 from tetra.cli.common import console, opened_store
 from tetra.cli.coverage import print_summary
-from tetra.cli.sample import load_into_sample_store
+from tetra.cli.pipeline import expand_variadic, print_result
+from tetra.cli.sample import backfill_sample
 from tetra.data.store_kind import StoreKind
-from tetra.simulation.sample_universe import SampleSpec
 
 app = typer.Typer(
     name="tetra",
@@ -21,7 +23,14 @@ app = typer.Typer(
 app.add_typer(universe.app, name="universe")
 app.add_typer(store.app, name="store")
 app.add_typer(sample.app, name="sample")
+app.add_typer(schedule.app, name="schedule")
 app.command("coverage")(coverage.coverage)
+app.command("pipeline")(pipeline.pipeline)
+
+
+def run() -> None:
+    """Entry point of the `tetra` command."""
+    app(args=expand_variadic(sys.argv[1:]), prog_name="tetra")
 
 
 def _version(value: bool) -> None:
@@ -43,7 +52,7 @@ def main(
 def demo() -> None:
     """Set up the sample store offline, load the sample universe and show its coverage."""
     console.rule("[bold]Tetra demo: offline, on synthetic sample data")
-    load_into_sample_store(SampleSpec())
+    print_result(backfill_sample())
     with opened_store(StoreKind.SAMPLE) as opened:
         print_summary(opened, "Sample store coverage")
     console.print("Next: `tetra universe list`, `tetra store info --sample`, `make test`.")

@@ -5,16 +5,21 @@ from __future__ import annotations
 import datetime as dt
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from tetra.adapters.sources.sample import LoadReport, load_sample
-from tetra.cli.common import console, fail_cleanly, opened_store, store_url
+from tetra.cli.common import opened_store
 from tetra.cli.coverage import print_summary
+from tetra.cli.pipeline import build_plan, print_result, run_with_progress
+from tetra.cli.sources import sample_sources
+from tetra.data.pipeline import Mode, RunResult, Step
+from tetra.data.sources import Window
 from tetra.data.store_kind import StoreKind
 from tetra.data.universe import load_universe
 from tetra.simulation.sample_universe import SampleSpec
 
 app = typer.Typer(help="The offline sample universe: synthetic history for every symbol.")
+
+SAMPLE_STEPS = (Step.MARKET_DATA, Step.CRYPTO, Step.DATA_QUALITY)
+
 
 _DEFAULT = SampleSpec()
 
@@ -25,34 +30,24 @@ def load(
     years: int = typer.Option(_DEFAULT.years, min=1, max=30, help="Years of history."),
     seed: int = typer.Option(_DEFAULT.seed, help="Random seed; the same seed gives the same data."),
 ) -> None:
-    """Generate the sample history of the whole universe and load it into the sample store."""
-    with fail_cleanly():
+    """Backfill the whole sample history into the sample store through the pipeline."""
+    try:
         spec = SampleSpec(end=dt.date.fromisoformat(end), years=years, seed=seed)
-    report = load_into_sample_store(spec)
-    console.print(
-        f"Loaded {report.bars:,} sample bars and {report.corporate_actions:,} corporate actions "
-        f"for {report.instruments} instruments, {report.first} to {report.last}, "
-        f"into {store_url(StoreKind.SAMPLE)}."
-    )
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--end") from error
+    result = backfill_sample(spec)
+    print_result(result)
+    if result.status != "success":
+        raise typer.Exit(1)
 
 
-def load_into_sample_store(spec: SampleSpec) -> LoadReport:
-    """Load the sample universe with a progress bar; return what was written."""
+def backfill_sample(spec: SampleSpec | None = None) -> RunResult:
+    """Run the pipeline over the sample's full history; reruns resume and change nothing."""
+    spec = spec or SampleSpec()
     universe = load_universe()
-    columns = (
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-    )
-    with opened_store(StoreKind.SAMPLE) as store, Progress(*columns, console=console) as bar:
-        task = bar.add_task("sample bars", total=None)
-
-        def advance(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
-        with fail_cleanly():
-            return load_sample(store, list(universe), spec, on_progress=advance)
+    first = spec.end.replace(year=spec.end.year - spec.years)
+    plan = build_plan(Mode.BACKFILL, Window(first, spec.end), universe, SAMPLE_STEPS, False, False)
+    return run_with_progress(StoreKind.SAMPLE, universe, plan, sample_sources(list(universe), spec))
 
 
 @app.command("coverage")

@@ -6,5 +6,6 @@ DuckDB and PostgreSQL stores; `bars_frame` builds valid OHLCV rows for any test.
 
 from tetra.testing.builders import bars_frame
 from tetra.testing.memory_store import InMemoryStore
+from tetra.testing.sources import FakeBarSource
 
-__all__ = ["InMemoryStore", "bars_frame"]
+__all__ = ["FakeBarSource", "InMemoryStore", "bars_frame"]

@@ -26,7 +26,9 @@ class VendorHttp:
 
     `quota_check`, when given, inspects each successful response and raises
     `QuotaExhausted` for vendors that signal a spent quota inside a 200 answer (Alpha
-    Vantage's ``Note``, NewsAPI's ``rateLimited``). A 418 (Binance's IP ban) and a
+    Vantage's ``Note``). `error_check`, when given, reads every 4xx/5xx answer first and may
+    raise what the vendor's error body means (NewsAPI's ``rateLimited`` comes with a 429);
+    when it returns, the status decides as usual. A 418 (Binance's IP ban) and a
     ``Retry-After`` longer than the policy allows are final too. Every error message and log
     line passes through the `Scrubber`, so keys never leave this class.
     """
@@ -44,6 +46,7 @@ class VendorHttp:
         timeout: float = 10.0,
         sleep: Sleep = asyncio.sleep,
         quota_check: Callable[[httpx.Response], None] | None = None,
+        error_check: Callable[[httpx.Response], None] | None = None,
     ) -> None:
         self.source = source
         self.scrub = Scrubber(secrets)
@@ -52,6 +55,7 @@ class VendorHttp:
         self._policy = policy or RetryPolicy()
         self._sleep = sleep
         self._quota_check = quota_check
+        self._error_check = error_check
         self._client = httpx.AsyncClient(
             base_url=base_url, headers=headers, transport=transport, timeout=timeout
         )
@@ -99,6 +103,8 @@ class VendorHttp:
 
     def _judge(self, response: httpx.Response) -> tuple[httpx.Response | None, _Problem]:
         status = response.status_code
+        if status >= 400 and self._error_check is not None:
+            self._error_check(response)
         retry_after = parse_retry_after(response.headers.get("Retry-After"))
         if status == 418:
             raise QuotaExhausted(self.source, "HTTP 418: the vendor has banned this IP for now")

@@ -1,137 +1,101 @@
-"""Load the offline sample universe (synthetic, ``source = 'sample'``) into a sample store.
+"""The offline sample source: synthetic history served like any vendor's.
 
-The history comes from `tetra.simulation.sample_universe`; this module writes it the way any
-source's data is written: instruments and exchanges first, then bars in per-symbol batches
-(each atomic, so an interrupted load resumes cleanly and a rerun changes nothing), then
-corporate actions, watermarks and the run record in ``ops.ingest_runs``.
+`SampleSource` implements `BarSource` and `CorporateActionSource` over the seeded history of
+`tetra.simulation.sample_universe`, generated once (for the whole universe, since which
+symbols split depends on all of them) and sliced per request. Every row says
+``source = 'sample'``, so a sample store takes it and a live store refuses it.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+import asyncio
+from collections.abc import Sequence
 
 import pandas as pd
 
-from tetra.core.clock import Clock, SystemClock
-from tetra.core.errors import StoreError
-from tetra.data.calendars import EXCHANGES, sessions
-from tetra.data.ports import Store
-from tetra.data.store_kind import SAMPLE_SOURCE, StoreKind
+from tetra.core.errors import SourceError
+from tetra.data.calendars import sessions
+from tetra.data.sources import Fetched, Window
 from tetra.model.instruments import Instrument
-from tetra.simulation.sample_universe import SampleSpec, generate_sample_history
-
-Progress = Callable[[int, int], None]
-SYMBOLS_PER_BATCH = 16
+from tetra.model.sources import SAMPLE_SOURCE
+from tetra.simulation.sample_universe import SampleHistory, SampleSpec, generate_sample_history
 
 
-@dataclass(frozen=True, slots=True)
-class LoadReport:
-    """What a sample load wrote."""
+class SampleSource:
+    """Bars and corporate actions of the sample universe for any window inside its history."""
 
-    run_id: str
-    instruments: int
-    bars: int
-    corporate_actions: int
-    first: dt.date
-    last: dt.date
+    name = SAMPLE_SOURCE
 
+    def __init__(self, instruments: Sequence[Instrument], spec: SampleSpec | None = None) -> None:
+        self.instruments = tuple(instruments)
+        self.spec = spec or SampleSpec()
+        self._history: dict[str, dict[str, pd.DataFrame]] | None = None
+        self._lock = asyncio.Lock()
 
-def load_sample(
-    store: Store,
-    instruments: Sequence[Instrument],
-    spec: SampleSpec | None = None,
-    *,
-    clock: Clock | None = None,
-    on_progress: Progress | None = None,
-) -> LoadReport:
-    """Generate the sample history of `instruments` and write it to a sample `store`."""
-    if store.kind is not StoreKind.SAMPLE:
-        raise StoreError("sample data goes only into a sample store (StoreKind.SAMPLE)")
-    spec = spec or SampleSpec()
-    clock = clock or SystemClock()
-    started = clock.now()
-    run_id = f"sample-{started:%Y%m%dT%H%M%S%f}"
-    first_day = spec.end.replace(year=spec.end.year - spec.years)
-    history = generate_sample_history(instruments, sessions(first_day, spec.end), spec)
-    store.upsert("market_data.exchanges", exchanges_frame(instruments, SAMPLE_SOURCE))
-    store.upsert("market_data.symbols", symbols_frame(instruments, SAMPLE_SOURCE))
-    _write_bars(store, history.bars, on_progress)
-    store.upsert("market_data.corporate_actions", history.corporate_actions)
-    store.upsert("ops.watermarks", _watermarks(history.bars, run_id, clock.now()))
-    report = LoadReport(
-        run_id=run_id,
-        instruments=len(instruments),
-        bars=len(history.bars),
-        corporate_actions=len(history.corporate_actions),
-        first=history.bars["ts"].min().date(),
-        last=history.bars["ts"].max().date(),
-    )
-    store.upsert("ops.ingest_runs", _run_row(report, started, clock.now()))
-    return report
+    @property
+    def first_day(self) -> pd.Timestamp:
+        return pd.Timestamp(self.spec.end.replace(year=self.spec.end.year - self.spec.years))
 
+    async def bars(self, symbol: str, window: Window, interval: str = "1d") -> Fetched:
+        if interval != "1d":
+            raise SourceError(self.name, f"the sample universe has daily bars only, not {interval}")
+        frame = (await self._by_symbol("bars")).get(symbol)
+        return Fetched("market_data.ohlcv", _slice(self._known(symbol, frame), "ts", window))
 
-def _write_bars(store: Store, bars: pd.DataFrame, on_progress: Progress | None) -> None:
-    symbols = bars["symbol"].unique()
-    total = len(bars)
-    done = 0
-    for start in range(0, len(symbols), SYMBOLS_PER_BATCH):
-        chunk = bars[bars["symbol"].isin(symbols[start : start + SYMBOLS_PER_BATCH])]
-        done += store.upsert("market_data.ohlcv", chunk)
-        if on_progress is not None:
-            on_progress(done, total)
+    async def corporate_actions(self, symbol: str, window: Window) -> Fetched:
+        actions = await self._by_symbol("actions")
+        self._known(symbol, (await self._by_symbol("bars")).get(symbol))
+        frame = actions.get(symbol, _EMPTY_ACTIONS)
+        return Fetched("market_data.corporate_actions", _slice(frame, "ex_date", window))
+
+    def _known(self, symbol: str, frame: pd.DataFrame | None) -> pd.DataFrame:
+        if frame is None:
+            raise SourceError(self.name, f"{symbol} is not in the sample universe")
+        return frame
+
+    async def _by_symbol(self, part: str) -> dict[str, pd.DataFrame]:
+        async with self._lock:
+            if self._history is None:
+                history = await asyncio.to_thread(self._generate)
+                self._history = {
+                    "bars": _split(history.bars),
+                    "actions": _split(history.corporate_actions),
+                }
+        return self._history[part]
+
+    def _generate(self) -> SampleHistory:
+        days = sessions(self.first_day.date(), self.spec.end)
+        return generate_sample_history(self.instruments, days, self.spec)
 
 
-def symbols_frame(instruments: Sequence[Instrument], source: str) -> pd.DataFrame:
-    """Return the ``market_data.symbols`` rows describing `instruments`."""
-    return pd.DataFrame(
-        {
-            "symbol": [i.symbol for i in instruments],
-            "name": [i.name for i in instruments],
-            "asset_class": [i.asset_class.value for i in instruments],
-            "universe_group": [i.group.value for i in instruments],
-            "themes": [json.dumps(list(i.themes)) for i in instruments],
-            "sector": [i.sector for i in instruments],
-            "exchange": [i.exchange for i in instruments],
-            "currency": [i.currency for i in instruments],
-            "listed": pd.array([i.listed for i in instruments], dtype=object),
-            "source": source,
-        }
-    )
+_EMPTY_ACTIONS = pd.DataFrame(
+    columns=[
+        "symbol",
+        "ex_date",
+        "action",
+        "split_from",
+        "split_to",
+        "cash_amount",
+        "currency",
+        "source",
+    ]
+)
 
 
-def exchanges_frame(instruments: Sequence[Instrument], source: str) -> pd.DataFrame:
-    """Return the ``market_data.exchanges`` rows for the exchanges `instruments` list on."""
-    codes = sorted({i.exchange for i in instruments})
-    unknown = [code for code in codes if code not in EXCHANGES]
-    if unknown:
-        raise StoreError(f"no exchange facts for {unknown}; add them to calendars.EXCHANGES")
-    rows = [(code, *EXCHANGES[code]) for code in codes]
-    frame = pd.DataFrame(rows, columns=["code", "name", "mic", "timezone", "calendar"])
-    return frame.assign(source=source)
-
-
-def _watermarks(bars: pd.DataFrame, run_id: str, now: dt.datetime) -> pd.DataFrame:
-    last = bars.groupby("symbol", sort=True)["ts"].max().reset_index(name="last_ts")
-    return last.assign(
-        dataset="market_data.ohlcv", run_id=run_id, updated_at=now, source=SAMPLE_SOURCE
-    )
-
-
-def _run_row(report: LoadReport, started: dt.datetime, finished: dt.datetime) -> pd.DataFrame:
-    steps = {"market_data": report.bars, "corporate_actions": report.corporate_actions}
-    row = {
-        "run_id": report.run_id,
-        "mode": "load",
-        "status": "success",
-        "started_at": started,
-        "finished_at": finished,
-        "rows_written": report.bars + report.corporate_actions + report.instruments,
-        "rows_quarantined": 0,
-        "steps": json.dumps(steps),
-        "errors": json.dumps([]),
-        "source": SAMPLE_SOURCE,
+def _split(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    return {
+        str(symbol): rows.reset_index(drop=True)
+        for symbol, rows in frame.groupby("symbol", sort=False)
     }
-    return pd.DataFrame([row])
+
+
+def _slice(frame: pd.DataFrame, column: str, window: Window) -> pd.DataFrame:
+    """Keep the rows whose day (in UTC) falls inside the window."""
+    if frame.empty:
+        return frame
+    stamps = pd.to_datetime(frame[column])
+    if stamps.dt.tz is not None:
+        stamps = stamps.dt.tz_convert(None)
+    days = stamps.dt.normalize()
+    keep = (days >= pd.Timestamp(window.start)) & (days <= pd.Timestamp(window.end))
+    return frame[keep].reset_index(drop=True)

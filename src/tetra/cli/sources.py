@@ -1,0 +1,91 @@
+"""Choose concrete sources for a run: the composition root's one place for that decision.
+
+Live runs use what the settings make usable: yfinance (keyless) or Polygon for bars and
+corporate actions, Binance for crypto bars, CoinGecko for crypto price series, FRED (keyed,
+or its keyless CSV) for macro series, NewsAPI and Alpha Vantage for news when their keys
+are set (articles without a vendor score are scored locally), Alpha Vantage earnings and
+the economic calendar (FOMC always; CPI, payrolls and GDP release dates with a FRED key).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from tetra.adapters.sources.alphavantage import AlphaVantageConfig, AlphaVantageSource
+from tetra.adapters.sources.binance import BinanceConfig, BinanceSource
+from tetra.adapters.sources.calendar import EconomicCalendarSource
+from tetra.adapters.sources.coingecko import CoinGeckoConfig, CoinGeckoSource
+from tetra.adapters.sources.fred import KEY_SERIES, FredConfig, FredSource
+from tetra.adapters.sources.newsapi import NewsApiConfig, NewsApiSource
+from tetra.adapters.sources.polygon import PolygonSource
+from tetra.adapters.sources.sample import SampleSource
+from tetra.adapters.sources.yfinance import YFinanceSource
+from tetra.data.pipeline import Sources
+from tetra.data.sentiment import score_articles
+from tetra.data.sources import EventSource, Fetched, NewsSource
+from tetra.model.instruments import Instrument
+from tetra.settings import Settings
+from tetra.simulation.sample_universe import SampleSpec
+
+BAR_SOURCES = ("sample", "yfinance", "polygon")
+ECONOMIC_SERIES = tuple(KEY_SERIES)
+
+
+def sample_sources(instruments: Sequence[Instrument], spec: SampleSpec | None = None) -> Sources:
+    """Every dataset the sample universe has: bars and corporate actions, crypto included."""
+    sample = SampleSource(instruments, spec)
+    return Sources(bars=sample, corporate_actions=sample, crypto_bars=sample)
+
+
+def live_sources(
+    settings: Settings, instruments: Sequence[Instrument], bar_source: str = "yfinance"
+) -> Sources:
+    """The vendor adapters that the settings make usable (keys present where needed)."""
+    bars = _bar_source(settings, bar_source)
+    coingecko = CoinGeckoSource(CoinGeckoConfig.from_settings(settings))
+    return Sources(
+        bars=bars,
+        corporate_actions=bars,
+        crypto_bars=BinanceSource(BinanceConfig.from_settings(settings)),
+        price_series=coingecko,
+        economic=FredSource(FredConfig.from_settings(settings)),
+        news=_news_sources(settings, instruments),
+        events=_event_sources(settings),
+        score_news=score_locally,
+    )
+
+
+def score_locally(articles: Fetched) -> Fetched | None:
+    """Score every article offline (VADER and the finance lexicon) for the news step.
+
+    Vendor-scored articles are scored too: the methods differ, so both scores are kept and
+    every article has scores comparable across vendors.
+    """
+    if articles.rows.empty:
+        return None
+    return Fetched("news.sentiment", score_articles(articles.rows))
+
+
+def _bar_source(settings: Settings, name: str) -> PolygonSource | YFinanceSource:
+    if name == "polygon":
+        if settings.polygon.api_key is None:
+            raise ValueError("--source polygon needs TETRA_POLYGON__API_KEY")
+        return PolygonSource.from_settings(settings)
+    return YFinanceSource()
+
+
+def _news_sources(settings: Settings, instruments: Sequence[Instrument]) -> tuple[NewsSource, ...]:
+    found: list[NewsSource] = []
+    if settings.newsapi.api_key is not None:
+        companies = {i.symbol: i.name for i in instruments}
+        found.append(NewsApiSource(NewsApiConfig(settings.newsapi.api_key, companies=companies)))
+    if settings.alphavantage.api_key is not None:
+        found.append(AlphaVantageSource(AlphaVantageConfig(settings.alphavantage.api_key)))
+    return tuple(found)
+
+
+def _event_sources(settings: Settings) -> tuple[EventSource, ...]:
+    found: list[EventSource] = [EconomicCalendarSource(FredConfig.from_settings(settings))]
+    if settings.alphavantage.api_key is not None:
+        found.append(AlphaVantageSource(AlphaVantageConfig(settings.alphavantage.api_key)))
+    return tuple(found)

@@ -1,0 +1,210 @@
+"""The pipeline's steps: each fetches from its sources and ingests, symbol by symbol.
+
+A step never raises for a vendor's trouble: every symbol's failure is recorded with its
+reason, and a spent quota stops further calls to that source for the rest of the window.
+Blocking store calls run in worker threads so fetches keep flowing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+
+from tetra.core.clock import Clock
+from tetra.core.errors import QuotaExhausted, SourceError
+from tetra.data.calendars import EQUITY_CALENDAR
+from tetra.data.coverage import OHLCV, store_coverage
+from tetra.data.ingest import Ingested, ingest, watermarks
+from tetra.data.pipeline.plan import Mode, RunPlan, Step
+from tetra.data.ports import Store
+from tetra.data.quality import QualityWarning
+from tetra.data.sources import (
+    BarSource,
+    CorporateActionSource,
+    EconomicSource,
+    EventSource,
+    Fetched,
+    NewsSource,
+    PriceSeriesSource,
+    Window,
+)
+
+Progress = Callable[[Step, int, int], None]
+Scorer = Callable[[Fetched], Fetched | None]
+
+
+@dataclass(frozen=True)
+class Sources:
+    """The sources a run draws from; None or empty means the step has nothing to run."""
+
+    bars: BarSource | None = None
+    corporate_actions: CorporateActionSource | None = None
+    crypto_bars: BarSource | None = None
+    price_series: PriceSeriesSource | None = None
+    economic: EconomicSource | None = None
+    news: tuple[NewsSource, ...] = ()
+    events: tuple[EventSource, ...] = ()
+    score_news: Scorer | None = None  # local sentiment for articles without a vendor score
+
+
+@dataclass
+class StepResult:
+    """What one step did: rows, quarantined records, failures by symbol, warnings."""
+
+    step: Step
+    written: int = 0
+    quarantined: int = 0
+    skipped: list[str] = field(default_factory=list)
+    failures: dict[str, str] = field(default_factory=dict)
+    warnings: list[QualityWarning] = field(default_factory=list)
+    attempted: int = 0
+    note: str = ""
+    not_run: bool = False
+
+    @property
+    def status(self) -> str:
+        if self.not_run:
+            return "skipped"
+        if self.failures and len(self.failures) >= self.attempted:
+            return "failed"
+        return "partial" if self.failures else "success"
+
+    def add(self, done: Ingested) -> None:
+        self.written += done.written
+        self.quarantined += done.quarantined
+        self.warnings += done.warnings
+
+
+@dataclass
+class RunContext:
+    """Everything a step needs, shared by the steps of one run."""
+
+    store: Store
+    plan: RunPlan
+    sources: Sources
+    clock: Clock
+    run_id: str
+    progress: Progress | None = None
+    concurrency: int = 8
+
+
+Fetch = Callable[[str, Window], Awaitable[Fetched | list[Fetched]]]
+
+
+async def per_symbol(
+    ctx: RunContext, step: Step, source: str, dataset: str, symbols: Sequence[str], fetch: Fetch
+) -> StepResult:
+    """Fetch and ingest each symbol's window, `ctx.concurrency` at a time."""
+    result = StepResult(step)
+    windows = symbol_windows(ctx, source, dataset, symbols, result)
+    result.attempted = len({symbol for symbol, _ in windows})
+    gate = asyncio.Semaphore(ctx.concurrency)
+    quota: list[str] = []
+    done = 0
+
+    async def one(symbol: str, window: Window) -> None:
+        nonlocal done
+        async with gate:
+            await _fetch_one(ctx, result, source, symbol, window, fetch, quota)
+        done += 1
+        if ctx.progress is not None:
+            ctx.progress(step, done, len(windows))
+
+    await asyncio.gather(*(one(s, w) for s, w in windows))
+    return result
+
+
+async def _fetch_one(
+    ctx: RunContext,
+    result: StepResult,
+    source: str,
+    symbol: str,
+    window: Window,
+    fetch: Fetch,
+    quota: list[str],
+) -> None:
+    if quota:
+        result.failures[symbol] = f"not fetched: {quota[0]}"
+        return
+    try:
+        fetched = await fetch(symbol, window)
+    except QuotaExhausted as error:
+        quota.append(str(error))
+        result.failures[symbol] = str(error)
+        return
+    except SourceError as error:
+        result.failures[symbol] = str(error)
+        return
+    for part in fetched if isinstance(fetched, list) else [fetched]:
+        done = await asyncio.to_thread(
+            ingest,
+            ctx.store,
+            part,
+            source=source,
+            run_id=ctx.run_id,
+            now=ctx.clock.now(),
+            watermark_symbol=symbol,
+        )
+        result.add(done)
+
+
+def symbol_windows(
+    ctx: RunContext, source: str, dataset: str, symbols: Sequence[str], result: StepResult
+) -> list[tuple[str, Window]]:
+    """Return the (symbol, window) fetches of a step.
+
+    Backfill: the plan's window, skipping symbols whose watermark already covers it (a
+    resumed run); with `fill_gaps`, exactly each symbol's missing calendar ranges instead.
+    Daily: the recent window, stretched back to the watermark after downtime.
+    """
+    if ctx.plan.fill_gaps:
+        return gap_windows(ctx, source, dataset, symbols)
+    marks = {} if ctx.plan.force else watermarks(ctx.store, source, dataset)
+    window = ctx.plan.window
+    chosen: list[tuple[str, Window]] = []
+    for symbol in symbols:
+        mark = marks.get(symbol)
+        if ctx.plan.mode is Mode.BACKFILL and mark is not None and mark.date() >= window.end:
+            result.skipped.append(symbol)
+            continue
+        resumed = _resume_from(window, mark) if ctx.plan.mode is Mode.DAILY else window
+        chosen.append((symbol, resumed))
+    return chosen
+
+
+def gap_windows(
+    ctx: RunContext, source: str, dataset: str, symbols: Sequence[str]
+) -> list[tuple[str, Window]]:
+    """Return each symbol's missing ranges inside the plan window (all of it if none stored)."""
+    if dataset != OHLCV:
+        return [(symbol, ctx.plan.window) for symbol in symbols]
+    calendars = {s: ctx.plan.calendars.get(s, EQUITY_CALENDAR) for s in symbols}
+    found = {
+        c.symbol: c
+        for c in store_coverage(ctx.store, calendars, end=ctx.plan.window.end, source=source)
+    }
+    chosen: list[tuple[str, Window]] = []
+    for symbol in symbols:
+        coverage = found.get(symbol)
+        if coverage is None or coverage.first is None:
+            chosen.append((symbol, ctx.plan.window))
+            continue
+        ranges = list(coverage.gaps)
+        if coverage.first > ctx.plan.window.start:
+            ranges.insert(0, (ctx.plan.window.start, coverage.first - dt.timedelta(days=1)))
+        chosen += [(symbol, w) for w in _clipped(ranges, ctx.plan.window)]
+    return chosen
+
+
+def _clipped(ranges: list[tuple[dt.date, dt.date]], window: Window) -> list[Window]:
+    clipped = [(max(a, window.start), min(b, window.end)) for a, b in ranges]
+    return [Window(a, b) for a, b in clipped if a <= b]
+
+
+def _resume_from(window: Window, mark: dt.datetime | None) -> Window:
+    """Stretch a daily window back to the day after the watermark, after downtime."""
+    if mark is None or mark.date() + dt.timedelta(days=1) >= window.start:
+        return window
+    return Window(min(mark.date() + dt.timedelta(days=1), window.end), window.end)
