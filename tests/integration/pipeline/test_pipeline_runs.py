@@ -26,13 +26,22 @@ SYMBOLS = ("AAA", "BBB", "CCC")
 STEPS = (Step.MARKET_DATA, Step.DATA_QUALITY)
 
 
-def session_bars(symbol: str, window: Window, *, source: str = "fake", seed: int = 0) -> pd.DataFrame:
+def session_bars(symbol: str, window: Window, *, seed: int = 0) -> pd.DataFrame:
     """Valid daily bars on every XNYS session of the window."""
     days = pd.to_datetime(sessions(window.start, window.end)).tz_localize("UTC")
     close = 100 + seed + pd.Series(range(len(days)), dtype=float) * 0.1
     return pd.DataFrame(
-        {"symbol": symbol, "interval": "1d", "ts": days, "open": close, "high": close + 1,
-         "low": close - 1, "close": close, "volume": 1_000.0, "source": source}
+        {
+            "symbol": symbol,
+            "interval": "1d",
+            "ts": days,
+            "open": close,
+            "high": close + 1,
+            "low": close - 1,
+            "close": close,
+            "volume": 1_000.0,
+            "source": "fake",
+        }
     )
 
 
@@ -45,7 +54,10 @@ def store(tmp_path: Path) -> Iterator[SqlStore]:
 
 def plan(mode: Mode = Mode.BACKFILL, **changes: object) -> RunPlan:
     fields: dict[str, object] = {
-        "mode": mode, "window": WINDOW, "steps": STEPS, "equities": SYMBOLS,
+        "mode": mode,
+        "window": WINDOW,
+        "steps": STEPS,
+        "equities": SYMBOLS,
         "calendars": {s: "XNYS" for s in SYMBOLS},
     }
     fields.update(changes)
@@ -112,9 +124,8 @@ def test_gap_report_is_sessions_minus_stored_bars_across_a_holiday_and_half_day(
 def test_fill_gaps_fetches_exactly_the_missing_sessions(store: SqlStore) -> None:
     full = session_bars("AAA", WINDOW)
     holes = pd.to_datetime(["2024-11-27", "2024-11-29", "2024-12-16"]).tz_localize("UTC")
-    Pipeline(store, Sources(bars=FakeBarSource({"AAA": full[~full["ts"].isin(holes)]})), clock=CLOCK).run(
-        plan(equities=("AAA",))
-    )
+    holed = FakeBarSource({"AAA": full[~full["ts"].isin(holes)]})
+    Pipeline(store, Sources(bars=holed), clock=CLOCK).run(plan(equities=("AAA",)))
     source = FakeBarSource({"AAA": full})
 
     Pipeline(store, Sources(bars=source), clock=CLOCK).run(plan(equities=("AAA",), fill_gaps=True))
@@ -154,9 +165,7 @@ def test_one_failing_symbol_makes_the_run_partial_with_its_reason(store: SqlStor
 def test_spent_quota_stops_calls_for_the_rest_of_the_window(store: SqlStore) -> None:
     source = fake(failures={s: QuotaExhausted("fake", "daily quota spent") for s in SYMBOLS})
 
-    result = Pipeline(store, Sources(bars=source), clock=CLOCK).run(
-        plan(steps=(Step.MARKET_DATA,))
-    )
+    result = Pipeline(store, Sources(bars=source), clock=CLOCK).run(plan(steps=(Step.MARKET_DATA,)))
 
     assert len(source.calls) < len(SYMBOLS) or result.status == "failed"
     assert result.status == "failed"
