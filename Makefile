@@ -42,6 +42,7 @@ services: ## Start PostgreSQL and Redis on 127.0.0.1 if they are not running
 
 bench: $(VENV)/.dev services ## Run the benchmarks (see benchmarks/README.md)
 	$(BIN)/python -m benchmarks.store_load
+	$(BIN)/python -m benchmarks.pipeline_run
 
 clean: ## Remove the virtualenv, caches and local data
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache .hypothesis

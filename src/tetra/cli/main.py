@@ -56,3 +56,7 @@ def demo() -> None:
     with opened_store(StoreKind.SAMPLE) as opened:
         print_summary(opened, "Sample store coverage")
     console.print("Next: `tetra universe list`, `tetra store info --sample`, `make test`.")
+
+
+if __name__ == "__main__":
+    run()

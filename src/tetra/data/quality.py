@@ -83,46 +83,75 @@ def jump_warnings(
 ) -> list[QualityWarning]:
     """Warn about closes and volumes far outside each symbol's recent behaviour.
 
-    Raw prices drop by the split ratio on an ex-date; the move is measured after undoing it.
+    Prices and volumes are split-adjusted first, so a split's raw price drop is no jump.
     """
     if bars.empty:
         return []
-    known = history[["symbol", "ts", "close", "volume"]] if not history.empty else None
-    combined = pd.concat([known, bars[["symbol", "ts", "close", "volume"]]], ignore_index=True)
+    columns = ["symbol", "ts", "close", "volume"]
+    known = history[columns] if not history.empty else None
+    combined = pd.concat([known, bars[columns]], ignore_index=True)
     combined = combined.drop_duplicates(["symbol", "ts"], keep="last").sort_values(["symbol", "ts"])
-    fresh = set(zip(bars["symbol"], bars["ts"], strict=True))
     warnings: list[QualityWarning] = []
     for symbol, series in combined.groupby("symbol", sort=True):
-        warnings += _series_warnings(str(symbol), series, fresh, limits, splits or {})
+        fresh = series["ts"].isin(bars.loc[bars["symbol"] == symbol, "ts"]).to_numpy()
+        mine = {day: r for (name, day), r in (splits or {}).items() if name == symbol}
+        warnings += _series_warnings(str(symbol), series, fresh, limits, mine)
     return warnings
 
 
 def _series_warnings(
     symbol: str,
     series: pd.DataFrame,
-    fresh: set[tuple[str, object]],
+    fresh: np.ndarray,
     limits: JumpLimits,
-    splits: Splits,
+    splits: dict[dt.date, float],
 ) -> list[QualityWarning]:
-    days = pd.to_datetime(series["ts"]).dt.date
-    ratios = np.array([splits.get((symbol, day), 1.0) for day in days])
-    returns = np.log(series["close"]).diff() + np.log(ratios)
-    volumes = series["volume"] / ratios
-    scale = _robust_scale(returns, limits.lookback)
-    volume_median = volumes.rolling(limits.lookback, min_periods=5).median().shift(1)
-    warnings = []
-    for ts, move, sigma, volume, median in zip(
-        series["ts"], returns, scale, volumes, volume_median, strict=True
-    ):
-        if (symbol, ts) not in fresh:
-            continue
-        if np.isfinite(move) and abs(move) > max(limits.min_move, limits.sigmas * sigma):
-            detail = f"close moved {np.expm1(move):+.1%} in one bar"
-            warnings.append(QualityWarning(OHLCV, symbol, ts, "price_jump", detail))
-        if median > 0 and volume > limits.volume_multiple * median:
-            detail = f"volume {volume / median:.0f}x its recent median"
-            warnings.append(QualityWarning(OHLCV, symbol, ts, "volume_jump", detail))
+    factor = _split_factor(series["ts"], splits)
+    returns = np.log(series["close"].to_numpy() / factor)
+    returns = np.concatenate(([np.nan], np.diff(returns)))
+    volumes = pd.Series(series["volume"].to_numpy() * factor)
+    scale = _robust_scale(pd.Series(returns), limits.lookback).to_numpy()
+    median = volumes.rolling(limits.lookback, min_periods=5).median().shift(1).to_numpy()
+    with np.errstate(invalid="ignore"):
+        moved = (
+            fresh
+            & np.isfinite(returns)
+            & (np.abs(returns) > np.maximum(limits.min_move, limits.sigmas * scale))
+        )
+        swelled = fresh & (median > 0) & (volumes.to_numpy() > limits.volume_multiple * median)
+    stamps = series["ts"].to_numpy()
+    warnings = [
+        QualityWarning(
+            OHLCV,
+            symbol,
+            pd.Timestamp(stamps[i]),
+            "price_jump",
+            f"close moved {np.expm1(returns[i]):+.1%} in one bar",
+        )
+        for i in np.flatnonzero(moved)
+    ]
+    warnings += [
+        QualityWarning(
+            OHLCV,
+            symbol,
+            pd.Timestamp(stamps[i]),
+            "volume_jump",
+            f"volume {volumes.iloc[i] / median[i]:.0f}x its recent median",
+        )
+        for i in np.flatnonzero(swelled)
+    ]
     return warnings
+
+
+def _split_factor(stamps: pd.Series, splits: dict[dt.date, float]) -> np.ndarray:
+    """Return per row the product of the ratios of later splits (1 where none follow)."""
+    factor = np.ones(len(stamps))
+    if not splits:
+        return factor
+    days = pd.to_datetime(stamps).dt.tz_localize(None).dt.normalize().to_numpy()
+    for day, ratio in splits.items():
+        factor[days < np.datetime64(day)] *= ratio
+    return factor
 
 
 def _robust_scale(returns: pd.Series, lookback: int) -> pd.Series:

@@ -33,7 +33,11 @@ from tetra.simulation.stochastic import (
 _CORE_VOLATILITY = {MARKET: 0.16, RATES: 0.06, CRYPTO: 0.60}
 _CORE_CORRELATION = np.array([[1.0, -0.25, 0.3], [-0.25, 1.0, 0.0], [0.3, 0.0, 1.0]])
 _GROUP_VOLATILITY, _CRYPTO_GROUP_VOLATILITY = 0.15, 0.30
-_FACTOR_ALPHA, _FACTOR_PERSISTENCE, _FACTOR_FREEDOM = 0.08, 0.985, 6.0
+# alpha^2 E[z^4] + 2 alpha beta + beta^2 < 1: the factors' returns keep a finite kurtosis
+_FACTOR_ALPHA, _FACTOR_PERSISTENCE, _FACTOR_FREEDOM = 0.06, 0.98, 7.0
+# Conditional variance caps, as multiples of the long-run variance: a market at 4x its usual
+# volatility is a 2008 or 2020 crash; a member's own news rarely triples its usual volatility.
+_FACTOR_VARIANCE_CAP, _IDIOSYNCRATIC_VARIANCE_CAP = 16.0, 9.0
 
 _Exposures = dict[str, float]
 
@@ -112,7 +116,7 @@ def _simulate_factors(keys: list[str], window: Window, seed: int) -> tuple[Garch
         for k, e in zip(keys, every_day, strict=True)
     ]
     parameters = GarchParameters.from_volatility(
-        per_step, _FACTOR_ALPHA, _FACTOR_PERSISTENCE, _FACTOR_FREEDOM
+        per_step, _FACTOR_ALPHA, _FACTOR_PERSISTENCE, _FACTOR_FREEDOM, _FACTOR_VARIANCE_CAP
     )
     paths = garch_paths(innovations, parameters)
     regimes = volatility_regime(paths, parameters)[:, : len(CORE_FACTORS)]
@@ -134,10 +138,11 @@ def _simulate_idiosyncratic(
         [m.traits.garch_alpha for m in members],
         [m.traits.garch_persistence for m in members],
         [m.traits.degrees_of_freedom for m in members],
+        _IDIOSYNCRATIC_VARIANCE_CAP,
     )
     innovations = np.ascontiguousarray(np.array([m.innovations for m in members]).T)
     innovations = innovations.reshape(len(window.days), -1)
-    return _scaled(garch_paths(innovations, parameters), regimes * _activity(every_day, window))
+    return _scaled(garch_paths(innovations, parameters, regimes), _activity(every_day, window))
 
 
 def _idiosyncratic_volatility(members: list[Member], exposures: list[_Exposures]) -> FloatArray:

@@ -46,6 +46,12 @@ class Profile:
     dividend_yield: tuple[float, float] = (0.0, 0.0)
     payments_per_year: int = 4
     idiosyncratic_floor: float = 0.25  # own volatility as a share of the target, at least
+    # Student-t degrees of freedom of its own shocks: a basket's news averages out, so funds'
+    # own shocks are nearly normal while a single stock's earnings surprises are not
+    tail_freedom: tuple[float, float] = (6.0, 9.0)
+
+
+_BASKET_TAILS = (8.0, 14.0)
 
 
 # Positional ranges: level, volatility, drift, market beta, group loading, dollar volume.
@@ -68,6 +74,7 @@ GROWTH_STOCK = Profile(
     (3e7, 2e9),
     dividend_probability=0.1,
     dividend_yield=(0.002, 0.01),
+    tail_freedom=(4.5, 7.0),
 )
 BROAD_ETF = Profile(
     (30, 600),
@@ -79,6 +86,7 @@ BROAD_ETF = Profile(
     dividend_probability=1.0,
     dividend_yield=(0.01, 0.022),
     idiosyncratic_floor=0.1,
+    tail_freedom=_BASKET_TAILS,
 )
 THEMED_ETF = Profile(
     (15, 300),
@@ -89,6 +97,7 @@ THEMED_ETF = Profile(
     (2e7, 1e9),
     dividend_probability=0.9,
     dividend_yield=(0.001, 0.012),
+    tail_freedom=_BASKET_TAILS,
 )
 BOND_ETF = Profile(
     (40, 120),
@@ -102,8 +111,17 @@ BOND_ETF = Profile(
     1.0,
     (0.02, 0.04),
     payments_per_year=12,
+    tail_freedom=_BASKET_TAILS,
 )
-REAL_ASSET_ETF = Profile((20, 250), (0.13, 0.22), (0.0, 0.08), (0.0, 0.2), (0.8, 1.1), (1e8, 2e9))
+REAL_ASSET_ETF = Profile(
+    (20, 250),
+    (0.13, 0.22),
+    (0.0, 0.08),
+    (0.0, 0.2),
+    (0.8, 1.1),
+    (1e8, 2e9),
+    tail_freedom=_BASKET_TAILS,
+)
 MAJOR_CRYPTO = Profile(
     (1, 10), (0.55, 0.75), (0.05, 0.3), (0.0, 0.0), (0.2, 0.4), (5e9, 3e10), CRYPTO, (0.9, 1.1)
 )

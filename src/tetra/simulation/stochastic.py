@@ -18,7 +18,7 @@ Map of the module:
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -37,14 +37,20 @@ def _as_floats(values: npt.ArrayLike) -> FloatArray:
 class GarchParameters:
     """GARCH(1,1) with Student-t innovations, one value per path (or one for all).
 
-    The variance of step t is ``omega + alpha * r[t-1]**2 + beta * variance[t-1]``; the
-    innovations are Student-t with `degrees_of_freedom`, standardised to unit variance.
+    The variance of step t is ``omega + alpha * r[t-1]**2 + beta * variance[t-1]``, held at
+    most `variance_cap` times the unconditional variance; the innovations are Student-t with
+    `degrees_of_freedom`, standardised to unit variance.
+
+    The cap stands in for the mean reversion real volatility shows at its peaks: without it a
+    run of large Student-t shocks compounds the variance without bound (a fat-tailed GARCH
+    can have an infinite fourth moment), and one path in thousands explodes.
     """
 
     omega: FloatArray
     alpha: FloatArray
     beta: FloatArray
     degrees_of_freedom: FloatArray
+    variance_cap: FloatArray = field(default_factory=lambda: np.array([np.inf]))
 
     def __post_init__(self) -> None:
         if np.any(self.omega <= 0) or np.any(self.alpha < 0) or np.any(self.beta < 0):
@@ -53,6 +59,8 @@ class GarchParameters:
             raise ValueError("GARCH needs alpha + beta < 1 for a finite variance")
         if np.any(self.degrees_of_freedom <= 2):
             raise ValueError("Student-t innovations need more than 2 degrees of freedom")
+        if np.any(self.variance_cap < 1):
+            raise ValueError("a GARCH variance cap below the long-run variance cannot hold")
 
     @classmethod
     def from_volatility(
@@ -61,14 +69,22 @@ class GarchParameters:
         alpha: npt.ArrayLike,
         persistence: npt.ArrayLike,
         degrees_of_freedom: npt.ArrayLike,
+        variance_cap: npt.ArrayLike = math.inf,
     ) -> GarchParameters:
         """Build parameters whose unconditional per-step volatility is `volatility`.
 
-        `persistence` is ``alpha + beta``: how slowly a volatility shock decays.
+        `persistence` is ``alpha + beta``: how slowly a volatility shock decays; `variance_cap`
+        bounds the conditional variance as a multiple of the unconditional one.
         """
         alphas, persistences = _as_floats(alpha), _as_floats(persistence)
         omega = _as_floats(volatility) ** 2 * (1.0 - persistences)
-        return cls(omega, alphas, persistences - alphas, _as_floats(degrees_of_freedom))
+        return cls(
+            omega,
+            alphas,
+            persistences - alphas,
+            _as_floats(degrees_of_freedom),
+            _as_floats(variance_cap),
+        )
 
     @property
     def unconditional_variance(self) -> FloatArray:
@@ -96,21 +112,32 @@ def standardised_student_t(
 def garch_variance(innovations: FloatArray, parameters: GarchParameters) -> FloatArray:
     """Return the conditional variance path driven by standardised `innovations`.
 
-    The first step starts at the unconditional variance; the loop runs over time and is
-    vectorised across paths.
+    The first step starts at the unconditional variance and no step exceeds the cap; the loop
+    runs over time and is vectorised across paths.
     """
     multipliers = parameters.alpha * innovations**2 + parameters.beta
+    long_run = parameters.unconditional_variance
+    ceiling = np.broadcast_to(long_run * parameters.variance_cap, innovations.shape[1:])
     variance = np.empty_like(innovations)
-    current = np.broadcast_to(parameters.unconditional_variance, innovations.shape[1:]).copy()
+    current = np.broadcast_to(long_run, innovations.shape[1:]).copy()
     for step in range(innovations.shape[0]):
         variance[step] = current
-        current = parameters.omega + multipliers[step] * current
+        current = np.minimum(parameters.omega + multipliers[step] * current, ceiling)
     return variance
 
 
-def garch_paths(innovations: FloatArray, parameters: GarchParameters) -> GarchPaths:
-    """Scale standardised `innovations` by their GARCH(1,1) conditional volatility."""
-    volatility = np.sqrt(garch_variance(innovations, parameters))
+def garch_paths(
+    innovations: FloatArray, parameters: GarchParameters, regime: npt.ArrayLike = 1.0
+) -> GarchPaths:
+    """Scale standardised `innovations` by their GARCH(1,1) conditional volatility.
+
+    An optional `regime` (e.g. from `volatility_regime`) multiplies the volatility, so the
+    paths swell and calm with another series; the product still respects the variance cap,
+    so two volatility peaks that coincide cannot compound.
+    """
+    volatility = np.sqrt(garch_variance(innovations, parameters)) * np.asarray(regime)
+    ceiling = np.sqrt(parameters.unconditional_variance * parameters.variance_cap)
+    volatility = np.minimum(volatility, ceiling)
     return GarchPaths(returns=volatility * innovations, volatility=volatility)
 
 
