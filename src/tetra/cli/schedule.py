@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import shlex
 import shutil
+import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Annotated
 
@@ -17,6 +19,7 @@ from tetra.scheduler.daily import (
     DEFAULT_TIMEZONE,
     JOB_ID,
     ScheduleError,
+    build_scheduler,
     next_run,
     parse_at,
     zone_info,
@@ -38,6 +41,8 @@ from tetra.scheduler.install import (
 )
 
 app = typer.Typer(help="Run Tetra's daily data job by itself, every day.", no_args_is_help=True)
+
+DEFAULT_LOG_DIR = Path("~/.local/state/tetra/logs")
 
 KindOption = Annotated[
     EntryKind | None,
@@ -68,7 +73,7 @@ def install(
     kind: KindOption = None,
     at: AtOption = "05:00",
     timezone: TimezoneOption = DEFAULT_TIMEZONE,
-    log_dir: LogDirOption = Path("~/.local/state/tetra/logs"),
+    log_dir: LogDirOption = DEFAULT_LOG_DIR,
     target_dir: TargetDirOption = None,
     executable: ExecutableOption = None,
     activate: ActivateOption = False,
@@ -94,6 +99,40 @@ def install(
         for line in _activation_lines(kind, target, logs):
             _print_verbatim(f"  {line}")
     _print_next_run(time_of_day, timezone)
+
+
+@app.command("run")
+def run_in_foreground(
+    at: AtOption = "05:00",
+    timezone: TimezoneOption = DEFAULT_TIMEZONE,
+    log_dir: LogDirOption = DEFAULT_LOG_DIR,
+    executable: ExecutableOption = None,
+) -> None:
+    """Stay running and start the daily job at AT every day (no cron or systemd needed).
+
+    Each run is a separate `tetra pipeline --mode daily` process, so a crash in one run
+    cannot stop the schedule. Stop with Ctrl+C.
+    """
+    time_of_day = _time_of_day(at, timezone)
+    logs = log_dir.expanduser().absolute()
+    with fail_cleanly():
+        command = daily_command(executable or tetra_executable(), logs)
+    logs.mkdir(parents=True, exist_ok=True)
+
+    def job() -> None:
+        outcome = subprocess.run(command, check=False)
+        console.print(f"daily run finished with exit code {outcome.returncode}")
+
+    scheduler = build_scheduler(job, at=time_of_day, timezone=timezone)
+    scheduler.start()
+    _print_next_run(time_of_day, timezone)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        console.print("stopping the scheduler")
+    finally:
+        scheduler.shutdown(wait=False)
 
 
 @app.command()

@@ -20,6 +20,7 @@ from tetra.adapters.sources.newsapi import NewsApiConfig, NewsApiSource
 from tetra.adapters.sources.polygon import PolygonSource
 from tetra.adapters.sources.sample import SampleSource
 from tetra.adapters.sources.yfinance import YFinanceSource
+from tetra.core.errors import ConfigurationError
 from tetra.data.pipeline import Sources
 from tetra.data.sentiment import score_articles
 from tetra.data.sources import EventSource, Fetched, NewsSource
@@ -69,7 +70,9 @@ def score_locally(articles: Fetched) -> Fetched | None:
 def _bar_source(settings: Settings, name: str) -> PolygonSource | YFinanceSource:
     if name == "polygon":
         if settings.polygon.api_key is None:
-            raise ValueError("--source polygon needs TETRA_POLYGON__API_KEY")
+            raise ConfigurationError(
+                "--source polygon needs TETRA_POLYGON__API_KEY (see .env.example)"
+            )
         return PolygonSource.from_settings(settings)
     return YFinanceSource()
 

@@ -81,3 +81,7 @@ class MalformedPayload(SourceError):
     def __init__(self, source: str, message: str, payload: str = "") -> None:
         super().__init__(source, message)
         self.payload = payload
+
+
+class ConfigurationError(TetraError):
+    """A setting needed for what was asked is missing or wrong (say, an API key)."""

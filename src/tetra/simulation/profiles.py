@@ -48,10 +48,11 @@ class Profile:
     idiosyncratic_floor: float = 0.25  # own volatility as a share of the target, at least
     # Student-t degrees of freedom of its own shocks: a basket's news averages out, so funds'
     # own shocks are nearly normal while a single stock's earnings surprises are not
-    tail_freedom: tuple[float, float] = (6.0, 9.0)
+    tail_freedom: tuple[float, float] = (8.0, 12.0)
 
 
-_BASKET_TAILS = (8.0, 14.0)
+_BASKET_TAILS = (12.0, 20.0)
+_SPECULATIVE_TAILS = (7.0, 10.0)
 
 
 # Positional ranges: level, volatility, drift, market beta, group loading, dollar volume.
@@ -74,7 +75,7 @@ GROWTH_STOCK = Profile(
     (3e7, 2e9),
     dividend_probability=0.1,
     dividend_yield=(0.002, 0.01),
-    tail_freedom=(4.5, 7.0),
+    tail_freedom=_SPECULATIVE_TAILS,
 )
 BROAD_ETF = Profile(
     (30, 600),

@@ -24,10 +24,26 @@ SPEC = SampleSpec()
 
 def pipeline_command(log_file: Path) -> list[str]:
     return [
-        sys.executable, "-m", "tetra.cli.main", "pipeline", "--mode", "backfill",
-        "--source", "sample", "--start-date", "2015-12-31", "--end-date", "2025-12-31",
-        "--steps", "market_data", "--steps", "data_quality",
-        "--symbols", ",".join(SYMBOLS), "--log-file", str(log_file),
+        sys.executable,
+        "-m",
+        "tetra.cli.main",
+        "pipeline",
+        "--mode",
+        "backfill",
+        "--source",
+        "sample",
+        "--start-date",
+        "2015-12-31",
+        "--end-date",
+        "2025-12-31",
+        "--steps",
+        "market_data",
+        "--steps",
+        "data_quality",
+        "--symbols",
+        ",".join(SYMBOLS),
+        "--log-file",
+        str(log_file),
     ]
 
 
@@ -44,8 +60,11 @@ def test_killed_run_then_rerun_leaves_no_duplicates_no_gaps_and_true_watermarks(
     env = {**os.environ, "TETRA_DATA_DIR": str(tmp_path / "data")}
     log_file = tmp_path / "run.log"
     doomed = subprocess.Popen(
-        pipeline_command(log_file), env=env, cwd=tmp_path,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        pipeline_command(log_file),
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 120
     while bar_lines(log_file) < 8 and doomed.poll() is None and time.monotonic() < deadline:
@@ -56,15 +75,22 @@ def test_killed_run_then_rerun_leaves_no_duplicates_no_gaps_and_true_watermarks(
     killed_after = bar_lines(log_file)
 
     rerun = subprocess.run(
-        pipeline_command(log_file), env=env, cwd=tmp_path, capture_output=True, text=True,
-        timeout=300, check=False,
+        pipeline_command(log_file),
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
 
     assert rerun.returncode == 0, rerun.stdout + rerun.stderr
     assert 8 <= killed_after < len(SYMBOLS) * 2
     store = open_store(tmp_path / "data" / "sample.duckdb", StoreKind.SAMPLE)
     try:
-        bars = store.read(Query("market_data.ohlcv", columns=["symbol", "interval", "ts", "source"]))
+        bars = store.read(
+            Query("market_data.ohlcv", columns=["symbol", "interval", "ts", "source"])
+        )
         marks = store.read(Query("ops.watermarks", where={"dataset": "market_data.ohlcv"}))
         coverage = store.read(Query("ops.coverage"))
         runs = store.read(Query("ops.ingest_runs"))

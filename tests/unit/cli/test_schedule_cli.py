@@ -158,3 +158,34 @@ def test_default_kind_is_cron_on_linux_without_systemd(
     monkeypatch.setattr(shutil, "which", lambda name: None)
 
     assert default_kind("linux", tmp_path) is EntryKind.CRON
+
+
+def test_run_in_foreground_schedules_and_stops_cleanly_on_ctrl_c(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tetra.cli.schedule as schedule_module
+
+    def interrupt(_: float) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(schedule_module.time, "sleep", interrupt)
+    executable = tmp_path / "tetra"
+    executable.write_text("#!/bin/sh\n")
+
+    result = CliRunner().invoke(
+        schedule_module.app,
+        [
+            "run",
+            "--at",
+            "05:00",
+            "--log-dir",
+            str(tmp_path / "logs"),
+            "--executable",
+            str(executable),
+        ],
+    )
+
+    assert result.exit_code == 0, result.output
+    assert "next run:" in result.output
+    assert "stopping the scheduler" in result.output
+    assert (tmp_path / "logs").is_dir()
