@@ -34,9 +34,10 @@ _CORE_VOLATILITY = {MARKET: 0.16, RATES: 0.06, CRYPTO: 0.60}
 _CORE_CORRELATION = np.array([[1.0, -0.25, 0.3], [-0.25, 1.0, 0.0], [0.3, 0.0, 1.0]])
 _GROUP_VOLATILITY, _CRYPTO_GROUP_VOLATILITY = 0.15, 0.30
 # alpha^2 E[z^4] + 2 alpha beta + beta^2 < 1: the factors' returns keep a finite kurtosis
-_FACTOR_ALPHA, _FACTOR_PERSISTENCE, _FACTOR_FREEDOM = 0.06, 0.98, 6.0
+_FACTOR_ALPHA, _FACTOR_PERSISTENCE, _FACTOR_FREEDOM = 0.06, 0.98, 7.0
 # Conditional variance caps, as multiples of the long-run variance: a market at 4x its usual
-# volatility is a 2008 or 2020 crash; a member's own news rarely triples its usual volatility.
+# volatility is a 2008 or 2020 crash; a member's own volatility, even swollen by its factor's
+# regime, rarely more than doubles (the cap bounds the product, so two peaks cannot compound).
 _FACTOR_VARIANCE_CAP, _IDIOSYNCRATIC_VARIANCE_CAP = 16.0, 4.0
 
 _Exposures = dict[str, float]

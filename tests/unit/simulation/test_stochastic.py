@@ -14,6 +14,7 @@ from tetra.simulation.stochastic import (
     combine_factors,
     correlate_innovations,
     deduct_payouts,
+    garch_paths,
     garch_variance,
     ohlc_from_returns,
     overnight_gaps,
@@ -183,3 +184,25 @@ def test_trading_volume_rises_with_the_size_of_the_move() -> None:
 
     assert (volume > 0).all()
     assert volume[1, 0] > 2 * volume[0, 0]
+
+
+def test_garch_variance_never_exceeds_its_cap() -> None:
+    parameters = GarchParameters.from_volatility(0.01, 0.08, 0.985, 4.0, variance_cap=9.0)
+    paths = simulate_garch_t(50_000, 4, parameters, np.random.default_rng(13))
+
+    assert paths.volatility.max() <= 3.0 * 0.01 * (1 + 1e-12)
+    assert paths.volatility.max() == pytest.approx(0.03)
+
+
+def test_garch_paths_scale_by_a_regime_but_respect_the_cap() -> None:
+    parameters = GarchParameters.from_volatility(0.01, 0.05, 0.95, 6.0, variance_cap=4.0)
+    innovations = np.ones((3, 1))  # unit shocks keep the variance at its long-run level
+
+    paths = garch_paths(innovations, parameters, np.array([[0.5], [1.5], [5.0]]))
+
+    assert paths.volatility[:, 0] == pytest.approx([0.005, 0.015, 0.02])
+
+
+def test_garch_parameters_reject_a_cap_below_the_long_run_variance() -> None:
+    with pytest.raises(ValueError, match="cap"):
+        GarchParameters.from_volatility(0.01, 0.05, 0.95, 6.0, variance_cap=0.5)
