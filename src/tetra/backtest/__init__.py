@@ -1,0 +1,1 @@
+"""Backtesting: one fill model, two execution paths (compiled kernels and per-bar callbacks)."""

@@ -1,0 +1,136 @@
+"""The per-bar path: a Python `on_bar` per date, any logic, the same exchange underneath.
+
+Each date runs the compiled path's own bar cycle (`tetra.backtest.compiled`): corporate
+actions, pending orders (sells, then buys), marking to the close; then the strategy's
+`on_bar` sees the bar and places orders for the next one. Orders land in the same pending
+arrays the kernel uses, so both paths fill identically (the parity tests prove it). One
+working order per symbol: a new order replaces the pending one.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+
+from tetra.backtest.compiled import (
+    DAY,
+    KernelOutput,
+    apply_actions,
+    execute_pending,
+    mark_to_market,
+)
+from tetra.backtest.market import MarketData
+from tetra.simulation.orders import Costs, OrderKind, SizeKind, TradingRules
+
+OnBar = Callable[["BarContext"], None]
+
+
+class BarContext:
+    """What a strategy sees at a bar's close, and how it places orders for the next bar."""
+
+    def __init__(
+        self, market: MarketData, state: np.ndarray, pending: np.ndarray, account: np.ndarray
+    ) -> None:
+        self.market = market
+        self.t = 0
+        self._state = state
+        self._pending = pending
+        self._account = account
+
+    @property
+    def date(self) -> np.datetime64:
+        return self.market.dates[self.t]
+
+    @property
+    def close(self) -> np.ndarray:
+        """This bar's closes, one per symbol (NaN where a symbol has no bar)."""
+        return self.market.close[self.t]
+
+    @property
+    def positions(self) -> np.ndarray:
+        return self._state[0]
+
+    @property
+    def cash(self) -> float:
+        return float(self._account[0])
+
+    @property
+    def equity(self) -> float:
+        return float(self._account[1])
+
+    def position(self, symbol: int | str) -> float:
+        return float(self._state[0, self._column(symbol)])
+
+    def order(
+        self,
+        symbol: int | str,
+        size: float,
+        size_kind: SizeKind = SizeKind.SHARES,
+        kind: OrderKind = OrderKind.MARKET,
+        *,
+        limit: float = math.nan,
+        stop: float = math.nan,
+        good_till_cancelled: bool = False,
+    ) -> None:
+        """Place an order for the next bar; it replaces the symbol's pending order, if any."""
+        n = self._column(symbol)
+        self._pending[n] = (
+            size,
+            int(size_kind),
+            int(kind),
+            limit,
+            stop,
+            1 if good_till_cancelled else DAY,
+        )
+        self._state[3, n] = self.t
+
+    def order_target_percent(self, symbol: int | str, weight: float) -> None:
+        self.order(symbol, weight, SizeKind.TARGET_PERCENT)
+
+    def close_position(self, symbol: int | str) -> None:
+        self.order(symbol, 0.0, SizeKind.TARGET_SHARES)
+
+    def cancel(self, symbol: int | str) -> None:
+        self._state[3, self._column(symbol)] = -1.0
+
+    def _column(self, symbol: int | str) -> int:
+        return symbol if isinstance(symbol, int) else self.market.column(symbol)
+
+
+def run_callbacks(
+    market: MarketData,
+    on_bar: OnBar,
+    *,
+    cash: float = 1_000_000.0,
+    costs: Costs | None = None,
+    rules: TradingRules | None = None,
+) -> KernelOutput:
+    """Run `on_bar` at every date of `market`; return the same output as the compiled path."""
+    t_count, n_count = market.shape
+    bars = market.bars()
+    cost_array, rule_array = (costs or Costs()).as_array(), (rules or TradingRules()).as_array()
+    state = np.zeros((4, n_count))
+    state[3, :] = -1.0
+    pending = np.zeros((n_count, 6))
+    account = np.array([float(cash), float(cash)])
+    context = BarContext(market, state, pending, account)
+    fills = np.zeros((max(4 * n_count, 64), 7))
+    filled = 0
+    cash_out, equity_out = np.zeros(t_count), np.zeros(t_count)
+    positions = np.zeros((t_count, n_count))
+    for t in range(t_count):
+        if filled + n_count > len(fills):
+            fills = np.vstack([fills, np.zeros_like(fills)])
+        apply_actions(t, market.split_ratio, market.dividend, state, pending, account)
+        for side in (-1.0, 1.0):
+            filled = execute_pending(
+                t, side, bars, state, pending, account, cost_array, rule_array, fills, filled
+            )
+        mark_to_market(t, bars, state, account)
+        context.t = t
+        on_bar(context)
+        cash_out[t], equity_out[t] = account[0], account[1]
+        positions[t] = state[0]
+    return KernelOutput(cash_out, equity_out, positions, fills[:filled])
