@@ -56,6 +56,20 @@ class OrderArrays:
         return orders
 
 
+def decisions_of(orders: OrderArrays) -> np.ndarray:
+    """Return every order as rows (t, n, size, size_kind, kind, limit, stop, tif), by t then n."""
+    t, n = np.nonzero(np.isfinite(orders.size))
+    fields = (
+        orders.size,
+        orders.size_kind,
+        orders.kind,
+        orders.limit,
+        orders.stop,
+        orders.time_in_force,
+    )
+    return np.column_stack([t, n, *(np.asarray(f[t, n], dtype=np.float64) for f in fields)])
+
+
 @dataclass(frozen=True)
 class KernelOutput:
     cash: np.ndarray  # (T,)

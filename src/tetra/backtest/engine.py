@@ -31,13 +31,19 @@ class BarContext:
     """What a strategy sees at a bar's close, and how it places orders for the next bar."""
 
     def __init__(
-        self, market: MarketData, state: np.ndarray, pending: np.ndarray, account: np.ndarray
+        self,
+        market: MarketData,
+        state: np.ndarray,
+        pending: np.ndarray,
+        account: np.ndarray,
+        log: list[tuple[float, ...]] | None = None,
     ) -> None:
         self.market = market
         self.t = 0
         self._state = state
         self._pending = pending
         self._account = account
+        self._log = log
 
     @property
     def date(self) -> np.datetime64:
@@ -85,6 +91,8 @@ class BarContext:
             1 if good_till_cancelled else DAY,
         )
         self._state[3, n] = self.t
+        if self._log is not None:
+            self._log.append((self.t, n, *self._pending[n]))
 
     def order_target_percent(self, symbol: int | str, weight: float) -> None:
         self.order(symbol, weight, SizeKind.TARGET_PERCENT)
@@ -106,8 +114,13 @@ def run_callbacks(
     cash: float = 1_000_000.0,
     costs: Costs | None = None,
     rules: TradingRules | None = None,
+    log: list[tuple[float, ...]] | None = None,
 ) -> KernelOutput:
-    """Run `on_bar` at every date of `market`; return the same output as the compiled path."""
+    """Run `on_bar` at every date of `market`; return the same output as the compiled path.
+
+    When `log` is given, every order placed is appended to it as
+    (t, n, size, size_kind, kind, limit, stop, time_in_force).
+    """
     t_count, n_count = market.shape
     bars = market.bars()
     cost_array, rule_array = (costs or Costs()).as_array(), (rules or TradingRules()).as_array()
@@ -115,7 +128,7 @@ def run_callbacks(
     state[3, :] = -1.0
     pending = np.zeros((n_count, 6))
     account = np.array([float(cash), float(cash)])
-    context = BarContext(market, state, pending, account)
+    context = BarContext(market, state, pending, account, log)
     fills = np.zeros((max(4 * n_count, 64), 7))
     filled = 0
     cash_out, equity_out = np.zeros(t_count), np.zeros(t_count)

@@ -53,7 +53,7 @@ def fill_price(
     """Return the price an order of `kind` and `side` (+1 buy, -1 sell) fills at, or NaN."""
     if not math.isfinite(o):
         return math.nan
-    if kind == MARKET or kind == MARKET_ON_OPEN:
+    if kind in (MARKET, MARKET_ON_OPEN):
         return o
     if kind == MARKET_ON_CLOSE:
         return c

@@ -1,0 +1,95 @@
+"""`BacktestResult`: the engine's arrays as frames, trades, exposure and metrics."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from tetra.backtest.compiled import KernelOutput
+from tetra.backtest.market import MarketData
+from tetra.backtest.trades import round_trips
+
+
+@dataclass(frozen=True)
+class BacktestResult:
+    """Equity, positions, fills and trades of one backtest; `warnings` from the bias guards."""
+
+    market: MarketData
+    output: KernelOutput
+    initial_cash: float
+    name: str = "backtest"
+    warnings: list[str] = field(default_factory=list)
+    decisions: np.ndarray | None = None  # rows (t, n, size, size_kind, kind, limit, stop, tif)
+
+    @cached_property
+    def index(self) -> pd.DatetimeIndex:
+        return pd.DatetimeIndex(self.market.dates.astype("datetime64[ns]"), name="date")
+
+    @cached_property
+    def equity(self) -> pd.Series:
+        return pd.Series(self.output.equity, index=self.index, name="equity")
+
+    @cached_property
+    def cash(self) -> pd.Series:
+        return pd.Series(self.output.cash, index=self.index, name="cash")
+
+    @cached_property
+    def positions(self) -> pd.DataFrame:
+        return pd.DataFrame(
+            self.output.positions, index=self.index, columns=list(self.market.symbols)
+        )
+
+    @cached_property
+    def fills(self) -> pd.DataFrame:
+        raw = self.output.fills
+        rows = raw[:, 0].astype(np.int64)
+        return pd.DataFrame(
+            {
+                "ts": self.index[rows],
+                "symbol": np.array(self.market.symbols, dtype=object)[raw[:, 1].astype(np.int64)],
+                "quantity": raw[:, 2],
+                "price": raw[:, 3],
+                "fee": raw[:, 4],
+                "realised": raw[:, 5],
+                "decided_ts": self.index[raw[:, 6].astype(np.int64)],
+            }
+        )
+
+    @cached_property
+    def trades(self) -> pd.DataFrame:
+        return round_trips(self.fills)
+
+    @cached_property
+    def gross_exposure(self) -> pd.Series:
+        """Sum of |position value| over equity, per bar."""
+        closes = pd.DataFrame(self.market.close, index=self.index).ffill().to_numpy()
+        gross = np.nansum(np.abs(self.output.positions * closes), axis=1)
+        return pd.Series(gross / self.output.equity, index=self.index, name="gross_exposure")
+
+    @cached_property
+    def traded_value(self) -> pd.Series:
+        value = (self.fills["quantity"].abs() * self.fills["price"]).groupby(self.fills["ts"]).sum()
+        return value.reindex(self.index, fill_value=0.0).rename("traded_value")
+
+    @property
+    def final_equity(self) -> float:
+        return float(self.output.equity[-1])
+
+    def metrics(
+        self, benchmark_returns: pd.Series | None = None, periods_per_year: int = 252
+    ) -> Any:
+        """Return `tetra.reports.metrics.Metrics` for this run."""
+        from tetra.reports.metrics import compute_metrics
+
+        return compute_metrics(
+            self.equity,
+            trades=self.trades,
+            benchmark_returns=benchmark_returns,
+            exposure=self.gross_exposure,
+            traded_value=self.traded_value,
+            periods_per_year=periods_per_year,
+        )

@@ -1,0 +1,78 @@
+"""Run a strategy on either path, with the bias guards on by default."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+
+from tetra.backtest.compiled import decisions_of, run_compiled
+from tetra.backtest.engine import run_callbacks
+from tetra.backtest.guards import look_ahead_problems, rerun_problems
+from tetra.backtest.market import MarketData
+from tetra.backtest.result import BacktestResult
+from tetra.simulation.orders import Costs, TradingRules
+from tetra.strategy.base import Strategy
+
+Path = Literal["auto", "compiled", "callback"]
+
+
+def run_backtest(
+    strategy: Strategy,  # type: ignore[type-arg]
+    market: MarketData,
+    *,
+    path: Path = "auto",
+    cash: float = 1_000_000.0,
+    costs: Costs | None = None,
+    rules: TradingRules | None = None,
+    guards: bool = True,
+) -> BacktestResult:
+    """Backtest `strategy` on `market`; `auto` takes the compiled path when it can.
+
+    With `guards` (the default) the run is repeated on truncated data and once more in full,
+    and any look-ahead or non-determinism lands in `result.warnings`, beside warnings for a
+    run that saw no data or made no trades. Sweeps turn the guards off for speed.
+    """
+    chosen = _path(strategy, path)
+
+    def once(data: MarketData) -> BacktestResult:
+        if chosen == "compiled":
+            orders = strategy.orders(data)
+            assert orders is not None
+            output = run_compiled(data, orders, cash=cash, costs=costs, rules=rules)
+            decisions = decisions_of(orders)
+        else:
+            strategy.init(data)
+            log: list[tuple[float, ...]] = []
+            output = run_callbacks(
+                data, strategy.on_bar, cash=cash, costs=costs, rules=rules, log=log
+            )
+            decisions = np.array(log, dtype=np.float64).reshape(-1, 8)
+        return BacktestResult(data, output, cash, name=strategy.describe(), decisions=decisions)
+
+    result = once(market)
+    result.warnings.extend(bias_warnings(market, result))
+    if guards:
+        result.warnings.extend(look_ahead_problems(once, market, result))
+        result.warnings.extend(rerun_problems(once, market, result))
+    return result
+
+
+def _path(strategy: Strategy, path: Path) -> str:  # type: ignore[type-arg]
+    if path == "auto":
+        return "compiled" if strategy.compiled else "callback"
+    if path == "compiled" and not strategy.compiled:
+        raise ValueError(f"{strategy.name} has no compiled form; use path='callback'")
+    if path == "callback" and not strategy.per_bar:
+        raise ValueError(f"{strategy.name} has no per-bar form; use path='compiled'")
+    return path
+
+
+def bias_warnings(market: MarketData, result: BacktestResult) -> list[str]:
+    """Warn when a backtest saw no data or made no trades: both usually mean a mistake."""
+    warnings = []
+    if market.shape[0] == 0 or not np.isfinite(market.close).any():
+        warnings.append("the backtest saw no price data")
+    elif len(result.output.fills) == 0:
+        warnings.append("the strategy made no trades")
+    return warnings

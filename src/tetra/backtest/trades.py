@@ -1,0 +1,103 @@
+"""Round-trip trades from fills: a trade opens when a symbol leaves flat and closes at flat.
+
+A fill that flips a position (long 100, sell 150) closes the trade and opens a new one in
+the other direction with the remainder. Entry and exit prices are quantity-weighted;
+`pnl` is realised P&L net of the fees of both sides; `return_pct` is pnl over entry value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+TRADE_COLUMNS = [
+    "symbol",
+    "side",
+    "quantity",
+    "entry_ts",
+    "entry_price",
+    "exit_ts",
+    "exit_price",
+    "pnl",
+    "fees",
+    "return_pct",
+]
+
+
+@dataclass
+class _Open:
+    symbol: str
+    side: float
+    entry_ts: object
+    quantity: float = 0.0
+    entry_value: float = 0.0
+    exit_quantity: float = 0.0
+    exit_value: float = 0.0
+    realised: float = 0.0
+    fees: float = 0.0
+    exit_ts: object = None
+    rows: list[int] = field(default_factory=list)
+
+
+def round_trips(fills: pd.DataFrame) -> pd.DataFrame:
+    """Return closed and still-open trades (open ones have NaN exit) from a fills table.
+
+    `fills` columns: ts, symbol, quantity (signed), price, fee, realised.
+    """
+    trades: list[dict[str, object]] = []
+    for symbol, group in fills.groupby("symbol", sort=True):
+        trades += _symbol_trades(str(symbol), group)
+    frame = pd.DataFrame(trades, columns=TRADE_COLUMNS)
+    return frame.sort_values(["entry_ts", "symbol"], kind="stable").reset_index(drop=True)
+
+
+def _symbol_trades(symbol: str, fills: pd.DataFrame) -> list[dict[str, object]]:
+    done: list[dict[str, object]] = []
+    current: _Open | None = None
+    position = 0.0
+    for fill in fills.itertuples(index=False):
+        quantity, price, fee = float(fill.quantity), float(fill.price), float(fill.fee)
+        if current is None:
+            current = _Open(symbol, np.sign(quantity), fill.ts)
+        closing = min(abs(quantity), abs(position)) if position * quantity < 0 else 0.0
+        opening = abs(quantity) - closing
+        share = closing / abs(quantity)
+        current.exit_quantity += closing
+        current.exit_value += closing * price
+        current.realised += float(fill.realised)
+        current.fees += fee * share
+        if closing:
+            current.exit_ts = fill.ts
+        position += quantity
+        if position == 0 or (opening and closing):
+            done.append(_finished(current))
+            current = _Open(symbol, np.sign(quantity), fill.ts) if opening else None
+        if current is not None and opening:
+            current.quantity += opening
+            current.entry_value += opening * price
+            current.fees += fee * (1.0 - share)
+    if current is not None and current.quantity:
+        done.append(_finished(current, closed=False))
+    return done
+
+
+def _finished(trade: _Open, *, closed: bool = True) -> dict[str, object]:
+    entry_price = trade.entry_value / trade.quantity if trade.quantity else np.nan
+    exit_price = (
+        trade.exit_value / trade.exit_quantity if closed and trade.exit_quantity else np.nan
+    )
+    pnl = trade.realised - trade.fees if closed else np.nan
+    return {
+        "symbol": trade.symbol,
+        "side": "long" if trade.side > 0 else "short",
+        "quantity": trade.quantity,
+        "entry_ts": trade.entry_ts,
+        "entry_price": entry_price,
+        "exit_ts": trade.exit_ts if closed else pd.NaT,
+        "exit_price": exit_price,
+        "pnl": pnl,
+        "fees": trade.fees,
+        "return_pct": pnl / trade.entry_value if closed and trade.entry_value else np.nan,
+    }
