@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
-
 import numpy as np
 import pandas as pd
 
 from tetra.backtest.compiled import KernelOutput
 from tetra.backtest.market import MarketData
 from tetra.backtest.trades import round_trips
+from tetra.reports.metrics import Metrics, compute_metrics
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 TRADING_DAYS_PER_YEAR = 252
@@ -175,11 +176,11 @@ def alpha_beta(
     return float((1.0 + residual_mean) ** periods_per_year - 1.0), beta
 
 
-def _values(returns: pd.Series[float]) -> np.ndarray[tuple[int], np.dtype[np.float64]]:
-    return returns.to_numpy(dtype="float64")
+def _values(returns: pd.Series[float]) -> npt.NDArray[np.float64]:
+    return np.asarray(returns.to_numpy(), dtype=np.float64)
 
 
-def _is_constant(values: np.ndarray[tuple[int], np.dtype[np.float64]]) -> bool:
+def _is_constant(values: npt.NDArray[np.float64]) -> bool:
     return bool(values.max() == values.min())
 
 

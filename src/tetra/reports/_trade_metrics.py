@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 TRADE_COLUMNS = (
@@ -27,7 +28,7 @@ TRADE_COLUMNS = (
     "return_pct",
 )
 
-_FloatArray = np.ndarray[tuple[int], np.dtype[np.float64]]
+_FloatArray = npt.NDArray[np.float64]
 
 
 def closed_trades(trades: pd.DataFrame | None) -> pd.DataFrame:
@@ -133,4 +134,4 @@ def turnover(
 
 
 def _pnl(trades: pd.DataFrame | None) -> _FloatArray:
-    return closed_trades(trades)["pnl"].to_numpy(dtype="float64")
+    return np.asarray(closed_trades(trades)["pnl"].to_numpy(), dtype=np.float64)

@@ -171,4 +171,3 @@ def validate_equity(equity: pd.Series[float]) -> None:
         raise ValueError("equity curve must stay positive; returns are undefined otherwise")
     if not equity.index.is_monotonic_increasing or not equity.index.is_unique:
         raise ValueError("equity curve index must be strictly increasing")
-
