@@ -21,6 +21,7 @@ from tetra.simulation import exchange as x
 from tetra.simulation.orders import Costs, OrderKind, SizeKind, TradingRules
 
 DAY, GOOD_TILL_CANCELLED = 0, 1
+Array = np.ndarray
 jit = numba.njit(cache=True, nogil=True)
 
 
@@ -106,8 +107,19 @@ def run_compiled(
 
 @jit
 def simulate(
-    bars, split_ratio, dividend, size, size_kind, kind, limit, stop, tif, cash0, costs, rules
-):  # type: ignore[no-untyped-def]
+    bars: Array,
+    split_ratio: Array,
+    dividend: Array,
+    size: Array,
+    size_kind: Array,
+    kind: Array,
+    limit: Array,
+    stop: Array,
+    tif: Array,
+    cash0: float,
+    costs: Array,
+    rules: Array,
+) -> tuple[Array, Array, Array, Array]:
     t_count, n_count = bars.shape[0], bars.shape[1]
     state = np.zeros((4, n_count))  # position, average price, last price, pending order row
     state[3, :] = -1.0
@@ -131,7 +143,9 @@ def simulate(
 
 
 @jit
-def apply_actions(t, split_ratio, dividend, state, pending, account):  # type: ignore[no-untyped-def]
+def apply_actions(
+    t: int, split_ratio: Array, dividend: Array, state: Array, pending: Array, account: Array
+) -> None:
     """Credit dividends to holders (shorts pay them), then split positions and open orders."""
     for n in range(state.shape[1]):
         if dividend[t, n] != 0.0:
@@ -149,7 +163,18 @@ def apply_actions(t, split_ratio, dividend, state, pending, account):  # type: i
 
 
 @jit
-def execute_pending(t, side, bars, state, pending, account, costs, rules, fills, filled):  # type: ignore[no-untyped-def]
+def execute_pending(
+    t: int,
+    side: float,
+    bars: Array,
+    state: Array,
+    pending: Array,
+    account: Array,
+    costs: Array,
+    rules: Array,
+    fills: Array,
+    filled: int,
+) -> int:
     """Execute pending orders of one side (-1 sells, +1 buys) against bar t."""
     for n in range(state.shape[1]):
         row = state[3, n]
@@ -185,13 +210,23 @@ def execute_pending(t, side, bars, state, pending, account, costs, rules, fills,
 
 
 @jit
-def _record(fills, i, t, n, quantity, price, fee, realised, row):  # type: ignore[no-untyped-def]
+def _record(
+    fills: Array,
+    i: int,
+    t: int,
+    n: int,
+    quantity: float,
+    price: float,
+    fee: float,
+    realised: float,
+    row: float,
+) -> None:
     fills[i, 0], fills[i, 1], fills[i, 2], fills[i, 3] = t, n, quantity, price
     fills[i, 4], fills[i, 5], fills[i, 6] = fee, realised, row
 
 
 @jit
-def mark_to_market(t, bars, state, account):  # type: ignore[no-untyped-def]
+def mark_to_market(t: int, bars: Array, state: Array, account: Array) -> None:
     value = 0.0
     for n in range(state.shape[1]):
         close = bars[t, n, 3]
@@ -203,7 +238,17 @@ def mark_to_market(t, bars, state, account):  # type: ignore[no-untyped-def]
 
 
 @jit
-def queue_orders(t, size, size_kind, kind, limit, stop, tif, state, pending):  # type: ignore[no-untyped-def]
+def queue_orders(
+    t: int,
+    size: Array,
+    size_kind: Array,
+    kind: Array,
+    limit: Array,
+    stop: Array,
+    tif: Array,
+    state: Array,
+    pending: Array,
+) -> None:
     for n in range(state.shape[1]):
         if np.isfinite(size[t, n]):
             pending[n, 0], pending[n, 1], pending[n, 2] = size[t, n], size_kind[t, n], kind[t, n]

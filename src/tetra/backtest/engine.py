@@ -47,16 +47,18 @@ class BarContext:
 
     @property
     def date(self) -> np.datetime64:
-        return self.market.dates[self.t]
+        return np.datetime64(self.market.dates[self.t], "D")
 
     @property
     def close(self) -> np.ndarray:
         """This bar's closes, one per symbol (NaN where a symbol has no bar)."""
-        return self.market.close[self.t]
+        closes: np.ndarray = self.market.close[self.t]
+        return closes
 
     @property
     def positions(self) -> np.ndarray:
-        return self._state[0]
+        held: np.ndarray = self._state[0]
+        return held
 
     @property
     def cash(self) -> float:

@@ -86,9 +86,9 @@ class MarketData:
         frame = bars.assign(day=days)
         symbols = tuple(sorted(frame["symbol"].unique()))
         dates = np.array(sorted(frame["day"].unique()), dtype="datetime64[D]")
-        panel = {f: _pivot(frame, f, dates, symbols) for f in FIELDS}
+        o, h, lo, c, v = (_pivot(frame, f, dates, symbols) for f in FIELDS)
         ratio, dividend = _actions(actions, dates, symbols)
-        raw = cls(dates, symbols, split_ratio=ratio, dividend=dividend, **panel)
+        raw = cls(dates, symbols, o, h, lo, c, v, ratio, dividend)
         return adjusted(raw, adjustment)
 
 
@@ -140,15 +140,20 @@ def _actions(
         return ratio, dividend
     rows = {d: i for i, d in enumerate(dates.astype("datetime64[D]"))}
     columns = {s: j for j, s in enumerate(symbols)}
-    for action in actions.itertuples(index=False):
-        day = np.datetime64(pd.Timestamp(action.ex_date).date(), "D")
-        i, j = rows.get(day), columns.get(str(action.symbol))
+    days = pd.to_datetime(actions["ex_date"]).to_numpy().astype("datetime64[D]")
+    numbers = {
+        c: actions[c].to_numpy(dtype=np.float64) for c in ("split_from", "split_to", "cash_amount")
+    }
+    for k, (day, symbol, kind) in enumerate(
+        zip(days, actions["symbol"], actions["action"], strict=True)
+    ):
+        i, j = rows.get(day), columns.get(str(symbol))
         if i is None or j is None:
             continue  # ex-date on a day without a bar, or another symbol
-        if action.action == "split":
-            ratio[i, j] *= float(action.split_to) / float(action.split_from)
+        if kind == "split":
+            ratio[i, j] *= numbers["split_to"][k] / numbers["split_from"][k]
         else:
-            dividend[i, j] += float(action.cash_amount)
+            dividend[i, j] += numbers["cash_amount"][k]
     return ratio, dividend
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+
 import numpy as np
 import pandas as pd
 
 from tetra.backtest.compiled import KernelOutput
 from tetra.backtest.market import MarketData
 from tetra.backtest.trades import round_trips
-from tetra.reports.metrics import Metrics, compute_metrics
+from tetra.reports.metrics import compute_metrics
 
 
 @dataclass(frozen=True)
@@ -80,10 +81,8 @@ class BacktestResult:
 
     def metrics(
         self, benchmark_returns: pd.Series | None = None, periods_per_year: int = 252
-    ) -> Any:
-        """Return `tetra.reports.metrics.Metrics` for this run."""
-        from tetra.reports.metrics import compute_metrics
-
+    ) -> Metrics:
+        """Return the performance metrics of this run."""
         return compute_metrics(
             self.equity,
             trades=self.trades,

@@ -57,23 +57,25 @@ def _symbol_trades(symbol: str, fills: pd.DataFrame) -> list[dict[str, object]]:
     done: list[dict[str, object]] = []
     current: _Open | None = None
     position = 0.0
-    for fill in fills.itertuples(index=False):
-        quantity, price, fee = float(fill.quantity), float(fill.price), float(fill.fee)
+    columns = [
+        fills[c].to_numpy(dtype=np.float64) for c in ("quantity", "price", "fee", "realised")
+    ]
+    for ts, quantity, price, fee, realised in zip(fills["ts"], *columns, strict=True):
         if current is None:
-            current = _Open(symbol, np.sign(quantity), fill.ts)
+            current = _Open(symbol, np.sign(quantity), ts)
         closing = min(abs(quantity), abs(position)) if position * quantity < 0 else 0.0
         opening = abs(quantity) - closing
         share = closing / abs(quantity)
         current.exit_quantity += closing
         current.exit_value += closing * price
-        current.realised += float(fill.realised)
+        current.realised += realised
         current.fees += fee * share
         if closing:
-            current.exit_ts = fill.ts
+            current.exit_ts = ts
         position += quantity
         if position == 0 or (opening and closing):
             done.append(_finished(current))
-            current = _Open(symbol, np.sign(quantity), fill.ts) if opening else None
+            current = _Open(symbol, np.sign(quantity), ts) if opening else None
         if current is not None and opening:
             current.quantity += opening
             current.entry_value += opening * price

@@ -90,12 +90,12 @@ def slipped(price: float, side: float, quantity: float, volume: float, costs: np
     """Move `price` against the trader by the slippage model."""
     model = costs[C_SLIPPAGE]
     if model == FIXED_SLIPPAGE:
-        return price + side * costs[C_SLIP_FIXED]
+        return float(price + side * costs[C_SLIP_FIXED])
     if model == BPS_SLIPPAGE:
-        return price * (1.0 + side * costs[C_SLIP_BPS] * 1e-4)
+        return float(price * (1.0 + side * costs[C_SLIP_BPS] * 1e-4))
     if model == VOLUME_SHARE and volume > 0:
         participation = min(abs(quantity) / volume, 1.0)
-        return price * (1.0 + side * costs[C_IMPACT] * participation)
+        return float(price * (1.0 + side * costs[C_IMPACT] * participation))
     return price
 
 
@@ -106,11 +106,11 @@ def commission(quantity: float, price: float, costs: np.ndarray) -> float:
         return 0.0
     model = costs[C_COMMISSION]
     if model == PER_SHARE:
-        return max(abs(quantity) * costs[C_PER_SHARE], costs[C_MINIMUM])
+        return float(max(abs(quantity) * costs[C_PER_SHARE], costs[C_MINIMUM]))
     if model == BASIS_POINTS:
-        return max(abs(quantity) * price * costs[C_BPS] * 1e-4, costs[C_MINIMUM])
+        return float(max(abs(quantity) * price * costs[C_BPS] * 1e-4, costs[C_MINIMUM]))
     if model == FIXED_FEE:
-        return costs[C_FIXED]
+        return float(costs[C_FIXED])
     return 0.0
 
 
