@@ -11,7 +11,7 @@ import pandas as pd
 from tetra.backtest.compiled import KernelOutput
 from tetra.backtest.market import MarketData
 from tetra.backtest.trades import round_trips
-from tetra.reports.metrics import compute_metrics
+from tetra.reports.metrics import Metrics, compute_metrics
 
 
 @dataclass(frozen=True)
