@@ -1,0 +1,81 @@
+"""Moving-average crossover: enter when the fast average crosses above the slow, exit below."""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal
+
+import numpy as np
+from pydantic import Field, model_validator
+
+from tetra.backtest.compiled import OrderArrays
+from tetra.backtest.engine import BarContext
+from tetra.backtest.market import MarketData
+from tetra.indicators import ema, sma
+from tetra.simulation.orders import SizeKind
+from tetra.strategy.base import Strategy, StrategyConfig
+
+
+class CrossoverConfig(StrategyConfig):
+    """`allocation`: cash per symbol at entry (default: starting cash split evenly)."""
+
+    fast: int = Field(20, ge=1)
+    slow: int = Field(50, ge=2)
+    average: Literal["sma", "ema"] = "sma"
+    allocation: float | None = Field(None, gt=0)
+    cash: float = Field(1_000_000.0, gt=0)
+
+    @model_validator(mode="after")
+    def _fast_below_slow(self) -> CrossoverConfig:
+        if self.fast >= self.slow:
+            raise ValueError(f"fast ({self.fast}) must be shorter than slow ({self.slow})")
+        return self
+
+
+class MovingAverageCrossover(Strategy[CrossoverConfig]):
+    """Long-only: buy `allocation` worth at the next open after a cross up; sell all after a cross down."""
+
+    name: ClassVar[str] = "sma_crossover"
+    Config = CrossoverConfig
+
+    def averages(self, market: MarketData) -> tuple[np.ndarray, np.ndarray]:
+        average = sma if self.config.average == "sma" else ema
+        return average(market.close, self.config.fast), average(market.close, self.config.slow)
+
+    def signals(self, market: MarketData) -> tuple[np.ndarray, np.ndarray]:
+        """Return (entries, exits) booleans: crossings at each bar's close."""
+        fast, slow = self.averages(market)
+        above = fast > slow
+        valid = np.isfinite(fast) & np.isfinite(slow)
+        before = np.vstack([np.zeros((1, above.shape[1]), dtype=bool), above[:-1]])
+        was_valid = np.vstack([np.zeros((1, valid.shape[1]), dtype=bool), valid[:-1]])
+        ready = valid & was_valid
+        return ready & above & ~before, ready & ~above & before
+
+    def allocation(self, market: MarketData) -> float:
+        return self.config.allocation or self.config.cash / market.shape[1]
+
+    def orders(self, market: MarketData) -> OrderArrays:
+        entries, exits = self.signals(market)
+        orders = OrderArrays.empty(market.shape)
+        orders.size[entries] = self.allocation(market)
+        orders.size_kind[entries] = int(SizeKind.VALUE)
+        orders.size[exits] = 0.0
+        orders.size_kind[exits] = int(SizeKind.TARGET_SHARES)
+        return orders
+
+    def init(self, market: MarketData) -> None:
+        self._fast, self._slow = self.averages(market)  # indicator values, read bar by bar
+        self._allocation = self.allocation(market)
+
+    def on_bar(self, bar: BarContext) -> None:
+        t = bar.t
+        if t == 0:
+            return
+        fast, slow = self._fast[t], self._slow[t]
+        fast_before, slow_before = self._fast[t - 1], self._slow[t - 1]
+        ready = np.isfinite(fast) & np.isfinite(slow) & np.isfinite(fast_before) & np.isfinite(slow_before)
+        above, was_above = fast > slow, fast_before > slow_before
+        for n in np.flatnonzero(ready & above & ~was_above):
+            bar.order(int(n), self._allocation, SizeKind.VALUE)
+        for n in np.flatnonzero(ready & ~above & was_above):
+            bar.close_position(int(n))
