@@ -32,7 +32,7 @@ class CrossoverConfig(StrategyConfig):
 
 
 class MovingAverageCrossover(Strategy[CrossoverConfig]):
-    """Long-only: buy `allocation` worth at the next open after a cross up; sell all after a cross down."""
+    """Long-only: buy `allocation` worth at the next open after a cross up; sell all on a cross down."""
 
     name: ClassVar[str] = "sma_crossover"
     Config = CrossoverConfig
@@ -73,7 +73,7 @@ class MovingAverageCrossover(Strategy[CrossoverConfig]):
             return
         fast, slow = self._fast[t], self._slow[t]
         fast_before, slow_before = self._fast[t - 1], self._slow[t - 1]
-        ready = np.isfinite(fast) & np.isfinite(slow) & np.isfinite(fast_before) & np.isfinite(slow_before)
+        ready = np.isfinite(fast + slow + fast_before + slow_before)
         above, was_above = fast > slow, fast_before > slow_before
         for n in np.flatnonzero(ready & above & ~was_above):
             bar.order(int(n), self._allocation, SizeKind.VALUE)
