@@ -32,7 +32,7 @@ class CrossoverConfig(StrategyConfig):
 
 
 class MovingAverageCrossover(Strategy[CrossoverConfig]):
-    """Long-only: buy `allocation` worth at the next open after a cross up; sell all on a cross down."""
+    """Long only: buy `allocation` at the next open after a cross up; sell all on a cross down."""
 
     name: ClassVar[str] = "sma_crossover"
     Config = CrossoverConfig
