@@ -10,9 +10,11 @@ from tetra import __version__
 from tetra.cli import coverage, pipeline, sample, schedule, store, universe
 from tetra.cli.common import console, opened_store
 from tetra.cli.coverage import print_summary
+from tetra.cli.demo import print_demo_backtests
 from tetra.cli.pipeline import expand_variadic, print_result
 from tetra.cli.sample import backfill_sample
 from tetra.data.store_kind import StoreKind
+from tetra.simulation.sample_universe import SampleSpec
 
 app = typer.Typer(
     name="tetra",
@@ -53,8 +55,10 @@ def demo() -> None:
     """Set up the sample store offline, load the sample universe and show its coverage."""
     console.rule("[bold]Tetra demo: offline, on synthetic sample data")
     print_result(backfill_sample())
+    spec = SampleSpec()
     with opened_store(StoreKind.SAMPLE) as opened:
         print_summary(opened, "Sample store coverage")
+        print_demo_backtests(opened, spec.end.replace(year=spec.end.year - spec.years), spec.end)
     console.print("Next: `tetra universe list`, `tetra store info --sample`, `make test`.")
 
 
