@@ -7,7 +7,7 @@ import sys
 import typer
 
 from tetra import __version__
-from tetra.cli import coverage, pipeline, sample, schedule, store, universe
+from tetra.cli import backtest, coverage, pipeline, sample, schedule, store, universe
 from tetra.cli.common import console, opened_store
 from tetra.cli.coverage import print_summary
 from tetra.cli.demo import print_demo_backtests
@@ -26,6 +26,7 @@ app.add_typer(universe.app, name="universe")
 app.add_typer(store.app, name="store")
 app.add_typer(sample.app, name="sample")
 app.add_typer(schedule.app, name="schedule")
+app.add_typer(backtest.app, name="backtest")
 app.command("coverage")(coverage.coverage)
 app.command("pipeline")(pipeline.pipeline)
 

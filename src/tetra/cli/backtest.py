@@ -1,0 +1,267 @@
+"""`tetra backtest`: run a strategy, sweep its parameters, walk it forward, list strategies.
+
+Market data comes from the sample store unless ``--live``; runs are stored in the same
+store's ``strategies`` schema unless ``--no-save``. Bad parameters exit with code 2.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import typer
+from pydantic import ValidationError
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from tetra.backtest.market import Adjustment, MarketData, load_market
+from tetra.backtest.research import params as p
+from tetra.backtest.research import views
+from tetra.backtest.research.persist import backtest_record, save_run, walk_forward_record
+from tetra.backtest.research.sweep import StrategyClass, configure, sweep
+from tetra.backtest.research.walk_forward import folds, walk_forward
+from tetra.backtest.result import BacktestResult
+from tetra.backtest.run import run_backtest
+from tetra.cli.common import console, errors, fail_cleanly, opened_store
+from tetra.data.ports import Store
+from tetra.data.store_kind import StoreKind
+from tetra.reports.metrics import Metrics
+from tetra.reports.tearsheet import render_tearsheet
+from tetra.simulation.orders import Commission, Costs, Slippage
+
+app = typer.Typer(
+    help="Backtests, parameter sweeps and walk-forward analysis.", no_args_is_help=True
+)
+
+EXIT_BAD_PARAMS = 2
+SAMPLE_LABEL = "SAMPLE DATA (synthetic)"
+PATHS = ("auto", "compiled", "callback")
+
+STRATEGY = typer.Argument(..., help="A registered strategy; see `tetra backtest list`.")
+SYMBOLS = typer.Option("SPY,QQQ", help="Comma-separated symbols.")
+START = typer.Option("2000-01-01", help="First day (YYYY-MM-DD).")
+END = typer.Option("2100-12-31", help="Last day, inclusive (YYYY-MM-DD).")
+PARAMS = typer.Option([], "--param", help="A strategy parameter, name=value; repeatable.")
+GRID = typer.Option([], "--grid", help="Values to sweep, name=v1,v2,...; repeatable.")
+CASH = typer.Option(1_000_000.0, min=1.0, help="Starting cash.")
+COMMISSION = typer.Option(0.0, min=0.0, help="Commission in basis points of traded value.")
+SLIPPAGE = typer.Option(0.0, min=0.0, help="Slippage in basis points of price.")
+ADJUSTMENT = typer.Option(Adjustment.RAW, help="Price mode: raw, split_adjusted, total_return.")
+SAMPLE = typer.Option(True, "--sample/--live", help="Sample store (default) or live store.")
+METRIC = typer.Option("sharpe_ratio", help="Metric that ranks parameter combinations.")
+WORKERS = typer.Option(2, min=1, help="Parallel backtests.")
+SAVE = typer.Option(True, "--save/--no-save", help="Store the run in the strategies schema.")
+REPORT = typer.Option(None, help="Write the HTML tearsheet to this file.")
+
+
+@app.command("list")
+def list_strategies() -> None:
+    """Show the registered strategies with their parameters and defaults."""
+    rows = views.strategy_rows(p.strategies())
+    _table("Strategies", ("name", "parameters (defaults)", "description"), rows)
+
+
+@app.command("run")
+def run(
+    strategy: str = STRATEGY, symbols: str = SYMBOLS, start: str = START, end: str = END,
+    param: list[str] = PARAMS, path: str = typer.Option("auto", help="auto, compiled, callback."),
+    cash: float = CASH, commission_bps: float = COMMISSION, slippage_bps: float = SLIPPAGE,
+    adjustment: Adjustment = ADJUSTMENT, sample: bool = SAMPLE, report: Path | None = REPORT,
+    save: bool = SAVE,
+) -> None:  # fmt: skip
+    """Backtest one strategy with fixed parameters and print its summary."""
+    cls = _strategy_class(strategy)
+    instance = cls(_checked(lambda: configure(cls, p.parse_params(param), cash)))
+    if path not in PATHS:
+        _bad(f"--path must be one of {', '.join(PATHS)}, not {path!r}")
+    costs = _costs(commission_bps, slippage_bps)
+    with _market(sample, symbols, start, end, adjustment) as (store, market), fail_cleanly():
+        started = dt.datetime.now(dt.UTC)
+        result: BacktestResult = _checked(
+            lambda: run_backtest(instance, market, path=path, cash=cash, costs=costs)  # type: ignore[arg-type]
+        )
+        metrics = result.metrics()
+        _print_metrics(f"{instance.describe()} on {', '.join(market.symbols)}", metrics, sample)
+        trades = result.trades
+        title = f"Last {min(10, len(trades))} of {len(trades)} trades"
+        _table(title, ("symbol", "side", "entry", "exit", "pnl"), views.trade_rows(trades))
+        for warning in result.warnings:
+            console.print(f"[yellow]warning: {warning}[/]")
+        if report is not None:
+            _write_report(report, instance.describe(), result, metrics, sample)
+        if save:
+            record = backtest_record(
+                result, instance, started_at=started, finished_at=dt.datetime.now(dt.UTC),
+                params=_run_params(market, cash, adjustment, sample),
+            )  # fmt: skip
+            console.print(f"saved run [bold]{save_run(store, record)}[/]")
+
+
+@app.command("sweep")
+def sweep_command(
+    strategy: str = STRATEGY, grid: list[str] = GRID, param: list[str] = PARAMS,
+    symbols: str = SYMBOLS, start: str = START, end: str = END, cash: float = CASH,
+    commission_bps: float = COMMISSION, slippage_bps: float = SLIPPAGE,
+    adjustment: Adjustment = ADJUSTMENT, sample: bool = SAMPLE, metric: str = METRIC,
+    workers: int = WORKERS, top: int = typer.Option(10, min=1, help="Combinations shown."),
+) -> None:  # fmt: skip
+    """Backtest every combination of a parameter grid and rank them by a metric."""
+    cls = _strategy_class(strategy)
+    full = _checked(lambda: p.full_grid(cls, grid, param))
+    costs = _costs(commission_bps, slippage_bps)
+    with _market(sample, symbols, start, end, adjustment) as (_, market), _progress() as tick:
+        frame = _checked(
+            lambda: sweep(cls, market, full, cash=cash, costs=costs, workers=workers,
+                          metric=metric, progress=tick)
+        )  # fmt: skip
+    label = f" [yellow]{SAMPLE_LABEL}[/]" if sample else ""
+    columns, rows = views.top_rows(frame, metric, top)
+    _table(f"Top {len(rows)} of {len(frame)} by {metric}{label}", columns, rows)
+    if frame.attrs["skipped"]:
+        console.print(f"[yellow]skipped {frame.attrs['skipped']} invalid combinations[/]")
+    swept = [name for name, values in full.items() if len(values) > 1]
+    if len(swept) == 2 and not frame.empty:
+        _print_heatmap(views.heatmap(frame, swept[0], swept[1], metric), metric)
+
+
+@app.command("walk-forward")
+def walk_forward_command(
+    strategy: str = STRATEGY, grid: list[str] = GRID, param: list[str] = PARAMS,
+    symbols: str = SYMBOLS, start: str = START, end: str = END, cash: float = CASH,
+    commission_bps: float = COMMISSION, slippage_bps: float = SLIPPAGE,
+    adjustment: Adjustment = ADJUSTMENT, sample: bool = SAMPLE, metric: str = METRIC,
+    workers: int = WORKERS, train: int = typer.Option(756, min=2, help="Train bars per fold."),
+    test: int = typer.Option(252, min=2, help="Test bars per fold."),
+    step: int | None = typer.Option(None, min=2, help="Bars between folds (default: --test)."),
+    anchored: bool = typer.Option(False, help="Grow every train window from the first bar."),
+    save: bool = SAVE,
+) -> None:  # fmt: skip
+    """Choose parameters on each train window, test them on the next, stitch the tests."""
+    cls = _strategy_class(strategy)
+    full = _checked(lambda: p.full_grid(cls, grid, param))
+    spec = {"grid": full, "train": train, "test": test, "step": step or test,
+            "anchored": anchored, "metric": metric}  # fmt: skip
+    costs = _costs(commission_bps, slippage_bps)
+    with _market(sample, symbols, start, end, adjustment) as (store, market):
+        splits = _checked(lambda: folds(market.shape[0], train, test, step, anchored=anchored))
+        if not splits:
+            _bad(f"{market.shape[0]} bars hold no fold of --train {train} + --test {test}")
+        started = dt.datetime.now(dt.UTC)
+        with _progress() as tick:
+            result = _checked(
+                lambda: walk_forward(cls, market, full, train=train, test=test, step=step,
+                                     anchored=anchored, metric=metric, cash=cash, costs=costs,
+                                     workers=workers, progress=tick)
+            )  # fmt: skip
+        columns = ("fold", "train", "test", "params", "in-sample", "out-of-sample")
+        _table(
+            f"Walk-forward folds by {metric}",
+            columns,
+            views.fold_rows(result.summary(market.dates)),
+        )
+        _print_metrics("Out-of-sample: the stitched test windows", result.metrics, sample)
+        if save:
+            record = walk_forward_record(
+                result, cls.name, spec, started_at=started, finished_at=dt.datetime.now(dt.UTC),
+                params=_run_params(market, cash, adjustment, sample),
+            )  # fmt: skip
+            console.print(f"saved run [bold]{save_run(store, record)}[/]")
+
+
+def _bad(message: str) -> None:
+    errors.print(f"[bold red]invalid parameters:[/] {message}")
+    raise typer.Exit(EXIT_BAD_PARAMS)
+
+
+def _checked(make: Callable[[], Any]) -> Any:
+    """Call `make`; parameter errors (pydantic, ValueError, KeyError) exit cleanly with 2."""
+    try:
+        return make()
+    except ValidationError as error:
+        problems = [
+            f"{'.'.join(map(str, e['loc'])) or 'config'}: {e['msg']}" for e in error.errors()
+        ]
+        _bad("; ".join(problems))
+    except (KeyError, ValueError) as error:
+        _bad(str(error).strip("'\""))
+
+
+def _strategy_class(name: str) -> StrategyClass:
+    found: StrategyClass = _checked(lambda: p.strategy_class(name))
+    return found
+
+
+@contextmanager
+def _market(
+    sample: bool, symbols: str, start: str, end: str, adjustment: Adjustment
+) -> Iterator[tuple[Store, MarketData]]:
+    wanted = [s.strip().upper() for s in symbols.split(",") if s.strip()]
+    first, last = _checked(lambda: (dt.date.fromisoformat(start), dt.date.fromisoformat(end)))
+    with opened_store(StoreKind.SAMPLE if sample else StoreKind.LIVE) as store:
+        with fail_cleanly():
+            market = load_market(store, wanted, first, last, adjustment=adjustment)
+        yield store, market
+
+
+def _costs(commission_bps: float, slippage_bps: float) -> Costs:
+    return Costs(Commission(basis_points=commission_bps), Slippage(basis_points=slippage_bps))
+
+
+def _run_params(
+    market: MarketData, cash: float, adjustment: Adjustment, sample: bool
+) -> dict[str, Any]:
+    data = "sample" if sample else "live"
+    symbols = list(market.symbols)
+    return {"symbols": symbols, "cash": cash, "adjustment": adjustment.value, "data": data}
+
+
+@contextmanager
+def _progress() -> Iterator[Callable[[int, int], None]]:
+    columns = (TextColumn("backtests"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    # No refresh thread: sweeps fork worker processes, and forking a threaded process is unsafe.
+    with Progress(*columns, console=console, auto_refresh=False) as bars:
+        task = bars.add_task("backtests", total=None)
+
+        def advance(done: int, total: int) -> None:
+            bars.update(task, completed=done, total=total)
+            bars.refresh()
+
+        yield advance
+
+
+def _table(title: str, columns: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    table = Table(title=title)
+    for column in columns:
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)
+
+
+def _print_metrics(title: str, metrics: Metrics, sample: bool) -> None:
+    label = f"  [yellow]{SAMPLE_LABEL}[/]" if sample else ""
+    console.print(f"[bold]{title}[/]{label}")
+    _table("Metrics", ("metric", "value"), views.metric_rows(metrics))
+
+
+def _print_heatmap(grid: Any, metric: str) -> None:
+    def cell(value: float) -> str:
+        colour = "dim" if value != value else "green" if value > 0 else "red"
+        return f"[{colour}]{views.number(float(value))}[/]"
+
+    rows = [(str(index), *(cell(v) for v in values)) for index, values in grid.iterrows()]
+    columns = (f"{grid.index.name} \\ {grid.columns.name}", *(str(c) for c in grid.columns))
+    _table(f"{metric} by {grid.index.name} and {grid.columns.name}", columns, rows)
+
+
+def _write_report(
+    target: Path, title: str, result: BacktestResult, metrics: Metrics, sample: bool
+) -> None:
+    label = SAMPLE_LABEL if sample else None
+    html = render_tearsheet(title, result.equity, result.trades, metrics, source_label=label)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(html, encoding="utf-8")
+    console.print(f"tearsheet written to {target}")

@@ -1,0 +1,157 @@
+"""`tetra backtest` on a small sample store: run, sweep, walk-forward, list, bad parameters."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tetra.adapters.stores import open_store
+from tetra.cli.backtest import app
+from tetra.cli.pipeline import build_plan, run_with_progress
+from tetra.cli.sources import sample_sources
+from tetra.data.pipeline import Mode, Step
+from tetra.data.ports import Query
+from tetra.data.sources import Window
+from tetra.data.store_kind import StoreKind
+from tetra.data.universe import Universe, load_universe
+from tetra.simulation.sample_universe import SampleSpec
+
+runner = CliRunner()
+SYMBOLS = ("SPY", "QQQ", "AAPL")
+
+
+@pytest.fixture(scope="module")
+def sample_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A sample store with two years of three symbols, loaded through the pipeline."""
+    data_dir = tmp_path_factory.mktemp("backtest-cli") / "data"
+    spec = SampleSpec(years=2)
+    universe = load_universe()
+    chosen = Universe(tuple(universe.get(symbol) for symbol in SYMBOLS))
+    window = Window(spec.end.replace(year=spec.end.year - spec.years), spec.end)
+    plan = build_plan(Mode.BACKFILL, window, chosen, (Step.MARKET_DATA,), False, False)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TETRA_DATA_DIR", str(data_dir))
+        patch.delenv("TETRA_SAMPLE_STORE_URL", raising=False)
+        result = run_with_progress(
+            StoreKind.SAMPLE, chosen, plan, sample_sources(list(chosen), spec)
+        )
+    assert result.status == "success"
+    return data_dir
+
+
+@pytest.fixture(autouse=True)
+def data_dir(sample_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("TETRA_DATA_DIR", str(sample_dir))
+    monkeypatch.delenv("TETRA_STORE_URL", raising=False)
+    monkeypatch.delenv("TETRA_SAMPLE_STORE_URL", raising=False)
+    return sample_dir
+
+
+def test_run_prints_metrics_writes_a_labelled_report_and_saves_the_run(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    report = tmp_path / "out.html"
+
+    result = runner.invoke(
+        app,
+        ["run", "sma_crossover", "--symbols", "SPY,QQQ", "--start", "2024-01-01",
+         "--end", "2025-12-31", "--param", "fast=10", "--param", "slow=30",
+         "--commission-bps", "1", "--report", str(report)],
+    )  # fmt: skip
+
+    assert result.exit_code == 0, result.output
+    assert "sharpe_ratio" in result.output
+    assert "max_drawdown" in result.output
+    assert "SAMPLE DATA" in result.output
+    assert "SAMPLE DATA (synthetic)" in report.read_text(encoding="utf-8")
+    run_id = result.output.split("saved run ")[1].split()[0]
+    with open_store(data_dir / "sample.duckdb", StoreKind.SAMPLE) as store:
+        runs = store.read(Query("strategies.runs", where={"run_id": run_id}))
+    assert list(runs["mode"]) == ["backtest"]
+
+
+def test_run_with_no_save_stores_nothing_new(data_dir: Path) -> None:
+    with open_store(data_dir / "sample.duckdb", StoreKind.SAMPLE) as store:
+        before = store.count("strategies.runs")
+
+    result = runner.invoke(app, ["run", "buy_and_hold", "--symbols", "SPY", "--no-save"])
+
+    assert result.exit_code == 0, result.output
+    with open_store(data_dir / "sample.duckdb", StoreKind.SAMPLE) as store:
+        assert store.count("strategies.runs") == before
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        (["--param", "fast=30", "--param", "slow=10"], "must be shorter than slow"),
+        (["--param", "fast=ten"], "fast"),
+        (["--param", "fats=3"], "fats"),
+        (["--param", "fast"], "expected name=value"),
+    ],
+)
+def test_bad_params_exit_2_with_the_validation_message(params: list[str], message: str) -> None:
+    result = runner.invoke(app, ["run", "sma_crossover", "--no-save", *params])
+
+    assert result.exit_code == 2
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_unknown_strategy_exits_2_listing_the_known_ones() -> None:
+    result = runner.invoke(app, ["run", "astrology", "--no-save"])
+
+    assert result.exit_code == 2
+    assert "sma_crossover" in result.output
+
+
+def test_sweep_prints_the_ranked_table_and_a_heatmap() -> None:
+    result = runner.invoke(
+        app,
+        ["sweep", "sma_crossover", "--symbols", "SPY,QQQ,AAPL", "--grid", "fast=5,10,40",
+         "--grid", "slow=20,50", "--workers", "2"],
+    )  # fmt: skip
+
+    assert result.exit_code == 0, result.output
+    assert "Top 5 of 5 by sharpe_ratio" in result.output
+    assert "skipped 1 invalid combinations" in result.output
+    assert "fast \\ slow" in result.output
+
+
+def test_walk_forward_prints_folds_and_out_of_sample_metrics() -> None:
+    result = runner.invoke(
+        app,
+        ["walk-forward", "sma_crossover", "--symbols", "SPY,QQQ", "--grid", "fast=5,10",
+         "--grid", "slow=30", "--train", "200", "--test", "100", "--anchored"],
+    )  # fmt: skip
+
+    assert result.exit_code == 0, result.output
+    assert "Walk-forward folds" in result.output
+    assert "Out-of-sample" in result.output
+    assert "saved run walk_forward-" in result.output
+
+
+def test_list_shows_every_registered_strategy_with_defaults() -> None:
+    result = runner.invoke(app, ["list"])
+
+    assert result.exit_code == 0
+    for name in ("sma_crossover", "buy_and_hold", "momentum"):
+        assert name in result.output
+    assert "fast=20" in result.output
+
+
+def test_live_store_without_bars_is_a_clean_error() -> None:
+    result = runner.invoke(app, ["run", "sma_crossover", "--live", "--no-save"])
+
+    assert result.exit_code == 1
+    assert "no bars" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_dates_are_checked_before_anything_runs() -> None:
+    result = runner.invoke(app, ["run", "sma_crossover", "--start", "2024-13-01", "--no-save"])
+
+    assert result.exit_code == 2
+    assert "month must be in 1..12" in result.output
