@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test check lint typecheck services bench clean
+.PHONY: help demo test check lint typecheck services bench bench-backtest clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -43,6 +43,10 @@ services: ## Start PostgreSQL and Redis on 127.0.0.1 if they are not running
 bench: $(VENV)/.dev services ## Run the benchmarks (see benchmarks/README.md)
 	$(BIN)/python -m benchmarks.store_load
 	$(BIN)/python -m benchmarks.pipeline_run
+
+bench-backtest: $(VENV)/.dev ## Backtest engines vs vectorbt, backtesting.py, backtrader (~8 min)
+	benchmarks/peers/setup.sh
+	$(BIN)/python -m benchmarks.backtest.run
 
 clean: ## Remove the virtualenv, caches and local data
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache .hypothesis

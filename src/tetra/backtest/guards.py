@@ -17,10 +17,11 @@ from tetra.backtest.market import MarketData
 from tetra.backtest.result import BacktestResult
 
 Runner = Callable[[MarketData], BacktestResult]
+Decide = Callable[[MarketData], np.ndarray]  # market -> decision rows (t, n, size, ...)
 
 
 def look_ahead_problems(
-    run: Runner, market: MarketData, full: BacktestResult, *, points: int = 3, seed: int = 0
+    decide: Decide, market: MarketData, full: BacktestResult, *, points: int = 3, seed: int = 0
 ) -> list[str]:
     """Return a message per truncation point where decisions differ from the full run."""
     t_count = market.shape[0]
@@ -34,8 +35,10 @@ def look_ahead_problems(
     )
     problems = []
     for cut in cuts:
-        truncated = run(market.window(0, int(cut) + 1))
-        if not np.array_equal(_until(full, int(cut)), _until(truncated, int(cut)), equal_nan=True):
+        truncated = decide(market.window(0, int(cut) + 1))
+        if not np.array_equal(
+            _until(full.decisions, int(cut)), _until(truncated, int(cut)), equal_nan=True
+        ):
             day = market.dates[int(cut)]
             problems.append(f"look-ahead: decisions up to {day} change when later data is removed")
     return problems
@@ -50,7 +53,7 @@ def rerun_problems(run: Runner, market: MarketData, full: BacktestResult) -> lis
     return [] if same else ["non-deterministic: a rerun gave different results"]
 
 
-def _until(result: BacktestResult, cut: int) -> np.ndarray:
+def _until(decisions: np.ndarray | None, cut: int) -> np.ndarray:
     """Orders decided at rows up to and including `cut`, in decision order."""
-    decisions = result.decisions if result.decisions is not None else np.zeros((0, 8))
-    return decisions[decisions[:, 0] <= cut]
+    rows = decisions if decisions is not None else np.zeros((0, 8))
+    return rows[rows[:, 0] <= cut]

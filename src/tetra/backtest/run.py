@@ -50,10 +50,19 @@ def run_backtest(
             decisions = np.array(log, dtype=np.float64).reshape(-1, 8)
         return BacktestResult(data, output, cash, name=strategy.describe(), decisions=decisions)
 
+    def decide(data: MarketData) -> np.ndarray:
+        if chosen == "compiled":  # decisions alone: no need to run the kernel
+            orders = strategy.orders(data)
+            assert orders is not None
+            return decisions_of(orders)
+        decisions = once(data).decisions
+        assert decisions is not None
+        return decisions
+
     result = once(market)
     result.warnings.extend(bias_warnings(market, result))
     if guards:
-        result.warnings.extend(look_ahead_problems(once, market, result))
+        result.warnings.extend(look_ahead_problems(decide, market, result))
         result.warnings.extend(rerun_problems(once, market, result))
     return result
 

@@ -1,0 +1,1 @@
+"""Backtest engines against peers: speed and memory, gated on identical trades."""
