@@ -75,6 +75,31 @@ class BacktestResult:
         value = (self.fills["quantity"].abs() * self.fills["price"]).groupby(self.fills["ts"]).sum()
         return value.reindex(self.index, fill_value=0.0).rename("traded_value")
 
+    @cached_property
+    def pnl(self) -> pd.DataFrame:
+        """Cumulative P&L per bar: realised, fees, dividends, unrealised, and their total.
+
+        Unrealised is what the identity leaves: equity - initial cash - realised + fees
+        - dividends, i.e. the open positions' gain against their average entry prices.
+        """
+        per_bar = (
+            self.fills.groupby("ts")[["realised", "fee"]].sum().reindex(self.index, fill_value=0.0)
+        )
+        held = np.vstack([np.zeros((1, self.market.shape[1])), self.output.positions[:-1]])
+        dividends = pd.Series((held * self.market.dividend).sum(axis=1), index=self.index)
+        frame = pd.DataFrame(
+            {
+                "realised": per_bar["realised"].cumsum(),
+                "fees": per_bar["fee"].cumsum(),
+                "dividends": dividends.cumsum(),
+            }
+        )
+        frame["total"] = self.equity - self.initial_cash
+        frame["unrealised"] = (
+            frame["total"] - frame["realised"] + frame["fees"] - frame["dividends"]
+        )
+        return frame
+
     @property
     def final_equity(self) -> float:
         return float(self.output.equity[-1])

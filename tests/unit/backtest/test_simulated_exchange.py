@@ -203,3 +203,34 @@ def test_sells_execute_before_buys_so_freed_cash_is_spent() -> None:
 
     assert output.positions[1].tolist() == [100, -100]
     assert np.isclose(output.cash[1], 0.0)
+
+
+def test_pnl_splits_into_realised_fees_dividends_and_unrealised() -> None:
+    from tetra.backtest.result import BacktestResult
+
+    data = market(CANDLES)
+    dividend = data.dividend.copy()
+    dividend[2, 0] = 0.5
+    paying = MarketData(
+        data.dates,
+        data.symbols,
+        data.open,
+        data.high,
+        data.low,
+        data.close,
+        data.volume,
+        data.split_ratio,
+        dividend,
+    )
+    orders = one_order(paying, 10)
+    orders.size[2, 0] = -4  # sell part at the next open (96)
+    output = run_compiled(paying, orders, cash=10_000.0, costs=Costs(Commission(fixed=1.0)))
+
+    pnl = BacktestResult(paying, output, 10_000.0).pnl
+
+    final = pnl.iloc[-1]
+    assert final["realised"] == pytest.approx(-4 * (102 - 96))
+    assert final["fees"] == pytest.approx(2.0)
+    assert final["dividends"] == pytest.approx(10 * 0.5)
+    assert final["unrealised"] == pytest.approx(6 * (107 - 102))
+    assert final["total"] == pytest.approx(final["realised"] - 2.0 + 5.0 + 30.0)
