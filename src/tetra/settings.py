@@ -84,6 +84,14 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     timezone: str = "America/New_York"
 
+    api_key: SecretStr | None = Field(
+        default=None, description="Key for X-API-Key; generated into data_dir/api_key if unset."
+    )
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
+    cors_origins: list[str] = Field(default_factory=list)
+    redis_url: str | None = None
+
     polygon: VendorKey = Field(default_factory=VendorKey)
     fred: VendorKey = Field(default_factory=VendorKey)
     newsapi: VendorKey = Field(default_factory=VendorKey)

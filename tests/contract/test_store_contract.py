@@ -613,9 +613,31 @@ def test_coverage_of_empty_table_is_empty(store: Store) -> None:
     assert store.coverage() == []
 
 
-def test_coverage_of_table_without_symbol_raises_key_error(store: Store) -> None:
+def test_coverage_of_a_series_keyed_table_groups_by_series_id(store: Store) -> None:
+    days = [dt.date(2024, 1, 1), dt.date(2024, 2, 1)]
+    store.upsert(
+        "economic_data.indicators",
+        pd.DataFrame(
+            {
+                "series_id": "CPIAUCSL",
+                "date": days,
+                "realtime_start": days[1],
+                "value": [310.3, 311.1],
+                "source": "fred",
+            }
+        ),
+    )
+
+    coverage = store.coverage("economic_data.indicators")
+
+    assert coverage == [
+        CoverageRow("economic_data.indicators", "CPIAUCSL", "fred", 2, days[0], days[1])
+    ]
+
+
+def test_coverage_of_a_table_without_time_raises_key_error(store: Store) -> None:
     with pytest.raises(KeyError):
-        store.coverage("economic_data.indicators")
+        store.coverage("strategies.performance")
 
 
 # -- differential: every store ends up with the same content ---------------------------------

@@ -7,7 +7,7 @@ import sys
 import typer
 
 from tetra import __version__
-from tetra.cli import backtest, coverage, pipeline, sample, schedule, store, universe
+from tetra.cli import backtest, coverage, pipeline, sample, schedule, serve, store, universe
 from tetra.cli.common import console, opened_store
 from tetra.cli.coverage import print_summary
 from tetra.cli.demo import print_demo_backtests
@@ -29,6 +29,13 @@ app.add_typer(schedule.app, name="schedule")
 app.add_typer(backtest.app, name="backtest")
 app.command("coverage")(coverage.coverage)
 app.command("pipeline")(pipeline.pipeline)
+app.command("serve")(serve.serve)
+
+
+@app.command("openapi")
+def openapi() -> None:
+    """Write the API's OpenAPI document to web/openapi.json (the web client's source)."""
+    serve.write_openapi()
 
 
 def run() -> None:

@@ -66,8 +66,9 @@ class Store(Protocol):
       kind (`sample` rows in a live store, or the reverse) raise `SourceMismatch`.
     - `read(query)` returns the matching rows as a DataFrame with the catalog's columns,
       ordered by natural key; `read_arrow` the same as an Arrow table. Timestamps are UTC.
-    - `count(table)` is the number of rows; `coverage(table)` per symbol and source the row
-      count and first/last time, for tables with a `symbol` column and a time column.
+    - `count(table)` is the number of rows; `coverage(table)` per entity (the `symbol`
+      column, else the first key column, e.g. a FRED series id) and source the row count and
+      first/last time; a table without a time column raises KeyError.
     """
 
     @property

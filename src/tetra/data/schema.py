@@ -72,6 +72,11 @@ class Table:
         return tuple(c.name for c in self.columns)
 
     @property
+    def entity_column(self) -> str:
+        """The column naming what a row is about: `symbol` if present, else the first key."""
+        return "symbol" if "symbol" in self.column_names else self.key[0]
+
+    @property
     def value_columns(self) -> tuple[str, ...]:
         """Columns outside the natural key: the ones an upsert overwrites."""
         return tuple(n for n in self.column_names if n not in self.key)

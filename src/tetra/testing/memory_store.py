@@ -107,22 +107,22 @@ class InMemoryStore:
             return rows
 
     def coverage(self, table: str = "market_data.ohlcv") -> list[CoverageRow]:
-        """Return rows and first/last time per symbol and source of a symbol-keyed table."""
+        """Return rows and first/last time per entity (`symbol`, else first key) and source."""
         target = migrations.table(table)
-        time = target.time_column
-        if time is None or "symbol" not in target.column_names:
-            raise KeyError(f"{table} has no symbol and time column for coverage")
+        time, entity = target.time_column, target.entity_column
+        if time is None:
+            raise KeyError(f"{table} has no time column for coverage")
         with self._lock:
             self._require_current()
             stored = self._stored(target)
-        grouped = stored.group_by(["symbol", "source"]).aggregate(
+        grouped = stored.group_by([entity, "source"]).aggregate(
             [(time, "count"), (time, "min"), (time, "max")]
         )
-        ordered = grouped.sort_by([("symbol", "ascending"), ("source", "ascending")])
+        ordered = grouped.sort_by([(entity, "ascending"), ("source", "ascending")])
         return [
             CoverageRow(
                 dataset=table,
-                symbol=row["symbol"],
+                symbol=row[entity],
                 source=row["source"],
                 rows=row[f"{time}_count"],
                 first=row[f"{time}_min"],

@@ -139,11 +139,12 @@ def _as_values(accepted: Scalar | Sequence[Scalar]) -> list[Scalar]:
 
 
 def coverage_sql(table: Table) -> str:
-    """Return SQL giving symbol, source, rows, first and last time of a symbol-keyed table."""
-    if table.time_column is None or "symbol" not in table.column_names:
-        raise KeyError(f"{table.qualified_name} has no symbol and time column for coverage")
-    ts = quote(table.time_column)
+    """Return SQL giving entity (as `symbol`), source, rows, first and last time per entity."""
+    if table.time_column is None:
+        raise KeyError(f"{table.qualified_name} has no time column for coverage")
+    ts, entity = quote(table.time_column), quote(table.entity_column)
     return (
-        f"SELECT symbol, source, COUNT(*) AS rows, MIN({ts}) AS first, MAX({ts}) AS last "
-        f"FROM {qualified(table)} GROUP BY symbol, source ORDER BY symbol, source"
+        f"SELECT {entity} AS symbol, source, COUNT(*) AS rows, MIN({ts}) AS first, "
+        f"MAX({ts}) AS last FROM {qualified(table)} GROUP BY {entity}, source "
+        f"ORDER BY {entity}, source"
     )

@@ -1,0 +1,112 @@
+"""`create_app`: the FastAPI application, its middleware, routers and shared state.
+
+Every route but `/healthz` requires the API key. CORS is closed unless origins are set.
+Blocking store calls run in the thread pool (`deps.blocking`). Prometheus metrics at
+`/metrics` count requests and time them per route template.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import Depends, FastAPI, Request, Response
+from fastapi.middleware.cors import CORSMiddleware
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+)
+
+from tetra import __version__
+from tetra.api.cache import TtlCache
+from tetra.api.deps import require_api_key
+from tetra.api.errors import install_error_handlers
+from tetra.api.events import EventHub
+from tetra.api.routes import backtests, health, live, market, monitor, pipeline, universe
+from tetra.data.ports import Store
+
+COVERAGE_TTL_SECONDS = 5.0
+
+
+def create_app(
+    store: Store,
+    *,
+    api_key: str,
+    cors_origins: list[str] | None = None,
+    redis_url: str | None = None,
+    static_dir: str | None = None,
+) -> FastAPI:
+    """Build the API over `store`; `static_dir` serves the built web app at `/`."""
+    hub = EventHub()
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if redis_url:
+            await hub.connect_redis(redis_url)
+        yield
+        await hub.close()
+
+    app = FastAPI(
+        title="Tetra API",
+        version=__version__,
+        description="Data coverage, market data, pipeline runs and backtests of a Tetra store.",
+        lifespan=lifespan,
+    )
+    app.state.store, app.state.api_key, app.state.hub = store, api_key, hub
+    app.state.cache = TtlCache(COVERAGE_TTL_SECONDS)
+    install_error_handlers(app)
+    _install_metrics(app)
+    if cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=cors_origins,
+            allow_methods=["*"],
+            allow_headers=["X-API-Key", "Content-Type"],
+        )
+    app.include_router(health.router)
+    guarded = [Depends(require_api_key)]
+    for module in (monitor, market, universe, pipeline, backtests, live):
+        app.include_router(module.router, dependencies=guarded)
+    if static_dir:
+        from tetra.api.static import mount_web_app
+
+        mount_web_app(app, static_dir)
+    return app
+
+
+def _install_metrics(app: FastAPI) -> None:
+    registry = CollectorRegistry()
+    requests = Counter(
+        "tetra_http_requests", "HTTP requests.", ["method", "route", "status"], registry=registry
+    )
+    latency = Histogram(
+        "tetra_http_request_seconds",
+        "HTTP request latency.",
+        ["method", "route"],
+        registry=registry,
+    )
+
+    @app.middleware("http")
+    async def measure(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        started = time.perf_counter()
+        response = await call_next(request)
+        route = getattr(request.scope.get("route"), "path", "unmatched")
+        latency.labels(request.method, route).observe(time.perf_counter() - started)
+        requests.labels(request.method, route, str(response.status_code)).inc()
+        return response
+
+    @app.get(
+        "/metrics",
+        tags=["health"],
+        summary="Prometheus metrics",
+        dependencies=[Depends(require_api_key)],
+        response_class=Response,
+    )
+    async def metrics() -> Response:
+        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)

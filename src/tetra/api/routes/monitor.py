@@ -1,0 +1,112 @@
+"""The Data Monitor: coverage cards and per-symbol coverage, schemas, table statistics."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from fastapi import APIRouter, Path, Query, Request
+from starlette.exceptions import HTTPException
+
+from tetra.api.coverage import build_coverage
+from tetra.api.deps import StoreDep, blocking
+from tetra.api.errors import ERROR_RESPONSES
+from tetra.api.schemas import CoverageResponse, EntityStats, Page, TableInfo, TableStats
+from tetra.data.migrations import catalog, schemas
+from tetra.data.ports import Store
+
+router = APIRouter(prefix="/api/monitor", tags=["monitor"], responses=ERROR_RESPONSES)
+
+SchemaName = Path(description="A schema, e.g. market_data.")
+
+
+@router.get("/coverage", response_model=CoverageResponse, summary="Coverage per topic and symbol")
+async def coverage(request: Request, store: StoreDep) -> CoverageResponse:
+    """Answer from a cache refreshed every few seconds and after every pipeline run."""
+    now = dt.datetime.now(dt.UTC)
+
+    async def build() -> CoverageResponse:
+        return await blocking(build_coverage, store, now.date(), now)
+
+    result: CoverageResponse = await request.app.state.cache.get("coverage", build)
+    return result
+
+
+@router.get("/schemas", response_model=list[TableInfo], summary="Schemas and their tables")
+async def list_schemas() -> list[TableInfo]:
+    return [
+        TableInfo(
+            schema_name=t.schema,
+            table=t.qualified_name,
+            description=t.description,
+            columns=list(t.column_names),
+            key=list(t.key),
+        )
+        for t in catalog().values()
+    ]
+
+
+@router.get("/stats/{schema}", response_model=list[TableStats], summary="Row counts and ranges")
+async def stats(store: StoreDep, schema: str = SchemaName) -> list[TableStats]:
+    return await blocking(_stats, store, _checked(schema))
+
+
+@router.get("/symbols/{schema}", response_model=Page[EntityStats], summary="Per-symbol statistics")
+async def symbols(
+    store: StoreDep,
+    schema: str = SchemaName,
+    offset: int = Query(0, ge=0),
+    limit: int = Query(100, ge=1, le=1000),
+) -> Page[EntityStats]:
+    rows = await blocking(_entities, store, _checked(schema))
+    return Page[EntityStats](
+        items=rows[offset : offset + limit], total=len(rows), offset=offset, limit=limit
+    )
+
+
+def _checked(schema: str) -> str:
+    if schema not in schemas():
+        raise HTTPException(
+            status_code=404, detail=f"unknown schema {schema!r}; known: {', '.join(schemas())}"
+        )
+    return schema
+
+
+def _tables(schema: str) -> list[str]:
+    return [name for name, table in catalog().items() if table.schema == schema]
+
+
+def _stats(store: Store, schema: str) -> list[TableStats]:
+    found = []
+    for name in _tables(schema):
+        rows = store.count(name)
+        spans = store.coverage(name) if catalog()[name].time_column else []
+        found.append(
+            TableStats(
+                table=name,
+                rows=rows,
+                entities=len({s.symbol for s in spans}) if spans else None,
+                first=min((_day(s.first) for s in spans), default=None),
+                last=max((_day(s.last) for s in spans), default=None),
+            )
+        )
+    return found
+
+
+def _entities(store: Store, schema: str) -> list[EntityStats]:
+    return [
+        EntityStats(
+            table=name,
+            entity=s.symbol,
+            source=s.source,
+            rows=s.rows,
+            first=_day(s.first),
+            last=_day(s.last),
+        )
+        for name in _tables(schema)
+        if catalog()[name].time_column
+        for s in store.coverage(name)
+    ]
+
+
+def _day(value: dt.date | dt.datetime) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value

@@ -1,0 +1,68 @@
+"""`tetra serve`: the API (and the built web app) on 127.0.0.1 unless told otherwise."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from tetra.cli.common import KIND_OPTION, console, settings, store_url
+from tetra.data.store_kind import StoreKind
+
+WEB_DIST = Path(__file__).resolve().parents[3] / "web" / "dist"
+OPENAPI_FILE = Path(__file__).resolve().parents[3] / "web" / "openapi.json"
+
+
+def serve(
+    sample: bool = KIND_OPTION,
+    host: str | None = typer.Option(None, help="Interface to bind (default: 127.0.0.1)."),
+    port: int | None = typer.Option(None, help="Port (default: 8000)."),
+) -> None:
+    """Serve the API and, when built, the web app; print the URL and the API key."""
+    import uvicorn
+
+    from tetra.adapters.stores import open_store
+    from tetra.api.app import create_app
+    from tetra.api.deps import api_key_for
+
+    config = settings()
+    kind = StoreKind.SAMPLE if sample else StoreKind.LIVE
+    key = api_key_for(config)
+    store = open_store(store_url(kind, config), kind)
+    static = str(WEB_DIST) if (WEB_DIST / "index.html").exists() else None
+    app = create_app(
+        store,
+        api_key=key,
+        cors_origins=config.cors_origins,
+        redis_url=config.redis_url,
+        static_dir=static,
+    )
+    bind_host, bind_port = host or config.api_host, port or config.api_port
+    console.print(f"Tetra on http://{bind_host}:{bind_port} ({kind} store)")
+    console.print(
+        f"API key: {key}   (header X-API-Key; stored in {Path(config.data_dir) / 'api_key'})"
+    )
+    if static is None:
+        console.print("[yellow]web app not built[/]: `make web` builds it; the API runs alone.")
+    try:
+        uvicorn.run(app, host=bind_host, port=bind_port, log_level="warning")
+    finally:
+        store.close()
+
+
+def openapi_document() -> dict[str, object]:
+    """Return the API's OpenAPI document (no store needed)."""
+    from tetra.api.app import create_app
+    from tetra.testing import InMemoryStore
+
+    return create_app(InMemoryStore(), api_key="unused").openapi()
+
+
+def write_openapi(path: Path = OPENAPI_FILE) -> None:
+    """Write the OpenAPI document where the web client is generated from."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        json.dumps(openapi_document(), indent=2, sort_keys=True) + "\n", encoding="utf-8"
+    )
+    console.print(f"wrote {path}")
