@@ -24,7 +24,7 @@ FLAT, LONG_SPREAD, SHORT_SPREAD, STOPPED = 0, 1, -1, 2
 
 def cointegration_pvalue(a: np.ndarray, b: np.ndarray) -> float:
     """Return the Engle-Granger test's p-value for `a` and `b` (small: cointegrated)."""
-    from statsmodels.tsa.stattools import coint  # type: ignore[import-untyped]
+    from statsmodels.tsa.stattools import coint
 
     return float(coint(np.asarray(a, dtype=float), np.asarray(b, dtype=float))[1])
 
