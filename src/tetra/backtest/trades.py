@@ -12,18 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-TRADE_COLUMNS = [
-    "symbol",
-    "side",
-    "quantity",
-    "entry_ts",
-    "entry_price",
-    "exit_ts",
-    "exit_price",
-    "pnl",
-    "fees",
-    "return_pct",
-]
+from tetra.model.trades import TRADE_COLUMNS
 
 
 @dataclass
@@ -49,7 +38,7 @@ def round_trips(fills: pd.DataFrame) -> pd.DataFrame:
     trades: list[dict[str, object]] = []
     for symbol, group in fills.groupby("symbol", sort=True):
         trades += _symbol_trades(str(symbol), group)
-    frame = pd.DataFrame(trades, columns=TRADE_COLUMNS)
+    frame = pd.DataFrame(trades, columns=list(TRADE_COLUMNS))
     return frame.sort_values(["entry_ts", "symbol"], kind="stable").reset_index(drop=True)
 
 

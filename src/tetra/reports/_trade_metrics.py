@@ -15,18 +15,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-TRADE_COLUMNS = (
-    "symbol",
-    "side",
-    "quantity",
-    "entry_ts",
-    "entry_price",
-    "exit_ts",
-    "exit_price",
-    "pnl",
-    "fees",
-    "return_pct",
-)
+from tetra.model.trades import TRADE_COLUMNS
 
 _FloatArray = npt.NDArray[np.float64]
 

@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
+from tetra.model.trades import TRADE_COLUMNS
 from tetra.reports import _trade_metrics
 from tetra.reports._return_metrics import (
     TRADING_DAYS_PER_YEAR,
@@ -32,7 +33,6 @@ from tetra.reports._return_metrics import (
     total_return,
 )
 from tetra.reports._trade_metrics import (
-    TRADE_COLUMNS,
     average_loss,
     average_win,
     closed_trades,

@@ -15,6 +15,7 @@ import pandas as pd
 
 from tetra.core.errors import SourceError
 from tetra.data.calendars import sessions
+from tetra.data.migrations import table
 from tetra.data.sources import Fetched, Window
 from tetra.model.instruments import Instrument
 from tetra.model.sources import SAMPLE_SOURCE
@@ -68,18 +69,7 @@ class SampleSource:
         return generate_sample_history(self.instruments, days, self.spec)
 
 
-_EMPTY_ACTIONS = pd.DataFrame(
-    columns=[
-        "symbol",
-        "ex_date",
-        "action",
-        "split_from",
-        "split_to",
-        "cash_amount",
-        "currency",
-        "source",
-    ]
-)
+_EMPTY_ACTIONS = pd.DataFrame(columns=list(table("market_data.corporate_actions").column_names))
 
 
 def _split(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:

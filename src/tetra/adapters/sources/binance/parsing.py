@@ -22,21 +22,10 @@ from dataclasses import dataclass
 import pandas as pd
 
 from tetra.adapters.sources.binance.config import SOURCE
+from tetra.data.migrations import table
 from tetra.data.sources import RawRecord
 
-OHLCV_COLUMNS = (
-    "symbol",
-    "interval",
-    "ts",
-    "open",
-    "high",
-    "low",
-    "close",
-    "volume",
-    "vwap",
-    "trades",
-    "source",
-)
+OHLCV_COLUMNS = table("market_data.ohlcv").column_names
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _FIELDS_USED = 9  # openTime .. numberOfTrades; the taker volumes and `ignore` are not stored
 

@@ -23,20 +23,11 @@ from tetra.adapters.sources.calendar.config import (
     NEW_YORK,
     ReleaseSpec,
 )
+from tetra.data.migrations import table
 from tetra.data.sources import RawRecord, Window
 from tetra.model.events import Importance
 
-EVENT_COLUMNS = (
-    "event",
-    "ts",
-    "country",
-    "importance",
-    "actual",
-    "forecast",
-    "previous",
-    "unit",
-    "source",
-)
+EVENT_COLUMNS = table("events.economic_events").column_names
 
 Row = dict[str, object]
 

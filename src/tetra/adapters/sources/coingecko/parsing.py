@@ -20,9 +20,10 @@ from dataclasses import dataclass
 import pandas as pd
 
 from tetra.adapters.sources.coingecko.config import SOURCE
+from tetra.data.migrations import table
 from tetra.data.sources import RawRecord
 
-PRICE_SERIES_COLUMNS = ("symbol", "ts", "price", "market_cap", "volume", "source")
+PRICE_SERIES_COLUMNS = table("market_data.price_series").column_names
 DAY_MS = 86_400_000
 _SERIES = ("prices", "market_caps", "total_volumes")
 

@@ -22,19 +22,11 @@ import pandas as pd
 
 from tetra.adapters.sources.fred.config import LATEST_REALTIME, SOURCE
 from tetra.core.errors import EmptyResponse, MalformedPayload
+from tetra.data.migrations import table
 from tetra.data.sources import RawRecord, Window
 
-INDICATOR_COLUMNS = ("series_id", "date", "realtime_start", "realtime_end", "value", "source")
-RELEASE_COLUMNS = (
-    "series_id",
-    "released",
-    "release_name",
-    "title",
-    "units",
-    "frequency",
-    "seasonal_adjustment",
-    "source",
-)
+INDICATOR_COLUMNS = table("economic_data.indicators").column_names
+RELEASE_COLUMNS = table("economic_data.releases").column_names
 MISSING_VALUES = frozenset({".", ""})
 
 Row = dict[str, object]

@@ -18,34 +18,11 @@ import pandas as pd
 
 from tetra.adapters.sources.polygon.config import SOURCE
 from tetra.core.errors import MalformedPayload
+from tetra.data.migrations import table
 from tetra.data.sources import RawRecord
 
-OHLCV_COLUMNS = (
-    "symbol",
-    "interval",
-    "ts",
-    "open",
-    "high",
-    "low",
-    "close",
-    "volume",
-    "vwap",
-    "trades",
-    "source",
-)
-ACTION_COLUMNS = (
-    "symbol",
-    "ex_date",
-    "action",
-    "split_from",
-    "split_to",
-    "cash_amount",
-    "currency",
-    "pay_date",
-    "record_date",
-    "declaration_date",
-    "source",
-)
+OHLCV_COLUMNS = table("market_data.ohlcv").column_names
+ACTION_COLUMNS = table("market_data.corporate_actions").column_names
 EXCHANGE_TZ = "America/New_York"
 
 RowReader = Callable[[Any, str], dict[str, object]]
