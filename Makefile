@@ -5,10 +5,11 @@ BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test check lint typecheck services bench bench-backtest clean
+.PHONY: help demo test check lint typecheck services bench bench-backtest clean \
+        web web-install web-test web-e2e api-client chromium
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,10 +22,13 @@ $(VENV)/.dev: pyproject.toml | $(BIN)/python
 	$(PIP) install -e ".[dev]"
 	@touch $@ $(VENV)/.app
 
-demo: $(VENV)/.app ## Set up and run the main job offline on the embedded sample store
+demo: $(VENV)/.app ## Set up and run the main job offline on the sample store, then serve the app
 	$(BIN)/tetra demo
+	@if command -v npm >/dev/null; then $(MAKE) --no-print-directory web; \
+	 else echo "npm not found: serving the API without the web app (needs Node 20+)"; fi
+	$(BIN)/tetra serve --sample
 
-test: $(VENV)/.dev services check ## Install test needs, start PostgreSQL and Redis, run every check and test
+test: $(VENV)/.dev services check web-test web web-e2e ## Install test needs, start services, run every check and test
 	$(BIN)/pytest
 
 check: lint typecheck ## Static checks: ruff, mypy (strict), import-linter layer contracts
@@ -48,5 +52,27 @@ bench-backtest: $(VENV)/.dev ## Backtest engines vs vectorbt, backtesting.py, ba
 	benchmarks/peers/setup.sh
 	$(BIN)/python -m benchmarks.backtest.run
 
+web-install: web/node_modules/.installed
+
+web/node_modules/.installed: web/package-lock.json
+	npm --prefix web ci --no-audit --no-fund
+	@touch $@
+
+web: web-install ## Type-check and build the web app into web/dist
+	npm --prefix web run build
+
+web-test: web-install ## Web unit and component tests (Vitest)
+	npm --prefix web test
+
+web-e2e: web-install chromium ## Browser tests in Debian's Chromium (desktop and phone widths)
+	E2E_SKIP_BUILD=1 npm --prefix web run e2e
+
+chromium: ## Install Debian's Chromium for the browser tests if it is missing
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+
+api-client: $(VENV)/.dev ## Export the OpenAPI schema and regenerate the web app's typed client
+	$(BIN)/tetra openapi
+	npm --prefix web run generate:api
+
 clean: ## Remove the virtualenv, caches and local data
-	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache .hypothesis web/node_modules web/dist

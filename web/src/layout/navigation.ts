@@ -1,0 +1,22 @@
+import { computed, type ComputedRef } from 'vue'
+import type { RouteLocationRaw } from 'vue-router'
+import type { IconName } from '@/components/AppIcon.vue'
+import { useUiStore } from '@/stores/ui'
+
+export interface NavItem {
+  /** The route name that marks the item active. */
+  name: string
+  label: string
+  icon: IconName
+  to: RouteLocationRaw
+}
+
+/** The sections of the app, shared by the side nav and the bottom tab bar. */
+export function useNavItems(): ComputedRef<NavItem[]> {
+  const ui = useUiStore()
+  return computed(() => [
+    { name: 'monitor', label: 'Monitor', icon: 'monitor', to: { name: 'monitor' } },
+    { name: 'symbol', label: 'Symbol', icon: 'candles', to: { name: 'symbol', params: { symbol: ui.lastSymbol } } },
+    { name: 'strategies', label: 'Strategies', icon: 'strategy', to: { name: 'strategies' } },
+  ])
+}
