@@ -6,7 +6,7 @@ PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 
 .DEFAULT_GOAL := help
 .PHONY: help demo test check lint typecheck services bench bench-backtest clean \
-        web web-install web-test web-e2e api-client chromium
+        web web-install web-test web-e2e api-client chromium bench-api
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -47,6 +47,9 @@ services: ## Start PostgreSQL and Redis on 127.0.0.1 if they are not running
 bench: $(VENV)/.dev services ## Run the benchmarks (see benchmarks/README.md)
 	$(BIN)/python -m benchmarks.store_load
 	$(BIN)/python -m benchmarks.pipeline_run
+
+bench-api: $(VENV)/.dev ## API load: coverage p50/p99 and req/s (wrk if installed), page load
+	$(BIN)/python -m benchmarks.api_load
 
 bench-backtest: $(VENV)/.dev ## Backtest engines vs vectorbt, backtesting.py, backtrader (~8 min)
 	benchmarks/peers/setup.sh

@@ -24,12 +24,12 @@ from prometheus_client import (
 from tetra import __version__
 from tetra.api.cache import TtlCache
 from tetra.api.deps import require_api_key
-from tetra.api.errors import install_error_handlers
+from tetra.api.errors import ERROR_RESPONSES, install_error_handlers
 from tetra.api.events import EventHub
 from tetra.api.routes import backtests, health, live, market, monitor, pipeline, universe
 from tetra.data.ports import Store
 
-COVERAGE_TTL_SECONDS = 5.0
+COVERAGE_TTL_SECONDS = 30.0  # a backstop: runs that change the store clear the cache at once
 
 
 def create_app(
@@ -48,6 +48,7 @@ def create_app(
         if redis_url:
             await hub.connect_redis(redis_url)
         yield
+        await app.state.cache.aclose()
         await hub.close()
 
     app = FastAPI(
@@ -107,6 +108,7 @@ def _install_metrics(app: FastAPI) -> None:
         summary="Prometheus metrics",
         dependencies=[Depends(require_api_key)],
         response_class=Response,
+        responses={401: ERROR_RESPONSES[401]},
     )
     async def metrics() -> Response:
         return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)

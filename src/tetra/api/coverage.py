@@ -41,8 +41,10 @@ def topic_card(
     topic: str, dataset: str, rows: Iterable[CoverageRow], today: dt.date
 ) -> TopicCoverage:
     found = list(rows)
-    first = min((_day(r.first) for r in found), default=None)
-    last = max((_day(r.last) for r in found), default=None)
+    # A nullable time column (say, sentiment without a publication time) can give no range.
+    firsts = [_day(r.first) for r in found if r.first is not None]
+    lasts = [_day(r.last) for r in found if r.last is not None]
+    first, last = min(firsts, default=None), max(lasts, default=None)
     return TopicCoverage(
         topic=topic,
         dataset=dataset,

@@ -14,6 +14,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from tetra.api.publish import PipelineEvents
 from tetra.cli.common import console, errors, fail_cleanly, opened_store, settings
 from tetra.cli.sources import BAR_SOURCES, ECONOMIC_SERIES, live_sources, sample_sources
 from tetra.data.coverage import calendar_for
@@ -104,10 +105,14 @@ def run_with_progress(
         write_reference(store, list(universe), "sample" if kind is StoreKind.SAMPLE else "universe")
         tasks = {step: bars.add_task(step.value, total=None) for step in plan.steps}
 
+        events = PipelineEvents(settings().redis_url)  # live progress for the web; no-op if unset
+
         def advance(step: Step, done: int, total: int) -> None:
             bars.update(tasks[step], completed=done, total=total)
+            events.progress(step, done, total)
 
         result = Pipeline(store, sources).run(plan, progress=advance)
+        events.finished(result.status)
         for task in tasks.values():
             if bars.tasks[task].total is None:  # a step with nothing per symbol: mark it done
                 bars.update(task, total=1, completed=1)

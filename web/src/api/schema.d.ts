@@ -228,7 +228,7 @@ export interface paths {
         };
         /**
          * Coverage per topic and symbol
-         * @description Answer from a cache refreshed every few seconds and after every pipeline run.
+         * @description Answer from cached JSON, rebuilt in the background when a run changes the store.
          */
         get: operations["coverage_api_monitor_coverage_get"];
         put?: never;
@@ -2543,6 +2543,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Missing or wrong X-API-Key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
             };
         };
     };

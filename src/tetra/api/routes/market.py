@@ -1,9 +1,154 @@
-"""Routes of the API's market area."""
+"""Market data for charts and tables: bars with indicators, economic series, news, events.
+
+Dates are inclusive days (UTC): ``start=2024-01-02&end=2024-01-31`` covers both ends.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import datetime as dt
+from typing import Annotated, Literal, NoReturn, TypeVar
 
+from fastapi import APIRouter, Path, Query
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException
+
+from tetra.api import market_queries as queries
+from tetra.api.deps import StoreDep, blocking
 from tetra.api.errors import ERROR_RESPONSES
+from tetra.api.market_queries import BarsRequest, IndicatorSpec, NotFound
+from tetra.api.schemas import Page
+from tetra.api.schemas_market import (
+    BarsResponse,
+    MacroObservation,
+    MacroSeries,
+    MarketEvent,
+    NewsArticle,
+)
 
-router = APIRouter(tags=["market"], responses=ERROR_RESPONSES)
+T = TypeVar("T")
+
+router = APIRouter(prefix="/api/market", tags=["market"], responses=ERROR_RESPONSES)
+
+Start = Annotated[dt.date | None, Query(description="First day, inclusive.")]
+End = Annotated[dt.date | None, Query(description="Last day, inclusive.")]
+Offset = Annotated[int, Query(ge=0, description="Items to skip.")]
+Limit = Annotated[int, Query(ge=1, le=1000, description="Items per page.")]
+Symbol = Annotated[str | None, Query(max_length=32, description="A ticker, e.g. AAPL.")]
+Source = Annotated[str | None, Query(max_length=64, description="Only rows of this source.")]
+
+
+@router.get("/bars/{symbol}", response_model=BarsResponse, summary="Bars with indicators")
+async def bars(
+    store: StoreDep,
+    symbol: Annotated[str, Path(max_length=32, description="A ticker, e.g. AAPL.")],
+    start: Start = None,
+    end: End = None,
+    interval: Annotated[
+        str, Query(pattern=queries.INTERVAL_PATTERN, description="1d, 1h, 5m, ...")
+    ] = "1d",
+    source: Annotated[
+        str | None, Query(max_length=64, description="Default: the source with most bars.")
+    ] = None,
+    indicator: Annotated[
+        list[str],
+        Query(
+            max_length=10,
+            description="Repeatable: sma:20, ema:50, rsi:14, bollinger:20, macd or "
+            "macd:12,26,9. Warmed up on the bars before `start`.",
+        ),
+    ] = [],  # noqa: B006 - FastAPI copies query defaults
+) -> BarsResponse:
+    """Return raw bars, the indicators asked for, and split, dividend and earnings markers."""
+    _check_range(start, end)
+    request = BarsRequest(symbol, interval, source, start, end, _specs(indicator))
+    try:
+        return await blocking(queries.bars, store, request)
+    except NotFound as error:
+        raise HTTPException(status_code=404, detail=str(error)) from error
+
+
+@router.get("/macro", response_model=Page[MacroSeries], summary="Economic series")
+async def macro(store: StoreDep, offset: Offset = 0, limit: Limit = 100) -> Page[MacroSeries]:
+    """List the stored series with their latest observation (latest vintage)."""
+    return await blocking(queries.macro_page, store, offset, limit)
+
+
+@router.get(
+    "/macro/{series_id}", response_model=Page[MacroObservation], summary="Series observations"
+)
+async def macro_series(
+    store: StoreDep,
+    series_id: Annotated[str, Path(max_length=64, description="e.g. CPIAUCSL.")],
+    start: Start = None,
+    end: End = None,
+    as_of: Annotated[
+        dt.date | None,
+        Query(description="Only values known on this day: per date, the latest vintage by then."),
+    ] = None,
+    source: Source = None,
+    offset: Offset = 0,
+    limit: Limit = 100,
+) -> Page[MacroObservation]:
+    """Return the observations by date, as revised up to `as_of` (default: today)."""
+    _check_range(start, end)
+    try:
+        found = await blocking(queries.observations, store, series_id, (start, end), as_of, source)
+    except NotFound as error:
+        raise HTTPException(status_code=404, detail=str(error)) from error
+    return _page(found, offset, limit)
+
+
+@router.get("/news", response_model=Page[NewsArticle], summary="News with sentiment")
+async def news(
+    store: StoreDep,
+    symbol: Symbol = None,
+    start: Start = None,
+    end: End = None,
+    offset: Offset = 0,
+    limit: Limit = 100,
+) -> Page[NewsArticle]:
+    """Return articles newest first, each with its sentiment scores by method."""
+    _check_range(start, end)
+    return await blocking(queries.news_page, store, symbol, (start, end), offset, limit)
+
+
+@router.get("/events", response_model=Page[MarketEvent], summary="Earnings and economic events")
+async def events(
+    store: StoreDep,
+    symbol: Annotated[
+        str | None,
+        Query(max_length=32, description="Only this ticker's earnings (no economic events)."),
+    ] = None,
+    start: Start = None,
+    end: End = None,
+    kind: Annotated[Literal["earnings", "economic"] | None, Query()] = None,
+    offset: Offset = 0,
+    limit: Limit = 100,
+) -> Page[MarketEvent]:
+    """Return earnings reports and economic releases by date."""
+    _check_range(start, end)
+    found = await blocking(queries.events, store, symbol, (start, end), kind)
+    return _page(found, offset, limit)
+
+
+def _page(found: list[T], offset: int, limit: int) -> Page[T]:
+    return Page(items=found[offset : offset + limit], total=len(found), offset=offset, limit=limit)
+
+
+def _check_range(start: dt.date | None, end: dt.date | None) -> None:
+    if start is not None and end is not None and start > end:
+        _invalid("end", f"end {end} is before start {start}")
+
+
+def _specs(texts: list[str]) -> tuple[IndicatorSpec, ...]:
+    try:
+        specs = tuple(dict.fromkeys(IndicatorSpec.parse(t) for t in texts))
+    except ValueError as error:
+        _invalid("indicator", str(error))
+    return specs
+
+
+def _invalid(parameter: str, message: str) -> NoReturn:
+    raise RequestValidationError(
+        [{"loc": ("query", parameter), "msg": message, "type": "value_error"}]
+    )

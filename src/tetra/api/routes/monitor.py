@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request, Response
 from starlette.exceptions import HTTPException
 
 from tetra.api.coverage import build_coverage
@@ -20,15 +20,18 @@ SchemaName = Path(description="A schema, e.g. market_data.")
 
 
 @router.get("/coverage", response_model=CoverageResponse, summary="Coverage per topic and symbol")
-async def coverage(request: Request, store: StoreDep) -> CoverageResponse:
-    """Answer from a cache refreshed every few seconds and after every pipeline run."""
-    now = dt.datetime.now(dt.UTC)
+async def coverage(request: Request, store: StoreDep) -> Response:
+    """Answer from cached JSON, rebuilt in the background when a run changes the store."""
 
-    async def build() -> CoverageResponse:
-        return await blocking(build_coverage, store, now.date(), now)
+    def encoded() -> bytes:
+        now = dt.datetime.now(dt.UTC)
+        return build_coverage(store, now.date(), now).model_dump_json().encode()
 
-    result: CoverageResponse = await request.app.state.cache.get("coverage", build)
-    return result
+    async def build() -> bytes:
+        return await blocking(encoded)
+
+    body: bytes = await request.app.state.cache.get("coverage", build)
+    return Response(content=body, media_type="application/json")
 
 
 @router.get("/schemas", response_model=list[TableInfo], summary="Schemas and their tables")

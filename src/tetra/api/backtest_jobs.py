@@ -1,0 +1,258 @@
+"""Backtests and sweeps started from the API: checked up front, run off the event loop.
+
+Map: `prepare_run` / `prepare_sweep` turn a request into a ready job or raise the API's
+422 (`RequestValidationError`), so nothing invalid is ever accepted. `BacktestJobs` keeps
+the jobs of one app (status, progress, error) and runs each as an asyncio task whose
+blocking steps (loading bars, the backtest, persisting) go to the thread pool. Every
+change of a job is published on the hub as
+``{"type": "backtest" | "sweep", "run_id" | "sweep_id", "status", "progress"}``; a finished
+backtest also clears the coverage cache and publishes ``{"type": "coverage_changed"}``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from collections import OrderedDict
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import anyio.from_thread
+import pandas as pd
+from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
+
+from tetra.api.cache import TtlCache
+from tetra.api.deps import blocking
+from tetra.api.events import Event, EventHub
+from tetra.api.schemas_backtests import RunRequest, RunStatus, SweepRequest
+from tetra.backtest.market import load_market
+from tetra.backtest.research.persist import RunRecord, backtest_record, save_run
+from tetra.backtest.research.sweep import METRICS, StrategyClass, configure, sweep
+from tetra.backtest.run import run_backtest
+from tetra.data.ports import Store
+from tetra.simulation.orders import Commission, Costs, Slippage
+from tetra.strategy.base import Strategy, StrategyConfig
+from tetra.strategy.library import STRATEGIES
+
+log = logging.getLogger(__name__)
+
+KEPT_JOBS = 1_000  # finished jobs remembered in memory; their results stay in the store
+CONCURRENT_JOBS = 2  # backtests running at once; the others wait as "queued"
+SWEEP_WORKERS = 2
+
+
+@dataclass
+class Job:
+    """The live state of one backtest or sweep; `outcome` holds a sweep's table."""
+
+    job_id: str
+    kind: Literal["backtest", "sweep"]
+    status: RunStatus = "queued"
+    progress: float = 0.0
+    error: str | None = None
+    outcome: pd.DataFrame | None = None
+    metric: str = ""
+    parameters: tuple[str, ...] = ()
+
+    def event(self) -> Event:
+        key = "run_id" if self.kind == "backtest" else "sweep_id"
+        event: Event = {"type": self.kind, key: self.job_id, "status": self.status}
+        event["progress"] = round(self.progress, 4)
+        if self.error is not None:
+            event["error"] = self.error
+        return event
+
+
+@dataclass(frozen=True)
+class PreparedRun:
+    """A validated backtest request: the strategy built, the costs set, its run id chosen."""
+
+    run_id: str
+    request: RunRequest
+    strategy: Strategy  # type: ignore[type-arg]
+    costs: Costs
+    started_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class PreparedSweep:
+    sweep_id: str
+    request: SweepRequest
+    strategy_class: StrategyClass
+    costs: Costs
+
+
+def invalid(loc: tuple[str | int, ...], message: str) -> RequestValidationError:
+    """Return the 422 of the API's error model for one bad field."""
+    return RequestValidationError([{"loc": loc, "msg": message, "type": "value_error"}])
+
+
+def strategy_class_of(name: str) -> StrategyClass:
+    if name not in STRATEGIES:
+        known = ", ".join(sorted(STRATEGIES))
+        raise invalid(("body", "strategy"), f"unknown strategy {name!r}; known: {known}")
+    return STRATEGIES[name]
+
+
+def costs_of(commission_bps: float, slippage_bps: float) -> Costs:
+    return Costs(Commission(basis_points=commission_bps), Slippage(basis_points=slippage_bps))
+
+
+def prepare_run(request: RunRequest, started_at: dt.datetime) -> PreparedRun:
+    """Validate the strategy and its params; raise `RequestValidationError` when invalid."""
+    cls = strategy_class_of(request.strategy)
+    try:
+        config = configure(cls, request.params, request.cash)
+    except ValidationError as error:
+        raise RequestValidationError(
+            [{"loc": ("body", "params", *e["loc"]), "msg": e["msg"]} for e in error.errors()]
+        ) from error
+    costs = costs_of(request.commission_bps, request.slippage_bps)
+    run_id = run_id_of(cls, config, started_at)
+    return PreparedRun(run_id, request, cls(config), costs, started_at)
+
+
+def run_id_of(cls: StrategyClass, config: StrategyConfig, started_at: dt.datetime) -> str:
+    """Return the id `save_run` will give this run (the persisted record's own formula)."""
+    record = RunRecord(
+        name=cls.name,
+        config=config.model_dump(mode="json"),
+        equity=pd.Series(dtype=float),
+        trades=pd.DataFrame(),
+        metrics={},
+        started_at=started_at,
+        finished_at=started_at,
+    )
+    return record.run_id
+
+
+def prepare_sweep(request: SweepRequest, sweep_id: str) -> PreparedSweep:
+    """Validate the strategy, the grid's names and the metric; raise a 422 when invalid."""
+    cls = strategy_class_of(request.strategy)
+    unknown = sorted(set(request.grid) - set(cls.Config.model_fields))
+    if unknown:
+        raise invalid(("body", "grid"), f"{cls.name} has no parameter {', '.join(unknown)}")
+    if request.metric not in METRICS:
+        raise invalid(("body", "metric"), f"unknown metric {request.metric!r}")
+    costs = costs_of(request.commission_bps, request.slippage_bps)
+    return PreparedSweep(sweep_id, request, cls, costs)
+
+
+class BacktestJobs:
+    """The backtests and sweeps of one app, run as background tasks in the thread pool."""
+
+    def __init__(self, store: Store, hub: EventHub, cache: TtlCache) -> None:
+        self._store, self._hub, self._cache = store, hub, cache
+        self._jobs: OrderedDict[str, Job] = OrderedDict()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._slots = asyncio.Semaphore(CONCURRENT_JOBS)
+
+    def get(self, job_id: str) -> Job | None:
+        return self._jobs.get(job_id)
+
+    def __contains__(self, job_id: str) -> bool:
+        return job_id in self._jobs
+
+    async def submit_run(self, prepared: PreparedRun) -> Job:
+        """Accept a backtest: announce it queued and start it in the background."""
+        return await self._submit(
+            Job(prepared.run_id, "backtest"), lambda job: self._run(job, prepared)
+        )
+
+    async def submit_sweep(self, prepared: PreparedSweep) -> Job:
+        request = prepared.request
+        job = Job(prepared.sweep_id, "sweep", metric=request.metric, parameters=tuple(request.grid))
+        return await self._submit(job, lambda job: self._sweep(job, prepared))
+
+    async def _submit(self, job: Job, work: Callable[[Job], Coroutine[Any, Any, None]]) -> Job:
+        self._remember(job)
+        await self._hub.publish(job.event())
+        task = asyncio.create_task(self._guarded(job, work))
+        self._tasks.add(task)  # a task only weakly referenced by the loop could be collected
+        task.add_done_callback(self._tasks.discard)
+        return job
+
+    def _remember(self, job: Job) -> None:
+        self._jobs[job.job_id] = job
+        finished = [k for k, j in self._jobs.items() if j.status in ("done", "failed")]
+        for key in finished[: max(0, len(self._jobs) - KEPT_JOBS)]:
+            del self._jobs[key]
+
+    async def _guarded(self, job: Job, work: Callable[[Job], Coroutine[Any, Any, None]]) -> None:
+        async with self._slots:
+            try:
+                await work(job)
+            except Exception as error:  # a background job must report any failure, not vanish
+                log.warning("%s %s failed: %s", job.kind, job.job_id, error, exc_info=True)
+                job.error = str(error) or type(error).__name__
+                await self._update(job, "failed", job.progress)
+
+    async def _update(self, job: Job, status: RunStatus, progress: float) -> None:
+        job.status, job.progress = status, progress
+        await self._hub.publish(job.event())
+
+    async def _run(self, job: Job, prepared: PreparedRun) -> None:
+        request = prepared.request
+        await self._update(job, "running", 0.0)
+        market = await blocking(
+            load_market,
+            self._store,
+            request.symbols,
+            request.start,
+            request.end,
+            adjustment=request.adjustment,
+        )
+        await self._update(job, "running", 0.25)
+        result = await blocking(
+            run_backtest, prepared.strategy, market, cash=request.cash, costs=prepared.costs
+        )
+        await self._update(job, "running", 0.8)
+        params = {
+            **request.model_dump(mode="json", exclude={"strategy", "params"}),
+            "symbols": list(market.symbols),
+            "warnings": list(result.warnings),
+        }
+        record = await blocking(
+            backtest_record,
+            result,
+            prepared.strategy,
+            started_at=prepared.started_at,
+            finished_at=dt.datetime.now(dt.UTC),
+            params=params,
+        )
+        await blocking(save_run, self._store, record)
+        await self._update(job, "done", 1.0)
+        self._cache.clear()
+        await self._hub.publish({"type": "coverage_changed", "cause": "backtest"})
+
+    async def _sweep(self, job: Job, prepared: PreparedSweep) -> None:
+        request = prepared.request
+        await self._update(job, "running", 0.0)
+        market = await blocking(
+            load_market,
+            self._store,
+            request.symbols,
+            request.start,
+            request.end,
+            adjustment=request.adjustment,
+        )
+
+        def progress(done: int, total: int) -> None:  # called in the worker thread
+            anyio.from_thread.run(self._update, job, "running", done / max(total, 1))
+
+        job.outcome = await blocking(
+            sweep,
+            prepared.strategy_class,
+            market,
+            request.grid,
+            cash=request.cash,
+            costs=prepared.costs,
+            workers=SWEEP_WORKERS,
+            metric=request.metric,
+            progress=progress,
+            pool="thread",  # never fork the API's process: it runs threads and an event loop
+        )
+        await self._update(job, "done", 1.0)

@@ -1,0 +1,171 @@
+"""Request and response models of the backtests area (`/api/backtests`).
+
+Numbers that may be undefined (NaN metrics, infinite ratios) travel as ``null``: JSON has
+no NaN. Equity curves are lists of ``{date, equity}`` points, ready for a chart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from tetra.backtest.market import Adjustment
+
+RunStatus = Literal["queued", "running", "done", "failed"]
+
+
+class StrategyInfo(BaseModel):
+    """A registered strategy and the JSON schema of its config, for the web form."""
+
+    name: str
+    description: str
+    config_schema: dict[str, Any] = Field(description="JSON schema of the strategy's config.")
+
+
+class RunRequest(BaseModel):
+    """One backtest: a strategy with its parameters on symbols between two days."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    strategy: str = Field(description="A registered strategy; see GET /api/backtests/strategies.")
+    symbols: list[str] = Field(min_length=1, max_length=500)
+    start: dt.date
+    end: dt.date = Field(description="Last day, inclusive.")
+    params: dict[str, Any] = Field(default_factory=dict, description="The strategy's config.")
+    cash: float = Field(1_000_000.0, gt=0)
+    commission_bps: float = Field(0.0, ge=0, description="Basis points of traded value.")
+    slippage_bps: float = Field(0.0, ge=0, description="Basis points of price.")
+    adjustment: Adjustment = Adjustment.RAW
+
+    @model_validator(mode="after")
+    def _ordered(self) -> RunRequest:
+        if self.end < self.start:
+            raise ValueError("end is before start")
+        return self
+
+
+class RunAccepted(BaseModel):
+    run_id: str
+    status: RunStatus
+
+
+class RunSummary(BaseModel):
+    """One stored run, as listed."""
+
+    run_id: str
+    strategy: str
+    mode: str
+    status: str
+    period_start: dt.date | None
+    period_end: dt.date | None
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+    total_return: float | None
+    sharpe_ratio: float | None
+    max_drawdown: float | None
+
+
+class EquityPoint(BaseModel):
+    date: dt.date
+    equity: float
+
+
+class DrawdownPoint(BaseModel):
+    date: dt.date
+    drawdown: float = Field(description="Equity over its running peak, minus 1 (<= 0).")
+
+
+class MonthlyReturns(BaseModel):
+    """One year of the monthly-returns table: `months[0]` is January; null without data."""
+
+    year: int
+    months: list[float | None]
+    total: float | None
+
+
+class TradeOut(BaseModel):
+    symbol: str
+    side: str
+    entry_ts: dt.datetime | None
+    exit_ts: dt.datetime | None = Field(description="null while the trade is open.")
+    quantity: float | None
+    entry_price: float | None
+    exit_price: float | None
+    pnl: float | None
+    fees: float | None
+
+
+class RunDetail(BaseModel):
+    """A run's status; once done, its results."""
+
+    run_id: str
+    status: RunStatus
+    progress: float = Field(ge=0, le=1)
+    error: str | None = None
+    strategy: str | None = None
+    config: dict[str, Any] | None = None
+    params: dict[str, Any] | None = None
+    metrics: dict[str, float | None] | None = None
+    equity: list[EquityPoint] = Field(default_factory=list)
+    drawdown: list[DrawdownPoint] = Field(default_factory=list)
+    monthly_returns: list[MonthlyReturns] = Field(default_factory=list)
+    trades: list[TradeOut] = Field(default_factory=list, description="The first 500 trades.")
+    trades_total: int = 0
+    warnings: list[str] = Field(default_factory=list)
+
+
+class ComparedRun(BaseModel):
+    run_id: str
+    strategy: str
+    metrics: dict[str, float | None]
+    equity: list[EquityPoint] = Field(description="Equity over its first value: starts at 1.")
+
+
+class MetricRow(BaseModel):
+    """One metric across the compared runs, in the order of `runs`."""
+
+    metric: str
+    values: list[float | None]
+
+
+class CompareResponse(BaseModel):
+    runs: list[ComparedRun]
+    metrics: list[MetricRow]
+
+
+class SweepRequest(BaseModel):
+    """A parameter grid: every combination is backtested (bias guards off, as in the CLI)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    strategy: str
+    symbols: list[str] = Field(min_length=1, max_length=500)
+    start: dt.date
+    end: dt.date
+    grid: dict[str, list[Any]] = Field(min_length=1, description="Values to try per parameter.")
+    metric: str = "sharpe_ratio"
+    cash: float = Field(1_000_000.0, gt=0)
+    commission_bps: float = Field(0.0, ge=0)
+    slippage_bps: float = Field(0.0, ge=0)
+    adjustment: Adjustment = Adjustment.RAW
+
+    @model_validator(mode="after")
+    def _ordered(self) -> SweepRequest:
+        if self.end < self.start:
+            raise ValueError("end is before start")
+        return self
+
+
+class SweepDetail(BaseModel):
+    """A sweep's status; once done, one row per valid combination (a heatmap's cells)."""
+
+    sweep_id: str
+    status: RunStatus
+    progress: float = Field(ge=0, le=1)
+    error: str | None = None
+    metric: str
+    parameters: list[str]
+    rows: list[dict[str, float | int | str | bool | None]] = Field(default_factory=list)
+    skipped: int = 0

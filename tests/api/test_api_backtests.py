@@ -1,0 +1,279 @@
+"""The backtests area of the API: strategies, runs in the background, results and comparisons.
+
+A DuckDB store in tmp_path holds three symbols of seeded daily bars; requests go through
+httpx's ASGI transport, so each test runs the app in its own event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from tetra.adapters.stores import open_store
+from tetra.api.app import create_app
+from tetra.backtest.market import load_market
+from tetra.backtest.run import run_backtest
+from tetra.data.ports import Store
+from tetra.data.store_kind import StoreKind
+from tetra.simulation.orders import Commission, Costs, Slippage
+from tetra.strategy.library import STRATEGIES
+from tetra.testing import bars_frame
+
+KEY = "test-key"
+SYMBOLS = ("AAA", "BBB", "CCC")
+START, END = dt.date(2023, 1, 2), dt.date(2023, 12, 29)
+CROSSOVER = {"fast": 5, "slow": 20}
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture
+def bars_store(tmp_path: Path) -> Iterator[Store]:
+    """Give a live DuckDB store holding a year of daily bars for three symbols."""
+    store = open_store(str(tmp_path / "api.duckdb"), StoreKind.LIVE)
+    store.upsert("market_data.ohlcv", bars_frame(SYMBOLS, start="2023-01-02", periods=260))
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def app(bars_store: Store) -> FastAPI:
+    return create_app(bars_store, api_key=KEY)
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    headers = {"X-API-Key": KEY}
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://test", headers=headers
+    ) as client:
+        yield client
+
+
+def run_body(**changes: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "strategy": "sma_crossover",
+        "symbols": list(SYMBOLS[:2]),
+        "start": START.isoformat(),
+        "end": END.isoformat(),
+        "params": CROSSOVER,
+        "cash": 100_000.0,
+        "commission_bps": 5.0,
+        "slippage_bps": 2.0,
+    }
+    return {**body, **changes}
+
+
+async def finished(client: httpx.AsyncClient, path: str, seconds: float = 60.0) -> dict[str, Any]:
+    """Poll `path` until its status is done or failed; return the last answer."""
+    deadline = asyncio.get_running_loop().time() + seconds
+    while True:
+        answer = (await client.get(path)).json()
+        if answer["status"] in ("done", "failed"):
+            return answer
+        assert asyncio.get_running_loop().time() < deadline, f"{path} still {answer['status']}"
+        await asyncio.sleep(0.05)
+
+
+async def completed_run(client: httpx.AsyncClient, **changes: Any) -> dict[str, Any]:
+    accepted = await client.post("/api/backtests/runs", json=run_body(**changes))
+    assert accepted.status_code == 202, accepted.text
+    detail = await finished(client, f"/api/backtests/runs/{accepted.json()['run_id']}")
+    assert detail["status"] == "done", detail
+    return detail
+
+
+def assert_error_model(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    body: dict[str, Any] = response.json()
+    assert set(body) == {"error"}
+    assert body["error"]["code"] == code
+    return body["error"]
+
+
+async def test_strategies_list_every_registered_strategy_with_its_config_schema(
+    client: httpx.AsyncClient,
+) -> None:
+    response = await client.get("/api/backtests/strategies")
+
+    assert response.status_code == 200
+    listed = {s["name"]: s for s in response.json()}
+    assert set(listed) == set(STRATEGIES)
+    schema = listed["sma_crossover"]["config_schema"]
+    assert schema == STRATEGIES["sma_crossover"].Config.model_json_schema()
+    assert {"fast", "slow"} <= set(schema["properties"])
+
+
+async def test_posted_run_completes_with_the_final_equity_of_a_direct_backtest(
+    client: httpx.AsyncClient, bars_store: Store
+) -> None:
+    detail = await completed_run(client)
+
+    cls = STRATEGIES["sma_crossover"]
+    market = load_market(bars_store, list(SYMBOLS[:2]), START, END)
+    costs = Costs(Commission(basis_points=5.0), Slippage(basis_points=2.0))
+    expected = run_backtest(cls(**CROSSOVER, cash=100_000.0), market, cash=100_000.0, costs=costs)
+    assert detail["equity"][-1]["equity"] == pytest.approx(expected.final_equity, rel=1e-12)
+    assert len(detail["equity"]) == len(expected.equity)
+    assert detail["trades_total"] == len(expected.trades)
+    assert detail["metrics"]["total_return"] == pytest.approx(
+        expected.metrics().total_return, rel=1e-12
+    )
+
+
+async def test_run_detail_holds_drawdown_monthly_returns_and_params(
+    client: httpx.AsyncClient,
+) -> None:
+    detail = await completed_run(client)
+
+    assert detail["strategy"] == "sma_crossover"
+    config = detail["config"]
+    assert (config["fast"], config["slow"], config["cash"]) == (5, 20, 100_000.0)
+    assert detail["params"]["symbols"] == ["AAA", "BBB"]
+    assert all(point["drawdown"] <= 0.0 for point in detail["drawdown"])
+    assert len(detail["drawdown"]) == len(detail["equity"])
+    [year] = detail["monthly_returns"]
+    assert year["year"] == 2023
+    assert len(year["months"]) == 12
+    final = detail["equity"][-1]["equity"]
+    assert year["total"] == pytest.approx(final / 100_000.0 - 1.0, rel=1e-9)
+    assert len(detail["trades"]) == min(500, detail["trades_total"])
+    assert isinstance(detail["warnings"], list)
+
+
+async def test_a_run_is_queued_then_reports_progress_until_done(
+    client: httpx.AsyncClient,
+) -> None:
+    accepted = await client.post("/api/backtests/runs", json=run_body())
+
+    assert accepted.status_code == 202
+    assert accepted.json()["status"] == "queued"
+    detail = await finished(client, f"/api/backtests/runs/{accepted.json()['run_id']}")
+    assert (detail["status"], detail["progress"]) == ("done", 1.0)
+
+
+@pytest.mark.parametrize(
+    ("changes", "location"),
+    [
+        ({"strategy": "no_such_strategy"}, ["body", "strategy"]),
+        ({"params": {"fast": 30, "slow": 10}}, ["body", "params"]),
+        ({"params": {"no_such_param": 1}}, ["body", "params", "no_such_param"]),
+        ({"symbols": []}, ["body", "symbols"]),
+        ({"end": "2022-01-01"}, ["body"]),
+        ({"cash": -1}, ["body", "cash"]),
+    ],
+)
+async def test_invalid_runs_are_refused_with_the_error_model(
+    client: httpx.AsyncClient, changes: dict[str, Any], location: list[str]
+) -> None:
+    response = await client.post("/api/backtests/runs", json=run_body(**changes))
+
+    error = assert_error_model(response, 422, "invalid_request")
+    assert any(d["loc"][: len(location)] == location for d in error["details"]), error
+
+
+async def test_a_run_without_bars_fails_with_its_reason(client: httpx.AsyncClient) -> None:
+    accepted = await client.post("/api/backtests/runs", json=run_body(symbols=["ZZZ"]))
+
+    assert accepted.status_code == 202
+    detail = await finished(client, f"/api/backtests/runs/{accepted.json()['run_id']}")
+    assert detail["status"] == "failed"
+    assert "ZZZ" in detail["error"]
+
+
+async def test_runs_are_listed_newest_first_and_paginated(client: httpx.AsyncClient) -> None:
+    first = await completed_run(client)
+    second = await completed_run(client, strategy="buy_and_hold", params={})
+
+    page = (await client.get("/api/backtests/runs", params={"limit": 1})).json()
+    rest = (await client.get("/api/backtests/runs", params={"offset": 1, "limit": 1})).json()
+
+    assert page["total"] == 2
+    assert [run["run_id"] for run in page["items"]] == [second["run_id"]]
+    assert [run["run_id"] for run in rest["items"]] == [first["run_id"]]
+    assert page["items"][0]["strategy"] == "buy_and_hold"
+    assert page["items"][0]["total_return"] == pytest.approx(second["metrics"]["total_return"])
+
+
+async def test_compare_normalises_every_equity_curve_to_start_at_one(
+    client: httpx.AsyncClient,
+) -> None:
+    first = await completed_run(client)
+    second = await completed_run(client, strategy="buy_and_hold", params={})
+    ids = [first["run_id"], second["run_id"]]
+
+    response = await client.get("/api/backtests/compare", params={"run_id": ids})
+
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert [run["run_id"] for run in body["runs"]] == ids
+    for run, detail in zip(body["runs"], (first, second), strict=True):
+        assert run["equity"][0]["equity"] == pytest.approx(1.0)
+        start, end = detail["equity"][0]["equity"], detail["equity"][-1]["equity"]
+        assert run["equity"][-1]["equity"] == pytest.approx(end / start)
+    sharpe = next(row for row in body["metrics"] if row["metric"] == "sharpe_ratio")
+    assert sharpe["values"] == [run["metrics"]["sharpe_ratio"] for run in body["runs"]]
+
+
+async def test_compare_needs_two_known_runs(client: httpx.AsyncClient) -> None:
+    one = await client.get("/api/backtests/compare", params={"run_id": ["a"]})
+    unknown = await client.get("/api/backtests/compare", params={"run_id": ["a", "b"]})
+
+    assert_error_model(one, 422, "invalid_request")
+    assert_error_model(unknown, 404, "not_found")
+
+
+async def test_unknown_run_is_not_found(client: httpx.AsyncClient) -> None:
+    response = await client.get("/api/backtests/runs/backtest-nope")
+
+    assert_error_model(response, 404, "not_found")
+
+
+async def test_runs_need_the_api_key(app: FastAPI) -> None:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as anonymous:
+        response = await anonymous.post("/api/backtests/runs", json=run_body())
+
+    assert_error_model(response, 401, "unauthorized")
+
+
+async def test_sweep_returns_one_row_per_valid_combination(client: httpx.AsyncClient) -> None:
+    body = {key: value for key, value in run_body().items() if key not in ("params", "strategy")}
+    body |= {"strategy": "sma_crossover", "grid": {"fast": [5, 10, 30], "slow": [20, 40]}}
+
+    accepted = await client.post("/api/backtests/sweeps", json=body)
+
+    assert accepted.status_code == 202, accepted.text
+    detail = await finished(client, f"/api/backtests/sweeps/{accepted.json()['sweep_id']}")
+    assert detail["status"] == "done", detail
+    assert detail["parameters"] == ["fast", "slow"]
+    assert [(row["fast"], row["slow"]) for row in detail["rows"]] == [
+        (5, 20),
+        (5, 40),
+        (10, 20),
+        (10, 40),
+        (30, 40),
+    ]
+    assert detail["skipped"] == 1  # fast=30 >= slow=20
+
+
+async def test_sweep_with_an_unknown_parameter_is_refused(client: httpx.AsyncClient) -> None:
+    body = {**run_body(), "grid": {"nope": [1, 2]}}
+    del body["params"]
+
+    response = await client.post("/api/backtests/sweeps", json=body)
+
+    assert_error_model(response, 422, "invalid_request")

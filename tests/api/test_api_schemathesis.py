@@ -1,0 +1,57 @@
+"""Property-based requests from the OpenAPI schema: no 5xx, answers conform to the schema.
+
+Schemathesis calls the app in process (no network), on the filled DuckDB sample, with the
+API key on every call. Only GET operations: they are all the API reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from tetra.api.app import create_app
+from tetra.data.ports import Store
+from tetra.testing import InMemoryStore
+
+API_KEY = "schemathesis-key"
+
+
+# The schema is loaded at import, before any fixture, so the app starts over an empty
+# in-memory store and `on_the_filled_store` swaps in the filled DuckDB sample per test.
+app = create_app(InMemoryStore(), api_key=API_KEY)
+schema = (
+    schemathesis.openapi.from_asgi("/openapi.json", app)
+    .include(method="GET")
+    .exclude(path="/metrics")
+)
+
+
+@pytest.fixture(autouse=True)
+def on_the_filled_store(filled_store: Callable[[str], Store]) -> Iterator[None]:
+    empty = app.state.store
+    app.state.store = filled_store("duckdb")
+    yield
+    app.state.store = empty
+
+
+@schema.parametrize()
+@settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck))
+def test_api_answers_every_generated_request_within_its_schema(case: schemathesis.Case) -> None:
+    case.call_and_validate(
+        headers={"X-API-Key": API_KEY},
+        checks=[
+            not_a_server_error,
+            status_code_conformance,
+            content_type_conformance,
+            response_schema_conformance,
+        ],
+    )
