@@ -182,14 +182,14 @@ def wrk_load(base: str, folder: Path) -> dict[str, Any]:
         "errors": int(non_2xx.group(1)) if non_2xx else 0,
         "socket_errors": socket_errors.group(1) if socket_errors else None,
         "rps": round(float(_match(r"Requests/sec:\s+([\d.]+)", output)), 1),
-        "p50_ms": _wrk_ms(_match(r"50%\s+(\S+)", output)),
-        "p99_ms": _wrk_ms(_match(r"99%\s+(\S+)", output)),
+        "p50_ms": _wrk_ms(_match(r"^\s*50%\s+(\S+)", output)),
+        "p99_ms": _wrk_ms(_match(r"^\s*99%\s+(\S+)", output)),
         "max_ms": _wrk_ms(_match(r"Latency\s+\S+\s+\S+\s+(\S+)", output)),
     }
 
 
 def _match(pattern: str, text: str) -> str:
-    found = re.search(pattern, text)
+    found = re.search(pattern, text, re.MULTILINE)
     if found is None:
         raise RuntimeError(f"wrk output without {pattern!r}:\n{text}")
     return found.group(1)
