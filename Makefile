@@ -29,7 +29,8 @@ demo: $(VENV)/.app ## Set up and run the main job offline on the sample store, t
 	$(BIN)/tetra serve --sample
 
 test: $(VENV)/.dev services check web-test web web-e2e ## Install test needs, start services, run every check and test
-	$(BIN)/pytest
+	$(BIN)/pytest --junitxml=build/junit.xml
+	@$(BIN)/python scripts/junit-summary.py build/junit.xml
 
 check: lint typecheck ## Static checks: ruff, mypy (strict), import-linter layer contracts
 

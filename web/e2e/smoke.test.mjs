@@ -50,7 +50,7 @@ describe('app shell', () => {
 
     await page.getByTestId('nav-toggle').click()
     await page.reload()
-    await page.getByRole('alert').waitFor()
+    await page.getByRole('alert').first().waitFor()
 
     assert.equal((await box(page, 'side-nav')).width, 64)
     await screenshot(page, 'desktop-light-collapsed')
@@ -76,7 +76,7 @@ describe('app shell', () => {
     it(`follows a dark system theme on ${viewport}, and the toggle overrides it`, async () => {
       const page = await open(viewport, '/symbols/AAPL', { colorScheme: 'dark' })
 
-      await page.getByRole('alert').waitFor()
+      await page.getByRole('alert').first().waitFor()
       assert.equal(await page.evaluate(() => document.documentElement.classList.contains('dark')), true)
       assert.equal(await page.getByTestId('page-title').textContent(), 'AAPL')
       await screenshot(page, `${viewport}-dark-symbol`)
@@ -94,12 +94,13 @@ describe('sign-in', () => {
 
     await page.waitForURL((url) => url.pathname === '/login' && url.searchParams.get('redirect') === '/strategies')
     await screenshot(page, 'phone-light-login')
-    await page.route('**/healthz', (route) => route.fulfill({ json: { status: 'ok' } }))
+    await page.route('**/api/backtests/strategies', (route) => route.fulfill({ json: [] }))
+    await page.route((url) => url.pathname === '/api/backtests/runs', (route) => route.fulfill({ json: { items: [], total: 0, offset: 0, limit: 100 } }))
     await page.getByLabel('API key').fill('the-key')
     await page.getByRole('button', { name: 'Sign in' }).click()
 
     await page.waitForURL('**/strategies')
-    await page.getByText('No backtest runs to compare.').waitFor()
+    await page.getByText('No stored run yet: run a backtest.').waitFor()
     assert.equal(await page.evaluate(() => localStorage.getItem('tetra.apiKey')), '"the-key"')
     await screenshot(page, 'phone-light-strategies-empty')
     await page.context().close()
@@ -108,7 +109,7 @@ describe('sign-in', () => {
   it('sends the key in X-API-Key and goes back to /login when it is refused', async () => {
     const page = await newPage(browser, 'desktop', { baseURL: preview.url, storage: SIGNED_IN })
     let sentKey = null
-    await page.route('**/healthz', (route) => {
+    await page.route('**/api/monitor/coverage', (route) => {
       sentKey = route.request().headers()['x-api-key']
       return route.fulfill({ status: 401, json: { error: { code: 'unauthorized', message: 'missing or wrong X-API-Key' } } })
     })

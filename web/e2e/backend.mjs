@@ -1,0 +1,69 @@
+// A real Tetra API for the browser tests: a sample store of two years loaded into a temp
+// TETRA_DATA_DIR, then `tetra serve --sample` on a free port with a known API key.
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { freePort } from './harness.mjs'
+
+// The repository's own virtualenv, wherever the checkout lives (CI clones elsewhere).
+export const TETRA =
+  process.env.TETRA_BIN ?? fileURLToPath(new URL('../../.venv/bin/tetra', import.meta.url))
+export const API_KEY = 'e2e-test-key'
+
+function run(args, env) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(TETRA, args, { env, stdio: ['ignore', 'ignore', 'pipe'] })
+    let stderr = ''
+    child.stderr.on('data', (chunk) => (stderr += chunk))
+    child.on('error', reject)
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`tetra ${args.join(' ')} exited ${code}: ${stderr}`))))
+  })
+}
+
+async function waitForHealth(url, child, timeoutMs) {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`tetra serve exited ${child.exitCode}`)
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) return
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 150))
+  }
+  throw new Error(`tetra serve did not answer within ${timeoutMs} ms`)
+}
+
+/** Load the sample store and serve it; returns { url, port, key, get(path), stop }. */
+export async function startBackend({ port } = {}) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tetra-e2e-'))
+  const env = { ...process.env, TETRA_DATA_DIR: dataDir, TETRA_API_KEY: API_KEY }
+  await run(['sample', 'load', '--years', '2'], env)
+  const chosen = port ?? (await freePort())
+  const child = spawn(TETRA, ['serve', '--sample', '--port', String(chosen)], { env, stdio: 'ignore' })
+  const url = `http://127.0.0.1:${chosen}`
+  const stop = () =>
+    new Promise((resolve) => {
+      const done = () => {
+        rmSync(dataDir, { recursive: true, force: true })
+        resolve()
+      }
+      if (child.exitCode !== null) return done()
+      child.once('exit', done)
+      child.kill()
+    })
+  try {
+    await waitForHealth(url, child, 20_000)
+  } catch (error) {
+    await stop()
+    throw error
+  }
+  const get = async (path) => {
+    const response = await fetch(`${url}${path}`, { headers: { 'X-API-Key': API_KEY } })
+    if (!response.ok) throw new Error(`GET ${path}: HTTP ${response.status}`)
+    return response.json()
+  }
+  return { url, port: chosen, key: API_KEY, get, stop }
+}
