@@ -17,7 +17,8 @@ def main(path: str) -> int:
     total = sum(int(s.get("tests", 0)) for s in suites)
     failed = sum(int(s.get("failures", 0)) + int(s.get("errors", 0)) for s in suites)
     skipped = sum(int(s.get("skipped", 0)) for s in suites)
-    print(f"pytest: {total - failed - skipped} passed, {failed} failed, {skipped} skipped")
+    # Start on a fresh line: a library may have left its shutdown noise unterminated.
+    print(f"\npytest: {total - failed - skipped} passed, {failed} failed, {skipped} skipped")
     return 1 if failed else 0
 
 

@@ -7,17 +7,14 @@ Blocking store calls run in the thread pool (`deps.blocking`). Prometheus metric
 
 from __future__ import annotations
 
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import Depends, FastAPI, Request, Response
+from fastapi import Depends, FastAPI, Response
 from fastapi.middleware.cors import CORSMiddleware
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
-    Counter,
-    Histogram,
     generate_latest,
 )
 
@@ -26,10 +23,11 @@ from tetra.api.cache import TtlCache
 from tetra.api.deps import require_api_key
 from tetra.api.errors import ERROR_RESPONSES, install_error_handlers
 from tetra.api.events import EventHub
+from tetra.api.metrics import RequestMetrics
 from tetra.api.routes import backtests, health, live, market, monitor, pipeline, universe
 from tetra.data.ports import Store
 
-COVERAGE_TTL_SECONDS = 30.0  # a backstop: runs that change the store clear the cache at once
+COVERAGE_TTL_SECONDS = 300.0  # a backstop: runs that change the store clear the cache at once
 
 
 def create_app(
@@ -81,26 +79,7 @@ def create_app(
 
 def _install_metrics(app: FastAPI) -> None:
     registry = CollectorRegistry()
-    requests = Counter(
-        "tetra_http_requests", "HTTP requests.", ["method", "route", "status"], registry=registry
-    )
-    latency = Histogram(
-        "tetra_http_request_seconds",
-        "HTTP request latency.",
-        ["method", "route"],
-        registry=registry,
-    )
-
-    @app.middleware("http")
-    async def measure(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        started = time.perf_counter()
-        response = await call_next(request)
-        route = getattr(request.scope.get("route"), "path", "unmatched")
-        latency.labels(request.method, route).observe(time.perf_counter() - started)
-        requests.labels(request.method, route, str(response.status_code)).inc()
-        return response
+    app.add_middleware(RequestMetrics, registry=registry)
 
     @app.get(
         "/metrics",
