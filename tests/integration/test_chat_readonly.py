@@ -1,0 +1,250 @@
+"""Chat's read-only execution refuses writes and cuts slow queries even without the guard.
+
+Every query here goes straight to the executor, as if `tetra.chat.guard` had been bypassed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+
+from tetra.adapters.stores import open_store
+from tetra.chat.readonly import (
+    DuckDBReadOnly,
+    PostgresReadOnly,
+    QueryFailed,
+    QueryTimedOut,
+    readonly_role_sql,
+)
+from tetra.data.migrations import schemas
+from tetra.testing import bars_frame
+
+OHLCV = "market_data.ohlcv"
+TIMEOUT_SECONDS = 1.0
+RawSql = Callable[[str, str], list[tuple[Any, ...]]]
+
+WRITES = [
+    "CREATE TABLE market_data.evil (a INTEGER)",
+    f"INSERT INTO {OHLCV} SELECT * FROM {OHLCV}",
+    f"UPDATE {OHLCV} SET close = 0",
+    f"DELETE FROM {OHLCV}",
+    f"DROP TABLE {OHLCV}",
+    f"WITH gone AS (DELETE FROM {OHLCV} RETURNING *) SELECT count(*) FROM gone",
+]
+
+
+def _seed(url: str) -> int:
+    store = open_store(url)
+    try:
+        store.upsert(OHLCV, bars_frame(symbols=("AAA", "BBB"), periods=5))
+        return store.count(OHLCV)
+    finally:
+        store.close()
+
+
+def _table_names(url: str, raw_sql: RawSql) -> list[tuple[Any, ...]]:
+    return raw_sql(
+        url,
+        "SELECT table_schema, table_name FROM information_schema.tables "
+        "WHERE table_schema = 'market_data' ORDER BY 1, 2",
+    )
+
+
+@pytest.fixture
+def duckdb_path(tmp_path: Path) -> str:
+    path = str(tmp_path / "store.duckdb")
+    _seed(path)
+    return path
+
+
+@pytest.fixture
+def duckdb_readonly(duckdb_path: str) -> Iterator[DuckDBReadOnly]:
+    executor = DuckDBReadOnly(duckdb_path, timeout_seconds=TIMEOUT_SECONDS)
+    yield executor
+    executor.close()
+
+
+@pytest.fixture
+def pg_seeded(reset_postgres: Callable[[], str]) -> str:
+    url = reset_postgres()
+    _seed(url)
+    return url
+
+
+@pytest.fixture
+def pg_readonly(pg_seeded: str) -> Iterator[PostgresReadOnly]:
+    executor = PostgresReadOnly(pg_seeded, timeout_seconds=TIMEOUT_SECONDS)
+    yield executor
+    executor.close()
+
+
+def test_duckdb_readonly_reads_rows_with_timing(duckdb_readonly: DuckDBReadOnly) -> None:
+    result = duckdb_readonly.run(f"SELECT symbol, count(*) AS n FROM {OHLCV} GROUP BY symbol")
+
+    assert sorted(result.frame["symbol"]) == ["AAA", "BBB"]
+    assert result.elapsed_seconds >= 0
+
+
+@pytest.mark.parametrize("sql", WRITES)
+def test_duckdb_readonly_refuses_writes(
+    duckdb_readonly: DuckDBReadOnly, duckdb_path: str, sql: str
+) -> None:
+    before = duckdb_readonly.run(f"SELECT count(*) AS n FROM {OHLCV}").frame["n"].iloc[0]
+
+    with pytest.raises(QueryFailed):
+        duckdb_readonly.run(sql)
+
+    after = duckdb_readonly.run(f"SELECT count(*) AS n FROM {OHLCV}").frame["n"].iloc[0]
+    assert after == before == 10
+    tables = duckdb_readonly.run(
+        "SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'evil'"
+    )
+    assert tables.frame["n"].iloc[0] == 0
+
+
+def test_duckdb_readonly_cannot_copy_to_a_file(
+    duckdb_readonly: DuckDBReadOnly, tmp_path: Path
+) -> None:
+    target = tmp_path / "out.csv"
+
+    with pytest.raises(QueryFailed, match="disabled"):
+        duckdb_readonly.run(f"COPY {OHLCV} TO '{target}'")
+
+    assert not target.exists()
+
+
+def test_duckdb_readonly_cannot_read_a_file(
+    duckdb_readonly: DuckDBReadOnly, tmp_path: Path
+) -> None:
+    secret = tmp_path / "secret.csv"
+    secret.write_text("password\nhunter2\n")
+
+    for sql in (f"SELECT * FROM read_csv('{secret}')", f"SELECT * FROM '{secret}'"):
+        with pytest.raises(QueryFailed):
+            duckdb_readonly.run(sql)
+
+
+def test_duckdb_readonly_cannot_reopen_its_sandbox(duckdb_readonly: DuckDBReadOnly) -> None:
+    for sql in (
+        "SET enable_external_access = true",
+        "SET lock_configuration = false",
+        "INSTALL httpfs",
+        "ATTACH ':memory:' AS scratch",
+    ):
+        with pytest.raises(QueryFailed):
+            duckdb_readonly.run(sql)
+
+
+def test_duckdb_readonly_cuts_a_slow_query_at_the_timeout(
+    duckdb_readonly: DuckDBReadOnly,
+) -> None:
+    with pytest.raises(QueryTimedOut):
+        # A bare count(*) over range(1e10) finishes in about a second here; hashing is slower.
+        duckdb_readonly.run("SELECT sum(hash(range)) FROM range(100000000000)")
+
+    assert duckdb_readonly.run("SELECT 42 AS answer").frame["answer"].iloc[0] == 42
+
+
+def test_duckdb_store_file_is_unchanged_after_hostile_queries(
+    duckdb_path: str, raw_sql: RawSql
+) -> None:
+    executor = DuckDBReadOnly(duckdb_path, timeout_seconds=TIMEOUT_SECONDS)
+    try:
+        for sql in WRITES:
+            with pytest.raises(QueryFailed):
+                executor.run(sql)
+    finally:
+        executor.close()
+
+    assert raw_sql(duckdb_path, f"SELECT count(*) FROM {OHLCV}") == [(10,)]
+    assert ("market_data", "evil") not in _table_names(duckdb_path, raw_sql)
+
+
+@pytest.mark.postgres
+def test_postgres_readonly_reads_rows_with_timing(pg_readonly: PostgresReadOnly) -> None:
+    result = pg_readonly.run(f"SELECT symbol, count(*) AS n FROM {OHLCV} GROUP BY symbol")
+
+    assert sorted(result.frame["symbol"]) == ["AAA", "BBB"]
+    assert result.elapsed_seconds >= 0
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    "sql",
+    [
+        *WRITES,
+        f"SELECT 1; DELETE FROM {OHLCV}",
+        "SELECT nextval('market_data.nope')",
+    ],
+)
+def test_postgres_readonly_refuses_writes(
+    pg_readonly: PostgresReadOnly, pg_seeded: str, raw_sql: RawSql, sql: str
+) -> None:
+    tables_before = _table_names(pg_seeded, raw_sql)
+
+    with pytest.raises(QueryFailed):
+        pg_readonly.run(sql)
+
+    assert raw_sql(pg_seeded, f"SELECT count(*) FROM {OHLCV}") == [(10,)]
+    assert _table_names(pg_seeded, raw_sql) == tables_before
+
+
+@pytest.mark.postgres
+def test_postgres_readonly_stays_read_only_after_the_session_is_changed(
+    pg_readonly: PostgresReadOnly, pg_seeded: str, raw_sql: RawSql
+) -> None:
+    for sql in ("SET default_transaction_read_only = off", "SET statement_timeout = 0"):
+        with contextlib.suppress(QueryFailed):
+            pg_readonly.run(sql)
+
+    with pytest.raises(QueryFailed, match="read-only"):
+        pg_readonly.run(f"INSERT INTO {OHLCV} SELECT * FROM {OHLCV}")
+    with pytest.raises(QueryTimedOut):
+        pg_readonly.run("SELECT pg_sleep(5)")
+    assert raw_sql(pg_seeded, f"SELECT count(*) FROM {OHLCV}") == [(10,)]
+
+
+@pytest.mark.postgres
+def test_postgres_readonly_cuts_a_slow_query_at_the_timeout(
+    pg_readonly: PostgresReadOnly,
+) -> None:
+    with pytest.raises(QueryTimedOut):
+        pg_readonly.run("SELECT pg_sleep(5)")
+
+    assert pg_readonly.run("SELECT 42 AS answer").frame["answer"].iloc[0] == 42
+
+
+@pytest.mark.postgres
+def test_postgres_readonly_role_can_select_and_nothing_else(pg_seeded: str) -> None:
+    role = f"tetra_chat_test_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(pg_seeded, autocommit=True) as admin:
+        for statement in readonly_role_sql(role, schemas()):
+            admin.execute(statement.encode())
+        try:
+            admin.execute(f'SET ROLE "{role}"'.encode())
+            rows = admin.execute(f"SELECT count(*) FROM {OHLCV}".encode()).fetchall()
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                admin.execute(f"DELETE FROM {OHLCV}".encode())
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                admin.execute(b"CREATE TABLE market_data.evil (a INTEGER)")
+            # A superuser may COPY to a server file even in a read-only transaction; the role
+            # may not, which is why production chat must connect as it.
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                admin.execute(f"COPY {OHLCV} TO '/tmp/tetra_chat_{role}.csv'".encode())
+        finally:
+            admin.execute(b"RESET ROLE")
+            admin.execute(f'DROP OWNED BY "{role}"'.encode())
+            admin.execute(f'DROP ROLE "{role}"'.encode())
+
+    assert rows == [(10,)]
+
+
+def test_readonly_role_sql_rejects_a_name_that_is_not_a_plain_identifier() -> None:
+    with pytest.raises(ValueError, match="identifier"):
+        readonly_role_sql('chat"; DROP ROLE postgres; --', schemas())
