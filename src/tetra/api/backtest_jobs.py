@@ -28,7 +28,7 @@ from tetra.api.cache import TtlCache
 from tetra.api.deps import blocking
 from tetra.api.events import Event, EventHub
 from tetra.api.schemas_backtests import RunRequest, RunStatus, SweepRequest
-from tetra.backtest.market import load_market
+from tetra.backtest.market import MarketData, load_market
 from tetra.backtest.research.persist import RunRecord, backtest_record, save_run
 from tetra.backtest.research.sweep import METRICS, StrategyClass, configure, sweep
 from tetra.backtest.run import run_backtest
@@ -194,10 +194,9 @@ class BacktestJobs:
         job.status, job.progress = status, progress
         await self._hub.publish(job.event())
 
-    async def _run(self, job: Job, prepared: PreparedRun) -> None:
-        request = prepared.request
-        await self._update(job, "running", 0.0)
-        market = await blocking(
+    async def _market(self, request: RunRequest | SweepRequest) -> MarketData:
+        """Load the request's bars off the event loop."""
+        return await blocking(
             load_market,
             self._store,
             request.symbols,
@@ -205,6 +204,11 @@ class BacktestJobs:
             request.end,
             adjustment=request.adjustment,
         )
+
+    async def _run(self, job: Job, prepared: PreparedRun) -> None:
+        request = prepared.request
+        await self._update(job, "running", 0.0)
+        market = await self._market(request)
         await self._update(job, "running", 0.25)
         result = await blocking(
             run_backtest, prepared.strategy, market, cash=request.cash, costs=prepared.costs
@@ -231,14 +235,7 @@ class BacktestJobs:
     async def _sweep(self, job: Job, prepared: PreparedSweep) -> None:
         request = prepared.request
         await self._update(job, "running", 0.0)
-        market = await blocking(
-            load_market,
-            self._store,
-            request.symbols,
-            request.start,
-            request.end,
-            adjustment=request.adjustment,
-        )
+        market = await self._market(request)
 
         def progress(done: int, total: int) -> None:  # called in the worker thread
             anyio.from_thread.run(self._update, job, "running", done / max(total, 1))

@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterable
 
 from tetra.api.schemas import CoverageResponse, SymbolCoverage, TopicCoverage
+from tetra.core.dates import as_date
 from tetra.data.ports import CoverageRow, Query, Store
 from tetra.data.universe import load_universe
 from tetra.model.instruments import AssetClass
@@ -42,8 +43,8 @@ def topic_card(
 ) -> TopicCoverage:
     found = list(rows)
     # A nullable time column (say, sentiment without a publication time) can give no range.
-    firsts = [_day(r.first) for r in found if r.first is not None]
-    lasts = [_day(r.last) for r in found if r.last is not None]
+    firsts = [as_date(r.first) for r in found if r.first is not None]
+    lasts = [as_date(r.last) for r in found if r.last is not None]
     first, last = min(firsts, default=None), max(lasts, default=None)
     return TopicCoverage(
         topic=topic,
@@ -70,7 +71,3 @@ def symbol_rows(store: Store) -> list[SymbolCoverage]:
         )
         for row in rows
     ]
-
-
-def _day(value: dt.date | dt.datetime) -> dt.date:
-    return value.date() if isinstance(value, dt.datetime) else value

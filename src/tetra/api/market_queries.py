@@ -31,6 +31,7 @@ from tetra.api.schemas_market import (
     NewsArticle,
     SentimentScore,
 )
+from tetra.core.dates import as_date
 from tetra.data.ports import Query, Scalar, Store
 
 OHLCV = "market_data.ohlcv"
@@ -245,7 +246,7 @@ def macro_page(store: Store, offset: int, limit: int) -> Page[MacroSeries]:
     """Return a page of the stored series, each with its latest observation."""
     spans = sorted(store.coverage(INDICATORS), key=lambda s: (s.symbol, s.source))
     page = spans[offset : offset + limit]
-    latest = _latest_values(store, [(s.symbol, s.source, _day(s.last)) for s in page])
+    latest = _latest_values(store, [(s.symbol, s.source, as_date(s.last)) for s in page])
     titles = _titles(store, [s.symbol for s in page])
     items = [
         MacroSeries(
@@ -253,8 +254,8 @@ def macro_page(store: Store, offset: int, limit: int) -> Page[MacroSeries]:
             source=s.source,
             **titles.get(s.symbol, {"title": None, "units": None, "frequency": None}),
             observations=s.rows,
-            first=_day(s.first),
-            last=_day(s.last),
+            first=as_date(s.first),
+            last=as_date(s.last),
             last_value=latest.get((s.symbol, s.source)),
         )
         for s in page
@@ -405,7 +406,3 @@ def _economic_event(row: Row) -> MarketEvent:
 
 
 _ONE_DAY = dt.timedelta(days=1)
-
-
-def _day(value: dt.date | dt.datetime) -> dt.date:
-    return value.date() if isinstance(value, dt.datetime) else value

@@ -18,7 +18,7 @@ import pyarrow as pa
 from tetra.data.batches import Rows
 from tetra.data.store_kind import StoreKind
 
-__all__ = ["CoverageRow", "Query", "Scalar", "Store", "StoreKind"]
+__all__ = ["CoverageRow", "Query", "Scalar", "Store", "StoreKind", "as_values"]
 
 Scalar = str | int | float | bool | dt.date | dt.datetime
 
@@ -37,6 +37,13 @@ class Query:
     end: dt.date | dt.datetime | None = None
     columns: Sequence[str] | None = None
     limit: int | None = None
+
+
+def as_values(accepted: Scalar | Sequence[Scalar]) -> list[Scalar]:
+    """Return a `Query.where` entry as the list of values it accepts."""
+    if isinstance(accepted, str) or not isinstance(accepted, Sequence):
+        return [accepted]
+    return list(accepted)
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Sequence
 
 import pandas as pd
 import pyarrow as pa
@@ -20,7 +19,7 @@ import pyarrow.compute as pc
 from tetra.core.errors import SchemaVersionError, StoreError
 from tetra.data import migrations
 from tetra.data.batches import Rows, arrow_schema, prepare_batch
-from tetra.data.ports import CoverageRow, Query, Scalar
+from tetra.data.ports import CoverageRow, Query, as_values
 from tetra.data.schema import Table
 from tetra.data.store_kind import StoreKind, check_source_fits
 
@@ -188,7 +187,7 @@ def _key_tuples(table: Table, data: pa.Table) -> list[tuple[object, ...]]:
 def _mask(table: Table, data: pa.Table, query: Query) -> pa.Array:
     mask = pa.array([True] * data.num_rows, type=pa.bool_())
     for name, accepted in query.where.items():
-        values = _as_values(accepted)
+        values = as_values(accepted)
         column = data.column(name)
         accepted_array = pa.array(values, type=column.type)
         mask = pc.and_(mask, pc.fill_null(pc.is_in(column, value_set=accepted_array), False))
@@ -216,9 +215,3 @@ def _comparable(
         midnight = dt.datetime.combine(bound, dt.time(), tzinfo=dt.UTC)
         return column, pa.scalar(midnight, type=_UTC_TIMESTAMP)
     return column, pa.scalar(bound, type=pa.date32())
-
-
-def _as_values(accepted: Scalar | Sequence[Scalar]) -> list[Scalar]:
-    if isinstance(accepted, str) or not isinstance(accepted, Sequence):
-        return [accepted]
-    return list(accepted)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from tetra.data.migrations import table as catalog_table
-from tetra.data.ports import Query, Scalar
+from tetra.data.ports import Query, Scalar, as_values
 from tetra.data.schema import Column, ColumnType, Table
 
 T = ColumnType
@@ -118,7 +118,7 @@ def _where(query: Query, table: Table, dialect: Dialect) -> tuple[list[str], lis
     clauses: list[str] = []
     params: list[Scalar] = []
     for name, accepted in query.where.items():
-        values = _as_values(accepted)
+        values = as_values(accepted)
         marks = ", ".join(dialect.placeholder for _ in values)
         clauses.append(f"{quote(name)} IN ({marks})" if values else "FALSE")
         params.extend(values)
@@ -130,12 +130,6 @@ def _where(query: Query, table: Table, dialect: Dialect) -> tuple[list[str], lis
                 clauses.append(f"{quote(table.time_column)} {op} {dialect.placeholder}")
                 params.append(bound)
     return clauses, params
-
-
-def _as_values(accepted: Scalar | Sequence[Scalar]) -> list[Scalar]:
-    if isinstance(accepted, str) or not isinstance(accepted, Sequence):
-        return [accepted]
-    return list(accepted)
 
 
 def coverage_sql(table: Table) -> str:

@@ -11,6 +11,7 @@ from tetra.api.coverage import build_coverage
 from tetra.api.deps import StoreDep, blocking
 from tetra.api.errors import ERROR_RESPONSES
 from tetra.api.schemas import CoverageResponse, EntityStats, Page, TableInfo, TableStats
+from tetra.core.dates import as_date
 from tetra.data.migrations import catalog, schemas
 from tetra.data.ports import Store
 
@@ -88,8 +89,8 @@ def _stats(store: Store, schema: str) -> list[TableStats]:
                 table=name,
                 rows=rows,
                 entities=len({s.symbol for s in spans}) if spans else None,
-                first=min((_day(s.first) for s in spans), default=None),
-                last=max((_day(s.last) for s in spans), default=None),
+                first=min((as_date(s.first) for s in spans), default=None),
+                last=max((as_date(s.last) for s in spans), default=None),
             )
         )
     return found
@@ -102,14 +103,10 @@ def _entities(store: Store, schema: str) -> list[EntityStats]:
             entity=s.symbol,
             source=s.source,
             rows=s.rows,
-            first=_day(s.first),
-            last=_day(s.last),
+            first=as_date(s.first),
+            last=as_date(s.last),
         )
         for name in _tables(schema)
         if catalog()[name].time_column
         for s in store.coverage(name)
     ]
-
-
-def _day(value: dt.date | dt.datetime) -> dt.date:
-    return value.date() if isinstance(value, dt.datetime) else value
