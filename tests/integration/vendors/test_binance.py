@@ -22,6 +22,7 @@ from tetra.data.migrations import table
 from tetra.data.sources import BarSource, Fetched, Window
 from tetra.data.universe import load_universe
 from tetra.model.instruments import AssetClass
+from tetra.testing.http import ReplayHandler
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "vendors" / "binance"
 DAY_MS = 86_400_000
@@ -40,20 +41,7 @@ def answer(name: str, status: int = 200, headers: dict[str, str] | None = None) 
     return httpx.Response(status, content=fixture_text(name).encode(), headers=headers)
 
 
-class Recorder:
-    """A MockTransport handler replaying answers in turn and keeping the requests."""
-
-    def __init__(self, *answers: httpx.Response | Handler) -> None:
-        self.answers = list(answers)
-        self.requests: list[httpx.Request] = []
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
-        reply = self.answers.pop(0) if len(self.answers) > 1 else self.answers[0]
-        return reply(request) if callable(reply) else reply
-
-    def param(self, index: int, name: str) -> str:
-        return self.requests[index].url.params[name]
+Recorder = ReplayHandler  # replays recorded answers; keeps requests
 
 
 class RecordingBucket(TokenBucket):

@@ -21,6 +21,7 @@ from tetra.data.batches import prepare_batch
 from tetra.data.migrations import table
 from tetra.data.sources import Fetched, NewsSource, Window
 from tetra.model.news import article_id_for
+from tetra.testing.http import ReplayHandler
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "vendors" / "newsapi"
 KEY = "newsapi-test-key-5f3c9a"
@@ -36,19 +37,7 @@ def answer(name: str, status: int = 200) -> httpx.Response:
     return httpx.Response(status, content=fixture(name))
 
 
-class Recorder:
-    """A transport handler replaying answers in order and keeping the requests it saw."""
-
-    def __init__(self, *answers: httpx.Response | Exception) -> None:
-        self.answers = list(answers)
-        self.requests: list[httpx.Request] = []
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
-        item = self.answers.pop(0)
-        if isinstance(item, Exception):
-            raise item
-        return item
+Recorder = ReplayHandler  # replays recorded answers; keeps requests
 
 
 def source(
