@@ -40,6 +40,27 @@ class LlmEndpoint(BaseModel):
     api_key: SecretStr | None = None
 
 
+class ChatSettings(BaseModel):
+    """The database chat: which tables are private, and how it reaches the database."""
+
+    private_schemas: list[str] = Field(
+        default_factory=lambda: ["strategies", "execution", "portfolio"],
+        description="Schemas only the local model may see; their rows never go to the cloud.",
+    )
+    public_schemas: list[str] = Field(
+        default_factory=lambda: ["market_data", "economic_data", "events", "news", "derived"]
+    )
+    public_tables: list[str] = Field(
+        default_factory=lambda: ["ops.coverage", "ops.ingest_runs", "ops.quarantine"]
+    )
+    database_url: SecretStr | None = Field(
+        default=None,
+        description="PostgreSQL login of the tetra_chat role; unset: the store URL + SET ROLE.",
+    )
+    timeout_seconds: float = 30.0
+    max_rows: int = 1000
+
+
 class SmtpSettings(BaseModel):
     host: str = "127.0.0.1"
     port: int = 587
@@ -102,6 +123,7 @@ class Settings(BaseSettings):
     llm_local: LlmEndpoint = Field(
         default_factory=lambda: LlmEndpoint(base_url="http://127.0.0.1:11434/v1")
     )
+    chat: ChatSettings = Field(default_factory=ChatSettings)
     smtp: SmtpSettings = Field(default_factory=SmtpSettings)
     alpaca: AlpacaSettings = Field(default_factory=AlpacaSettings)
     ibkr: IbkrSettings = Field(default_factory=IbkrSettings)

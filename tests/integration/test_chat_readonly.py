@@ -11,18 +11,20 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import psycopg
 import pytest
 
 from tetra.adapters.stores import open_store
+from tetra.adapters.stores.duckdb_store import DuckDBStore
 from tetra.chat.readonly import (
     DuckDBReadOnly,
     PostgresReadOnly,
     QueryFailed,
     QueryTimedOut,
-    readonly_role_sql,
 )
-from tetra.data.migrations import schemas
+from tetra.adapters.stores.sql import read_only_role
+from tetra.data.migrations.v0003_chat_role import CHAT_ROLE
 from tetra.testing import bars_frame
 
 OHLCV = "market_data.ohlcv"
@@ -63,11 +65,62 @@ def duckdb_path(tmp_path: Path) -> str:
     return path
 
 
-@pytest.fixture
-def duckdb_readonly(duckdb_path: str) -> Iterator[DuckDBReadOnly]:
-    executor = DuckDBReadOnly(duckdb_path, timeout_seconds=TIMEOUT_SECONDS)
+@pytest.fixture(params=["own read-only file", "store's sandboxed instance"])
+def duckdb_readonly(request: pytest.FixtureRequest, duckdb_path: str) -> Iterator[DuckDBReadOnly]:
+    """The chat's own read-only connection (CLI), or one to the API's read-write store."""
+    if request.param == "own read-only file":
+        executor = DuckDBReadOnly(duckdb_path, timeout_seconds=TIMEOUT_SECONDS)
+        yield executor
+        executor.close()
+        return
+    store = DuckDBStore(duckdb_path)
+    store.migrate()
+    executor = DuckDBReadOnly.over(store.chat_connection(), timeout_seconds=TIMEOUT_SECONDS)
     yield executor
     executor.close()
+    store.close()
+
+
+def test_duckdb_readonly_over_refuses_a_connection_that_is_not_sandboxed(
+    duckdb_path: str,
+) -> None:
+    store = DuckDBStore(duckdb_path)
+    try:
+        with pytest.raises(QueryFailed, match="external access"):
+            DuckDBReadOnly.over(store._connection.cursor())
+    finally:
+        store.close()
+
+
+def test_duckdb_store_still_writes_after_handing_out_a_chat_connection(
+    duckdb_path: str,
+) -> None:
+    store = DuckDBStore(duckdb_path)
+    store.migrate()
+    try:
+        executor = DuckDBReadOnly.over(store.chat_connection())
+        store.upsert(OHLCV, bars_frame(symbols=("CCC",), periods=5))
+        store.upsert(
+            "market_data.symbols",
+            pd.DataFrame(
+                {
+                    "symbol": ["CCC"],
+                    "name": ["C Corp"],
+                    "asset_class": ["equity"],
+                    "themes": [["quantum"]],
+                    "currency": ["USD"],
+                    "source": ["test"],
+                }
+            ),
+        )
+
+        counted = executor.run(f"SELECT count(*) AS n FROM {OHLCV}").frame["n"].iloc[0]
+        themes = executor.run("SELECT themes FROM market_data.symbols").frame["themes"]
+    finally:
+        store.close()
+
+    assert counted == 15
+    assert "quantum" in str(themes.iloc[0])
 
 
 @pytest.fixture
@@ -130,15 +183,19 @@ def test_duckdb_readonly_cannot_read_a_file(
             duckdb_readonly.run(sql)
 
 
-def test_duckdb_readonly_cannot_reopen_its_sandbox(duckdb_readonly: DuckDBReadOnly) -> None:
+def test_duckdb_readonly_cannot_reopen_its_sandbox(
+    duckdb_readonly: DuckDBReadOnly, tmp_path: Path
+) -> None:
     for sql in (
         "SET enable_external_access = true",
         "SET lock_configuration = false",
         "INSTALL httpfs",
-        "ATTACH ':memory:' AS scratch",
+        f"ATTACH '{tmp_path / 'other.duckdb'}' AS scratch",
     ):
         with pytest.raises(QueryFailed):
             duckdb_readonly.run(sql)
+
+    assert not (tmp_path / "other.duckdb").exists()
 
 
 def test_duckdb_readonly_cuts_a_slow_query_at_the_timeout(
@@ -221,30 +278,45 @@ def test_postgres_readonly_cuts_a_slow_query_at_the_timeout(
 
 
 @pytest.mark.postgres
-def test_postgres_readonly_role_can_select_and_nothing_else(pg_seeded: str) -> None:
-    role = f"tetra_chat_test_{uuid.uuid4().hex[:8]}"
+def test_postgres_chat_role_from_the_migrations_can_select_and_nothing_else(
+    pg_seeded: str,
+) -> None:
     with psycopg.connect(pg_seeded, autocommit=True) as admin:
-        for statement in readonly_role_sql(role, schemas()):
-            admin.execute(statement.encode())
-        try:
-            admin.execute(f'SET ROLE "{role}"'.encode())
-            rows = admin.execute(f"SELECT count(*) FROM {OHLCV}".encode()).fetchall()
-            with pytest.raises(psycopg.errors.InsufficientPrivilege):
-                admin.execute(f"DELETE FROM {OHLCV}".encode())
-            with pytest.raises(psycopg.errors.InsufficientPrivilege):
-                admin.execute(b"CREATE TABLE market_data.evil (a INTEGER)")
-            # A superuser may COPY to a server file even in a read-only transaction; the role
-            # may not, which is why production chat must connect as it.
-            with pytest.raises(psycopg.errors.InsufficientPrivilege):
-                admin.execute(f"COPY {OHLCV} TO '/tmp/tetra_chat_{role}.csv'".encode())
-        finally:
-            admin.execute(b"RESET ROLE")
-            admin.execute(f'DROP OWNED BY "{role}"'.encode())
-            admin.execute(f'DROP ROLE "{role}"'.encode())
+        admin.execute(f'SET ROLE "{CHAT_ROLE}"'.encode())
+        rows = admin.execute(f"SELECT count(*) FROM {OHLCV}".encode()).fetchall()
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            admin.execute(b"SELECT count(*) FROM ops.watermarks")
+        refused = (psycopg.errors.InsufficientPrivilege, psycopg.errors.ReadOnlySqlTransaction)
+        with pytest.raises(refused):
+            admin.execute(f"DELETE FROM {OHLCV}".encode())
+        with pytest.raises(refused):
+            admin.execute(b"CREATE TABLE market_data.evil (a INTEGER)")
+        admin.execute(b"SET default_transaction_read_only = off")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            admin.execute(f"DELETE FROM {OHLCV}".encode())
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            admin.execute(b"CREATE TABLE market_data.evil (a INTEGER)")
+        # A superuser may COPY to a server file even in a read-only transaction; the role may
+        # not, which is why production chat must connect as it.
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            admin.execute(f"COPY {OHLCV} TO '/tmp/tetra_chat_{uuid.uuid4().hex}.csv'".encode())
 
     assert rows == [(10,)]
 
 
-def test_readonly_role_sql_rejects_a_name_that_is_not_a_plain_identifier() -> None:
+@pytest.mark.postgres
+def test_postgres_readonly_switched_to_the_chat_role_cannot_read_ungranted_tables(
+    pg_seeded: str,
+) -> None:
+    executor = PostgresReadOnly(pg_seeded, timeout_seconds=TIMEOUT_SECONDS, role=CHAT_ROLE)
+    try:
+        assert executor.run(f"SELECT count(*) AS n FROM {OHLCV}").frame["n"].iloc[0] == 10
+        with pytest.raises(QueryFailed, match="permission denied"):
+            executor.run("SELECT * FROM ops.watermarks")
+    finally:
+        executor.close()
+
+
+def test_chat_role_ddl_rejects_a_name_that_is_not_a_plain_identifier() -> None:
     with pytest.raises(ValueError, match="identifier"):
-        readonly_role_sql('chat"; DROP ROLE postgres; --', schemas())
+        read_only_role('chat"; DROP ROLE postgres; --', ["market_data.ohlcv"], 30.0)

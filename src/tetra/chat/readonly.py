@@ -1,28 +1,31 @@
 """Guarded execution: connections that refuse writes and cut slow queries, guard or no guard.
 
 - `DuckDBReadOnly` opens the store file on its own connection with ``read_only=True``, file and
-  extension access off, then locks the configuration; a timer interrupts a query past its time.
-  DuckDB shares one database instance per file and process, so the file must not be open
-  read-write in the same process (close the store first, or serve chat from another process).
+  extension access off, then locks the configuration. DuckDB shares one database instance per
+  file and process, so where the process holds the file read-write (the API),
+  `DuckDBReadOnly.over` takes a connection to that instance whose external access is off and
+  configuration locked. Either way each query runs in a READ ONLY transaction, and a timer
+  interrupts it past its time.
 - `PostgresReadOnly` opens its own connection with read-only session characteristics and a
   statement timeout, and runs each query in a READ ONLY transaction, prepared so that only one
-  statement can run. `readonly_role_sql` gives the DDL of a role that can only read, the layer
-  that holds even against SQL changing the session.
+  statement can run. It should log in as the ``tetra_chat`` role the migrations create (SELECT
+  grants only), the layer that holds even against SQL changing the session; given `role`, it
+  switches to that role after connecting instead.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
-import re
 import threading
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 import duckdb
 import pandas as pd
 import psycopg
+from psycopg import sql as sql_lib
 
 from tetra.core.errors import TetraError
 
@@ -34,13 +37,11 @@ __all__ = [
     "QueryResult",
     "QueryTimedOut",
     "ReadOnlyExecutor",
-    "readonly_role_sql",
 ]
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT_SECONDS = 30.0
-_ROLE_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 
 
 class QueryFailed(TetraError):
@@ -85,6 +86,33 @@ class DuckDBReadOnly:
         except duckdb.Error as error:
             raise QueryFailed(f"cannot open {path} read-only: {error}") from error
 
+    @classmethod
+    def over(
+        cls,
+        connection: duckdb.DuckDBPyConnection,
+        *,
+        timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS,
+    ) -> DuckDBReadOnly:
+        """Wrap a connection to a read-write instance that is already sandboxed.
+
+        Refuses one whose instance still allows file or network access, or whose configuration
+        is not locked (``DuckDBStore.chat_connection`` gives one that is neither).
+        """
+        settings = connection.execute(
+            "SELECT current_setting('enable_external_access'), "
+            "current_setting('lock_configuration')"
+        ).fetchone()
+        if settings is None or settings[0] or not settings[1]:
+            raise QueryFailed(
+                "the DuckDB connection must have external access off and its configuration "
+                "locked before the chat may use it"
+            )
+        executor = cls.__new__(cls)
+        executor.timeout_seconds = timeout_seconds
+        executor._lock = threading.Lock()
+        executor._connection = connection
+        return executor
+
     def run(self, sql: str) -> QueryResult:
         """Run `sql`; interrupt it and raise `QueryTimedOut` past the time limit."""
         with self._lock:
@@ -92,6 +120,7 @@ class DuckDBReadOnly:
             started = time.perf_counter()
             timer.start()
             try:
+                self._connection.execute("BEGIN TRANSACTION READ ONLY")
                 frame = self._connection.execute(sql).df()
             except duckdb.InterruptException as error:
                 raise QueryTimedOut(f"the query ran past {self.timeout_seconds:g} s") from error
@@ -99,7 +128,13 @@ class DuckDBReadOnly:
                 raise QueryFailed(f"the query failed: {error}") from error
             finally:
                 timer.cancel()
+                self._end_transaction()
             return QueryResult(frame, time.perf_counter() - started)
+
+    def _end_transaction(self) -> None:
+        # No transaction is open when BEGIN itself failed or was interrupted.
+        with contextlib.suppress(duckdb.Error):
+            self._connection.execute("ROLLBACK")
 
     def close(self) -> None:
         """Close the connection."""
@@ -110,7 +145,13 @@ class DuckDBReadOnly:
 class PostgresReadOnly:
     """A dedicated read-only PostgreSQL connection, separate from the store's."""
 
-    def __init__(self, url: str, *, timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS,
+        role: str | None = None,
+    ) -> None:
         self.timeout_seconds = timeout_seconds
         self._lock = threading.Lock()
         try:
@@ -118,6 +159,8 @@ class PostgresReadOnly:
         except psycopg.Error as error:
             raise QueryFailed(f"cannot connect to PostgreSQL: {type(error).__name__}") from None
         self._milliseconds = max(1, round(timeout_seconds * 1000))
+        if role is not None:
+            self._connection.execute(sql_lib.SQL("SET ROLE {}").format(sql_lib.Identifier(role)))
         for setting in (
             "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY",
             f"SET statement_timeout = {self._milliseconds}",
@@ -133,8 +176,8 @@ class PostgresReadOnly:
         ).fetchone()
         if row is None or row[0]:
             logger.warning(
-                "chat connects to PostgreSQL as a superuser; connect as the read-only role "
-                "(readonly_role_sql) so that no query can write server files"
+                "chat connects to PostgreSQL as a superuser; log in as the read-only role "
+                "tetra_chat (TETRA_CHAT__DATABASE_URL) so that no query can write server files"
             )
 
     def run(self, sql: str) -> QueryResult:
@@ -161,34 +204,3 @@ class PostgresReadOnly:
         """Close the connection."""
         with self._lock:
             self._connection.close()
-
-
-def readonly_role_sql(
-    role: str, schemas: Sequence[str], *, login: bool = False, timeout_seconds: float = 30.0
-) -> list[str]:
-    """Return the DDL creating `role` with USAGE on `schemas` and SELECT on their tables only.
-
-    The role is NOLOGIN unless `login` (give it a password separately, never in a migration).
-    Its sessions default to read-only transactions and a statement timeout. Running the DDL
-    twice is harmless.
-    """
-    for name in (role, *schemas):
-        if not _ROLE_NAME.fullmatch(name):
-            raise ValueError(f"{name!r} is not a plain lower-case SQL identifier")
-    milliseconds = max(1, round(timeout_seconds * 1000))
-    statements = [
-        "DO $$ BEGIN "
-        f"IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{role}') "
-        f'THEN CREATE ROLE "{role}" {"LOGIN" if login else "NOLOGIN"} '
-        "NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT NOREPLICATION NOBYPASSRLS; "
-        "END IF; END $$",
-        f'ALTER ROLE "{role}" SET default_transaction_read_only = on',
-        f'ALTER ROLE "{role}" SET statement_timeout = {milliseconds}',
-    ]
-    for schema in schemas:
-        statements += [
-            f'GRANT USAGE ON SCHEMA "{schema}" TO "{role}"',
-            f'GRANT SELECT ON ALL TABLES IN SCHEMA "{schema}" TO "{role}"',
-            f'ALTER DEFAULT PRIVILEGES IN SCHEMA "{schema}" GRANT SELECT ON TABLES TO "{role}"',
-        ]
-    return statements

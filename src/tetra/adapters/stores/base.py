@@ -24,10 +24,17 @@ from tetra.adapters.stores.sql import (
     coverage_sql,
     create_table,
     qualified,
+    read_only_role,
 )
 from tetra.core.errors import SchemaVersionError, StoreError
 from tetra.data.batches import ARROW_TYPES, Rows, arrow_schema, canonical_json, prepare_batch
-from tetra.data.migrations import LATEST_VERSION, MIGRATIONS, CreateTable, Migration
+from tetra.data.migrations import (
+    LATEST_VERSION,
+    MIGRATIONS,
+    CreateReadOnlyRole,
+    CreateTable,
+    Migration,
+)
 from tetra.data.migrations import table as catalog_table
 from tetra.data.ports import CoverageRow, Query, Scalar
 from tetra.data.schema import ColumnType, Table
@@ -122,6 +129,11 @@ class SqlStore(ABC):
         for operation in migration.operations:
             if isinstance(operation, CreateTable):
                 yield from create_table(operation.table, self.dialect)
+            elif isinstance(operation, CreateReadOnlyRole):
+                if self.dialect.name == "postgresql":
+                    yield from read_only_role(
+                        operation.role, operation.tables, operation.timeout_seconds
+                    )
             else:
                 table = catalog_table(operation.qualified_name)
                 yield from add_column(table, operation.column, self.dialect)

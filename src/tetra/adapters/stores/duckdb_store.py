@@ -41,6 +41,18 @@ class DuckDBStore(SqlStore):
         self._connection = _connect(self.path, read_only)
         self._connection.execute("SET TimeZone = 'UTC'")
 
+    def chat_connection(self) -> duckdb.DuckDBPyConnection:
+        """Return a new connection to this database for the read-only chat.
+
+        Turns file and network access off and locks the configuration of the whole database
+        instance first: the store needs neither after opening, and a query that slipped past
+        the chat's guard must not read files or change settings. Irreversible until closed.
+        """
+        with self._lock:
+            self._connection.execute("SET enable_external_access = false")
+            self._connection.execute("SET lock_configuration = true")
+            return self._connection.cursor()
+
     @contextmanager
     def _transaction(self) -> Iterator[None]:
         with self._lock:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from tetra.data.migrations import table as catalog_table
@@ -10,6 +11,7 @@ from tetra.data.ports import Query, Scalar, as_values
 from tetra.data.schema import Column, ColumnType, Table
 
 T = ColumnType
+_PLAIN_IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +98,35 @@ class CompiledQuery:
     params: tuple[Scalar, ...]
     table: Table
     columns: tuple[str, ...]
+
+
+def read_only_role(role: str, tables: Sequence[str], timeout_seconds: float) -> list[str]:
+    """Return PostgreSQL DDL creating `role` (once) and granting it SELECT on `tables` only.
+
+    Creating the role needs CREATEROLE; without it the block warns and grants nothing, so a
+    store user with table rights only can still migrate.
+    """
+    for name in (role, *(part for t in tables for part in t.split("."))):
+        if not _PLAIN_IDENTIFIER.fullmatch(name):
+            raise ValueError(f"{name!r} is not a plain lower-case SQL identifier")
+    milliseconds = max(1, round(timeout_seconds * 1000))
+    schemas = sorted({t.partition(".")[0] for t in tables})
+    grants = [f"GRANT USAGE ON SCHEMA {s} TO {role};" for s in schemas]
+    grants += [f"GRANT SELECT ON {t} TO {role};" for t in tables]
+    create = (
+        f"CREATE ROLE {role} NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT "
+        f"NOREPLICATION NOBYPASSRLS; ALTER ROLE {role} SET default_transaction_read_only = on; "
+        f"ALTER ROLE {role} SET statement_timeout = {milliseconds};"
+    )
+    return [
+        "DO $$ BEGIN "
+        f"IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{role}') THEN "
+        f"BEGIN {create} EXCEPTION WHEN insufficient_privilege THEN "
+        f"RAISE WARNING 'cannot create role {role}: the chat will run without it'; END; "
+        "END IF; "
+        f"IF EXISTS (SELECT FROM pg_roles WHERE rolname = '{role}') THEN {' '.join(grants)} "
+        "END IF; END $$"
+    ]
 
 
 def compile_query(query: Query, dialect: Dialect) -> CompiledQuery:

@@ -13,14 +13,25 @@ from collections.abc import Mapping
 from functools import cache
 from types import MappingProxyType
 
-from tetra.data.migrations import v0001_initial, v0002_price_series_and_coverage
-from tetra.data.migrations.operations import AddColumn, CreateTable, Migration, Operation
+from tetra.data.migrations import (
+    v0001_initial,
+    v0002_price_series_and_coverage,
+    v0003_chat_role,
+)
+from tetra.data.migrations.operations import (
+    AddColumn,
+    CreateReadOnlyRole,
+    CreateTable,
+    Migration,
+    Operation,
+)
 from tetra.data.schema import Table
 
 __all__ = [
     "LATEST_VERSION",
     "MIGRATIONS",
     "AddColumn",
+    "CreateReadOnlyRole",
     "CreateTable",
     "Migration",
     "Operation",
@@ -32,6 +43,7 @@ __all__ = [
 MIGRATIONS: tuple[Migration, ...] = (
     v0001_initial.MIGRATION,
     v0002_price_series_and_coverage.MIGRATION,
+    v0003_chat_role.MIGRATION,
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version
@@ -45,7 +57,7 @@ def catalog() -> Mapping[str, Table]:
         for operation in migration.operations:
             if isinstance(operation, CreateTable):
                 tables[operation.table.qualified_name] = operation.table
-            else:
+            elif isinstance(operation, AddColumn):
                 table = tables[operation.qualified_name]
                 tables[operation.qualified_name] = table.with_column(operation.column)
     return MappingProxyType(tables)

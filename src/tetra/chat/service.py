@@ -1,0 +1,171 @@
+"""`ChatService`: ask (question to SQL), execute (guarded SQL to rows), describe (schema).
+
+The two halves never feed each other: `ask` only translates and checks, and `execute` only runs
+SQL a user saw. Rows never trigger a translation or another query; `summarize` sends rows to a
+model without tools, and rows of private tables only to the local model.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+
+import pandas as pd
+
+from tetra.chat.charts import ChartSpec, suggest_chart
+from tetra.chat.context import SchemaContext, load_schema_context
+from tetra.chat.guard import MAX_ROWS, Dialect, SqlRejected, check_sql
+from tetra.chat.llm import summarize_rows
+from tetra.chat.policy import Privacy, TablePolicy
+from tetra.chat.readonly import ReadOnlyExecutor
+from tetra.chat.router import ChatRouter, ProviderChoice
+from tetra.chat.suggestions import suggested_questions
+from tetra.chat.translation import ChatModel, ModelFailed, ProviderKind, Turn
+
+__all__ = ["Answer", "ChatService", "Executed"]
+
+CONTEXT_TTL_SECONDS = 300.0
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """A question's SQL, why, who wrote it, and whether the guard accepts it."""
+
+    question: str
+    sql: str
+    explanation: str
+    provider: ProviderKind
+    model: str
+    privacy: Privacy
+    tables: tuple[str, ...]
+    rejection: str | None
+    note: str
+    attempts: int
+
+
+@dataclass(frozen=True, slots=True)
+class Executed:
+    """The rows of one guarded query, how it ran, and a chart that fits them."""
+
+    sql: str  # what ran: the checked query wrapped in its row cap
+    frame: pd.DataFrame
+    elapsed_seconds: float
+    limit: int
+    privacy: Privacy
+    chart: ChartSpec | None
+    summary: str | None = None
+
+    @property
+    def truncated(self) -> bool:
+        return len(self.frame) >= self.limit
+
+
+class ChatService:
+    """The database chat over one store, its router and its read-only executor."""
+
+    def __init__(
+        self,
+        executor: ReadOnlyExecutor,
+        dialect: Dialect,
+        policy: TablePolicy,
+        router: ChatRouter,
+        *,
+        summarizers: Mapping[ProviderKind, ChatModel] | None = None,
+        max_rows: int = MAX_ROWS,
+        context_ttl_seconds: float = CONTEXT_TTL_SECONDS,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.executor, self.dialect, self.policy, self.router = executor, dialect, policy, router
+        self.summarizers = dict(summarizers or {})
+        self.max_rows = min(max_rows, MAX_ROWS)
+        self._ttl, self._monotonic = context_ttl_seconds, monotonic
+        self._context: tuple[float, SchemaContext] | None = None
+        self._lock = threading.Lock()
+
+    def context(self, audience: Privacy = Privacy.PRIVATE) -> SchemaContext:
+        """Return the schema context; the public audience (a cloud model) sees public tables."""
+        with self._lock:
+            now = self._monotonic()
+            if self._context is None or now - self._context[0] > self._ttl:
+                loaded = load_schema_context(self.executor, self.dialect, self.policy)
+                self._context = (now, loaded)
+            context = self._context[1]
+        return context.public_only() if audience is Privacy.PUBLIC else context
+
+    def refresh(self) -> None:
+        """Forget the cached schema context (after a pipeline run, say)."""
+        with self._lock:
+            self._context = None
+
+    def suggestions(self) -> list[str]:
+        return suggested_questions(self.context())
+
+    def ask(
+        self, question: str, provider: ProviderChoice = "auto", history: Sequence[Turn] = ()
+    ) -> Answer:
+        """Translate `question` and check the SQL against what its provider may read."""
+        routed = self.router.translate(question.strip(), self.context(), provider, history)
+        translation = routed.translation
+        try:
+            guarded = check_sql(
+                translation.sql, dialect=self.dialect, allowed_tables=routed.context.table_names
+            )
+            rejection, tables = None, tuple(sorted(guarded.tables))
+        except SqlRejected as rejected:
+            rejection, tables = rejected.reason, ()
+        return Answer(
+            question=question,
+            sql=translation.sql,
+            explanation=translation.explanation,
+            provider=translation.provider,
+            model=translation.model,
+            privacy=routed.privacy,
+            tables=tables,
+            rejection=rejection,
+            note=routed.note,
+            attempts=translation.attempts,
+        )
+
+    def execute(self, sql: str, *, question: str = "", summarize: bool = False) -> Executed:
+        """Guard and run `sql` (raises `SqlRejected` or `QueryFailed`); summarize on request."""
+        readable = self.context().table_names
+        guarded = check_sql(sql, dialect=self.dialect, allowed_tables=readable, limit=self.max_rows)
+        result = self.executor.run(guarded.sql)
+        privacy = self.policy.privacy_of(guarded.tables)
+        executed = Executed(
+            guarded.sql,
+            result.frame,
+            result.elapsed_seconds,
+            guarded.limit,
+            privacy,
+            suggest_chart(result.frame),
+        )
+        if not summarize:
+            return executed
+        summary = self._summarize(question, sql, result.frame, privacy)
+        return replace(executed, summary=summary)
+
+    def _summarize(self, question: str, sql: str, frame: pd.DataFrame, privacy: Privacy) -> str:
+        model = self._summarizer(privacy)
+        if model is None:
+            return (
+                "No model may summarise these rows: they are private and no local model is "
+                "configured."
+                if privacy is Privacy.PRIVATE
+                else "No model is configured to summarise results."
+            )
+        try:
+            return summarize_rows(model, question, sql, frame)
+        except ModelFailed as failure:
+            return f"No summary: {failure}"
+
+    def _summarizer(self, privacy: Privacy) -> ChatModel | None:
+        local = self.summarizers.get(ProviderKind.LOCAL)
+        if privacy is Privacy.PRIVATE:
+            return local
+        return self.summarizers.get(ProviderKind.CLOUD) or local
+
+    def close(self) -> None:
+        self.executor.close()
