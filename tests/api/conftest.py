@@ -27,12 +27,15 @@ from fastapi import FastAPI
 
 from tetra.adapters.stores import open_store
 from tetra.api.app import create_app
+from tetra.chat.service import ChatService
+from tetra.cli.chat_wiring import build_chat
 from tetra.core.clock import FixedClock
 from tetra.data.calendars import sessions
 from tetra.data.pipeline import Mode, Pipeline, RunPlan, Sources, Step
 from tetra.data.ports import Store
 from tetra.data.sources import Window
-from tetra.testing import FakeBarSource, bars_frame
+from tetra.settings import LlmEndpoint, Settings
+from tetra.testing import FakeBarSource, FakeLlmServer, bars_frame
 
 API_KEY = "test-key"
 HEADERS = {"X-API-Key": API_KEY}
@@ -303,3 +306,70 @@ def client(app: FastAPI) -> ApiClient:
 def client_for(filled_store: Callable[[str], Store]) -> Callable[[str], ApiClient]:
     """Return a function giving a client of the app over a backend's filled store."""
     return lambda backend: ApiClient(create_app(filled_store(backend), api_key=API_KEY))
+
+
+# --- the chat -----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def chat_store(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Store, str]]:
+    """Give a store holding the chat rows (hostile news, private strategy rows) and its URL."""
+    from chat_fixtures import fill_chat_store
+
+    if request.param == "postgres":
+        reset: Callable[[], str] = request.getfixturevalue("reset_postgres")
+        url = reset()
+    else:
+        url = str(tmp_path_factory.mktemp("chat") / "chat.duckdb")
+    store = open_store(url)
+    fill_chat_store(store)
+    yield store, url
+    store.close()
+
+
+@pytest.fixture
+def cloud_llm() -> Iterator[FakeLlmServer]:
+    with FakeLlmServer() as server:
+        yield server
+
+
+@pytest.fixture
+def local_llm() -> Iterator[FakeLlmServer]:
+    with FakeLlmServer() as server:
+        yield server
+
+
+def chat_settings(
+    cloud: FakeLlmServer | None = None, local: FakeLlmServer | None = None
+) -> Settings:
+    """Settings with the fake servers as the cloud and local models (None: not configured)."""
+    off = LlmEndpoint()
+    return Settings(
+        llm_cloud=LlmEndpoint(
+            base_url=cloud.base_url, model="fake-cloud", api_key="sk-cloud-secret"
+        )
+        if cloud
+        else off,
+        llm_local=LlmEndpoint(base_url=local.base_url, model="fake-local") if local else off,
+    )
+
+
+@pytest.fixture
+def chat_client_for(
+    chat_store: tuple[Store, str],
+) -> Iterator[Callable[[Settings], ApiClient]]:
+    """Return a function giving a client of an app whose chat uses those settings."""
+    services: list[ChatService] = []
+
+    def make(config: Settings) -> ApiClient:
+        store, url = chat_store
+        chat = build_chat(config, store, url)
+        assert chat is not None
+        services.append(chat)
+        return ApiClient(create_app(store, api_key=API_KEY, chat=chat))
+
+    yield make
+    for service in services:
+        service.close()

@@ -17,13 +17,13 @@ import pytest
 
 from tetra.adapters.stores import open_store
 from tetra.adapters.stores.duckdb_store import DuckDBStore
+from tetra.adapters.stores.sql import read_only_role
 from tetra.chat.readonly import (
     DuckDBReadOnly,
     PostgresReadOnly,
     QueryFailed,
     QueryTimedOut,
 )
-from tetra.adapters.stores.sql import read_only_role
 from tetra.data.migrations.v0003_chat_role import CHAT_ROLE
 from tetra.testing import bars_frame
 

@@ -25,6 +25,8 @@ from tetra.api.errors import ERROR_RESPONSES, install_error_handlers
 from tetra.api.events import EventHub
 from tetra.api.metrics import RequestMetrics
 from tetra.api.routes import backtests, health, live, market, monitor, pipeline, universe
+from tetra.api.routes import chat as chat_routes
+from tetra.chat.service import ChatService
 from tetra.data.ports import Store
 
 COVERAGE_TTL_SECONDS = 300.0  # a backstop: runs that change the store clear the cache at once
@@ -37,8 +39,12 @@ def create_app(
     cors_origins: list[str] | None = None,
     redis_url: str | None = None,
     static_dir: str | None = None,
+    chat: ChatService | None = None,
 ) -> FastAPI:
-    """Build the API over `store`; `static_dir` serves the built web app at `/`."""
+    """Build the API over `store`; `static_dir` serves the built web app at `/`.
+
+    `chat` enables `/api/chat` (without it those routes answer 503); the app closes it.
+    """
     hub = EventHub()
 
     @asynccontextmanager
@@ -48,14 +54,20 @@ def create_app(
         yield
         await app.state.cache.aclose()
         await hub.close()
+        if chat is not None:
+            chat.close()
 
     app = FastAPI(
         title="Tetra API",
         version=__version__,
-        description="Data coverage, market data, pipeline runs and backtests of a Tetra store.",
+        description=(
+            "Data coverage, market data, pipeline runs, backtests and the database chat of a "
+            "Tetra store."
+        ),
         lifespan=lifespan,
     )
     app.state.store, app.state.api_key, app.state.hub = store, api_key, hub
+    app.state.chat = chat
     app.state.cache = TtlCache(COVERAGE_TTL_SECONDS)
     install_error_handlers(app)
     _install_metrics(app)
@@ -68,7 +80,7 @@ def create_app(
         )
     app.include_router(health.router)
     guarded = [Depends(require_api_key)]
-    for module in (monitor, market, universe, pipeline, backtests, live):
+    for module in (monitor, market, universe, pipeline, backtests, live, chat_routes):
         app.include_router(module.router, dependencies=guarded)
     if static_dir:
         from tetra.api.static import mount_web_app

@@ -10,6 +10,9 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
+from tetra.chat.guard import SqlRejected
+from tetra.chat.readonly import QueryFailed, QueryTimedOut
+from tetra.chat.translation import ModelFailed, TranslationFailed
 from tetra.core.errors import (
     InvalidBatch,
     SchemaVersionError,
@@ -49,7 +52,13 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPException)
     async def http_error(_: Request, error: HTTPException) -> JSONResponse:
-        code = {404: "not_found", 401: "unauthorized", 403: "forbidden", 405: "method_not_allowed"}
+        code = {
+            404: "not_found",
+            401: "unauthorized",
+            403: "forbidden",
+            405: "method_not_allowed",
+            503: "unavailable",
+        }
         return error_response(
             error.status_code, code.get(error.status_code, "http_error"), str(error.detail)
         )
@@ -61,11 +70,27 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(TetraError)
     async def tetra_error(_: Request, error: TetraError) -> JSONResponse:
+        if chat := _chat_error(error):
+            return chat
         if isinstance(error, InvalidBatch | ValidationError):
             return error_response(422, "invalid_data", str(error))
         if isinstance(error, SchemaVersionError | StoreError):
             return error_response(503, "store_unavailable", str(error))
         return error_response(500, "tetra_error", str(error))
+
+
+def _chat_error(error: TetraError) -> JSONResponse | None:
+    if isinstance(error, SqlRejected):
+        return error_response(400, "sql_rejected", error.reason)
+    if isinstance(error, QueryTimedOut):
+        return error_response(408, "query_timeout", str(error))
+    if isinstance(error, QueryFailed):
+        return error_response(400, "query_failed", str(error))
+    if isinstance(error, ModelFailed):
+        return error_response(502, "model_failed", str(error))
+    if isinstance(error, TranslationFailed):
+        return error_response(422, "not_translated", str(error))
+    return None
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {

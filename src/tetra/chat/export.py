@@ -6,6 +6,7 @@ import io
 from typing import Literal
 
 import pandas as pd
+from pandas.api import types
 
 __all__ = ["MEDIA_TYPES", "ExportFormat", "export_frame"]
 
@@ -35,7 +36,7 @@ def _defused(frame: pd.DataFrame) -> pd.DataFrame:
     # in a spreadsheet (OWASP's CSV injection advice: prefix with a quote).
     out = frame.copy()
     for column in out.columns:
-        if out[column].dtype == object:
+        if types.is_object_dtype(out[column]) or types.is_string_dtype(out[column]):
             out[column] = out[column].map(_defuse_cell)
     return out
 

@@ -7,7 +7,17 @@ import sys
 import typer
 
 from tetra import __version__
-from tetra.cli import backtest, coverage, pipeline, sample, schedule, serve, store, universe
+from tetra.cli import (
+    backtest,
+    chat,
+    coverage,
+    pipeline,
+    sample,
+    schedule,
+    serve,
+    store,
+    universe,
+)
 from tetra.cli.common import console, opened_store
 from tetra.cli.coverage import print_summary
 from tetra.cli.demo import print_demo_backtests
@@ -27,6 +37,7 @@ app.add_typer(store.app, name="store")
 app.add_typer(sample.app, name="sample")
 app.add_typer(schedule.app, name="schedule")
 app.add_typer(backtest.app, name="backtest")
+app.add_typer(chat.app, name="chat")
 app.command("coverage")(coverage.coverage)
 app.command("pipeline")(pipeline.pipeline)
 app.command("serve")(serve.serve)

@@ -25,11 +25,14 @@ def serve(
     from tetra.adapters.stores import open_store
     from tetra.api.app import create_app
     from tetra.api.deps import api_key_for
+    from tetra.cli.chat_wiring import build_chat
 
     config = settings()
     kind = StoreKind.SAMPLE if sample else StoreKind.LIVE
     key = api_key_for(config)
-    store = open_store(store_url(kind, config), kind)
+    url = store_url(kind, config)
+    store = open_store(url, kind)
+    chat = build_chat(config, store, url)
     static = str(WEB_DIST) if (WEB_DIST / "index.html").exists() else None
     app = create_app(
         store,
@@ -37,6 +40,7 @@ def serve(
         cors_origins=config.cors_origins,
         redis_url=config.redis_url,
         static_dir=static,
+        chat=chat,
     )
     bind_host, bind_port = host or config.api_host, port or config.api_port
     console.print(f"Tetra on http://{bind_host}:{bind_port} ({kind} store)")

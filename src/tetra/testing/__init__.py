@@ -1,11 +1,13 @@
 """Tetra's public test kit: in-memory fakes of the ports and builders of valid data.
 
 `InMemoryStore` fakes `tetra.data.ports.Store` and passes the same contract suite as the
-DuckDB and PostgreSQL stores; `bars_frame` builds valid OHLCV rows for any test.
+DuckDB and PostgreSQL stores; `bars_frame` builds valid OHLCV rows for any test;
+`FakeLlmServer` is an OpenAI-compatible endpoint on loopback with scripted replies.
 """
 
 from tetra.testing.builders import bars_frame
+from tetra.testing.fake_llm import FakeLlmServer
 from tetra.testing.memory_store import InMemoryStore
 from tetra.testing.sources import FakeBarSource
 
-__all__ = ["FakeBarSource", "InMemoryStore", "bars_frame"]
+__all__ = ["FakeBarSource", "FakeLlmServer", "InMemoryStore", "bars_frame"]

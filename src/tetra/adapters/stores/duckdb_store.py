@@ -49,8 +49,12 @@ class DuckDBStore(SqlStore):
         the chat's guard must not read files or change settings. Irreversible until closed.
         """
         with self._lock:
-            self._connection.execute("SET enable_external_access = false")
-            self._connection.execute("SET lock_configuration = true")
+            locked = self._connection.execute(
+                "SELECT current_setting('lock_configuration')"
+            ).fetchone()
+            if not (locked and locked[0]):
+                self._connection.execute("SET enable_external_access = false")
+                self._connection.execute("SET lock_configuration = true")
             return self._connection.cursor()
 
     @contextmanager
