@@ -53,7 +53,7 @@ _FORBIDDEN_NODES: tuple[type[exp.Expression], ...] = tuple(
 # Both dialects share one list (a name harmless on one is just unknown there): file readers,
 # sleeps, dynamic SQL, settings, sequences, extensions, server and system functions.
 _SHARED_DENIED = (
-    r"pg_.*|lo_.*|dblink.*|set_config|copy|nextval|setval|"
+    r"pg_.*|lo_.*|dblink.*|set_config|current_setting|copy|nextval|setval|"
     r"(query|table|schema|database|cursor)_to_xml.*|"
     r"read_.*|parquet_.*|glob|getenv|query|query_table|sniff_csv|"
     r"duckdb_.*|json_execute_serialized_sql|sqlite_.*|postgres_.*|mysql_.*|iceberg_.*|"
@@ -61,7 +61,7 @@ _SHARED_DENIED = (
     r"which_secret|export_.*|from_csv.*|from_json.*|from_parquet.*"
 )
 _DENIED_FUNCTIONS: dict[Dialect, re.Pattern[str]] = {
-    "postgres": re.compile(rf"(?:{_SHARED_DENIED}|current_setting)"),
+    "postgres": re.compile(rf"(?:{_SHARED_DENIED})"),
     "duckdb": re.compile(rf"(?:{_SHARED_DENIED})"),
 }
 

@@ -45,6 +45,13 @@ class FakeLlmServer:
         with self._lock:
             self._replies.extend(replies)
 
+    def reset(self) -> None:
+        """Forget queued replies, recorded requests and any scripted failure."""
+        with self._lock:
+            self._replies.clear()
+            self.requests.clear()
+            self.fail_with = None
+
     def received_text(self) -> str:
         """Return every message content of every request, joined: what the model was told."""
         return "\n".join(
