@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import json
 import math
 
 import pandas as pd
@@ -60,6 +61,8 @@ def _cell(value: object) -> JsonCell:
         return _iso(value)
     if hasattr(value, "item"):  # numpy scalars
         return _cell(value.item())
+    if isinstance(value, list | dict):  # JSON columns
+        return json.dumps(value, default=str)
     return str(value)
 
 

@@ -54,10 +54,16 @@ def suggest_chart(frame: pd.DataFrame) -> ChartSpec | None:
 
 
 def _over_time(frame: pd.DataFrame, x: str, numeric: list[str], text: list[str]) -> ChartSpec:
-    series = next((str(c) for c in text if 1 < frame[c].nunique() <= _MAX_SERIES), None)
+    labels = [c for c in text if _is_text(frame[c])]
+    series = next((c for c in labels if 1 < frame[c].nunique() <= _MAX_SERIES), None)
     if series is not None:
         return ChartSpec("line", x, (numeric[0],), series)
     return ChartSpec("line", x, tuple(numeric[:_MAX_SERIES]))
+
+
+def _is_text(column: pd.Series) -> bool:
+    # JSON columns arrive as lists or dicts: not labels, and they do not hash.
+    return bool(column.dropna().map(lambda v: isinstance(v, str)).all())
 
 
 def _numeric(column: pd.Series) -> bool:

@@ -63,7 +63,7 @@ class TableInfo:
             comma = "," if index < len(self.columns) - 1 else ""
             note = column.description
             if column.examples:
-                values = ", ".join(f"'{v}'" for v in column.examples)
+                values = ", ".join("'" + v.replace("'", "''") + "'" for v in column.examples)
                 note = f"{note} Values: {values}".strip()
             lines.append(f"  {column.name} {column.type}{comma}" + (f" -- {note}" if note else ""))
         lines.append(");")
@@ -180,7 +180,7 @@ def _examples(executor: ReadOnlyExecutor, table: str, column: str) -> tuple[str,
         f'SELECT CAST("{column}" AS VARCHAR) AS v, COUNT(*) AS n FROM {table} '
         f'WHERE "{column}" IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT {_EXAMPLE_VALUES}'
     ).frame
-    return tuple(str(v).replace("'", "''") for v in frame["v"])
+    return tuple(str(v) for v in frame["v"])
 
 
 def _span(executor: ReadOnlyExecutor, table: str, columns: list[str]) -> tuple[str, str] | None:

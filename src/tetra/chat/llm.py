@@ -35,6 +35,7 @@ __all__ = ["MAX_ROUND_TRIPS", "LlmTranslator", "summarize_rows"]
 MAX_ROUND_TRIPS = 2
 _SUMMARY_ROWS = 40
 _SUMMARY_CHARS = 1500
+_DATA_TAG = re.compile(r"<(?=\s*/?\s*data\b)", re.IGNORECASE)  # a row cannot close the block
 _FENCED = re.compile(r"```(?:sql|json)?\s*(.*?)```", re.DOTALL | re.IGNORECASE)
 
 _SYSTEM = """\
@@ -137,7 +138,7 @@ def parse_reply(reply: str) -> tuple[str, str]:
 
 def summarize_rows(model: ChatModel, question: str, sql: str, frame: pd.DataFrame) -> str:
     """Return a short plain-text summary of `frame`, made without tools."""
-    shown = frame.head(_SUMMARY_ROWS).to_csv(index=False)
+    shown = _DATA_TAG.sub("&lt;", frame.head(_SUMMARY_ROWS).to_csv(index=False))
     more = (
         f"\n({len(frame) - _SUMMARY_ROWS} more rows not shown)"
         if len(frame) > _SUMMARY_ROWS

@@ -1,29 +1,17 @@
-"""Entities of a question for the offline translator: symbols, periods, counts, series, groups.
+"""Periods, counts and groups in a question, for the offline translator.
 
-Plain regular expressions and keyword tables, no model. `find_symbols` reads tickers (a ticker
-that is also an English word, or one of one or two letters, only when written in upper case)
-and instrument names from the vocabulary; `find_period` reads the time span; `find_series`
-the economic series; `find_group` an asset class or universe group; `find_count` a "top N".
+Plain regular expressions and keyword tables, no model: `find_period` reads the time span
+("over the last 30 days", "in 2023", "YTD", "between A and B"...), `find_count` a "top N",
+`find_group` an asset class or universe group. Names (symbols, series) are in `offline_names`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-from tetra.chat.context import Vocabulary
-
-__all__ = [
-    "Group",
-    "Period",
-    "find_count",
-    "find_group",
-    "find_period",
-    "find_series",
-    "find_symbols",
-]
+__all__ = ["ALL_TIME", "Group", "Period", "find_count", "find_group", "find_period", "number"]
 
 _NUMBER_WORDS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
@@ -96,13 +84,16 @@ class Period:
             return f"{column} < DATE '{self.first.isoformat()}'"
         return None
 
-    def describe(self, whose: str = "its") -> str:
+    def describe(self, whose: str = "its", row: str = "row") -> str:
         """Return the period in words, e.g. "over the 30 days to its latest bar"."""
+        if self.kind == "trailing" and self.amount == 1:
+            if self.unit == "DAY":
+                return f"from the previous {row} to {whose} latest {row}"
+            return f"over the {self.unit.lower()} to {whose} latest {row}"
         if self.kind == "trailing":
-            plural = "s" if self.amount != 1 else ""
-            return f"over the {self.amount} {self.unit.lower()}{plural} to {whose} latest row"
+            return f"over the {self.amount} {self.unit.lower()}s to {whose} latest {row}"
         if self.kind == "to_date":
-            return f"{self.unit.lower()} to date (to {whose} latest row)"
+            return f"{self.unit.lower()} to date (to {whose} latest {row})"
         if self.first is not None and self.last is not None:
             return f"from {self.first.isoformat()} to {self.last.isoformat()}"
         if self.first is not None:
@@ -156,7 +147,9 @@ def _dated(text: str) -> Period | None:
 
 def _is_quantity(text: str, end: int) -> bool:
     """Tell whether a bare four-digit number is a count ("top 1000 days"), not a year."""
-    return re.match(r"\s*(?:days?|weeks?|months?|rows?|bars?|dollars?|\$|%)", text[end:]) is not None
+    return (
+        re.match(r"\s*(?:days?|weeks?|months?|rows?|bars?|dollars?|\$|%)", text[end:]) is not None
+    )
 
 
 def _to_date(text: str) -> Period | None:
@@ -195,8 +188,8 @@ def _parse_date(token: str) -> tuple[int, int | None, int | None]:
         return year, month, None
     if re.fullmatch(r"\d{4}", token):
         return int(token), None, None
-    name, year = token.split()
-    return int(year), _MONTHS[name], None
+    month_name, year_digits = token.split()
+    return int(year_digits), _MONTHS[month_name], None
 
 
 def _first_day(token: str) -> dt.date:
@@ -219,7 +212,8 @@ def _last_day(token: str) -> dt.date:
 _COUNT = re.compile(
     rf"\b(?:top|best|worst|bottom|biggest|largest|first|last|latest|recent)\s+{_NUMBER}\b(?!\s*(?:%|-|days?"
     r"|weeks?|months?|years?|quarters?|percent))"
-    rf"|\b{_NUMBER}\s+(?:best|worst|top|biggest|largest|strongest|weakest)\b"
+    rf"|\b{_NUMBER}\s+(?:best|worst|top|biggest|largest|strongest|weakest|stocks|etfs|coins|"
+    r"cryptos?|symbols|names|companies|tokens|funds|gainers|losers|movers)\b"
 )
 
 
@@ -262,136 +256,3 @@ def find_group(text: str) -> Group | None:
         if re.search(rf"\b(?:{pattern})\b", text):
             return group
     return None
-
-
-# --- symbols ----------------------------------------------------------------------------------
-
-# Tickers that are also English words (or question words): accepted only in upper case.
-_WORDLIKE = frozenset(
-    """a all an and any are as at be best big buy can car cash chat close day deck do eat elf
-    ever eye fast for fun go good grid has he high hype i if in is it key last lit live love
-    low main man me most new next nice now of on one open or out pave play price rate real
-    run safe see sell shy so sol tan tech the top true two up us very was week well were
-    what when who why win work year yes you ytd etf usd cpi gdp vix fed""".split()
-)
-# Name words too vague to stand for one instrument on their own.
-_VAGUE_NAME_WORDS = frozenset(
-    """the on first global energy technology real utilities general digital iron advanced
-    super quantum rocket bank united international ishares vanguard spdr invesco ark schwab
-    vaneck pacer range roundhill defiance sprott select core total eli ge bwx d e""".split()
-)
-_NAME_SUFFIXES = re.compile(
-    r"(?:,?\s+(?:inc|incorporated|corporation|corp|company|co|plc|ltd|ag|n\.v|s\.a|holdings?"
-    r"|group|class [a-z]|etf|trust|fund|index|shares|&))+\.?$"
-)
-_CURATED_ALIASES = {
-    "google": "GOOGL", "facebook": "META", "berkshire": "BRK.B", "ether": "ETH",
-    "coke": "KO", "lilly": "LLY", "exxon": "XOM", "procter": "PG", "p&g": "PG", "j&j": "JNJ",
-    "nasdaq 100": "QQQ", "nasdaq-100": "QQQ",
-}  # fmt: skip
-_TOKEN = re.compile(r"(?<![\w.$])\$?([A-Za-z][A-Za-z0-9]*(?:[.\-/][A-Za-z0-9]+)?)(?!\w)")
-
-
-def find_symbols(question: str, vocabulary: Vocabulary) -> list[str]:
-    """Return the symbols a question names, in the order it names them."""
-    found: list[tuple[int, str]] = []
-    masked = question.lower()
-    for alias, symbol in _aliases(vocabulary.symbols):
-        pattern = rf"(?<![\w&]){re.escape(alias)}(?![\w&])"
-        for match in re.finditer(pattern, masked):
-            found.append((match.start(), symbol))
-            masked = masked[: match.start()] + " " * len(alias) + masked[match.end() :]
-    shouting = question.isupper()
-    for match in _TOKEN.finditer(question):
-        if masked[match.start(1)] == " ":
-            continue  # inside a name already matched
-        for symbol in _ticker_readings(match[1], vocabulary.symbols, shouting):
-            found.append((match.start(1), symbol))
-    return list(dict.fromkeys(symbol for _, symbol in sorted(found)))
-
-
-def _ticker_readings(token: str, symbols: Mapping[str, str], shouting: bool) -> Iterator[str]:
-    joined = re.sub(r"[-/]", ".", token).upper()
-    parts = [token] if joined in symbols else re.split(r"[.\-/]", token)
-    for part in parts:
-        symbol = re.sub(r"[-/]", ".", part).upper()
-        if symbol in symbols and _accepted(part, symbol, shouting):
-            yield symbol
-
-
-def _accepted(written: str, symbol: str, shouting: bool) -> bool:
-    if written.isupper() and not shouting:
-        return True
-    return len(symbol) > 2 and symbol.lower() not in _WORDLIKE
-
-
-def _aliases(symbols: Mapping[str, str]) -> list[tuple[str, str]]:
-    """Return (name alias, symbol) pairs, longest alias first; ambiguous aliases dropped."""
-    full: dict[str, set[str]] = {}
-    first: dict[str, set[str]] = {}
-    for symbol, name in symbols.items():
-        cleaned = _clean_name(name)
-        if cleaned and cleaned != symbol.lower():
-            full.setdefault(cleaned, set()).add(symbol)
-        word = cleaned.split(" ")[0] if cleaned else ""
-        if len(word) >= 4 and word not in _VAGUE_NAME_WORDS:
-            first.setdefault(word, set()).add(symbol)
-    aliases = {alias: next(iter(s)) for alias, s in first.items() if len(s) == 1}
-    aliases.update({alias: next(iter(s)) for alias, s in full.items() if len(s) == 1})
-    aliases.update({a: s for a, s in _CURATED_ALIASES.items() if s in symbols})
-    return sorted(aliases.items(), key=lambda item: (-len(item[0]), item[0]))
-
-
-def _clean_name(name: str) -> str:
-    cleaned = re.sub(r"\s+", " ", name.lower()).strip()
-    cleaned = re.sub(r"^the ", "", cleaned)
-    cleaned = re.sub(r"\.com\b", "", cleaned)
-    cleaned = _NAME_SUFFIXES.sub("", cleaned)
-    return cleaned.strip(" ,.")
-
-
-# --- economic series --------------------------------------------------------------------------
-
-_SERIES_WORDS = (
-    (r"yield curve|(?:term |10s?2s |2s10s |10y-?2y |yield )spread|10y2y|10-year minus 2-year",
-     "T10Y2Y"),
-    (r"(?:10|ten)[- ]?(?:year|yr|y)\b(?: treasury| note| yield| rate)*|10y yield", "DGS10"),
-    (r"(?:2|two)[- ]?(?:year|yr|y)\b(?: treasury| note| yield| rate)*|2y yield", "DGS2"),
-    (r"\bvix\b|volatility index|fear (?:index|gauge)", "VIXCLS"),
-    (r"fed funds|federal funds|policy rate|fed rate", "FEDFUNDS"),
-    (r"\bcpi\b|consumer price|inflation", "CPIAUCSL"),
-    (r"unemployment|jobless rate", "UNRATE"),
-    (r"\bgdp\b|gross domestic product|economic output", "GDP"),
-)  # fmt: skip
-_TITLE_STOPWORDS = frozenset("the for all and from with basis in of on at to u.s. us".split())
-_MIN_TITLE_WORDS = 3
-
-
-def find_series(text: str, vocabulary: Vocabulary) -> list[str]:
-    """Return the economic series a (lower-case) question names, in the order it names them."""
-    found: list[tuple[int, str]] = []
-    patterns = [(rf"\b{re.escape(s.lower())}\b", s) for s in vocabulary.series]
-    for pattern, series_id in [*patterns, *_SERIES_WORDS]:
-        for match in re.finditer(pattern, text):
-            found.append((match.start(), series_id))
-            text = text[: match.start()] + " " * len(match[0]) + text[match.end() :]
-    if not found and (titled := _series_by_title(text, vocabulary.series)):
-        found.append((0, titled))
-    return list(dict.fromkeys(series_id for _, series_id in sorted(found)))
-
-
-def _series_by_title(text: str, titles: Mapping[str, str]) -> str | None:
-    words = set(re.findall(r"[a-z0-9.\-]+", text))
-    scored = sorted(
-        ((len(_title_words(title) & words), series_id) for series_id, title in titles.items()),
-        reverse=True,
-    )
-    if not scored or scored[0][0] < _MIN_TITLE_WORDS:
-        return None
-    if len(scored) > 1 and scored[1][0] == scored[0][0]:
-        return None
-    return scored[0][1]
-
-
-def _title_words(title: str) -> set[str]:
-    return {w for w in re.findall(r"[a-z0-9.\-]+", title.lower()) if w not in _TITLE_STOPWORDS}

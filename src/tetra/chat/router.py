@@ -32,9 +32,10 @@ __all__ = ["ChatRouter", "ProviderChoice", "Routed", "mentions_private"]
 ProviderChoice = Literal["auto", "offline", "local", "cloud"]
 
 _PRIVATE_WORDS = re.compile(
-    r"\b(strateg(y|ies)|backtests?|runs?|trades?|traded|trading|orders?|fills?|filled|"
+    r"\b(strateg(y|ies)|backtests?|trades?|traded|trading|orders?|fills?|filled|"
     r"positions?|portfolios?|holdings?|p\s?&\s?l|pnl|profits?|loss(es)?|signals?|sharpe|"
-    r"drawdowns?|accounts?|brokers?|executions?|my|mine|our|we)\b",
+    r"drawdowns?|accounts?|brokers?|executions?|my|mine|our|ours|we|"
+    r"(did|do|does|have|had|am|was)\s+i)\b",
     re.IGNORECASE,
 )
 
@@ -44,8 +45,7 @@ def mentions_private(question: str, context: SchemaContext) -> bool:
     if _PRIVATE_WORDS.search(question):
         return True
     lowered = question.lower()
-    private = (t for t in context.tables if t.privacy is Privacy.PRIVATE)
-    return any(t.name in lowered or t.name.partition(".")[2] in lowered for t in private)
+    return any(t.name in lowered for t in context.tables if t.privacy is Privacy.PRIVATE)
 
 
 @dataclass(frozen=True, slots=True)

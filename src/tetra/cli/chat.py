@@ -9,15 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pandas as pd
 import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.syntax import Syntax
 from rich.table import Table
 
+from tetra.chat.evaluation import EvalReport, load_questions, run_eval
 from tetra.chat.policy import Privacy
 from tetra.chat.router import ProviderChoice
 from tetra.chat.service import ChatService
+from tetra.chat.translation import ProviderKind, Translator
 from tetra.cli.chat_wiring import build_chat
 from tetra.cli.common import console, errors, fail_cleanly, opened_store, settings, store_url
 from tetra.data.store_kind import StoreKind
@@ -87,6 +91,84 @@ def schema(
         console.print("\n[bold]Suggested questions[/]")
         for suggestion in chat.suggestions():
             console.print(f"  • {suggestion}")
+
+
+@app.command("eval")
+def evaluate(
+    provider: str = typer.Option("offline", help="offline, local or cloud."),
+    sample: bool = SAMPLE,
+    questions: Path | None = typer.Option(
+        None, help="A question set (TOML) instead of the shipped one over the sample store."
+    ),
+    report: Path | None = typer.Option(None, help="Also write the Markdown report here."),
+) -> None:
+    """Score a provider's execution accuracy on the evaluation questions.
+
+    Each question's SQL is guarded and run, and its rows compared with the reference query's
+    (same rows, any column names; order only where the question asks for it).
+    """
+    choice = _provider(provider)
+    loaded = load_questions(questions)
+    with chat_over(sample) as chat:
+        translator = _translator(chat, choice)
+        audience = Privacy.PUBLIC if translator.kind is ProviderKind.CLOUD else Privacy.PRIVATE
+        context = chat.context(audience)
+        with Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+        ) as progress:
+            task = progress.add_task(
+                f"{translator.kind.value}: {translator.model}", total=len(loaded)
+            )
+            result = run_eval(
+                translator,
+                chat.executor,
+                context,
+                loaded,
+                on_progress=lambda _: progress.advance(task),
+            )
+    _print_report(result)
+    if report is not None:
+        report.write_text(result.to_markdown() + "\n", encoding="utf-8")
+        console.print(f"[dim]report written to {report}[/]")
+
+
+def _translator(chat: ChatService, choice: ProviderChoice) -> Translator:
+    translators: dict[str, Translator | None] = {
+        "offline": chat.router.offline,
+        "local": chat.router.local,
+        "cloud": chat.router.cloud,
+    }
+    found = translators.get(choice)
+    if found is None:
+        name = "LOCAL" if choice == "local" else "CLOUD"
+        errors.print(
+            f"[bold red]error:[/] no {choice} model is configured "
+            f"(set TETRA_LLM_{name}__BASE_URL and TETRA_LLM_{name}__MODEL)"
+            if choice != "auto"
+            else "[bold red]error:[/] eval needs one provider: offline, local or cloud"
+        )
+        raise typer.Exit(2)
+    return found
+
+
+def _print_report(result: EvalReport) -> None:
+    outcomes = Table("outcome", "questions", header_style="bold")
+    for outcome, count in result.counts.items():
+        if count:
+            outcomes.add_row(outcome.value, str(count))
+    tags = Table("shape (tag)", "correct", "total", "accuracy", header_style="bold")
+    for tag, (correct, total) in result.by_tag().items():
+        tags.add_row(tag, str(correct), str(total), f"{correct / total:.0%}")
+    console.print(outcomes, tags)
+    console.print(
+        f"[bold]{result.provider} ({result.model}) on {result.dialect}: execution accuracy "
+        f"{result.correct}/{result.total} = {result.accuracy:.1%}[/] "
+        f"in {result.elapsed_seconds:.1f} s"
+    )
 
 
 def _print_rows(chat: ChatService, sql: str) -> None:
