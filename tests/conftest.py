@@ -9,11 +9,10 @@ Without a reachable server PostgreSQL tests are skipped, or fail when ``CI`` is 
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import duckdb
 import psycopg
@@ -24,8 +23,7 @@ from tetra.data.migrations import schemas
 from tetra.data.ports import Store
 from tetra.data.store_kind import StoreKind
 from tetra.testing import InMemoryStore
-
-DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+from tetra.testing.postgres import PostgresUnreachable, throwaway_database
 
 ALL_BACKENDS = [
     pytest.param("duckdb"),
@@ -35,40 +33,30 @@ ALL_BACKENDS = [
 SQL_BACKENDS = ALL_BACKENDS[:2]
 
 
-def _admin_url() -> str:
-    return os.environ.get("TETRA_TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL)
+@pytest.fixture(scope="session")
+def postgres_databases() -> Iterator[Callable[[str], str]]:
+    """Return a function creating a throwaway database (by name prefix) and giving its URL.
 
+    Every database is dropped at the end of the session. Without a reachable server the
+    calling test is skipped, or fails when ``CI`` is set.
+    """
+    with ExitStack() as stack:
 
-def _with_database(url: str, name: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
+        def create(prefix: str) -> str:
+            try:
+                return stack.enter_context(throwaway_database(prefix))
+            except PostgresUnreachable as error:
+                if os.environ.get("CI"):
+                    pytest.fail(str(error))
+                pytest.skip(str(error))
+
+        yield create
 
 
 @pytest.fixture(scope="session")
-def pg_url() -> Iterator[str]:
-    """Yield the URL of a throwaway PostgreSQL database, dropped after the session."""
-    admin_url = _admin_url()
-    name = f"tetra_test_{uuid.uuid4().hex[:12]}"
-    try:
-        admin = psycopg.connect(admin_url, autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as error:
-        where = urlsplit(admin_url)
-        message = f"PostgreSQL is unreachable at {where.hostname}:{where.port or 5432}: {error}"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    with admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-        # Throwaway data: commits need not wait for the disk, which halves the schema resets.
-        admin.execute(f'ALTER DATABASE "{name}" SET synchronous_commit TO off')
-        try:
-            yield _with_database(admin_url, name)
-        finally:
-            admin.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                "WHERE datname = %s AND pid <> pg_backend_pid()",
-                (name,),
-            )
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+def pg_url(postgres_databases: Callable[[str], str]) -> str:
+    """Give the URL of the session's throwaway PostgreSQL database."""
+    return postgres_databases("tetra_test")
 
 
 @pytest.fixture(scope="session")

@@ -12,16 +12,12 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
-import os
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import pandas as pd
-import psycopg
 import pytest
 from fastapi import FastAPI
 
@@ -237,24 +233,9 @@ def economic_events() -> pd.DataFrame:
 
 
 @pytest.fixture(scope="session")
-def api_pg_url() -> Iterator[str]:
-    """Yield a throwaway PostgreSQL database of this suite's own, dropped at the end."""
-    admin_url = os.environ.get(
-        "TETRA_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
-    )
-    name = f"tetra_api_{uuid.uuid4().hex[:12]}"
-    try:
-        admin = psycopg.connect(admin_url, autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as error:
-        if os.environ.get("CI"):
-            pytest.fail(f"PostgreSQL is unreachable: {error}")
-        pytest.skip(f"PostgreSQL is unreachable: {error}")
-    with admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-        try:
-            yield urlunsplit(urlsplit(admin_url)._replace(path=f"/{name}"))
-        finally:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+def api_pg_url(postgres_databases: Callable[[str], str]) -> str:
+    """Give a throwaway PostgreSQL database of this suite's own."""
+    return postgres_databases("tetra_api")
 
 
 @pytest.fixture(scope="session")

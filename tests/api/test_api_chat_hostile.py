@@ -15,10 +15,10 @@ import pytest
 
 from conftest import API_KEY, ApiClient, chat_settings
 from tetra.api.app import create_app
-from tetra.chat.readonly import QueryResult, ReadOnlyExecutor
 from tetra.cli.chat_wiring import build_chat
 from tetra.data.ports import Store
 from tetra.testing import FakeLlmServer
+from tetra.testing.chat import RecordingExecutor
 
 DROP_ZONE = Path("/tmp/tetra-chat-hostile")  # files a hostile query might try to write
 
@@ -128,25 +128,10 @@ INJECTED_QUESTIONS = [
 ]
 
 
-class CountingExecutor:
-    """The chat's real executor, counting the queries that reached it."""
-
-    def __init__(self, inner: ReadOnlyExecutor) -> None:
-        self.inner = inner
-        self.ran: list[str] = []
-
-    def run(self, sql: str) -> QueryResult:
-        self.ran.append(sql)
-        return self.inner.run(sql)
-
-    def close(self) -> None:
-        self.inner.close()
-
-
 class Hostile:
     """One app per store for the whole module: a fake cloud model and a counted executor."""
 
-    def __init__(self, client: ApiClient, executor: CountingExecutor, cloud: FakeLlmServer):
+    def __init__(self, client: ApiClient, executor: RecordingExecutor, cloud: FakeLlmServer):
         self.client, self.executor, self.cloud = client, executor, cloud
 
     def reset(self) -> None:
@@ -161,7 +146,7 @@ def hostile_app(chat_store: tuple[Store, str]) -> Iterator[Hostile]:
         service = build_chat(chat_settings(cloud=cloud), store, url)
         assert service is not None
         service.context()  # load the schema context before counting
-        executor = CountingExecutor(service.executor)
+        executor = RecordingExecutor(service.executor)
         service.executor = executor
         yield Hostile(ApiClient(create_app(store, api_key=API_KEY, chat=service)), executor, cloud)
         service.close()

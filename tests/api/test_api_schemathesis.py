@@ -1,7 +1,7 @@
 """Property-based requests from the OpenAPI schema: no 5xx, answers conform to the schema.
 
-Schemathesis calls the app in process (no network), on the filled DuckDB sample, with the
-API key on every call. Only GET operations: they are all the API reads.
+Schemathesis calls the app in process (no network), on the filled DuckDB sample with the
+offline chat, with the API key on every call. Only GET operations: they are all the API reads.
 """
 
 from __future__ import annotations
@@ -18,8 +18,12 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from tetra.adapters.stores.duckdb_store import DuckDBStore
 from tetra.api.app import create_app
+from tetra.chat.service import ChatService
+from tetra.cli.chat_wiring import build_chat
 from tetra.data.ports import Store
+from tetra.settings import Settings
 from tetra.testing import InMemoryStore
 
 API_KEY = "schemathesis-key"
@@ -35,12 +39,24 @@ schema = (
 )
 
 
+@pytest.fixture(scope="module")
+def offline_chat(filled_store: Callable[[str], Store]) -> Iterator[ChatService]:
+    store = filled_store("duckdb")
+    assert isinstance(store, DuckDBStore)
+    chat = build_chat(Settings(), store, store.path)
+    assert chat is not None
+    yield chat
+    chat.close()
+
+
 @pytest.fixture(autouse=True)
-def on_the_filled_store(filled_store: Callable[[str], Store]) -> Iterator[None]:
+def on_the_filled_store(
+    filled_store: Callable[[str], Store], offline_chat: ChatService
+) -> Iterator[None]:
     empty = app.state.store
-    app.state.store = filled_store("duckdb")
+    app.state.store, app.state.chat = filled_store("duckdb"), offline_chat
     yield
-    app.state.store = empty
+    app.state.store, app.state.chat = empty, None
 
 
 @schema.parametrize()

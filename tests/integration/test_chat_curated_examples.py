@@ -10,16 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import os
-import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import numpy as np
 import pandas as pd
-import psycopg
 import pytest
 
 from tetra.adapters.stores import open_store
@@ -34,7 +30,6 @@ from tetra.data.ports import Store
 from tetra.testing import bars_frame
 
 POLICY = TablePolicy.classify(catalog())
-DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
 ALL_EXAMPLES = [pytest.param(e, id=e.question) for e in curated_examples()]
@@ -355,28 +350,15 @@ def duckdb_executor(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DuckDB
 
 
 @pytest.fixture(scope="module")
-def postgres_url() -> Iterator[str]:
-    """Yield a filled throwaway database of this module's own, dropped at the end."""
-    admin_url = os.environ.get("TETRA_TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL)
-    name = f"tetra_chat_examples_{uuid.uuid4().hex[:12]}"
+def postgres_url(postgres_databases: Callable[[str], str]) -> str:
+    """Give a filled throwaway database of this module's own."""
+    url = postgres_databases("tetra_chat_examples")
+    store = open_store(url)
     try:
-        admin = psycopg.connect(admin_url, autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as error:
-        if os.environ.get("CI"):
-            pytest.fail(f"PostgreSQL is unreachable: {error}")
-        pytest.skip(f"PostgreSQL is unreachable: {error}")
-    with admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-        url = urlunsplit(urlsplit(admin_url)._replace(path=f"/{name}"))
-        try:
-            store = open_store(url)
-            try:
-                fill(store)
-            finally:
-                store.close()
-            yield url
-        finally:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        fill(store)
+    finally:
+        store.close()
+    return url
 
 
 @pytest.fixture(scope="module")

@@ -78,7 +78,10 @@ def demo() -> None:
     with opened_store(StoreKind.SAMPLE) as opened:
         print_summary(opened, "Sample store coverage")
         print_demo_backtests(opened, spec.end.replace(year=spec.end.year - spec.years), spec.end)
-    console.print("Next: `tetra universe list`, `tetra store info --sample`, `make test`.")
+    console.print(
+        "Next: `tetra universe list`, `tetra store info --sample`, "
+        '`tetra chat ask "latest close of SPY" --run`, `make test`.'
+    )
 
 
 if __name__ == "__main__":

@@ -35,6 +35,7 @@ from tetra.data.sources import Window
 from tetra.data.store_kind import StoreKind
 from tetra.data.universe import Universe, load_universe
 from tetra.model.instruments import AssetClass
+from tetra.simulation.sample_macro import SAMPLE_SERIES
 from tetra.simulation.sample_universe import SampleSpec
 
 EXIT_PARTIAL = 2
@@ -66,7 +67,7 @@ def pipeline(
             chosen_steps = select_steps(skip_steps, steps)
         except ValueError as error:
             raise typer.BadParameter(str(error)) from error
-        series = () if kind is StoreKind.SAMPLE else ECONOMIC_SERIES
+        series = SAMPLE_SERIES if kind is StoreKind.SAMPLE else ECONOMIC_SERIES
         plan = build_plan(mode, window, universe, chosen_steps, fill_gaps, force, series)
         result = run_with_progress(kind, universe, plan, _sources(kind, source))
     print_result(result)

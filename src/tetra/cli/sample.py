@@ -14,11 +14,19 @@ from tetra.data.pipeline import Mode, RunResult, Step
 from tetra.data.sources import Window
 from tetra.data.store_kind import StoreKind
 from tetra.data.universe import load_universe
+from tetra.simulation.sample_macro import SAMPLE_SERIES
 from tetra.simulation.sample_universe import SampleSpec
 
 app = typer.Typer(help="The offline sample universe: synthetic history for every symbol.")
 
-SAMPLE_STEPS = (Step.MARKET_DATA, Step.CRYPTO, Step.DATA_QUALITY)
+SAMPLE_STEPS = (
+    Step.MARKET_DATA,
+    Step.ECONOMIC_DATA,
+    Step.NEWS_SENTIMENT,
+    Step.EVENT_DATA,
+    Step.CRYPTO,
+    Step.DATA_QUALITY,
+)
 
 
 _DEFAULT = SampleSpec()
@@ -46,7 +54,8 @@ def backfill_sample(spec: SampleSpec | None = None) -> RunResult:
     spec = spec or SampleSpec()
     universe = load_universe()
     first = spec.end.replace(year=spec.end.year - spec.years)
-    plan = build_plan(Mode.BACKFILL, Window(first, spec.end), universe, SAMPLE_STEPS, False, False)
+    window = Window(first, spec.end)
+    plan = build_plan(Mode.BACKFILL, window, universe, SAMPLE_STEPS, False, False, SAMPLE_SERIES)
     return run_with_progress(StoreKind.SAMPLE, universe, plan, sample_sources(list(universe), spec))
 
 

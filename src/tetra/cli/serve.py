@@ -47,6 +47,9 @@ def serve(
     console.print(
         f"API key: {key}   (header X-API-Key; stored in {Path(config.data_dir) / 'api_key'})"
     )
+    if chat is not None:
+        providers = ", ".join(k.value for k in chat.router.providers())
+        console.print(f"Chat: /chat and /api/chat ({providers}; see `tetra chat --help`)")
     if static is None:
         console.print("[yellow]web app not built[/]: `make web` builds it; the API runs alone.")
     try:

@@ -19,6 +19,11 @@ from tetra.adapters.sources.fred import KEY_SERIES, FredConfig, FredSource
 from tetra.adapters.sources.newsapi import NewsApiConfig, NewsApiSource
 from tetra.adapters.sources.polygon import PolygonSource
 from tetra.adapters.sources.sample import SampleSource
+from tetra.adapters.sources.sample_extras import (
+    SampleMacroSource,
+    SampleNewsSource,
+    score_sample_articles,
+)
 from tetra.adapters.sources.yfinance import YFinanceSource
 from tetra.core.errors import ConfigurationError
 from tetra.data.pipeline import Sources
@@ -33,9 +38,22 @@ ECONOMIC_SERIES = tuple(KEY_SERIES)
 
 
 def sample_sources(instruments: Sequence[Instrument], spec: SampleSpec | None = None) -> Sources:
-    """Every dataset the sample universe has: bars and corporate actions, crypto included."""
+    """Every dataset the sample universe has, served through the same ports as a vendor's.
+
+    Bars and corporate actions (crypto included); macro series, their metadata served as
+    events; news, scored offline like live news.
+    """
     sample = SampleSource(instruments, spec)
-    return Sources(bars=sample, corporate_actions=sample, crypto_bars=sample)
+    macro = SampleMacroSource(sample.spec)
+    return Sources(
+        bars=sample,
+        corporate_actions=sample,
+        crypto_bars=sample,
+        economic=macro,
+        news=(SampleNewsSource(sample),),
+        events=(macro,),
+        score_news=score_sample_articles,
+    )
 
 
 def live_sources(

@@ -22,8 +22,9 @@ from tetra.chat.evaluation import (
     run_eval,
 )
 from tetra.chat.policy import Privacy
-from tetra.chat.readonly import DuckDBReadOnly, QueryResult
+from tetra.chat.readonly import DuckDBReadOnly
 from tetra.chat.translation import ProviderKind, Translation, TranslationFailed, Turn
+from tetra.testing.chat import RecordingExecutor
 
 
 def frame(rows: Sequence[Sequence[object]], columns: Sequence[str]) -> pd.DataFrame:
@@ -204,19 +205,6 @@ class ScriptedTranslator:
         if question not in CANDIDATES:
             raise TranslationFailed("no idea")
         return Translation(CANDIDATES[question], "scripted", self.kind, self.model)
-
-
-class RecordingExecutor:
-    def __init__(self, inner: DuckDBReadOnly) -> None:
-        self.inner = inner
-        self.ran: list[str] = []
-
-    def run(self, sql: str) -> QueryResult:
-        self.ran.append(sql)
-        return self.inner.run(sql)
-
-    def close(self) -> None:
-        self.inner.close()
 
 
 @pytest.fixture
