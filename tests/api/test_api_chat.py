@@ -123,6 +123,7 @@ def test_export_downloads_the_rows_with_formulas_defused(
 
     assert response.status_code == 200, response.text
     assert f"tetra-query.{format_}" in response.headers["content-disposition"]
+    assert (response.headers["x-row-count"], response.headers["x-truncated"]) == ("4", "false")
     if format_ == "csv":
         lines = response.text.splitlines()
     else:
@@ -258,6 +259,7 @@ def test_summary_of_public_rows_comes_from_the_cloud_as_plain_text_without_tools
 
     assert status == 200, result
     assert result["summary"] == "Four articles about AAA; one asks to drop a table."
+    assert result["summary_by"] == "cloud: fake-cloud"
     assert len(cloud_llm.requests) == 1
     request = cloud_llm.requests[0]
     assert "tools" not in request
@@ -277,6 +279,7 @@ def test_summary_of_private_rows_never_goes_to_the_cloud(
     assert status == 200, result
     assert result["privacy"] == "private"
     assert result["summary"] == "One trade of AAA."
+    assert result["summary_by"] == "local: fake-local"
     assert cloud_llm.requests == []
     assert "trade-secret-777" in local_llm.received_text()
 
@@ -293,8 +296,21 @@ def test_summary_of_private_rows_without_a_local_model_is_declined(
     )
 
     assert status == 200, result
-    assert "private" in str(result["summary"])
+    assert result["summary"] is None
+    assert "private" in str(result["summary_note"])
     assert cloud_llm.requests == []
+
+
+def test_asking_an_unconfigured_provider_answers_503_naming_the_settings(
+    chat_client_for: ClientFor,
+) -> None:
+    client = chat_client_for(chat_settings())
+
+    status, body = _post(client, "/api/chat/query", {"question": "x", "provider": "local"})
+
+    assert status == 503
+    assert body["error"]["code"] == "provider_unavailable"
+    assert "TETRA_LLM_LOCAL__BASE_URL" in body["error"]["message"]
 
 
 def test_chat_routes_answer_503_when_the_chat_is_off(client: ApiClient) -> None:

@@ -26,6 +26,16 @@ describe('router', () => {
     expect(document.title).toBe('Data Monitor · Tetra')
   })
 
+  it('opens the database chat at /chat', async () => {
+    useAuthStore().signIn('secret')
+    const router = createAppRouter(createMemoryHistory())
+
+    await router.push('/chat')
+
+    expect(router.currentRoute.value.name).toBe('chat')
+    expect(document.title).toBe('Chat · Tetra')
+  })
+
   it('after a refused key returns to /login and says why', async () => {
     useAuthStore().signIn('secret')
     const router = createAppRouter(createMemoryHistory())

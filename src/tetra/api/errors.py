@@ -12,7 +12,7 @@ from starlette.exceptions import HTTPException
 
 from tetra.chat.guard import SqlRejected
 from tetra.chat.readonly import QueryFailed, QueryTimedOut
-from tetra.chat.translation import ModelFailed, TranslationFailed
+from tetra.chat.translation import ModelFailed, ProviderUnavailable, TranslationFailed
 from tetra.core.errors import (
     InvalidBatch,
     SchemaVersionError,
@@ -86,6 +86,8 @@ def _chat_error(error: TetraError) -> JSONResponse | None:
         return error_response(408, "query_timeout", str(error))
     if isinstance(error, QueryFailed):
         return error_response(400, "query_failed", str(error))
+    if isinstance(error, ProviderUnavailable):
+        return error_response(503, "provider_unavailable", str(error))
     if isinstance(error, ModelFailed):
         return error_response(502, "model_failed", str(error))
     if isinstance(error, TranslationFailed):

@@ -77,6 +77,8 @@ class ExecuteResponse(BaseModel):
     privacy: PrivacyName
     chart: ChartSpecModel | None
     summary: str | None = Field(description="Plain text from a model without tools, if asked.")
+    summary_by: str | None = Field(description="Which model wrote the summary.")
+    summary_note: str | None = Field(description="Why no summary came, when one was asked for.")
 
 
 class ExportRequest(BaseModel):

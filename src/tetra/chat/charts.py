@@ -42,8 +42,13 @@ def suggest_chart(frame: pd.DataFrame) -> ChartSpec | None:
         return None
     frame = frame.set_axis([str(c) for c in frame.columns], axis=1)
     numeric = [str(c) for c in frame.columns if _numeric(frame[c])]
-    temporal = [str(c) for c in frame.columns if _temporal(frame[c])]
-    text = [str(c) for c in frame.columns if c not in numeric and c not in temporal]
+    # A time column with one value (the start of every return, say) is a label, not an axis.
+    temporal = [str(c) for c in frame.columns if _temporal(frame[c]) and _distinct(frame[c]) > 1]
+    text = [
+        str(c)
+        for c in frame.columns
+        if c not in numeric and c not in temporal and not _temporal(frame[c])
+    ]
     if temporal and numeric:
         return _over_time(frame, temporal[0], numeric, text)
     if text and numeric and len(frame) <= _MAX_BARS:
@@ -59,6 +64,10 @@ def _over_time(frame: pd.DataFrame, x: str, numeric: list[str], text: list[str])
     if series is not None:
         return ChartSpec("line", x, (numeric[0],), series)
     return ChartSpec("line", x, tuple(numeric[:_MAX_SERIES]))
+
+
+def _distinct(column: pd.Series) -> int:
+    return int(column.dropna().astype(str).nunique())
 
 
 def _is_text(column: pd.Series) -> bool:

@@ -21,6 +21,7 @@ from tetra.chat.policy import Privacy
 from tetra.chat.translation import (
     ModelFailed,
     ProviderKind,
+    ProviderUnavailable,
     Translation,
     TranslationFailed,
     Translator,
@@ -112,5 +113,5 @@ class ChatRouter:
     def _require(translator: Translator | None, name: str) -> Translator:
         if translator is None:
             setting = f"TETRA_LLM_{name.upper()}__BASE_URL and TETRA_LLM_{name.upper()}__MODEL"
-            raise TranslationFailed(f"no {name} model is configured; set {setting}")
+            raise ProviderUnavailable(f"no {name} model is configured; set {setting}")
         return translator

@@ -55,7 +55,9 @@ class Executed:
     limit: int
     privacy: Privacy
     chart: ChartSpec | None
-    summary: str | None = None
+    summary: str | None = None  # a model's words, when one wrote them
+    summary_by: str | None = None  # "local: llama3" / "cloud: gpt-4o-mini"
+    summary_note: str | None = None  # why there is no summary, when asked for and none came
 
     @property
     def truncated(self) -> bool:
@@ -144,28 +146,33 @@ class ChatService:
         )
         if not summarize:
             return executed
-        summary = self._summarize(question, sql, result.frame, privacy)
-        return replace(executed, summary=summary)
+        return self._summarize(executed, question, sql)
 
-    def _summarize(self, question: str, sql: str, frame: pd.DataFrame, privacy: Privacy) -> str:
-        model = self._summarizer(privacy)
-        if model is None:
-            return (
+    def _summarize(self, executed: Executed, question: str, sql: str) -> Executed:
+        picked = self._summarizer(executed.privacy)
+        if picked is None:
+            note = (
                 "No model may summarise these rows: they are private and no local model is "
                 "configured."
-                if privacy is Privacy.PRIVATE
+                if executed.privacy is Privacy.PRIVATE
                 else "No model is configured to summarise results."
             )
+            return replace(executed, summary_note=note)
+        kind, model = picked
         try:
-            return summarize_rows(model, question, sql, frame)
+            text = summarize_rows(model, question, sql, executed.frame)
         except ModelFailed as failure:
-            return f"No summary: {failure}"
+            return replace(executed, summary_note=f"No summary: {failure}")
+        return replace(executed, summary=text, summary_by=f"{kind.value}: {model.model}")
 
-    def _summarizer(self, privacy: Privacy) -> ChatModel | None:
-        local = self.summarizers.get(ProviderKind.LOCAL)
-        if privacy is Privacy.PRIVATE:
-            return local
-        return self.summarizers.get(ProviderKind.CLOUD) or local
+    def _summarizer(self, privacy: Privacy) -> tuple[ProviderKind, ChatModel] | None:
+        kinds = [ProviderKind.LOCAL]
+        if privacy is Privacy.PUBLIC:
+            kinds.insert(0, ProviderKind.CLOUD)
+        for kind in kinds:
+            if (model := self.summarizers.get(kind)) is not None:
+                return kind, model
+        return None
 
     def close(self) -> None:
         self.executor.close()

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from tetra.chat.context import SchemaContext, TableInfo
 
 __all__ = ["suggested_questions"]
 
 _MAX_SUGGESTIONS = 8
+_NAME = re.compile(r"[A-Z0-9][A-Z0-9.\-]{0,11}")
 _SERIES_WORDS = {
     "DGS10": "10-year Treasury yield",
     "UNRATE": "unemployment rate",
@@ -41,4 +44,5 @@ def suggested_questions(context: SchemaContext) -> list[str]:
 
 def _examples(table: TableInfo, column: str) -> list[str]:
     found = next((c for c in table.columns if c.name == column), None)
-    return list(found.examples) if found else []
+    # Only names a user would type: '*' (market-wide sentiment) and the like stay out.
+    return [v for v in found.examples if _NAME.fullmatch(v)] if found else []

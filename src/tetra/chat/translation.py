@@ -20,6 +20,7 @@ __all__ = [
     "Message",
     "ModelFailed",
     "ProviderKind",
+    "ProviderUnavailable",
     "Translation",
     "TranslationFailed",
     "Translator",
@@ -37,6 +38,10 @@ class ProviderKind(StrEnum):
 
 class TranslationFailed(TetraError):
     """The provider could not turn the question into SQL; the message says why, for the user."""
+
+
+class ProviderUnavailable(TranslationFailed):
+    """The provider asked for is not configured on this server."""
 
 
 class ModelFailed(TranslationFailed):

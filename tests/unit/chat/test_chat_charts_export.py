@@ -79,6 +79,19 @@ def test_text_and_numeric_columns_make_a_bar_chart() -> None:
     assert suggest_chart(frame) == ChartSpec("bar", "symbol", ("return_pct",))
 
 
+def test_returns_sharing_one_start_and_end_day_make_a_bar_chart_not_a_line() -> None:
+    frame = pd.DataFrame(
+        {
+            "symbol": ["IONQ", "RTX", "KO"],
+            "start_date": [dt.date(2025, 11, 28)] * 3,
+            "end_date": [dt.date(2025, 12, 31)] * 3,
+            "return_pct": [103.9, 56.9, 29.6],
+        }
+    )
+
+    assert suggest_chart(frame) == ChartSpec("bar", "symbol", ("return_pct",))
+
+
 def test_too_many_bars_make_no_chart() -> None:
     frame = pd.DataFrame({"symbol": [f"S{i}" for i in range(61)], "value": range(61)})
 

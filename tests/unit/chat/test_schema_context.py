@@ -14,9 +14,16 @@ import pandas as pd
 import pytest
 
 from tetra.adapters.stores import open_store
-from tetra.chat.context import SchemaContext, load_schema_context, load_vocabulary
+from tetra.chat.context import (
+    ColumnInfo,
+    SchemaContext,
+    TableInfo,
+    load_schema_context,
+    load_vocabulary,
+)
 from tetra.chat.policy import Privacy, TablePolicy
 from tetra.chat.readonly import DuckDBReadOnly
+from tetra.chat.suggestions import suggested_questions
 from tetra.data.migrations import catalog
 from tetra.testing import bars_frame
 
@@ -300,3 +307,16 @@ def test_vocabulary_skips_tables_the_policy_does_not_make_readable(
 
     assert dict(vocabulary.symbols) == {}
     assert dict(vocabulary.series) == {"UNRATE": "UNRATE", "DGS10": "DGS10"}
+
+
+def test_suggested_questions_name_only_symbols_a_user_would_type() -> None:
+    sentiment = TableInfo(
+        "news.sentiment",
+        "",
+        Privacy.PUBLIC,
+        (ColumnInfo("symbol", "VARCHAR", examples=("*", "NVDA")),),
+    )
+
+    questions = suggested_questions(SchemaContext("duckdb", (sentiment,)))
+
+    assert questions == ["News sentiment for NVDA over the last 30 days"]

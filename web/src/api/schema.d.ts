@@ -119,6 +119,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/chat/execute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run guarded read-only SQL */
+        post: operations["execute_api_chat_execute_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/chat/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run guarded SQL and download the rows as CSV or Excel */
+        post: operations["export_api_chat_export_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/chat/query": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Translate a question into SQL */
+        post: operations["query_api_chat_query_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/chat/schema-context": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What the models are told about the database */
+        get: operations["schema_context_api_chat_schema_context_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/market/bars/{symbol}": {
         parameters: {
             query?: never;
@@ -483,6 +551,46 @@ export interface components {
             /** Symbol */
             symbol: string;
         };
+        /**
+         * ChartSpecModel
+         * @description A declarative chart over result columns; the client draws it, nothing executes.
+         */
+        ChartSpecModel: {
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "line" | "bar" | "scatter";
+            /** Series */
+            series?: string | null;
+            /**
+             * Title
+             * @default
+             */
+            title: string;
+            /** X */
+            x: string;
+            /** Y */
+            y: string[];
+        };
+        /** ChatTurn */
+        ChatTurn: {
+            /** Question */
+            question: string;
+            /** Sql */
+            sql: string;
+        };
+        /** ColumnContext */
+        ColumnContext: {
+            /** Description */
+            description: string;
+            /** Examples */
+            examples: string[];
+            /** Name */
+            name: string;
+            /** Type */
+            type: string;
+        };
         /** CompareResponse */
         CompareResponse: {
             /** Metrics */
@@ -638,6 +746,76 @@ export interface components {
          */
         ErrorResponse: {
             error: components["schemas"]["ErrorBody"];
+        };
+        /** ExecuteRequest */
+        ExecuteRequest: {
+            /**
+             * Question
+             * @description For the summary only.
+             * @default
+             */
+            question: string;
+            /** Sql */
+            sql: string;
+            /**
+             * Summarize
+             * @description Also describe the rows in words.
+             * @default false
+             */
+            summarize: boolean;
+        };
+        /** ExecuteResponse */
+        ExecuteResponse: {
+            chart: components["schemas"]["ChartSpecModel"] | null;
+            /** Columns */
+            columns: components["schemas"]["ResultColumn"][];
+            /** Elapsed Ms */
+            elapsed_ms: number;
+            /**
+             * Privacy
+             * @enum {string}
+             */
+            privacy: "public" | "private";
+            /** Row Count */
+            row_count: number;
+            /** Rows */
+            rows: (string | number | boolean | null)[][];
+            /**
+             * Sql
+             * @description What ran: the checked query under its row cap.
+             */
+            sql: string;
+            /**
+             * Summary
+             * @description Plain text from a model without tools, if asked.
+             */
+            summary: string | null;
+            /**
+             * Summary By
+             * @description Which model wrote the summary.
+             */
+            summary_by: string | null;
+            /**
+             * Summary Note
+             * @description Why no summary came, when one was asked for.
+             */
+            summary_note: string | null;
+            /**
+             * Truncated
+             * @description The row cap was reached: there may be more rows.
+             */
+            truncated: boolean;
+        };
+        /** ExportRequest */
+        ExportRequest: {
+            /**
+             * Format
+             * @default csv
+             * @enum {string}
+             */
+            format: "csv" | "xlsx";
+            /** Sql */
+            sql: string;
         };
         /** Health */
         Health: {
@@ -998,12 +1176,89 @@ export interface components {
             /** Source */
             source: string;
         };
+        /** QueryRequest */
+        QueryRequest: {
+            /**
+             * History
+             * @description Earlier turns, for follow-ups.
+             */
+            history?: components["schemas"]["ChatTurn"][];
+            /**
+             * Provider
+             * @description auto: cloud for public questions, local for private, else offline.
+             * @default auto
+             * @enum {string}
+             */
+            provider: "auto" | "offline" | "local" | "cloud";
+            /**
+             * Question
+             * @example Latest close of SPY
+             */
+            question: string;
+        };
+        /**
+         * QueryResponse
+         * @description The SQL for a question; nothing has run yet.
+         */
+        QueryResponse: {
+            /**
+             * Accepted
+             * @description Whether the guard lets the SQL run.
+             */
+            accepted: boolean;
+            /**
+             * Attempts
+             * @description Model round-trips spent.
+             */
+            attempts: number;
+            /** Explanation */
+            explanation: string;
+            /** Model */
+            model: string;
+            /**
+             * Note
+             * @description How routing went, e.g. a fallback to offline.
+             */
+            note: string;
+            /**
+             * Privacy
+             * @description private: only the local model saw the question.
+             * @enum {string}
+             */
+            privacy: "public" | "private";
+            /**
+             * Provider
+             * @enum {string}
+             */
+            provider: "offline" | "local" | "cloud";
+            /** Question */
+            question: string;
+            /**
+             * Rejection
+             * @description Why the guard refuses it, if it does.
+             */
+            rejection: string | null;
+            /** Sql */
+            sql: string;
+            /** Tables */
+            tables: string[];
+        };
         /** ReasonCount */
         ReasonCount: {
             /** Count */
             count: number;
             /** Reason */
             reason: string;
+        };
+        /** ResultColumn */
+        ResultColumn: {
+            /** Name */
+            name: string;
+            /**
+             * Type
+             * @enum {string}
+             */
+            type: "number" | "time" | "text" | "boolean";
         };
         /** RunAccepted */
         RunAccepted: {
@@ -1141,6 +1396,27 @@ export interface components {
             strategy: string;
             /** Total Return */
             total_return: number | null;
+        };
+        /** SchemaContextResponse */
+        SchemaContextResponse: {
+            /**
+             * Audience
+             * @enum {string}
+             */
+            audience: "public" | "private";
+            /** Dialect */
+            dialect: string;
+            /** Max Rows */
+            max_rows: number;
+            /**
+             * Providers
+             * @description Configured providers.
+             */
+            providers: ("offline" | "local" | "cloud")[];
+            /** Suggestions */
+            suggestions: string[];
+            /** Tables */
+            tables: components["schemas"]["TableContext"][];
         };
         /** SentimentScore */
         SentimentScore: {
@@ -1320,6 +1596,27 @@ export interface components {
             stored: number;
             /** Symbol */
             symbol: string;
+        };
+        /** TableContext */
+        TableContext: {
+            /** Columns */
+            columns: components["schemas"]["ColumnContext"][];
+            /** Description */
+            description: string;
+            /** Empty */
+            empty: boolean;
+            /** Name */
+            name: string;
+            /**
+             * Privacy
+             * @enum {string}
+             */
+            privacy: "public" | "private";
+            /**
+             * Span
+             * @description First and last day of its time column.
+             */
+            span: string[] | null;
         };
         /** TableInfo */
         TableInfo: {
@@ -1749,6 +2046,354 @@ export interface operations {
             };
             /** @description Invalid request. */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    execute_api_chat_execute_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExecuteRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExecuteResponse"];
+                };
+            };
+            /** @description The guard rejected the SQL, or it failed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or wrong X-API-Key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The query ran past its time limit. */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The model endpoint failed. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The chat is not configured on this server. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    export_api_chat_export_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExportRequest"];
+            };
+        };
+        responses: {
+            /** @description The file; X-Truncated says whether the row cap cut it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                    "text/csv; charset=utf-8": unknown;
+                };
+            };
+            /** @description The guard rejected the SQL, or it failed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or wrong X-API-Key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The query ran past its time limit. */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The model endpoint failed. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The chat is not configured on this server. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    query_api_chat_query_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QueryRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueryResponse"];
+                };
+            };
+            /** @description The guard rejected the SQL, or it failed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or wrong X-API-Key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The query ran past its time limit. */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The model endpoint failed. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The chat is not configured on this server. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    schema_context_api_chat_schema_context_get: {
+        parameters: {
+            query?: {
+                /** @description public: what a cloud model sees; private: the local one. */
+                audience?: "public" | "private";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchemaContextResponse"];
+                };
+            };
+            /** @description The guard rejected the SQL, or it failed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or wrong X-API-Key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The query ran past its time limit. */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The model endpoint failed. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The chat is not configured on this server. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

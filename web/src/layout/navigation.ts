@@ -18,5 +18,6 @@ export function useNavItems(): ComputedRef<NavItem[]> {
     { name: 'monitor', label: 'Monitor', icon: 'monitor', to: { name: 'monitor' } },
     { name: 'symbol', label: 'Symbol', icon: 'candles', to: { name: 'symbol', params: { symbol: ui.lastSymbol } } },
     { name: 'strategies', label: 'Strategies', icon: 'strategy', to: { name: 'strategies' } },
+    { name: 'chat', label: 'Chat', icon: 'chat', to: { name: 'chat' } },
   ])
 }

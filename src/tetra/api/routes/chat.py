@@ -122,6 +122,8 @@ async def execute(chat: ChatDep, body: ExecuteRequest) -> ExecuteResponse:
         privacy=done.privacy.value,
         chart=chart_model(done.chart),
         summary=done.summary,
+        summary_by=done.summary_by,
+        summary_note=done.summary_note,
     )
 
 
@@ -132,7 +134,7 @@ async def execute(chat: ChatDep, body: ExecuteRequest) -> ExecuteResponse:
     responses={
         200: {
             "content": {media: {} for media in MEDIA_TYPES.values()},
-            "description": "The file.",
+            "description": "The file; X-Truncated says whether the row cap cut it.",
         }
     },
 )
@@ -142,5 +144,9 @@ async def export(chat: ChatDep, body: ExportRequest) -> Response:
     return Response(
         data,
         media_type=MEDIA_TYPES[body.format],
-        headers={"Content-Disposition": f'attachment; filename="tetra-query.{body.format}"'},
+        headers={
+            "Content-Disposition": f'attachment; filename="tetra-query.{body.format}"',
+            "X-Row-Count": str(len(done.frame)),
+            "X-Truncated": "true" if done.truncated else "false",
+        },
     )
