@@ -15,7 +15,9 @@ import pytest
 from chat_fixtures import PRIVATE_MARKERS, SYMBOLS
 
 from conftest import ApiClient, chat_settings
-from tetra.settings import Settings
+from tetra.adapters.stores import open_store
+from tetra.cli.chat_wiring import build_chat
+from tetra.settings import ChatSettings, Settings
 from tetra.testing import FakeLlmServer
 
 ClientFor = Callable[[Settings], ApiClient]
@@ -318,3 +320,18 @@ def test_chat_routes_answer_503_when_the_chat_is_off(client: ApiClient) -> None:
 
     assert response.status_code == 503
     assert response.json()["error"]["code"] == "unavailable"
+
+
+@pytest.mark.postgres
+def test_chat_without_its_role_is_left_off_instead_of_failing_the_server(
+    postgres_databases: Callable[[str], str],
+) -> None:
+    url = postgres_databases("tetra_chat_norole")
+    store = open_store(url)
+    config = Settings(chat=ChatSettings(database_url="postgresql://no_such_user@127.0.0.1/x"))
+    try:
+        chat = build_chat(config, store, url)
+    finally:
+        store.close()
+
+    assert chat is None

@@ -320,3 +320,9 @@ def test_postgres_readonly_switched_to_the_chat_role_cannot_read_ungranted_table
 def test_chat_role_ddl_rejects_a_name_that_is_not_a_plain_identifier() -> None:
     with pytest.raises(ValueError, match="identifier"):
         read_only_role('chat"; DROP ROLE postgres; --', ["market_data.ohlcv"], 30.0)
+
+
+@pytest.mark.postgres
+def test_postgres_readonly_with_a_missing_role_fails_cleanly(pg_seeded: str) -> None:
+    with pytest.raises(QueryFailed, match="cannot switch to the role 'no_such_role'"):
+        PostgresReadOnly(pg_seeded, role="no_such_role")

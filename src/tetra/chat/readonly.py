@@ -160,7 +160,13 @@ class PostgresReadOnly:
             raise QueryFailed(f"cannot connect to PostgreSQL: {type(error).__name__}") from None
         self._milliseconds = max(1, round(timeout_seconds * 1000))
         if role is not None:
-            self._connection.execute(sql_lib.SQL("SET ROLE {}").format(sql_lib.Identifier(role)))
+            try:
+                self._connection.execute(
+                    sql_lib.SQL("SET ROLE {}").format(sql_lib.Identifier(role))
+                )
+            except psycopg.Error as error:
+                self._connection.close()
+                raise QueryFailed(f"cannot switch to the role {role!r}: {error}") from None
         for setting in (
             "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY",
             f"SET statement_timeout = {self._milliseconds}",

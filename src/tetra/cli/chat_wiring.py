@@ -18,7 +18,7 @@ from tetra.chat.guard import Dialect
 from tetra.chat.llm import LlmTranslator
 from tetra.chat.offline import OfflineTranslator
 from tetra.chat.policy import TablePolicy
-from tetra.chat.readonly import DuckDBReadOnly, PostgresReadOnly, ReadOnlyExecutor
+from tetra.chat.readonly import DuckDBReadOnly, PostgresReadOnly, QueryFailed, ReadOnlyExecutor
 from tetra.chat.router import ChatRouter
 from tetra.chat.service import ChatService
 from tetra.chat.translation import ChatModel, ProviderKind
@@ -33,8 +33,16 @@ logger = logging.getLogger(__name__)
 
 
 def build_chat(config: Settings, store: Store, url: str) -> ChatService | None:
-    """Return the chat over `store` (opened from `url`), or None for a store it cannot read."""
-    opened = _executor(config, store, url)
+    """Return the chat over `store` (opened from `url`), or None when it cannot read it.
+
+    A chat that cannot connect safely (no ``tetra_chat`` role, a wrong login) is left off with
+    a warning rather than stopping the server: its routes then answer 503.
+    """
+    try:
+        opened = _executor(config, store, url)
+    except QueryFailed as failure:
+        logger.warning("the chat is off: %s", failure)
+        return None
     if opened is None:
         return None
     executor, dialect = opened
