@@ -4,13 +4,16 @@
 adds the descriptions of the migrations' catalog and of ``glossary.toml``, samples example
 values of enum-like text columns and the time span of each table. `SchemaContext.public_only`
 is what a cloud model may see: private tables, their columns and their values are dropped.
-`load_vocabulary` reads the symbols and economic series by name, for the offline translator.
+`load_vocabulary` reads the symbols and economic series by name, for the offline translator;
+`VocabularyCache` keeps them current.
 """
 
 from __future__ import annotations
 
+import threading
+import time
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
@@ -26,6 +29,7 @@ __all__ = [
     "SchemaContext",
     "TableInfo",
     "Vocabulary",
+    "VocabularyCache",
     "load_schema_context",
     "load_vocabulary",
 ]
@@ -98,6 +102,34 @@ class Vocabulary:
 
     symbols: Mapping[str, str]  # symbol -> instrument name
     series: Mapping[str, str]  # series id -> title
+
+
+class VocabularyCache:
+    """The store's current `Vocabulary`, reloaded when older than `ttl_seconds`.
+
+    Callable, so the offline translator recognises symbols and series a pipeline run added
+    without a restart.
+    """
+
+    def __init__(
+        self,
+        executor: ReadOnlyExecutor,
+        policy: TablePolicy,
+        *,
+        ttl_seconds: float = 300.0,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._executor, self._policy = executor, policy
+        self._ttl, self._monotonic = ttl_seconds, monotonic
+        self._loaded: tuple[float, Vocabulary] | None = None
+        self._lock = threading.Lock()
+
+    def __call__(self) -> Vocabulary:
+        with self._lock:
+            now = self._monotonic()
+            if self._loaded is None or now - self._loaded[0] > self._ttl:
+                self._loaded = (now, load_vocabulary(self._executor, self._policy))
+            return self._loaded[1]
 
 
 def load_schema_context(

@@ -129,8 +129,14 @@ class OfflineTranslator:
     kind = ProviderKind.OFFLINE
     model = OFFLINE_MODEL
 
-    def __init__(self, vocabulary: Vocabulary) -> None:
-        self.vocabulary = vocabulary
+    def __init__(self, vocabulary: Vocabulary | Callable[[], Vocabulary]) -> None:
+        """Take the names to recognise, or a function giving the current ones (a cache)."""
+        self._vocabulary = vocabulary
+
+    @property
+    def vocabulary(self) -> Vocabulary:
+        known = self._vocabulary
+        return known if isinstance(known, Vocabulary) else known()
 
     def translate(
         self, question: str, context: SchemaContext, history: Sequence[Turn] = ()
@@ -174,10 +180,11 @@ class OfflineTranslator:
 
     def _parse(self, question: str) -> Question:
         text = re.sub(r"\s+", " ", question.lower()).strip()
+        vocabulary = self.vocabulary
         return Question(
             text=text,
-            symbols=tuple(find_symbols(question, self.vocabulary)),
-            series=tuple(find_series(text, self.vocabulary)),
+            symbols=tuple(find_symbols(question, vocabulary)),
+            series=tuple(find_series(text, vocabulary)),
             period=find_period(text),
             count=find_count(text),
             group=find_group(text),

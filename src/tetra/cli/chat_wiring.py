@@ -13,7 +13,7 @@ import logging
 from tetra.adapters.llm import OpenAICompatibleModel
 from tetra.adapters.stores.duckdb_store import DuckDBStore
 from tetra.adapters.stores.postgres_store import PostgresStore
-from tetra.chat.context import load_vocabulary
+from tetra.chat.context import VocabularyCache
 from tetra.chat.guard import Dialect
 from tetra.chat.llm import LlmTranslator
 from tetra.chat.offline import OfflineTranslator
@@ -49,7 +49,7 @@ def build_chat(config: Settings, store: Store, url: str) -> ChatService | None:
     policy = chat_policy(config)
     local, cloud = chat_model(config.llm_local), chat_model(config.llm_cloud)
     router = ChatRouter(
-        OfflineTranslator(load_vocabulary(executor, policy)),
+        OfflineTranslator(VocabularyCache(executor, policy)),
         local=LlmTranslator(local, ProviderKind.LOCAL) if local else None,
         cloud=LlmTranslator(cloud, ProviderKind.CLOUD) if cloud else None,
     )

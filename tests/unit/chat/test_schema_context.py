@@ -14,10 +14,12 @@ import pandas as pd
 import pytest
 
 from tetra.adapters.stores import open_store
+from tetra.adapters.stores.duckdb_store import DuckDBStore
 from tetra.chat.context import (
     ColumnInfo,
     SchemaContext,
     TableInfo,
+    VocabularyCache,
     load_schema_context,
     load_vocabulary,
 )
@@ -320,3 +322,40 @@ def test_suggested_questions_name_only_symbols_a_user_would_type() -> None:
     questions = suggested_questions(SchemaContext("duckdb", (sentiment,)))
 
     assert questions == ["News sentiment for NVDA over the last 30 days"]
+
+
+def test_vocabulary_cache_picks_up_a_new_symbol_once_its_time_is_up(tmp_path: Path) -> None:
+    store = DuckDBStore(tmp_path / "vocabulary.duckdb")
+    store.migrate()
+    store.upsert("market_data.symbols", _symbol_rows(["AAA"]))
+    now = [0.0]
+    cache = VocabularyCache(
+        DuckDBReadOnly.over(store.chat_connection()),
+        TablePolicy.classify(catalog()),
+        ttl_seconds=60.0,
+        monotonic=lambda: now[0],
+    )
+    try:
+        before = set(cache().symbols)
+        store.upsert("market_data.symbols", _symbol_rows(["AAA", "NEWCO"]))
+        now[0] = 30.0
+        within = set(cache().symbols)
+        now[0] = 61.0
+        after = set(cache().symbols)
+    finally:
+        store.close()
+
+    assert (before, within, after) == ({"AAA"}, {"AAA"}, {"AAA", "NEWCO"})
+
+
+def _symbol_rows(symbols: list[str]) -> pd.DataFrame:
+    count = len(symbols)
+    return pd.DataFrame(
+        {
+            "symbol": symbols,
+            "name": [f"{s} Inc" for s in symbols],
+            "asset_class": ["equity"] * count,
+            "currency": ["USD"] * count,
+            "source": ["test"] * count,
+        }
+    )
