@@ -112,6 +112,10 @@ def test_unrecognised_offline_question_answers_422_naming_the_offline_translator
     assert status == 422
     assert body["error"]["code"] == "not_translated"
     assert "offline translator" in body["error"]["message"].lower()
+    details = body["error"]["details"]
+    assert "the return over a period" in details["shapes"]
+    assert "What is the latest close of AAPL?" in details["examples"]
+    assert details["settings"] == ["TETRA_LLM_CLOUD__BASE_URL", "TETRA_LLM_LOCAL__BASE_URL"]
 
 
 @pytest.mark.parametrize("format_", ["csv", "xlsx"])

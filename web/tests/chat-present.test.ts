@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatCell, parseRefusal, providerLabel } from '@/components/chat/present'
+import { formatCell, parseRefusal, providerLabel, refusalOf } from '@/components/chat/present'
 
 // The offline translator's message as the API sends it (422 not_translated).
 const REFUSAL =
@@ -20,6 +20,24 @@ describe('parseRefusal', () => {
 
   it('keeps any other message whole', () => {
     expect(parseRefusal('no cloud model is configured')).toEqual({ lead: 'no cloud model is configured', shapes: [], examples: [], rest: '' })
+  })
+})
+
+describe('refusalOf', () => {
+  it('takes the shapes and examples from the structured details when the API sends them', () => {
+    const details = { shapes: ['coverage of a symbol or a dataset'], examples: ['Which symbols are missing the most sessions?'], settings: [] }
+
+    expect(refusalOf(REFUSAL, details)).toEqual({
+      lead: 'Offline translator: The offline translator (no language model) did not recognise this question.',
+      shapes: ['coverage of a symbol or a dataset'],
+      examples: ['Which symbols are missing the most sessions?'],
+      rest: 'For other questions configure a language model: TETRA_LLM_CLOUD__BASE_URL (a cloud model) or TETRA_LLM_LOCAL__BASE_URL (a local one).',
+    })
+  })
+
+  it('falls back to splitting the message without details, or with malformed ones', () => {
+    expect(refusalOf(REFUSAL, null)).toEqual(parseRefusal(REFUSAL))
+    expect(refusalOf(REFUSAL, { shapes: 'not a list' })).toEqual(parseRefusal(REFUSAL))
   })
 })
 

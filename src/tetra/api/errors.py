@@ -91,7 +91,7 @@ def _chat_error(error: TetraError) -> JSONResponse | None:
     if isinstance(error, ModelFailed):
         return error_response(502, "model_failed", str(error))
     if isinstance(error, TranslationFailed):
-        return error_response(422, "not_translated", str(error))
+        return error_response(422, "not_translated", str(error), error.details)
     return None
 
 

@@ -34,17 +34,34 @@ LAST_YEAR = Period("trailing", amount=1, unit="YEAR")
 LAST_MONTH = Period("trailing", amount=30, unit="DAY")
 LATEST_SESSION = Period("trailing", amount=1, unit="DAY")
 
+SHAPES = (
+    "the latest price of symbols",
+    "the return over a period",
+    "top gainers, losers or movers (optionally among ETFs, stocks, crypto or a universe group)",
+    "coverage of a symbol or a dataset",
+    "symbols compared side by side",
+    "the latest values or history of macro series (10-year yield, VIX, CPI, unemployment...)",
+    "news sentiment and headlines for a symbol",
+    "price history, highest or lowest close and average volume",
+)
+EXAMPLES = (
+    "What is the latest close of AAPL?",
+    "What was the return of SPY over the last 3 months?",
+    "Top 5 crypto gainers year to date",
+)
+MODEL_SETTINGS = ("TETRA_LLM_CLOUD__BASE_URL", "TETRA_LLM_LOCAL__BASE_URL")
 HELP = (
     "The offline translator (no language model) did not recognise this question. It answers "
-    "these shapes: the latest price of symbols; the return over a period; top gainers, losers "
-    "or movers (optionally among ETFs, stocks, crypto or a universe group); coverage of a "
-    "symbol or a dataset; symbols compared side by side; the latest values or history of "
-    "macro series (10-year yield, VIX, CPI, unemployment...); news sentiment and headlines "
-    "for a symbol; price history, highest or lowest close and average volume. For example: "
-    '"What is the latest close of AAPL?", "What was the return of SPY over the last 3 months?", '
-    '"Top 5 crypto gainers year to date". For other questions configure a language model: '
-    "TETRA_LLM_CLOUD__BASE_URL (a cloud model) or TETRA_LLM_LOCAL__BASE_URL (a local one)."
+    f"these shapes: {'; '.join(SHAPES)}. For example: "
+    + ", ".join(f'"{e}"' for e in EXAMPLES)
+    + ". For other questions configure a language model: "
+    f"{MODEL_SETTINGS[0]} (a cloud model) or {MODEL_SETTINGS[1]} (a local one)."
 )
+HELP_DETAILS: dict[str, object] = {
+    "shapes": list(SHAPES),
+    "examples": list(EXAMPLES),
+    "settings": list(MODEL_SETTINGS),
+}
 
 
 def _words(pattern: str) -> re.Pattern[str]:
@@ -170,13 +187,14 @@ class OfflineTranslator:
             return coverage
         if match := _UNSUPPORTED.search(parsed.text):
             raise TranslationFailed(
-                f"Offline translator: it does not compute {match[0]!r}-type questions. {HELP}"
+                f"Offline translator: it does not compute {match[0]!r}-type questions. {HELP}",
+                details=HELP_DETAILS,
             )
         for shape in _SHAPES:
             built = shape(parsed)
             if built is not None:
                 return built
-        raise TranslationFailed(f"Offline translator: {HELP}")
+        raise TranslationFailed(f"Offline translator: {HELP}", details=HELP_DETAILS)
 
     def _parse(self, question: str) -> Question:
         text = re.sub(r"\s+", " ", question.lower()).strip()
@@ -271,7 +289,8 @@ def _average_volume(q: Question) -> Built | None:
         return None
     if not q.has(_AVERAGE):
         raise TranslationFailed(
-            f"Offline translator: it answers the average daily volume over a period. {HELP}"
+            f"Offline translator: it answers the average daily volume over a period. {HELP}",
+            details=HELP_DETAILS,
         )
     return build.average_volume(q.symbols, q.period or LAST_MONTH)
 
@@ -310,7 +329,8 @@ def _latest(q: Question) -> Built | None:
 def _refuse_join() -> NoReturn:
     raise TranslationFailed(
         "Offline translator: it does not combine market data, macro series and news in one "
-        f"query. {HELP}"
+        f"query. {HELP}",
+        details=HELP_DETAILS,
     )
 
 

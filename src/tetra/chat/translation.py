@@ -7,7 +7,7 @@ completion for a list of messages, with no tools, so that nothing a model says c
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal, Protocol
@@ -37,7 +37,15 @@ class ProviderKind(StrEnum):
 
 
 class TranslationFailed(TetraError):
-    """The provider could not turn the question into SQL; the message says why, for the user."""
+    """The provider could not turn the question into SQL; the message says why, for the user.
+
+    `details` may hold structured help for a client, e.g. ``{"shapes": [...], "examples":
+    [...]}`` from the offline translator.
+    """
+
+    def __init__(self, message: str, *, details: Mapping[str, object] | None = None) -> None:
+        super().__init__(message)
+        self.details = dict(details) if details else None
 
 
 class ProviderUnavailable(TranslationFailed):

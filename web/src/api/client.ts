@@ -48,6 +48,8 @@ export class ApiError extends Error {
     message: string,
     readonly status: number | null,
     readonly code: string | null = null,
+    /** The error's structured `details`, when the API gives any. */
+    readonly details: unknown = null,
   ) {
     super(message)
     this.name = 'ApiError'
@@ -60,7 +62,7 @@ function isErrorResponse(body: unknown): body is ErrorResponse {
 }
 
 function errorFor(body: unknown, response: Response): ApiError {
-  if (isErrorResponse(body)) return new ApiError(body.error.message, response.status, body.error.code)
+  if (isErrorResponse(body)) return new ApiError(body.error.message, response.status, body.error.code, body.error.details)
   if (response.status >= 502 && response.status <= 504)
     return new ApiError(`The API is not reachable (HTTP ${response.status}).`, response.status)
   return new ApiError(`The API answered HTTP ${response.status}.`, response.status)

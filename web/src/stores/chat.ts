@@ -22,6 +22,8 @@ import { persistedRef } from './persisted'
 export interface TurnError {
   code: string | null
   message: string
+  /** Structured help from the API, e.g. the offline translator's shapes and examples. */
+  details?: unknown
 }
 
 export interface Execution {
@@ -60,7 +62,7 @@ export interface ChatTurn {
 }
 
 function turnError(caught: unknown): TurnError {
-  if (caught instanceof ApiError) return { code: caught.code, message: caught.message }
+  if (caught instanceof ApiError) return { code: caught.code, message: caught.message, details: caught.details }
   return { code: null, message: caught instanceof Error ? caught.message : String(caught) }
 }
 

@@ -44,6 +44,20 @@ const SHAPES_MARK = 'It answers these shapes:'
 const EXAMPLES_MARK = 'For example:'
 
 /**
+ * The offline translator's refusal from the error's structured details (`shapes`, `examples`),
+ * falling back to splitting its message when the details are missing.
+ */
+export function refusalOf(message: string, details: unknown): Refusal {
+  const given = details as { shapes?: unknown; examples?: unknown } | null | undefined
+  const strings = (value: unknown): string[] =>
+    Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : []
+  const shapes = strings(given?.shapes)
+  if (!shapes.length) return parseRefusal(message)
+  const parsed = parseRefusal(message)
+  return { lead: parsed.lead, shapes, examples: strings(given?.examples), rest: parsed.rest }
+}
+
+/**
  * Split the offline translator's "did not recognise" message into its parts, so the shapes are a
  * list and the examples are buttons; a message in any other form stays whole in `lead`.
  */
