@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from tetra.chat.guard import Dialect
 from tetra.chat.policy import Privacy, TablePolicy
@@ -26,6 +26,7 @@ from tetra.data.migrations import catalog
 
 __all__ = [
     "ColumnInfo",
+    "Expiring",
     "SchemaContext",
     "TableInfo",
     "Vocabulary",
@@ -33,6 +34,8 @@ __all__ = [
     "load_schema_context",
     "load_vocabulary",
 ]
+
+T = TypeVar("T")
 
 _EXAMPLE_VALUES = 12
 _TIME_COLUMNS = ("ts", "date", "ex_date", "report_date", "published_at", "as_of", "started_at")
@@ -104,12 +107,36 @@ class Vocabulary:
     series: Mapping[str, str]  # series id -> title
 
 
-class VocabularyCache:
-    """The store's current `Vocabulary`, reloaded when older than `ttl_seconds`.
+class Expiring(Generic[T]):
+    """A value loaded on first use and again once older than `ttl_seconds`; thread-safe."""
 
-    Callable, so the offline translator recognises symbols and series a pipeline run added
-    without a restart.
-    """
+    def __init__(
+        self,
+        load: Callable[[], T],
+        *,
+        ttl_seconds: float,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._load, self._ttl, self._monotonic = load, ttl_seconds, monotonic
+        self._loaded: tuple[float, T] | None = None
+        self._lock = threading.Lock()
+
+    def __call__(self) -> T:
+        with self._lock:
+            now = self._monotonic()
+            if self._loaded is None or now - self._loaded[0] > self._ttl:
+                self._loaded = (now, self._load())
+            return self._loaded[1]
+
+    def clear(self) -> None:
+        """Forget the value: the next call loads it again."""
+        with self._lock:
+            self._loaded = None
+
+
+class VocabularyCache(Expiring[Vocabulary]):
+    """The store's current `Vocabulary`, so the offline translator recognises symbols and
+    series a pipeline run added without a restart."""
 
     def __init__(
         self,
@@ -119,17 +146,9 @@ class VocabularyCache:
         ttl_seconds: float = 300.0,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._executor, self._policy = executor, policy
-        self._ttl, self._monotonic = ttl_seconds, monotonic
-        self._loaded: tuple[float, Vocabulary] | None = None
-        self._lock = threading.Lock()
-
-    def __call__(self) -> Vocabulary:
-        with self._lock:
-            now = self._monotonic()
-            if self._loaded is None or now - self._loaded[0] > self._ttl:
-                self._loaded = (now, load_vocabulary(self._executor, self._policy))
-            return self._loaded[1]
+        super().__init__(
+            lambda: load_vocabulary(executor, policy), ttl_seconds=ttl_seconds, monotonic=monotonic
+        )
 
 
 def load_schema_context(

@@ -7,7 +7,6 @@ model without tools, and rows of private tables only to the local model.
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -15,7 +14,7 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from tetra.chat.charts import ChartSpec, suggest_chart
-from tetra.chat.context import SchemaContext, load_schema_context
+from tetra.chat.context import Expiring, SchemaContext, load_schema_context
 from tetra.chat.guard import MAX_ROWS, Dialect, SqlRejected, check_sql
 from tetra.chat.llm import summarize_rows
 from tetra.chat.policy import Privacy, TablePolicy
@@ -82,24 +81,20 @@ class ChatService:
         self.executor, self.dialect, self.policy, self.router = executor, dialect, policy, router
         self.summarizers = dict(summarizers or {})
         self.max_rows = min(max_rows, MAX_ROWS)
-        self._ttl, self._monotonic = context_ttl_seconds, monotonic
-        self._context: tuple[float, SchemaContext] | None = None
-        self._lock = threading.Lock()
+        self._context = Expiring(
+            lambda: load_schema_context(self.executor, self.dialect, self.policy),
+            ttl_seconds=context_ttl_seconds,
+            monotonic=monotonic,
+        )
 
     def context(self, audience: Privacy = Privacy.PRIVATE) -> SchemaContext:
         """Return the schema context; the public audience (a cloud model) sees public tables."""
-        with self._lock:
-            now = self._monotonic()
-            if self._context is None or now - self._context[0] > self._ttl:
-                loaded = load_schema_context(self.executor, self.dialect, self.policy)
-                self._context = (now, loaded)
-            context = self._context[1]
+        context = self._context()
         return context.public_only() if audience is Privacy.PUBLIC else context
 
     def refresh(self) -> None:
         """Forget the cached schema context (after a pipeline run, say)."""
-        with self._lock:
-            self._context = None
+        self._context.clear()
 
     def suggestions(self) -> list[str]:
         return suggested_questions(self.context())
