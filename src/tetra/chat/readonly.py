@@ -69,22 +69,22 @@ class ReadOnlyExecutor(Protocol):
 
 
 class DuckDBReadOnly:
-    """A read-only, sandboxed DuckDB connection to a store file."""
+    """A read-only, sandboxed DuckDB connection: to a store file, or `over` a shared one."""
 
-    def __init__(self, path: str, *, timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS) -> None:
+    def __init__(
+        self,
+        source: str | duckdb.DuckDBPyConnection,
+        *,
+        timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS,
+    ) -> None:
+        """Open the file `source` read-only, or take a connection that is already sandboxed."""
         self.timeout_seconds = timeout_seconds
         self._lock = threading.Lock()
-        config: dict[str, str | bool | int | float | list[str]] = {
-            "enable_external_access": False,
-            "autoinstall_known_extensions": False,
-            "autoload_known_extensions": False,
-        }
-        try:
-            self._connection = duckdb.connect(path, read_only=True, config=config)
-            self._connection.execute("SET TimeZone = 'UTC'")
-            self._connection.execute("SET lock_configuration = true")
-        except duckdb.Error as error:
-            raise QueryFailed(f"cannot open {path} read-only: {error}") from error
+        if isinstance(source, str):
+            self._connection = _open_read_only(source)
+        else:
+            _require_sandboxed(source)
+            self._connection = source
 
     @classmethod
     def over(
@@ -98,20 +98,7 @@ class DuckDBReadOnly:
         Refuses one whose instance still allows file or network access, or whose configuration
         is not locked (``DuckDBStore.chat_connection`` gives one that is neither).
         """
-        settings = connection.execute(
-            "SELECT current_setting('enable_external_access'), "
-            "current_setting('lock_configuration')"
-        ).fetchone()
-        if settings is None or settings[0] or not settings[1]:
-            raise QueryFailed(
-                "the DuckDB connection must have external access off and its configuration "
-                "locked before the chat may use it"
-            )
-        executor = cls.__new__(cls)
-        executor.timeout_seconds = timeout_seconds
-        executor._lock = threading.Lock()
-        executor._connection = connection
-        return executor
+        return cls(connection, timeout_seconds=timeout_seconds)
 
     def run(self, sql: str) -> QueryResult:
         """Run `sql`; interrupt it and raise `QueryTimedOut` past the time limit."""
@@ -140,6 +127,32 @@ class DuckDBReadOnly:
         """Close the connection."""
         with self._lock:
             self._connection.close()
+
+
+def _open_read_only(path: str) -> duckdb.DuckDBPyConnection:
+    config: dict[str, str | bool | int | float | list[str]] = {
+        "enable_external_access": False,
+        "autoinstall_known_extensions": False,
+        "autoload_known_extensions": False,
+    }
+    try:
+        connection = duckdb.connect(path, read_only=True, config=config)
+        connection.execute("SET TimeZone = 'UTC'")
+        connection.execute("SET lock_configuration = true")
+    except duckdb.Error as error:
+        raise QueryFailed(f"cannot open {path} read-only: {error}") from error
+    return connection
+
+
+def _require_sandboxed(connection: duckdb.DuckDBPyConnection) -> None:
+    settings = connection.execute(
+        "SELECT current_setting('enable_external_access'), current_setting('lock_configuration')"
+    ).fetchone()
+    if settings is None or settings[0] or not settings[1]:
+        raise QueryFailed(
+            "the DuckDB connection must have external access off and its configuration "
+            "locked before the chat may use it"
+        )
 
 
 class PostgresReadOnly:
