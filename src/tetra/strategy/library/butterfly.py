@@ -18,7 +18,7 @@ from tetra.backtest.market import MarketData
 from tetra.indicators import rolling_zscore
 from tetra.simulation.orders import SizeKind
 from tetra.strategy.base import StrategyConfig
-from tetra.strategy.library.pair import FLAT, direction, spread_step
+from tetra.strategy.library.pair import FLAT, spread_turn
 from tetra.strategy.library.stepwise import StepwiseStrategy
 
 FLY_WEIGHTS = np.array([1.0, -2.0, 1.0])
@@ -79,11 +79,8 @@ class Butterfly(StepwiseStrategy[ButterflyConfig]):
         self._state = FLAT
 
     def decide(self, t: int) -> np.ndarray:
-        c = self.config
-        state = spread_step(self._state, float(self._zscore[t]), c.entry_z, c.exit_z, c.stop_z)
-        before, after = direction(self._state), direction(state)
-        self._state = state
+        self._state, turned = spread_turn(self._state, float(self._zscore[t]), self.config)
         sizes = self.no_orders()
-        if after != before:
-            sizes[self._legs] = after * c.notional * FLY_WEIGHTS
+        if turned is not None:
+            sizes[self._legs] = turned * self.config.notional * FLY_WEIGHTS
         return sizes

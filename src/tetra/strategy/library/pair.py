@@ -8,7 +8,7 @@ same window (their mean is zero by construction). Sizing is documented on `PairC
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import ClassVar, Literal, Protocol
 
 import numpy as np
 from pydantic import Field, model_validator
@@ -69,6 +69,19 @@ def direction(state: int) -> int:
     return state if state in (LONG_SPREAD, SHORT_SPREAD) else 0
 
 
+class SpreadLevels(Protocol):
+    entry_z: float
+    exit_z: float
+    stop_z: float | None
+
+
+def spread_turn(state: int, z: float, levels: SpreadLevels) -> tuple[int, int | None]:
+    """Return the next state, and the new direction when the position turns (else None)."""
+    after = spread_step(state, z, levels.entry_z, levels.exit_z, levels.stop_z)
+    turned = direction(after) != direction(state)
+    return after, direction(after) if turned else None
+
+
 class PairConfig(StrategyConfig):
     """Legs: `symbols` (first, second), default the market's two symbols.
 
@@ -123,13 +136,10 @@ class PairTrading(StepwiseStrategy[PairConfig]):
         self._state = FLAT
 
     def decide(self, t: int) -> np.ndarray:
-        c = self.config
-        state = spread_step(self._state, float(self._zscore[t]), c.entry_z, c.exit_z, c.stop_z)
-        before, after = direction(self._state), direction(state)
-        self._state = state
+        self._state, turned = spread_turn(self._state, float(self._zscore[t]), self.config)
         sizes = self.no_orders()
-        if after != before:
-            sizes[list(self._legs)] = self.leg_weights(t, after)
+        if turned is not None:
+            sizes[list(self._legs)] = self.leg_weights(t, turned)
         return sizes
 
     def leg_weights(self, t: int, direction: int) -> tuple[float, float]:
