@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from tetra.adapters.sources.alphavantage.config import SOURCE
+from tetra.adapters.sources.fields import optional_text
 from tetra.core.errors import MalformedPayload, QuotaExhausted, SourceUnavailable
 from tetra.data.migrations import table
 from tetra.data.sources import RawRecord, Window
@@ -130,8 +131,8 @@ def article_row(item: Mapping[str, Any], zone: ZoneInfo, to_symbol: Mapper) -> d
         "article_id": article_id_for(url),
         "url": url,
         "title": title.strip(),
-        "summary": _text(item.get("summary")),
-        "publisher": _text(item.get("source")),
+        "summary": optional_text(item.get("summary")),
+        "publisher": optional_text(item.get("source")),
         "author": ", ".join(str(a) for a in authors) or None,
         "published_at": parse_time_published(item["time_published"], zone),
         "symbols": sorted({to_symbol(str(t)) for t in tickers}),
@@ -196,7 +197,7 @@ def _sentiment_row(
         "symbol": symbol,
         "method": "vendor",
         "score": bounded(scores["score"], -1.0, 1.0, "score"),
-        "label": _text(scores.get("label")),
+        "label": optional_text(scores.get("label")),
         "relevance": None if relevance is None else bounded(relevance, 0.0, 1.0, "relevance"),
         "published_at": article["published_at"],
         "source": SOURCE,
@@ -269,11 +270,3 @@ def frame(rows: Iterable[Mapping[str, Any]], dataset: str) -> pd.DataFrame:
 def _json_symbols(row: Mapping[str, Any]) -> dict[str, Any]:
     symbols = row.get("symbols")
     return {**row, "symbols": json.dumps(symbols)} if isinstance(symbols, list) else dict(row)
-
-
-def _text(value: object) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise TypeError(f"{value!r} is not text")
-    return value.strip() or None

@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from tetra.adapters.sources.fields import optional_text
 from tetra.adapters.sources.newsapi.config import SOURCE
 from tetra.core.errors import MalformedPayload, QuotaExhausted, SourceError, SourceUnavailable
 from tetra.data.migrations import table
@@ -88,12 +89,12 @@ def parse_page(payload: object, symbol: str) -> Page:
 
 def article_row(item: Mapping[str, Any], symbol: str) -> dict[str, Any] | None:
     """Return the `news.articles` row of one article, or None for a removed article."""
-    url = _text(item["url"])
+    url = optional_text(item["url"])
     if url is None or not url.startswith(("http://", "https://")):
         raise ValueError(f"url {item['url']!r} is not http(s)")
     if url.rstrip("/") == REMOVED_URL:
         return None
-    title = _text(item["title"])
+    title = optional_text(item["title"])
     if title is None:
         raise ValueError("article has no title")
     source = item.get("source") or {}
@@ -101,9 +102,9 @@ def article_row(item: Mapping[str, Any], symbol: str) -> dict[str, Any] | None:
         "article_id": article_id_for(url),
         "url": url,
         "title": title,
-        "summary": _text(item.get("description")),
-        "publisher": _text(source.get("name")) if isinstance(source, Mapping) else None,
-        "author": _text(item.get("author")),
+        "summary": optional_text(item.get("description")),
+        "publisher": optional_text(source.get("name")) if isinstance(source, Mapping) else None,
+        "author": optional_text(item.get("author")),
         "published_at": parse_published_at(item["publishedAt"]),
         "symbols": [symbol],
         "source": SOURCE,
@@ -139,14 +140,6 @@ def articles_frame(rows: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
 def empty_sentiment_frame() -> pd.DataFrame:
     """Return an empty `news.sentiment` frame: NewsAPI gives no sentiment."""
     return pd.DataFrame(columns=list(SENTIMENT_COLUMNS))
-
-
-def _text(value: object) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise TypeError(f"{value!r} is not text")
-    return value.strip() or None
 
 
 def _raw(item: object) -> Mapping[str, object] | str:
