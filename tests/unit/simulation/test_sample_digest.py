@@ -1,0 +1,87 @@
+"""The sample generator's output, pinned: every frame it emits hashes to a recorded digest.
+
+A small but representative slice (ETFs, a bond fund paying dividends, mega caps, growth names
+with a split, a stock listed inside the window, crypto on calendar days; three years) is
+generated at a fixed seed, written as CSV (floats in their shortest round-trip form, so equal
+text means equal bits) and hashed. A refactor that changes one bit of one value fails here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tetra.data.calendars import sessions
+from tetra.data.universe import load_universe
+from tetra.simulation.sample_macro import SAMPLE_SERIES, generate_macro
+from tetra.simulation.sample_news import generate_news, news_instruments, split_adjusted_returns
+from tetra.simulation.sample_universe import SampleSpec, generate_sample_history
+
+SPEC = SampleSpec(end=dt.date(2025, 12, 31), years=3, seed=20251231)
+SYMBOLS = (
+    "SPY",
+    "QQQ",
+    "TLT",
+    "GLD",
+    "XLE",
+    "AAPL",
+    "NVDA",
+    "IONQ",
+    "RKLB",
+    "SMCI",
+    "BTC",
+    "ETH",
+)
+DIGESTS = {
+    "bars": "143ffae9945a1a4d0060282631af988043cef3de8e2aa01853fcadd712553d57",
+    "corporate_actions": "bbf97d497b1bb5fda46601ca90c475e7036f7bd1358a6959a1635eb66db10f86",
+    "macro": "90f35e90a7af63401fcc2b6f71b1116b040fd9ff884f12bd42de078296fff927",
+    "news": "8b9011344e04facb78fbabe1b0b1821c66fdaba67e32c0b6a9d57eaa1571d3e8",
+}
+
+
+def digest(frame: pd.DataFrame) -> str:
+    text = frame.to_csv(index=False, lineterminator="\n")
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def frames() -> dict[str, pd.DataFrame]:
+    universe = load_universe()
+    instruments = [universe.get(symbol) for symbol in SYMBOLS]
+    days = np.asarray(sessions(SPEC.end.replace(year=SPEC.end.year - SPEC.years), SPEC.end))
+    history = generate_sample_history(instruments, days, SPEC)
+    chosen = news_instruments(instruments)
+    returns = split_adjusted_returns(
+        history.bars, history.corporate_actions, [i.symbol for i in chosen]
+    )
+    on_sessions = returns["SPY"].reindex(pd.DatetimeIndex(days)).fillna(0.0)
+    macro = generate_macro(days, on_sessions.to_numpy(), SPEC.end, SPEC.seed)
+    return {
+        "bars": history.bars,
+        "corporate_actions": history.corporate_actions,
+        "macro": macro.observations,
+        "news": generate_news(chosen, returns, SPEC.end, SPEC.seed),
+    }
+
+
+def test_the_slice_exercises_splits_dividends_news_and_macro(
+    frames: dict[str, pd.DataFrame],
+) -> None:
+    actions = set(frames["corporate_actions"]["action"])
+
+    assert actions == {"split", "dividend"}
+    assert set(frames["bars"]["symbol"]) == set(SYMBOLS)
+    assert len(frames["news"]) > 100
+    assert set(frames["macro"]["series_id"]) == set(SAMPLE_SERIES)
+
+
+@pytest.mark.parametrize("name", sorted(DIGESTS))
+def test_generated_frame_matches_its_pinned_digest(
+    frames: dict[str, pd.DataFrame], name: str
+) -> None:
+    assert digest(frames[name]) == DIGESTS[name]
