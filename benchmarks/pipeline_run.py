@@ -24,7 +24,7 @@ from tetra.data.reference import write_reference
 from tetra.data.sources import Window
 from tetra.data.store_kind import StoreKind
 from tetra.data.universe import load_universe
-from tetra.simulation.sample_universe import SampleSpec, generate_sample_history
+from tetra.sample.history import SampleSpec, generate_sample_history
 
 STEPS = (Step.MARKET_DATA, Step.CRYPTO, Step.DATA_QUALITY)
 TARGETS = {"backfill": 30.0, "daily": 10.0}

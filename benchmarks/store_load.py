@@ -31,7 +31,7 @@ from tetra.data.ports import Query
 from tetra.data.store_kind import StoreKind
 from tetra.data.universe import load_universe
 from tetra.model.instruments import Instrument
-from tetra.simulation.sample_universe import SampleSpec, generate_sample_history
+from tetra.sample.history import SampleSpec, generate_sample_history
 
 PG_ADMIN = os.environ.get(
     "TETRA_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"

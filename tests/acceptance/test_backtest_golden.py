@@ -14,8 +14,8 @@ from tetra.backtest.market import MarketData
 from tetra.backtest.run import run_backtest
 from tetra.data.calendars import sessions
 from tetra.data.universe import load_universe
+from tetra.sample.history import SampleSpec, generate_sample_history
 from tetra.simulation.orders import Commission, Costs, Slippage
-from tetra.simulation.sample_universe import SampleSpec, generate_sample_history
 from tetra.strategy.library.crossover import MovingAverageCrossover
 from tetra.testing.public_bars import bokeh_bars
 

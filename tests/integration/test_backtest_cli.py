@@ -16,7 +16,7 @@ from tetra.data.ports import Query
 from tetra.data.sources import Window
 from tetra.data.store_kind import StoreKind
 from tetra.data.universe import Universe, load_universe
-from tetra.simulation.sample_universe import SampleSpec
+from tetra.sample.history import SampleSpec
 
 runner = CliRunner()
 SYMBOLS = ("SPY", "QQQ", "AAPL")

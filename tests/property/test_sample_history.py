@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from tetra.core.errors import ValidationError
 from tetra.model.instruments import AssetClass, Instrument, UniverseGroup
-from tetra.simulation.sample_universe import (
+from tetra.sample.history import (
     SAMPLE_SOURCE,
     SampleHistory,
     SampleSpec,

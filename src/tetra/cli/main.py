@@ -24,7 +24,7 @@ from tetra.cli.demo import print_demo_backtests
 from tetra.cli.pipeline import expand_variadic, print_result
 from tetra.cli.sample import backfill_sample
 from tetra.data.store_kind import StoreKind
-from tetra.simulation.sample_universe import SampleSpec
+from tetra.sample.history import SampleSpec
 
 app = typer.Typer(
     name="tetra",

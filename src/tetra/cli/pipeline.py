@@ -35,8 +35,8 @@ from tetra.data.sources import Window
 from tetra.data.store_kind import StoreKind
 from tetra.data.universe import Universe, load_universe
 from tetra.model.instruments import AssetClass
-from tetra.simulation.sample_macro import SAMPLE_SERIES
-from tetra.simulation.sample_universe import SampleSpec
+from tetra.sample.history import SampleSpec
+from tetra.sample.macro import SAMPLE_SERIES
 
 EXIT_PARTIAL = 2
 VARIADIC_OPTIONS = ("--skip-steps", "--steps", "--symbols")

@@ -14,8 +14,8 @@ from tetra.data.pipeline import Mode, RunResult, Step
 from tetra.data.sources import Window
 from tetra.data.store_kind import StoreKind
 from tetra.data.universe import load_universe
-from tetra.simulation.sample_macro import SAMPLE_SERIES
-from tetra.simulation.sample_universe import SampleSpec
+from tetra.sample.history import SampleSpec
+from tetra.sample.macro import SAMPLE_SERIES
 
 app = typer.Typer(help="The offline sample universe: synthetic history for every symbol.")
 

@@ -30,8 +30,8 @@ from tetra.data.pipeline import Sources
 from tetra.data.sentiment import score_articles
 from tetra.data.sources import EventSource, Fetched, NewsSource
 from tetra.model.instruments import Instrument
+from tetra.sample.history import SampleSpec
 from tetra.settings import Settings
-from tetra.simulation.sample_universe import SampleSpec
 
 BAR_SOURCES = ("sample", "yfinance", "polygon")
 ECONOMIC_SERIES = tuple(KEY_SERIES)

@@ -16,7 +16,7 @@ from tetra.data.calendars import sessions
 from tetra.data.ports import Query
 from tetra.data.store_kind import StoreKind
 from tetra.data.universe import load_universe
-from tetra.simulation.sample_universe import SampleSpec, generate_sample_history
+from tetra.sample.history import SampleSpec, generate_sample_history
 
 SYMBOLS = [i.symbol for i in load_universe().by_group("largest_stocks")]
 SPEC = SampleSpec()

@@ -19,8 +19,8 @@ from tetra.data.ports import Query
 from tetra.data.sources import Window
 from tetra.data.store_kind import StoreKind
 from tetra.data.universe import Universe, load_universe
-from tetra.simulation.sample_macro import SAMPLE_SERIES
-from tetra.simulation.sample_universe import SampleSpec
+from tetra.sample.history import SampleSpec
+from tetra.sample.macro import SAMPLE_SERIES
 
 SPEC = SampleSpec(years=2)
 SYMBOLS = ("SPY", "QQQ", "NVDA", "AAPL", "BTC")

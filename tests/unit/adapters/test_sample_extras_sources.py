@@ -19,7 +19,7 @@ from tetra.data.batches import prepare_batch
 from tetra.data.migrations import table
 from tetra.data.sources import EconomicSource, EventSource, Fetched, NewsSource, Window
 from tetra.data.universe import load_universe
-from tetra.simulation.sample_universe import SampleSpec
+from tetra.sample.history import SampleSpec
 
 SPEC = SampleSpec(years=3)
 DECEMBER = Window(dt.date(2025, 12, 1), dt.date(2025, 12, 31))

@@ -1,7 +1,7 @@
 """The offline sample source: synthetic history served like any vendor's.
 
 `SampleSource` implements `BarSource` and `CorporateActionSource` over the seeded history of
-`tetra.simulation.sample_universe`, generated once (for the whole universe, since which
+`tetra.sample.history`, generated once (for the whole universe, since which
 symbols split depends on all of them) and sliced per request; `history` hands the same
 history to the sample's news (`sample_extras`). Every row says ``source = 'sample'``, so a
 sample store takes it and a live store refuses it.
@@ -24,7 +24,7 @@ from tetra.data.migrations import table
 from tetra.data.sources import Fetched, Window
 from tetra.model.instruments import Instrument
 from tetra.model.sources import SAMPLE_SOURCE
-from tetra.simulation.sample_universe import SampleHistory, SampleSpec, generate_sample_history
+from tetra.sample.history import SampleHistory, SampleSpec, generate_sample_history
 
 
 class SampleSource:

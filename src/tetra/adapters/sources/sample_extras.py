@@ -6,7 +6,7 @@
   The VIX follows the realised volatility of the sample's broad market (`MARKET_PROXY`),
   generated here on its own: a symbol's split-adjusted path does not depend on the others,
   so the series are the same whichever instruments a run loads.
-- `SampleNewsSource` is a `NewsSource` over `tetra.simulation.sample_news`, whose tone
+- `SampleNewsSource` is a `NewsSource` over `tetra.sample.news`, whose tone
   follows the prices of the `SampleSource` it is given; it gives no vendor scores, so
   `score_sample_articles` scores the articles offline, as live runs do, labelled 'sample'.
 Every row says ``source = 'sample'``.
@@ -28,19 +28,19 @@ from tetra.data.sources import Fetched, Window
 from tetra.data.universe import load_universe
 from tetra.model.instruments import Instrument
 from tetra.model.sources import SAMPLE_SOURCE
-from tetra.simulation.sample_macro import (
+from tetra.sample.history import SampleSpec, generate_sample_history
+from tetra.sample.macro import (
     SAMPLE_SERIES,
     SampleMacro,
     generate_macro,
     latest_releases,
 )
-from tetra.simulation.sample_news import (
+from tetra.sample.news import (
     ARTICLE_COLUMNS,
     generate_news,
     news_instruments,
     split_adjusted_returns,
 )
-from tetra.simulation.sample_universe import SampleSpec, generate_sample_history
 
 INDICATORS = "economic_data.indicators"
 RELEASES = "economic_data.releases"

@@ -16,8 +16,8 @@ import math
 import numpy as np
 
 from tetra.model.instruments import Instrument
-from tetra.simulation.members import Member, Window, keyed_rng, periods_per_year
-from tetra.simulation.profiles import CORE_FACTORS, CRYPTO, MARKET, RATES
+from tetra.sample.members import Member, Window, keyed_rng, periods_per_year
+from tetra.sample.profiles import CORE_FACTORS, CRYPTO, MARKET, RATES
 from tetra.simulation.stochastic import (
     FloatArray,
     GarchParameters,

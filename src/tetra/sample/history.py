@@ -28,11 +28,11 @@ import pandas as pd
 from tetra.core.errors import ValidationError
 from tetra.model.instruments import Instrument
 from tetra.model.sources import SAMPLE_SOURCE
-from tetra.simulation.blocks import Rows, calendar_block
-from tetra.simulation.corporate_actions import ACTIONS, choose_splits
-from tetra.simulation.factors import simulate_daily
-from tetra.simulation.members import Window, draw_member
-from tetra.simulation.pricing import price
+from tetra.sample.blocks import Rows, calendar_block
+from tetra.sample.corporate_actions import ACTIONS, choose_splits
+from tetra.sample.factors import simulate_daily
+from tetra.sample.members import Window, draw_member
+from tetra.sample.pricing import price
 
 BAR_INTERVAL = "1d"
 BAR_COLUMNS = ("symbol", "interval", "ts", "open", "high", "low", "close", "volume", "source")

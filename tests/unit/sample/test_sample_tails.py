@@ -11,9 +11,9 @@ import pytest
 from tetra.data.calendars import sessions
 from tetra.data.universe import load_universe
 from tetra.model.instruments import Instrument
-from tetra.simulation import profiles
-from tetra.simulation.profiles import Profile, profile_of
-from tetra.simulation.sample_universe import SampleHistory, SampleSpec, generate_sample_history
+from tetra.sample import profiles
+from tetra.sample.history import SampleHistory, SampleSpec, generate_sample_history
+from tetra.sample.profiles import Profile, profile_of
 
 # The largest |daily close-to-close move| each profile may show over the default decade
 MAX_DAILY_MOVE = {

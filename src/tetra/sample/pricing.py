@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from tetra.simulation.blocks import EXCHANGE_BARS, Block, Rows
-from tetra.simulation.corporate_actions import (
-    Split,
+from tetra.sample.blocks import EXCHANGE_BARS, Block, Rows
+from tetra.sample.corporate_actions import (
+    BlockSplit,
     action_rows,
     payout_fractions,
     split_factors,
@@ -29,7 +29,7 @@ from tetra.simulation.stochastic import (
 _VOLUME_PERSISTENCE, _VOLUME_NOISE, _VOLUME_SENSITIVITY = 0.7, 0.3, 0.6
 
 
-def price(block: Block, splits: list[Split]) -> tuple[Rows, Rows]:
+def price(block: Block, splits: list[BlockSplit]) -> tuple[Rows, Rows]:
     """Return the block's raw bar rows and corporate-action rows."""
     if block.valid.size == 0:
         nothing = np.zeros(block.valid.shape)

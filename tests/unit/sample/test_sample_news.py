@@ -14,7 +14,8 @@ from tetra.data.sentiment import score_articles
 from tetra.data.universe import load_universe
 from tetra.model.instruments import AssetClass, Instrument, UniverseGroup
 from tetra.model.news import article_id_for
-from tetra.simulation.sample_news import (
+from tetra.sample.history import SampleSpec, generate_sample_history
+from tetra.sample.news import (
     ARTICLE_COLUMNS,
     PUBLISHERS,
     REASON_COLUMNS,
@@ -26,7 +27,6 @@ from tetra.simulation.sample_news import (
     split_adjusted_returns,
     tone_of,
 )
-from tetra.simulation.sample_universe import SampleSpec, generate_sample_history
 
 SPEC = SampleSpec()
 UNIVERSE = load_universe()

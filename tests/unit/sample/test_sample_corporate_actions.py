@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from tetra.simulation.blocks import EXCHANGE_BARS, Block
-from tetra.simulation.corporate_actions import Split, payout_fractions, split_factors
+from tetra.sample.blocks import EXCHANGE_BARS, Block
+from tetra.sample.corporate_actions import BlockSplit, payout_fractions, split_factors
 
 
 def _block(rows: int, columns: int) -> Block:
@@ -23,7 +23,7 @@ def _block(rows: int, columns: int) -> Block:
 
 def test_split_factors_scale_only_the_bars_before_each_split() -> None:
     block = _block(rows=5, columns=2)
-    splits = [Split(column=0, row=3, split_from=1.0, split_to=2.0)]
+    splits = [BlockSplit(column=0, row=3, split_from=1.0, split_to=2.0)]
 
     factors = split_factors(block, splits)
 
@@ -33,7 +33,7 @@ def test_split_factors_scale_only_the_bars_before_each_split() -> None:
 
 def test_split_factors_multiply_the_ratios_of_every_split_still_ahead() -> None:
     block = _block(rows=4, columns=1)
-    splits = [Split(0, 1, 1.0, 4.0), Split(0, 3, 10.0, 1.0)]
+    splits = [BlockSplit(0, 1, 1.0, 4.0), BlockSplit(0, 3, 10.0, 1.0)]
 
     factors = split_factors(block, splits)
 

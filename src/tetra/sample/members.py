@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from tetra.model.instruments import Instrument
-from tetra.simulation.profiles import Profile, level_range, profile_of
+from tetra.sample.profiles import Profile, level_range, profile_of
 from tetra.simulation.stochastic import FloatArray, IntArray, standardised_student_t
 
 DateArray = npt.NDArray[np.datetime64]

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tetra.simulation.blocks import Block, Rows
-from tetra.simulation.members import DateArray, Member, keyed_rng
-from tetra.simulation.profiles import BOND_ETF, GROWTH_STOCK
+from tetra.sample.blocks import Block, Rows
+from tetra.sample.members import DateArray, Member, keyed_rng
+from tetra.sample.profiles import BOND_ETF, GROWTH_STOCK
 from tetra.simulation.stochastic import FloatArray, IntArray
 
 ACTIONS = ("dividend", "split")  # in the order action_rows lists them
@@ -29,7 +29,7 @@ _REVERSE_SPLIT = (10.0, 1.0)
 
 
 @dataclass(frozen=True, slots=True)
-class Split:
+class BlockSplit:
     """A split of a block's column, effective from its row (the ex-date)."""
 
     column: int
@@ -38,7 +38,7 @@ class Split:
     split_to: float
 
 
-def choose_splits(block: Block, seed: int) -> list[Split]:
+def choose_splits(block: Block, seed: int) -> list[BlockSplit]:
     """Split the strong performers forward and the weakest growth stock in reverse."""
     rng = keyed_rng(seed, "splits")
     history, growth = block.valid.sum(axis=0), block.returns.sum(axis=0)
@@ -55,7 +55,7 @@ def choose_splits(block: Block, seed: int) -> list[Split]:
     return [*forward, _reverse_split(block, min(laggards, key=lambda c: (growth[c], c)))]
 
 
-def _forward_splits(rng: np.random.Generator, block: Block, ranked: list[int]) -> list[Split]:
+def _forward_splits(rng: np.random.Generator, block: Block, ranked: list[int]) -> list[BlockSplit]:
     wanted = round(len(ranked) * _SPLITS_PER_INSTRUMENT)
     count = min(_MAX_FORWARD_SPLITS, max(1, wanted)) if ranked else 0
     candidates = ranked[: 2 * count]
@@ -65,16 +65,16 @@ def _forward_splits(rng: np.random.Generator, block: Block, ranked: list[int]) -
         first, n_rows = block.first_row(column), len(block.dates)
         row = int(rng.integers(first + 2 * (n_rows - first) // 5, n_rows - 5))
         ratio = _FORWARD_SPLITS[int(rng.choice(len(_FORWARD_SPLITS), p=_FORWARD_SPLIT_ODDS))]
-        splits.append(Split(column, row, *ratio))
+        splits.append(BlockSplit(column, row, *ratio))
     return splits
 
 
-def _reverse_split(block: Block, column: int) -> Split:
+def _reverse_split(block: Block, column: int) -> BlockSplit:
     """Consolidate the shares the session after the stock's lowest close."""
     first, n_rows = block.first_row(column) + 20, len(block.dates) - 21
     closes = np.cumsum(block.returns[:, column])
     low = first + int(np.argmin(closes[first:n_rows]))
-    return Split(column, low + 1, *_REVERSE_SPLIT)
+    return BlockSplit(column, low + 1, *_REVERSE_SPLIT)
 
 
 def _dividend_rows(member: Member, dates: DateArray) -> IntArray:
@@ -89,7 +89,7 @@ def _dividend_rows(member: Member, dates: DateArray) -> IntArray:
     return np.unique(np.searchsorted(dates, targets[targets <= dates[-1]]))
 
 
-def payout_fractions(block: Block, splits: list[Split]) -> FloatArray:
+def payout_fractions(block: Block, splits: list[BlockSplit]) -> FloatArray:
     """Return the fraction of the previous close paid out on each (ex-date row, column)."""
     payouts = np.zeros_like(block.returns)
     for column, member in enumerate(block.members):
@@ -102,7 +102,7 @@ def payout_fractions(block: Block, splits: list[Split]) -> FloatArray:
     return payouts
 
 
-def split_factors(block: Block, splits: list[Split]) -> FloatArray:
+def split_factors(block: Block, splits: list[BlockSplit]) -> FloatArray:
     """Return, per bar, the product of the ratios of the splits still ahead of it."""
     factors = np.ones_like(block.returns)
     for split in splits:
@@ -111,7 +111,7 @@ def split_factors(block: Block, splits: list[Split]) -> FloatArray:
 
 
 def action_rows(
-    block: Block, splits: list[Split], payouts: FloatArray, raw_close: FloatArray
+    block: Block, splits: list[BlockSplit], payouts: FloatArray, raw_close: FloatArray
 ) -> Rows:
     """Return the block's dividend rows, then its split rows, with cash paid per raw share."""
     columns, rows = np.nonzero(payouts.T)

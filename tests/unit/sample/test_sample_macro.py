@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from tetra.data.calendars import sessions
-from tetra.simulation.sample_macro import (
+from tetra.sample.macro import (
     LATEST_REALTIME,
     SAMPLE_SERIES,
     SampleMacro,

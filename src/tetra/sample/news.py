@@ -34,7 +34,7 @@ import pandas as pd
 from tetra.model.instruments import AssetClass, Instrument, UniverseGroup
 from tetra.model.news import article_id_for
 from tetra.model.sources import SAMPLE_SOURCE
-from tetra.simulation.members import keyed_rng
+from tetra.sample.members import keyed_rng
 
 ARTICLE_COLUMNS = (
     "article_id",

@@ -24,7 +24,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from tetra.model.sources import SAMPLE_SOURCE
-from tetra.simulation.members import keyed_rng
+from tetra.sample.members import keyed_rng
 from tetra.simulation.stochastic import FloatArray, autoregressive_noise
 
 DateArray = npt.NDArray[np.datetime64]

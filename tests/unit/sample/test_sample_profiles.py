@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from tetra.model.instruments import AssetClass, Instrument, UniverseGroup
-from tetra.simulation import profiles
-from tetra.simulation.members import keyed_rng
+from tetra.sample import profiles
+from tetra.sample.members import keyed_rng
 
 
 def _instrument(

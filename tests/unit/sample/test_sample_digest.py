@@ -17,9 +17,9 @@ import pytest
 
 from tetra.data.calendars import sessions
 from tetra.data.universe import load_universe
-from tetra.simulation.sample_macro import SAMPLE_SERIES, generate_macro
-from tetra.simulation.sample_news import generate_news, news_instruments, split_adjusted_returns
-from tetra.simulation.sample_universe import SampleSpec, generate_sample_history
+from tetra.sample.history import SampleSpec, generate_sample_history
+from tetra.sample.macro import SAMPLE_SERIES, generate_macro
+from tetra.sample.news import generate_news, news_instruments, split_adjusted_returns
 
 SPEC = SampleSpec(end=dt.date(2025, 12, 31), years=3, seed=20251231)
 SYMBOLS = (

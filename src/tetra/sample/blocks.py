@@ -13,7 +13,7 @@ import numpy as np
 import numpy.typing as npt
 
 from tetra.model.instruments import Instrument
-from tetra.simulation.members import DateArray, Member, Window, periods_per_year
+from tetra.sample.members import DateArray, Member, Window, periods_per_year
 from tetra.simulation.stochastic import BarShape, FloatArray, IntArray, aggregate_between
 
 BoolArray = npt.NDArray[np.bool_]
