@@ -25,9 +25,9 @@ import numpy as np
 from benchmarks.backtest._peer_common import peak_rss_mib
 from benchmarks.backtest.data import Universe
 from tetra.backtest.compiled import run_compiled
-from tetra.backtest.market import MarketData
 from tetra.backtest.run import run_backtest
 from tetra.indicators import sma
+from tetra.market import MarketData
 from tetra.strategy.library.crossover import MovingAverageCrossover
 
 CASH = 1_000_000.0

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import pytest
 
-from tetra.backtest.market import MarketData
 from tetra.backtest.run import run_backtest
 from tetra.data.calendars import sessions
 from tetra.data.universe import load_universe
+from tetra.market import MarketData
 from tetra.sample.history import SampleSpec, generate_sample_history
 from tetra.simulation.orders import Commission, Costs, Slippage
 from tetra.strategy.library.crossover import MovingAverageCrossover

@@ -7,10 +7,10 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tetra.backtest.compiled import OrderArrays, run_compiled
-from tetra.backtest.engine import BarContext, run_callbacks
-from tetra.backtest.market import MarketData
-from tetra.simulation.orders import Commission, Costs, OrderKind, SizeKind, Slippage, TradingRules
+from tetra.backtest.compiled import run_compiled
+from tetra.backtest.engine import run_callbacks
+from tetra.market import BarContext, MarketData, OrderArrays, OrderKind, SizeKind
+from tetra.simulation.orders import Commission, Costs, Slippage, TradingRules
 
 
 def random_market(seed: int, bars: int, symbols: int) -> MarketData:

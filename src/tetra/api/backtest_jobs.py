@@ -28,11 +28,11 @@ from tetra.api.cache import TtlCache
 from tetra.api.deps import blocking
 from tetra.api.events import Event, EventHub
 from tetra.api.schemas_backtests import RunRequest, RunStatus, SweepRequest
-from tetra.backtest.market import MarketData, load_market
 from tetra.backtest.research.persist import RunRecord, backtest_record, save_run
 from tetra.backtest.research.sweep import METRICS, StrategyClass, configure, sweep
 from tetra.backtest.run import run_backtest
 from tetra.data.ports import Store
+from tetra.market import MarketData, load_market
 from tetra.simulation.orders import Commission, Costs, Slippage
 from tetra.strategy.base import Strategy, StrategyConfig
 from tetra.strategy.library import STRATEGIES

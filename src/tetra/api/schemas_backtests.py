@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from tetra.backtest.market import Adjustment
+from tetra.market import Adjustment
 
 RunStatus = Literal["queued", "running", "done", "failed"]
 

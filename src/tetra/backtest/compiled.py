@@ -1,12 +1,12 @@
 """The compiled path: a numba kernel over order arrays, for speed and parameter sweeps.
 
-A strategy states its decisions as dense (T, N) arrays (`OrderArrays`): a finite `size` at
-row t is an order decided at bar t's close, executed from bar t+1 on by the same rules as
-the per-bar engine (`tetra.simulation.exchange`). Per bar the kernel (1) applies corporate
-actions, (2) executes pending orders, sells before buys so freed cash can be spent,
-(3) marks positions to the close, (4) queues the orders decided at this bar, one per symbol
-(a new order replaces a pending one). Day orders get one tradable bar; good-till-cancelled
-orders wait until they fill or are replaced.
+A strategy states its decisions as dense (T, N) arrays (`tetra.market.OrderArrays`): a
+finite `size` at row t is an order decided at bar t's close, executed from bar t+1 on by the
+same rules as the per-bar engine (`tetra.simulation.exchange`). Per bar the kernel
+(1) applies corporate actions, (2) executes pending orders, sells before buys so freed cash
+can be spent, (3) marks positions to the close, (4) queues the orders decided at this bar,
+one per symbol (a new order replaces a pending one). Day orders get one tradable bar;
+good-till-cancelled orders wait until they fill or are replaced.
 """
 
 from __future__ import annotations
@@ -16,45 +16,13 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
-from tetra.backtest.market import MarketData
+from tetra.market import MarketData, OrderArrays
+from tetra.market.orders import DAY, MARKET_ON_CLOSE, SHARES, TARGET_SHARES
 from tetra.simulation import exchange as x
-from tetra.simulation.orders import Costs, OrderKind, SizeKind, TradingRules
+from tetra.simulation.orders import Costs, TradingRules
 
-DAY, GOOD_TILL_CANCELLED = 0, 1
 Array = np.ndarray
 jit = numba.njit(cache=True, nogil=True)
-
-
-@dataclass(frozen=True)
-class OrderArrays:
-    """Orders as (T, N) arrays; NaN `size` means no new order at that bar for that symbol."""
-
-    size: np.ndarray
-    size_kind: np.ndarray
-    kind: np.ndarray
-    limit: np.ndarray
-    stop: np.ndarray
-    time_in_force: np.ndarray
-
-    @classmethod
-    def empty(cls, shape: tuple[int, int]) -> OrderArrays:
-        nan = np.full(shape, np.nan)
-        zeros = np.zeros(shape, dtype=np.int64)
-        return cls(nan.copy(), zeros.copy(), zeros.copy(), nan.copy(), nan.copy(), zeros.copy())
-
-    @classmethod
-    def of(
-        cls,
-        size: np.ndarray,
-        size_kind: SizeKind = SizeKind.SHARES,
-        kind: OrderKind = OrderKind.MARKET,
-    ) -> OrderArrays:
-        """Orders of one size kind and order kind; `size` NaN where nothing is decided."""
-        orders = cls.empty(size.shape)
-        orders.size[:] = size
-        orders.size_kind[:] = int(size_kind)
-        orders.kind[:] = int(kind)
-        return orders
 
 
 def decisions_of(orders: OrderArrays) -> np.ndarray:
@@ -156,7 +124,7 @@ def apply_actions(
             state[1, n] /= ratio
             state[2, n] /= ratio
             if state[3, n] >= 0:  # an open order: its share count and prices split too
-                if pending[n, 1] == x.SHARES or pending[n, 1] == x.TARGET_SHARES:
+                if pending[n, 1] == SHARES or pending[n, 1] == TARGET_SHARES:
                     pending[n, 0] *= ratio
                 pending[n, 3] /= ratio
                 pending[n, 4] /= ratio
@@ -181,7 +149,7 @@ def execute_pending(
         if row < 0 or not np.isfinite(bars[t, n, 0]):
             continue
         order = pending[n]
-        reference = bars[t, n, 3] if order[2] == x.MARKET_ON_CLOSE else bars[t, n, 0]
+        reference = bars[t, n, 3] if order[2] == MARKET_ON_CLOSE else bars[t, n, 0]
         if x.order_side(int(order[1]), order[0], reference, state[0, n], account[1]) != side:
             continue
         quantity, price, fee = x.execute(

@@ -15,20 +15,20 @@ from collections.abc import Callable
 import numpy as np
 
 from tetra.backtest.compiled import (
-    DAY,
     KernelOutput,
     apply_actions,
     execute_pending,
     mark_to_market,
 )
-from tetra.backtest.market import MarketData
-from tetra.simulation.orders import Costs, OrderKind, SizeKind, TradingRules
+from tetra.market import BarContext, MarketData, OrderKind, SizeKind
+from tetra.market.orders import DAY, GOOD_TILL_CANCELLED
+from tetra.simulation.orders import Costs, TradingRules
 
-OnBar = Callable[["BarContext"], None]
+OnBar = Callable[[BarContext], None]
 
 
-class BarContext:
-    """What a strategy sees at a bar's close, and how it places orders for the next bar."""
+class EngineBarContext(BarContext):
+    """A `BarContext` over the engine's state arrays: it reads them and writes pending orders."""
 
     def __init__(
         self,
@@ -38,22 +38,11 @@ class BarContext:
         account: np.ndarray,
         log: list[tuple[float, ...]] | None = None,
     ) -> None:
-        self.market = market
-        self.t = 0
+        super().__init__(market)
         self._state = state
         self._pending = pending
         self._account = account
         self._log = log
-
-    @property
-    def date(self) -> np.datetime64:
-        return np.datetime64(self.market.dates[self.t], "D")
-
-    @property
-    def close(self) -> np.ndarray:
-        """This bar's closes, one per symbol (NaN where a symbol has no bar)."""
-        closes: np.ndarray = self.market.close[self.t]
-        return closes
 
     @property
     def positions(self) -> np.ndarray:
@@ -69,7 +58,7 @@ class BarContext:
         return float(self._account[1])
 
     def position(self, symbol: int | str) -> float:
-        return float(self._state[0, self._column(symbol)])
+        return float(self._state[0, self.column(symbol)])
 
     def order(
         self,
@@ -83,30 +72,21 @@ class BarContext:
         good_till_cancelled: bool = False,
     ) -> None:
         """Place an order for the next bar; it replaces the symbol's pending order, if any."""
-        n = self._column(symbol)
+        n = self.column(symbol)
         self._pending[n] = (
             size,
             int(size_kind),
             int(kind),
             limit,
             stop,
-            1 if good_till_cancelled else DAY,
+            GOOD_TILL_CANCELLED if good_till_cancelled else DAY,
         )
         self._state[3, n] = self.t
         if self._log is not None:
             self._log.append((self.t, n, *self._pending[n]))
 
-    def order_target_percent(self, symbol: int | str, weight: float) -> None:
-        self.order(symbol, weight, SizeKind.TARGET_PERCENT)
-
-    def close_position(self, symbol: int | str) -> None:
-        self.order(symbol, 0.0, SizeKind.TARGET_SHARES)
-
     def cancel(self, symbol: int | str) -> None:
-        self._state[3, self._column(symbol)] = -1.0
-
-    def _column(self, symbol: int | str) -> int:
-        return symbol if isinstance(symbol, int) else self.market.column(symbol)
+        self._state[3, self.column(symbol)] = -1.0
 
 
 def run_callbacks(
@@ -130,7 +110,7 @@ def run_callbacks(
     state[3, :] = -1.0
     pending = np.zeros((n_count, 6))
     account = np.array([float(cash), float(cash)])
-    context = BarContext(market, state, pending, account, log)
+    context = EngineBarContext(market, state, pending, account, log)
     fills = np.zeros((max(4 * n_count, 64), 7))
     filled = 0
     cash_out, equity_out = np.zeros(t_count), np.zeros(t_count)

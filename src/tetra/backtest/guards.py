@@ -13,8 +13,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from tetra.backtest.market import MarketData
 from tetra.backtest.result import BacktestResult
+from tetra.market import MarketData
 
 Runner = Callable[[MarketData], BacktestResult]
 Decide = Callable[[MarketData], np.ndarray]  # market -> decision rows (t, n, size, ...)

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 
 from tetra.backtest.compiled import KernelOutput
-from tetra.backtest.market import MarketData
 from tetra.backtest.trades import round_trips
+from tetra.market import MarketData
 from tetra.reports.metrics import Metrics, compute_metrics
 
 

@@ -9,8 +9,8 @@ import numpy as np
 from tetra.backtest.compiled import decisions_of, run_compiled
 from tetra.backtest.engine import run_callbacks
 from tetra.backtest.guards import look_ahead_problems, rerun_problems
-from tetra.backtest.market import MarketData
 from tetra.backtest.result import BacktestResult
+from tetra.market import MarketData
 from tetra.simulation.orders import Costs, TradingRules
 from tetra.strategy.base import Strategy
 

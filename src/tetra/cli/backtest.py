@@ -17,7 +17,6 @@ from pydantic import ValidationError
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from tetra.backtest.market import Adjustment, MarketData, load_market
 from tetra.backtest.research import params as p
 from tetra.backtest.research import views
 from tetra.backtest.research.persist import backtest_record, save_run, walk_forward_record
@@ -28,9 +27,11 @@ from tetra.backtest.run import run_backtest
 from tetra.cli.common import console, errors, fail_cleanly, opened_store
 from tetra.data.ports import Store
 from tetra.data.store_kind import StoreKind
+from tetra.market import Adjustment, MarketData, load_market
 from tetra.reports.metrics import Metrics
 from tetra.reports.tearsheet import render_tearsheet
 from tetra.simulation.orders import Commission, Costs, Slippage
+from tetra.strategy.library import STRATEGIES
 
 app = typer.Typer(
     help="Backtests, parameter sweeps and walk-forward analysis.", no_args_is_help=True
@@ -60,7 +61,7 @@ REPORT = typer.Option(None, help="Write the HTML tearsheet to this file.")
 @app.command("list")
 def list_strategies() -> None:
     """Show the registered strategies with their parameters and defaults."""
-    rows = views.strategy_rows(p.strategies())
+    rows = views.strategy_rows(STRATEGIES)
     _table("Strategies", ("name", "parameters (defaults)", "description"), rows)
 
 
@@ -190,7 +191,7 @@ def _checked(make: Callable[[], Any]) -> Any:
 
 
 def _strategy_class(name: str) -> StrategyClass:
-    found: StrategyClass = _checked(lambda: p.strategy_class(name))
+    found: StrategyClass = _checked(lambda: p.strategy_class(name, STRATEGIES))
     return found
 
 

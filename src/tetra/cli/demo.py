@@ -8,10 +8,10 @@ from typing import Any
 
 from rich.table import Table
 
-from tetra.backtest.market import Adjustment, load_market
 from tetra.backtest.run import run_backtest
 from tetra.cli.common import console
 from tetra.data.ports import Store
+from tetra.market import Adjustment, load_market
 from tetra.simulation.orders import Commission, Costs, Slippage
 from tetra.strategy.base import Strategy
 from tetra.strategy.library import (

@@ -3,7 +3,8 @@
 One set of numba-compiled functions serves both backtest paths: the compiled kernel calls
 them inside its loop and the per-bar engine calls them from Python, so fills, fees and
 slippage are identical by construction. Codes are small integers because numba kernels
-take arrays, not objects; `tetra.simulation.orders` gives them names.
+take arrays, not objects; `tetra.market.orders` names the order and size kinds, and
+`tetra.simulation.orders` the cost models.
 
 Rules (decided at a bar's close, executed on the next bar):
 - market and market-on-open fill at the open; market-on-close at the close;
@@ -25,10 +26,22 @@ import math
 import numba
 import numpy as np
 
-# Order kinds
-MARKET, LIMIT, STOP, STOP_LIMIT, MARKET_ON_OPEN, MARKET_ON_CLOSE = 0, 1, 2, 3, 4, 5
-# Size kinds: how an order's `size` is read
-SHARES, VALUE, PERCENT_EQUITY, TARGET_SHARES, TARGET_VALUE, TARGET_PERCENT = 0, 1, 2, 3, 4, 5
+# Order kinds, and size kinds (how an order's `size` is read): the strategy vocabulary's codes
+from tetra.market.orders import (
+    LIMIT,
+    MARKET,
+    MARKET_ON_CLOSE,
+    MARKET_ON_OPEN,
+    PERCENT_EQUITY,
+    SHARES,
+    STOP,
+    STOP_LIMIT,
+    TARGET_PERCENT,
+    TARGET_SHARES,
+    TARGET_VALUE,
+    VALUE,
+)
+
 # Commission models
 NO_COMMISSION, PER_SHARE, BASIS_POINTS, FIXED_FEE = 0, 1, 2, 3
 # Slippage models

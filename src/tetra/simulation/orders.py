@@ -1,34 +1,16 @@
-"""Names for the simulated exchange's codes, and the cost and trading-rule configs."""
+"""The simulated exchange's cost and trading-rule configs, as the kernels take them.
+
+Order and size kinds are the strategy vocabulary's: `tetra.market.orders`.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import IntEnum
 
 import numpy as np
 
 from tetra.core.errors import ValidationError
 from tetra.simulation import exchange as x
-
-
-class OrderKind(IntEnum):
-    MARKET = x.MARKET
-    LIMIT = x.LIMIT
-    STOP = x.STOP
-    STOP_LIMIT = x.STOP_LIMIT
-    MARKET_ON_OPEN = x.MARKET_ON_OPEN
-    MARKET_ON_CLOSE = x.MARKET_ON_CLOSE
-
-
-class SizeKind(IntEnum):
-    """How an order's size reads: a quantity, a cash value, or a target to reach."""
-
-    SHARES = x.SHARES
-    VALUE = x.VALUE
-    PERCENT_EQUITY = x.PERCENT_EQUITY
-    TARGET_SHARES = x.TARGET_SHARES
-    TARGET_VALUE = x.TARGET_VALUE
-    TARGET_PERCENT = x.TARGET_PERCENT
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,9 +14,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
-from tetra.backtest.compiled import OrderArrays
-from tetra.backtest.engine import BarContext
-from tetra.backtest.market import MarketData
+from tetra.market import BarContext, MarketData, OrderArrays
 
 
 class StrategyConfig(BaseModel):

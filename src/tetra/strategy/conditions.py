@@ -23,7 +23,7 @@ from datetime import date
 import numpy as np
 
 from tetra import indicators
-from tetra.backtest.market import MarketData
+from tetra.market import MarketData
 
 
 def _panel(values: np.ndarray, market: MarketData) -> np.ndarray:

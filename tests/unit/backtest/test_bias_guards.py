@@ -6,11 +6,8 @@ from typing import ClassVar
 
 import numpy as np
 
-from tetra.backtest.compiled import OrderArrays
-from tetra.backtest.engine import BarContext
-from tetra.backtest.market import MarketData
 from tetra.backtest.run import run_backtest
-from tetra.simulation.orders import SizeKind
+from tetra.market import BarContext, MarketData, OrderArrays, SizeKind
 from tetra.strategy.base import Strategy, StrategyConfig
 
 

@@ -12,9 +12,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tetra.backtest.compiled import GOOD_TILL_CANCELLED, OrderArrays, run_compiled
-from tetra.backtest.market import MarketData
-from tetra.simulation.orders import Commission, Costs, OrderKind, SizeKind, Slippage, TradingRules
+from tetra.backtest.compiled import run_compiled
+from tetra.market import MarketData, OrderArrays, OrderKind, SizeKind
+from tetra.market.orders import GOOD_TILL_CANCELLED
+from tetra.simulation.orders import Commission, Costs, Slippage, TradingRules
 
 NAN = math.nan
 

@@ -12,9 +12,9 @@ from typing import Any
 
 import numpy as np
 
-from tetra.backtest.market import MarketData
 from tetra.backtest.result import BacktestResult
 from tetra.backtest.run import run_backtest
+from tetra.market import MarketData
 from tetra.strategy.base import Strategy
 
 Fill = tuple[str, str, float, float]

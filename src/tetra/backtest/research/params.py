@@ -2,6 +2,8 @@
 
 Values are read as JSON where they parse (``10``, ``0.5``, ``true``, ``null``) and kept as
 text otherwise (``sma``); the strategy's pydantic `Config` then validates and converts them.
+The registry of strategies is the caller's (the composition roots hand in
+`tetra.strategy.library.STRATEGIES`): research never imports the library.
 """
 
 from __future__ import annotations
@@ -11,20 +13,13 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from tetra.backtest.research.sweep import StrategyClass
-from tetra.strategy.library import STRATEGIES
 
 
-def strategies() -> Mapping[str, StrategyClass]:
-    """Return the registered strategies by name (`tetra.strategy.library.STRATEGIES`)."""
-    return STRATEGIES
-
-
-def strategy_class(name: str) -> StrategyClass:
+def strategy_class(name: str, registry: Mapping[str, StrategyClass]) -> StrategyClass:
     """Return the strategy registered as `name`; raise KeyError listing the known names."""
-    known = strategies()
-    if name not in known:
-        raise KeyError(f"unknown strategy {name!r}; known: {', '.join(sorted(known))}")
-    return known[name]
+    if name not in registry:
+        raise KeyError(f"unknown strategy {name!r}; known: {', '.join(sorted(registry))}")
+    return registry[name]
 
 
 def parse_value(text: str) -> Any:

@@ -28,8 +28,8 @@ from typing import Any, Literal
 import pandas as pd
 from pydantic import ValidationError
 
-from tetra.backtest.market import MarketData
 from tetra.backtest.run import run_backtest
+from tetra.market import MarketData
 from tetra.reports.metrics import Metrics
 from tetra.simulation.orders import Costs, TradingRules
 from tetra.strategy.base import Strategy, StrategyConfig

@@ -25,7 +25,6 @@ import numpy as np
 import pandas as pd
 
 from tetra.backtest.compiled import KernelOutput, run_compiled
-from tetra.backtest.market import MarketData
 from tetra.backtest.research.sweep import (
     Progress,
     StrategyClass,
@@ -35,6 +34,7 @@ from tetra.backtest.research.sweep import (
     validate_grid,
 )
 from tetra.backtest.result import BacktestResult
+from tetra.market import MarketData
 from tetra.reports.metrics import Metrics, compute_metrics
 from tetra.simulation.orders import Costs, TradingRules
 from tetra.strategy.base import Strategy

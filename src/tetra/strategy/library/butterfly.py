@@ -14,9 +14,8 @@ from typing import ClassVar
 import numpy as np
 from pydantic import Field, model_validator
 
-from tetra.backtest.market import MarketData
 from tetra.indicators import rolling_zscore
-from tetra.simulation.orders import SizeKind
+from tetra.market import MarketData, SizeKind
 from tetra.strategy.base import StrategyConfig
 from tetra.strategy.library.pair import FLAT, spread_turn
 from tetra.strategy.library.stepwise import StepwiseStrategy

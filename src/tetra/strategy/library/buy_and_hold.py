@@ -7,7 +7,7 @@ from typing import ClassVar
 import numpy as np
 from pydantic import Field, field_validator
 
-from tetra.backtest.market import MarketData
+from tetra.market import MarketData
 from tetra.strategy.base import StrategyConfig
 from tetra.strategy.library.stepwise import StepwiseStrategy
 

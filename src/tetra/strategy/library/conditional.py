@@ -15,10 +15,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from tetra.backtest.compiled import OrderArrays
-from tetra.backtest.engine import BarContext
-from tetra.backtest.market import MarketData
-from tetra.simulation.orders import OrderKind, SizeKind
+from tetra.market import BarContext, MarketData, OrderArrays, OrderKind, SizeKind
 from tetra.strategy.base import Strategy, StrategyConfig
 from tetra.strategy.conditions import Condition
 
@@ -75,12 +72,24 @@ class GatedBar(BarContext):
     """
 
     def __init__(self, bar: BarContext, allowed: np.ndarray) -> None:
-        # Deliberately no super().__init__: every attribute resolves on the wrapped bar.
+        super().__init__(bar.market, bar.t)
         self._bar = bar
         self._allowed = allowed
 
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._bar, name)
+    @property
+    def positions(self) -> np.ndarray:
+        return self._bar.positions
+
+    @property
+    def cash(self) -> float:
+        return self._bar.cash
+
+    @property
+    def equity(self) -> float:
+        return self._bar.equity
+
+    def position(self, symbol: int | str) -> float:
+        return self._bar.position(symbol)
 
     def order(
         self,
@@ -94,7 +103,7 @@ class GatedBar(BarContext):
         good_till_cancelled: bool = False,
     ) -> None:
         exit_order = size == 0.0 and size_kind in TARGETS
-        if exit_order or self._allowed[self._column(symbol)]:
+        if exit_order or self._allowed[self.column(symbol)]:
             self._bar.order(
                 symbol,
                 size,
@@ -104,3 +113,6 @@ class GatedBar(BarContext):
                 stop=stop,
                 good_till_cancelled=good_till_cancelled,
             )
+
+    def cancel(self, symbol: int | str) -> None:
+        self._bar.cancel(symbol)

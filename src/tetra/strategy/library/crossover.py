@@ -7,11 +7,8 @@ from typing import ClassVar, Literal
 import numpy as np
 from pydantic import Field, model_validator
 
-from tetra.backtest.compiled import OrderArrays
-from tetra.backtest.engine import BarContext
-from tetra.backtest.market import MarketData
 from tetra.indicators import ema, sma
-from tetra.simulation.orders import SizeKind
+from tetra.market import BarContext, MarketData, OrderArrays, SizeKind
 from tetra.strategy.base import Strategy, StrategyConfig
 
 

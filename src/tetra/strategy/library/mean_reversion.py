@@ -12,8 +12,8 @@ from typing import ClassVar, TypeVar
 import numpy as np
 from pydantic import Field, model_validator
 
-from tetra.backtest.market import MarketData
 from tetra.indicators import bollinger_bands, rsi
+from tetra.market import MarketData
 from tetra.strategy.base import StrategyConfig
 from tetra.strategy.library.stepwise import StepwiseStrategy
 

@@ -7,8 +7,8 @@ from typing import ClassVar, Literal
 import numpy as np
 from pydantic import Field, model_validator
 
-from tetra.backtest.market import MarketData
 from tetra.indicators import rate_of_change
+from tetra.market import MarketData
 from tetra.strategy.base import StrategyConfig
 from tetra.strategy.conditions import MonthEnd
 from tetra.strategy.library.stepwise import StepwiseStrategy, lagged

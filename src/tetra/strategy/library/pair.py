@@ -13,9 +13,9 @@ from typing import ClassVar, Literal, Protocol
 import numpy as np
 from pydantic import Field, model_validator
 
-from tetra.backtest.market import MarketData
 from tetra.indicators import sma
 from tetra.indicators.nb.statistics import rolling_comoments_nb
+from tetra.market import MarketData
 from tetra.strategy.base import StrategyConfig
 from tetra.strategy.library.stepwise import StepwiseStrategy
 

@@ -15,10 +15,7 @@ from typing import ClassVar, TypeVar
 
 import numpy as np
 
-from tetra.backtest.compiled import OrderArrays
-from tetra.backtest.engine import BarContext
-from tetra.backtest.market import MarketData
-from tetra.simulation.orders import SizeKind
+from tetra.market import BarContext, MarketData, OrderArrays, SizeKind
 from tetra.strategy.base import Strategy, StrategyConfig
 
 ConfigT = TypeVar("ConfigT", bound=StrategyConfig)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tetra.backtest.market import MarketData
+from tetra.market import MarketData
 from tetra.testing import bars_frame
 
 

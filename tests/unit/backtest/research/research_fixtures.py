@@ -8,9 +8,7 @@ import numpy as np
 import pandas as pd
 from pydantic import Field
 
-from tetra.backtest.compiled import OrderArrays
-from tetra.backtest.market import MarketData
-from tetra.simulation.orders import SizeKind
+from tetra.market import MarketData, OrderArrays, SizeKind
 from tetra.strategy.base import Strategy, StrategyConfig
 
 

@@ -13,7 +13,6 @@ import pytest
 
 from tetra.adapters.stores import open_store
 from tetra.adapters.stores.base import SqlStore
-from tetra.backtest.market import MarketData
 from tetra.backtest.research.persist import (
     backtest_record,
     load_run,
@@ -23,6 +22,7 @@ from tetra.backtest.research.persist import (
 )
 from tetra.backtest.result import BacktestResult
 from tetra.backtest.run import run_backtest
+from tetra.market import MarketData
 from tetra.simulation.orders import Commission, Costs, TradingRules
 from tetra.strategy.library.crossover import MovingAverageCrossover
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tetra.backtest.market import MarketData
 from tetra.backtest.research.sweep import best_row, combinations, sweep
 from tetra.backtest.run import run_backtest
+from tetra.market import MarketData
 from tetra.simulation.orders import Commission, Costs
 from tetra.strategy.library.crossover import MovingAverageCrossover
 

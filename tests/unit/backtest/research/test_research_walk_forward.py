@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 from research_fixtures import Hold, trend_market
 
-from tetra.backtest.market import MarketData
 from tetra.backtest.research.sweep import best_row, sweep
 from tetra.backtest.research.walk_forward import Fold, folds, run_out_of_sample, walk_forward
+from tetra.market import MarketData
 from tetra.strategy.library.crossover import MovingAverageCrossover
 
 CASH = 100_000.0
