@@ -19,11 +19,13 @@ import pandas as pd
 import pytest
 
 from tetra.adapters.stores import open_store
+from tetra.adapters.stores.duckdb_readonly import DuckDBReadOnly
 from tetra.adapters.stores.duckdb_store import DuckDBStore
+from tetra.adapters.stores.postgres_readonly import PostgresReadOnly
 from tetra.chat.examples import Example, curated_examples
 from tetra.chat.guard import Dialect, check_sql
 from tetra.chat.policy import TablePolicy
-from tetra.chat.readonly import DuckDBReadOnly, PostgresReadOnly, ReadOnlyExecutor
+from tetra.chat.readonly import ReadOnlyExecutor
 from tetra.data.migrations import catalog
 from tetra.data.migrations.v0003_chat_role import CHAT_ROLE
 from tetra.data.ports import Store

@@ -16,6 +16,8 @@ import pandas as pd
 import pytest
 
 from tetra.adapters.stores import open_store
+from tetra.adapters.stores.duckdb_readonly import DuckDBReadOnly
+from tetra.adapters.stores.postgres_readonly import PostgresReadOnly
 from tetra.chat.context import SchemaContext, load_schema_context, load_vocabulary
 from tetra.chat.evaluation import (
     EvalQuestion,
@@ -29,7 +31,6 @@ from tetra.chat.evaluation import (
 from tetra.chat.guard import MAX_ROWS, check_sql
 from tetra.chat.offline import OfflineTranslator
 from tetra.chat.policy import TablePolicy
-from tetra.chat.readonly import DuckDBReadOnly, PostgresReadOnly
 from tetra.cli.sample import backfill_sample
 from tetra.data.migrations import catalog
 from tetra.data.migrations.v0003_chat_role import CHAT_ROLE

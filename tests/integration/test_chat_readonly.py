@@ -16,14 +16,11 @@ import psycopg
 import pytest
 
 from tetra.adapters.stores import open_store
+from tetra.adapters.stores.duckdb_readonly import DuckDBReadOnly
 from tetra.adapters.stores.duckdb_store import DuckDBStore
+from tetra.adapters.stores.postgres_readonly import PostgresReadOnly
 from tetra.adapters.stores.sql import read_only_role
-from tetra.chat.readonly import (
-    DuckDBReadOnly,
-    PostgresReadOnly,
-    QueryFailed,
-    QueryTimedOut,
-)
+from tetra.chat.readonly import QueryFailed, QueryTimedOut
 from tetra.data.migrations.v0003_chat_role import CHAT_ROLE
 from tetra.testing import bars_frame
 

@@ -11,14 +11,16 @@ from __future__ import annotations
 import logging
 
 from tetra.adapters.llm import OpenAICompatibleModel
+from tetra.adapters.stores.duckdb_readonly import DuckDBReadOnly
 from tetra.adapters.stores.duckdb_store import DuckDBStore
+from tetra.adapters.stores.postgres_readonly import PostgresReadOnly
 from tetra.adapters.stores.postgres_store import PostgresStore
 from tetra.chat.context import VocabularyCache
 from tetra.chat.guard import Dialect
 from tetra.chat.llm import LlmTranslator
 from tetra.chat.offline import OfflineTranslator
 from tetra.chat.policy import TablePolicy
-from tetra.chat.readonly import DuckDBReadOnly, PostgresReadOnly, QueryFailed, ReadOnlyExecutor
+from tetra.chat.readonly import QueryFailed, ReadOnlyExecutor
 from tetra.chat.router import ChatRouter
 from tetra.chat.service import ChatService
 from tetra.chat.translation import ChatModel, ProviderKind

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tetra.adapters.stores.duckdb_readonly import DuckDBReadOnly
 from tetra.chat.context import SchemaContext, TableInfo
 from tetra.chat.evaluation import (
     EvalQuestion,
@@ -22,7 +23,6 @@ from tetra.chat.evaluation import (
     run_eval,
 )
 from tetra.chat.policy import Privacy
-from tetra.chat.readonly import DuckDBReadOnly
 from tetra.chat.translation import ProviderKind, Translation, TranslationFailed, Turn
 from tetra.testing.chat import RecordingExecutor
 

@@ -14,12 +14,12 @@ import pandas as pd
 import pytest
 
 from tetra.adapters.stores import open_store
+from tetra.adapters.stores.duckdb_readonly import DuckDBReadOnly
 from tetra.adapters.stores.duckdb_store import DuckDBStore
 from tetra.chat.context import ColumnInfo, SchemaContext, TableInfo
 from tetra.chat.examples import Example, ExampleIndex, curated_examples
 from tetra.chat.llm import MAX_ROUND_TRIPS, LlmTranslator, parse_reply, summarize_rows
 from tetra.chat.policy import Privacy, TablePolicy
-from tetra.chat.readonly import DuckDBReadOnly
 from tetra.chat.router import ChatRouter
 from tetra.chat.service import ChatService
 from tetra.chat.translation import (

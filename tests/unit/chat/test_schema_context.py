@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from tetra.adapters.stores import open_store
+from tetra.adapters.stores.duckdb_readonly import DuckDBReadOnly
 from tetra.adapters.stores.duckdb_store import DuckDBStore
 from tetra.chat.context import (
     ColumnInfo,
@@ -24,7 +25,6 @@ from tetra.chat.context import (
     load_vocabulary,
 )
 from tetra.chat.policy import Privacy, TablePolicy
-from tetra.chat.readonly import DuckDBReadOnly
 from tetra.chat.suggestions import suggested_questions
 from tetra.data.migrations import catalog
 from tetra.testing import bars_frame
