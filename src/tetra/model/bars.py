@@ -1,23 +1,15 @@
-"""OHLCV bars and the invariants every bar obeys.
+"""The invariants every OHLCV bar obeys, as one vectorised check over plain arrays.
 
-The rules live in `bar_problems`, a vectorised check over plain arrays, so a single `Bar` and
-a million-row batch are held to exactly the same conditions.
+Bars flow through the platform as frames and Arrow batches; `bar_problems` is the rule the
+store's batch validation applies to every row (`tetra.data.batches`).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import math
-from dataclasses import dataclass
-
 import numpy as np
 import numpy.typing as npt
 
-from tetra.core.errors import ValidationError
-
 FloatArray = npt.NDArray[np.float64]
-
-INTERVALS = ("1m", "5m", "15m", "30m", "1h", "1d", "1wk", "1mo")
 
 
 def bar_problems(
@@ -42,36 +34,3 @@ def bar_problems(
         ]
     problems = [(int(row), reason) for mask, reason in checks for row in np.flatnonzero(mask)]
     return sorted(problems)
-
-
-@dataclass(frozen=True, slots=True)
-class Bar:
-    """One OHLCV bar; `ts` is the bar's open in UTC (midnight of the session for daily bars)."""
-
-    symbol: str
-    interval: str
-    ts: dt.datetime
-    open: float
-    high: float
-    low: float
-    close: float
-    volume: float
-    source: str
-
-    def __post_init__(self) -> None:
-        if self.interval not in INTERVALS:
-            raise ValidationError(f"{self.symbol}: unknown interval {self.interval!r}")
-        if self.ts.tzinfo is None or self.ts.utcoffset() != dt.timedelta(0):
-            raise ValidationError(f"{self.symbol}: ts must be timezone-aware UTC, got {self.ts!r}")
-        values = [np.array([v], dtype=np.float64) for v in self._ohlcv()]
-        reasons = [reason for _, reason in bar_problems(*values)]
-        if reasons:
-            raise ValidationError(f"{self.symbol} {self.ts:%Y-%m-%d}: {'; '.join(reasons)}")
-
-    def _ohlcv(self) -> tuple[float, float, float, float, float]:
-        return (self.open, self.high, self.low, self.close, self.volume)
-
-
-def is_finite_positive(value: float) -> bool:
-    """Tell whether a price is usable: finite and strictly positive."""
-    return math.isfinite(value) and value > 0
