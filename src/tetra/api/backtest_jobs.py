@@ -27,7 +27,7 @@ from pydantic import ValidationError
 from tetra.api.cache import TtlCache
 from tetra.api.deps import blocking
 from tetra.api.events import Event, EventHub
-from tetra.api.schemas_backtests import RunRequest, RunStatus, SweepRequest
+from tetra.api.schemas.backtests import RunRequest, RunStatus, SweepRequest
 from tetra.backtest.research.persist import RunRecord, backtest_record, save_run
 from tetra.backtest.research.sweep import METRICS, StrategyClass, configure, sweep
 from tetra.backtest.run import run_backtest

@@ -10,7 +10,7 @@ import math
 import pandas as pd
 from pandas.api import types
 
-from tetra.api.schemas_chat import ChartSpecModel, ColumnKind, JsonCell, ResultColumn
+from tetra.api.schemas.chat import ChartSpecModel, ColumnKind, JsonCell, ResultColumn
 from tetra.chat.charts import ChartSpec
 
 __all__ = ["chart_model", "json_columns", "json_rows"]

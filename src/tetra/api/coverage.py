@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from collections.abc import Iterable
 
-from tetra.api.schemas import CoverageResponse, SymbolCoverage, TopicCoverage
+from tetra.api.schemas.monitor import CoverageResponse, SymbolCoverage, TopicCoverage
 from tetra.core.dates import as_date
 from tetra.data.ports import CoverageRow, Query, Store
 from tetra.data.universe import load_universe

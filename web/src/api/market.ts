@@ -2,9 +2,9 @@ import { unwrap, type ApiClient } from './client'
 import type { components } from './schema'
 
 export type BarsResponse = components['schemas']['BarsResponse']
-export type MarketBar = components['schemas']['Bar']
-export type NewsArticle = components['schemas']['NewsArticle']
-export type MarketEvent = components['schemas']['MarketEvent']
+export type MarketBar = components['schemas']['BarOut']
+export type NewsArticle = components['schemas']['NewsArticleOut']
+export type MarketEvent = components['schemas']['MarketEventOut']
 
 export interface BarsQuery {
   start?: string

@@ -493,10 +493,10 @@ export interface components {
          */
         Adjustment: "raw" | "split_adjusted" | "total_return";
         /**
-         * Bar
+         * BarOut
          * @description One raw OHLCV bar with the indicators asked for, keyed by their column names.
          */
-        Bar: {
+        BarOut: {
             /** Close */
             close: number;
             /** High */
@@ -531,7 +531,7 @@ export interface components {
          */
         BarsResponse: {
             /** Bars */
-            bars: components["schemas"]["Bar"][];
+            bars: components["schemas"]["BarOut"][];
             /** Corporate Actions */
             corporate_actions: components["schemas"]["CorporateActionMarker"][];
             /** Earnings */
@@ -832,10 +832,10 @@ export interface components {
             version: string;
         };
         /**
-         * IngestRun
+         * IngestRunOut
          * @description One pipeline run from ``ops.ingest_runs``; `steps` and `errors` are parsed JSON.
          */
-        IngestRun: {
+        IngestRunOut: {
             /**
              * Errors
              * @description Per failed step: its failures.
@@ -897,8 +897,8 @@ export interface components {
             /** Themes */
             themes: string[];
         };
-        /** MacroObservation */
-        MacroObservation: {
+        /** MacroObservationOut */
+        MacroObservationOut: {
             /**
              * Date
              * Format: date
@@ -920,10 +920,10 @@ export interface components {
             value: number | null;
         };
         /**
-         * MacroSeries
+         * MacroSeriesOut
          * @description An economic series of one source, with its latest observation (latest vintage).
          */
-        MacroSeries: {
+        MacroSeriesOut: {
             /**
              * First
              * Format: date
@@ -957,10 +957,10 @@ export interface components {
             units: string | null;
         };
         /**
-         * MarketEvent
+         * MarketEventOut
          * @description An earnings report (`kind` earnings) or a scheduled economic release (economic).
          */
-        MarketEvent: {
+        MarketEventOut: {
             /** Actual */
             actual?: number | null;
             /** Country */
@@ -1032,8 +1032,8 @@ export interface components {
             /** Year */
             year: number;
         };
-        /** NewsArticle */
-        NewsArticle: {
+        /** NewsArticleOut */
+        NewsArticleOut: {
             /** Article Id */
             article_id: string;
             /** Author */
@@ -1046,7 +1046,7 @@ export interface components {
             /** Publisher */
             publisher: string | null;
             /** Sentiment */
-            sentiment: components["schemas"]["SentimentScore"][];
+            sentiment: components["schemas"]["SentimentScoreOut"][];
             /** Source */
             source: string;
             /** Summary */
@@ -1069,10 +1069,10 @@ export interface components {
             /** Total */
             total: number;
         };
-        /** Page[IngestRun] */
-        Page_IngestRun_: {
+        /** Page[IngestRunOut] */
+        Page_IngestRunOut_: {
             /** Items */
-            items: components["schemas"]["IngestRun"][];
+            items: components["schemas"]["IngestRunOut"][];
             /** Limit */
             limit: number;
             /** Offset */
@@ -1080,10 +1080,10 @@ export interface components {
             /** Total */
             total: number;
         };
-        /** Page[MacroObservation] */
-        Page_MacroObservation_: {
+        /** Page[MacroObservationOut] */
+        Page_MacroObservationOut_: {
             /** Items */
-            items: components["schemas"]["MacroObservation"][];
+            items: components["schemas"]["MacroObservationOut"][];
             /** Limit */
             limit: number;
             /** Offset */
@@ -1091,10 +1091,10 @@ export interface components {
             /** Total */
             total: number;
         };
-        /** Page[MacroSeries] */
-        Page_MacroSeries_: {
+        /** Page[MacroSeriesOut] */
+        Page_MacroSeriesOut_: {
             /** Items */
-            items: components["schemas"]["MacroSeries"][];
+            items: components["schemas"]["MacroSeriesOut"][];
             /** Limit */
             limit: number;
             /** Offset */
@@ -1102,10 +1102,10 @@ export interface components {
             /** Total */
             total: number;
         };
-        /** Page[MarketEvent] */
-        Page_MarketEvent_: {
+        /** Page[MarketEventOut] */
+        Page_MarketEventOut_: {
             /** Items */
-            items: components["schemas"]["MarketEvent"][];
+            items: components["schemas"]["MarketEventOut"][];
             /** Limit */
             limit: number;
             /** Offset */
@@ -1113,10 +1113,10 @@ export interface components {
             /** Total */
             total: number;
         };
-        /** Page[NewsArticle] */
-        Page_NewsArticle_: {
+        /** Page[NewsArticleOut] */
+        Page_NewsArticleOut_: {
             /** Items */
-            items: components["schemas"]["NewsArticle"][];
+            items: components["schemas"]["NewsArticleOut"][];
             /** Limit */
             limit: number;
             /** Offset */
@@ -1124,10 +1124,10 @@ export interface components {
             /** Total */
             total: number;
         };
-        /** Page[QuarantinedRecord] */
-        Page_QuarantinedRecord_: {
+        /** Page[QuarantinedRecordOut] */
+        Page_QuarantinedRecordOut_: {
             /** Items */
-            items: components["schemas"]["QuarantinedRecord"][];
+            items: components["schemas"]["QuarantinedRecordOut"][];
             /** Limit */
             limit: number;
             /** Offset */
@@ -1151,8 +1151,8 @@ export interface components {
             /** Datasets */
             datasets: components["schemas"]["DatasetQuality"][];
         };
-        /** QuarantinedRecord */
-        QuarantinedRecord: {
+        /** QuarantinedRecordOut */
+        QuarantinedRecordOut: {
             /** Dataset */
             dataset: string;
             /** Natural Key */
@@ -1418,8 +1418,8 @@ export interface components {
             /** Tables */
             tables: components["schemas"]["TableContext"][];
         };
-        /** SentimentScore */
-        SentimentScore: {
+        /** SentimentScoreOut */
+        SentimentScoreOut: {
             /** Label */
             label: string | null;
             /**
@@ -2491,7 +2491,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_MarketEvent_"];
+                    "application/json": components["schemas"]["Page_MarketEventOut_"];
                 };
             };
             /** @description Missing or wrong X-API-Key. */
@@ -2543,7 +2543,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_MacroSeries_"];
+                    "application/json": components["schemas"]["Page_MacroSeriesOut_"];
                 };
             };
             /** @description Missing or wrong X-API-Key. */
@@ -2606,7 +2606,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_MacroObservation_"];
+                    "application/json": components["schemas"]["Page_MacroObservationOut_"];
                 };
             };
             /** @description Missing or wrong X-API-Key. */
@@ -2664,7 +2664,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_NewsArticle_"];
+                    "application/json": components["schemas"]["Page_NewsArticleOut_"];
                 };
             };
             /** @description Missing or wrong X-API-Key. */
@@ -2965,7 +2965,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_QuarantinedRecord_"];
+                    "application/json": components["schemas"]["Page_QuarantinedRecordOut_"];
                 };
             };
             /** @description Missing or wrong X-API-Key. */
@@ -3019,7 +3019,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_IngestRun_"];
+                    "application/json": components["schemas"]["Page_IngestRunOut_"];
                 };
             };
             /** @description Missing or wrong X-API-Key. */
@@ -3069,7 +3069,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["IngestRun"];
+                    "application/json": components["schemas"]["IngestRunOut"];
                 };
             };
             /** @description Missing or wrong X-API-Key. */

@@ -21,8 +21,7 @@ from starlette.exceptions import HTTPException
 from tetra.api.backtest_jobs import BacktestJobs, prepare_run, prepare_sweep
 from tetra.api.deps import StoreDep, blocking
 from tetra.api.errors import ERROR_RESPONSES
-from tetra.api.schemas import Page
-from tetra.api.schemas_backtests import (
+from tetra.api.schemas.backtests import (
     ComparedRun,
     CompareResponse,
     DrawdownPoint,
@@ -38,6 +37,7 @@ from tetra.api.schemas_backtests import (
     SweepRequest,
     TradeOut,
 )
+from tetra.api.schemas.common import Page
 from tetra.backtest.research.persist import StoredRun, load_run
 from tetra.data.ports import Query as StoreQuery
 from tetra.data.ports import Store

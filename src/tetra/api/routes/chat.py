@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException
 from tetra.api.chat_results import chart_model, json_columns, json_rows
 from tetra.api.deps import blocking
 from tetra.api.errors import ERROR_RESPONSES, ErrorResponse
-from tetra.api.schemas_chat import (
+from tetra.api.schemas.chat import (
     ColumnContext,
     ExecuteRequest,
     ExecuteResponse,

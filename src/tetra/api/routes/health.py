@@ -6,7 +6,7 @@ from fastapi import APIRouter
 
 from tetra import __version__
 from tetra.api.deps import StoreDep, blocking
-from tetra.api.schemas import Health
+from tetra.api.schemas.common import Health
 
 router = APIRouter(tags=["health"])
 

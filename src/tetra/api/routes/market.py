@@ -12,17 +12,22 @@ from fastapi import APIRouter, Path, Query
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 
-from tetra.api import market_queries as queries
 from tetra.api.deps import StoreDep, blocking
 from tetra.api.errors import ERROR_RESPONSES
-from tetra.api.market_queries import BarsRequest, IndicatorSpec, NotFound
-from tetra.api.schemas import Page
-from tetra.api.schemas_market import (
+from tetra.api.queries import bars as bar_queries
+from tetra.api.queries import events as event_queries
+from tetra.api.queries import macro as macro_queries
+from tetra.api.queries import news as news_queries
+from tetra.api.queries.bars import BarsRequest
+from tetra.api.queries.common import NotFound
+from tetra.api.queries.indicators import IndicatorSpec
+from tetra.api.schemas.common import Page
+from tetra.api.schemas.market import (
     BarsResponse,
-    MacroObservation,
-    MacroSeries,
-    MarketEvent,
-    NewsArticle,
+    MacroObservationOut,
+    MacroSeriesOut,
+    MarketEventOut,
+    NewsArticleOut,
 )
 
 T = TypeVar("T")
@@ -44,7 +49,7 @@ async def bars(
     start: Start = None,
     end: End = None,
     interval: Annotated[
-        str, Query(pattern=queries.INTERVAL_PATTERN, description="1d, 1h, 5m, ...")
+        str, Query(pattern=bar_queries.INTERVAL_PATTERN, description="1d, 1h, 5m, ...")
     ] = "1d",
     source: Annotated[
         str | None, Query(max_length=64, description="Default: the source with most bars.")
@@ -62,19 +67,19 @@ async def bars(
     _check_range(start, end)
     request = BarsRequest(symbol, interval, source, start, end, _specs(indicator))
     try:
-        return await blocking(queries.bars, store, request)
+        return await blocking(bar_queries.bars, store, request)
     except NotFound as error:
         raise HTTPException(status_code=404, detail=str(error)) from error
 
 
-@router.get("/macro", response_model=Page[MacroSeries], summary="Economic series")
-async def macro(store: StoreDep, offset: Offset = 0, limit: Limit = 100) -> Page[MacroSeries]:
+@router.get("/macro", response_model=Page[MacroSeriesOut], summary="Economic series")
+async def macro(store: StoreDep, offset: Offset = 0, limit: Limit = 100) -> Page[MacroSeriesOut]:
     """List the stored series with their latest observation (latest vintage)."""
-    return await blocking(queries.macro_page, store, offset, limit)
+    return await blocking(macro_queries.macro_page, store, offset, limit)
 
 
 @router.get(
-    "/macro/{series_id}", response_model=Page[MacroObservation], summary="Series observations"
+    "/macro/{series_id}", response_model=Page[MacroObservationOut], summary="Series observations"
 )
 async def macro_series(
     store: StoreDep,
@@ -88,17 +93,19 @@ async def macro_series(
     source: Source = None,
     offset: Offset = 0,
     limit: Limit = 100,
-) -> Page[MacroObservation]:
+) -> Page[MacroObservationOut]:
     """Return the observations by date, as revised up to `as_of` (default: today)."""
     _check_range(start, end)
     try:
-        found = await blocking(queries.observations, store, series_id, (start, end), as_of, source)
+        found = await blocking(
+            macro_queries.observations, store, series_id, (start, end), as_of, source
+        )
     except NotFound as error:
         raise HTTPException(status_code=404, detail=str(error)) from error
     return _page(found, offset, limit)
 
 
-@router.get("/news", response_model=Page[NewsArticle], summary="News with sentiment")
+@router.get("/news", response_model=Page[NewsArticleOut], summary="News with sentiment")
 async def news(
     store: StoreDep,
     symbol: Symbol = None,
@@ -106,13 +113,13 @@ async def news(
     end: End = None,
     offset: Offset = 0,
     limit: Limit = 100,
-) -> Page[NewsArticle]:
+) -> Page[NewsArticleOut]:
     """Return articles newest first, each with its sentiment scores by method."""
     _check_range(start, end)
-    return await blocking(queries.news_page, store, symbol, (start, end), offset, limit)
+    return await blocking(news_queries.news_page, store, symbol, (start, end), offset, limit)
 
 
-@router.get("/events", response_model=Page[MarketEvent], summary="Earnings and economic events")
+@router.get("/events", response_model=Page[MarketEventOut], summary="Earnings and economic events")
 async def events(
     store: StoreDep,
     symbol: Annotated[
@@ -124,10 +131,10 @@ async def events(
     kind: Annotated[Literal["earnings", "economic"] | None, Query()] = None,
     offset: Offset = 0,
     limit: Limit = 100,
-) -> Page[MarketEvent]:
+) -> Page[MarketEventOut]:
     """Return earnings reports and economic releases by date."""
     _check_range(start, end)
-    found = await blocking(queries.events, store, symbol, (start, end), kind)
+    found = await blocking(event_queries.events, store, symbol, (start, end), kind)
     return _page(found, offset, limit)
 
 

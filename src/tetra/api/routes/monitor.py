@@ -10,7 +10,8 @@ from starlette.exceptions import HTTPException
 from tetra.api.coverage import build_coverage
 from tetra.api.deps import StoreDep, blocking
 from tetra.api.errors import ERROR_RESPONSES
-from tetra.api.schemas import CoverageResponse, EntityStats, Page, TableInfo, TableStats
+from tetra.api.schemas.common import Page
+from tetra.api.schemas.monitor import CoverageResponse, EntityStats, TableInfo, TableStats
 from tetra.core.dates import as_date
 from tetra.data.migrations import catalog, schemas
 from tetra.data.ports import Store

@@ -11,13 +11,13 @@ from starlette.exceptions import HTTPException
 
 from tetra.api.deps import StoreDep, blocking
 from tetra.api.errors import ERROR_RESPONSES
-from tetra.api.market_queries import rows
-from tetra.api.schemas import Page
-from tetra.api.schemas_market import (
+from tetra.api.queries.common import rows
+from tetra.api.schemas.common import Page
+from tetra.api.schemas.pipeline import (
     DatasetQuality,
-    IngestRun,
+    IngestRunOut,
     QualityResponse,
-    QuarantinedRecord,
+    QuarantinedRecordOut,
     ReasonCount,
     SymbolGaps,
 )
@@ -33,7 +33,7 @@ Offset = Annotated[int, Query(ge=0, description="Items to skip.")]
 Limit = Annotated[int, Query(ge=1, le=1000, description="Items per page.")]
 
 
-@router.get("/runs", response_model=Page[IngestRun], summary="Pipeline runs, newest first")
+@router.get("/runs", response_model=Page[IngestRunOut], summary="Pipeline runs, newest first")
 async def runs(
     store: StoreDep,
     status: Annotated[
@@ -41,21 +41,21 @@ async def runs(
     ] = None,
     offset: Offset = 0,
     limit: Limit = 100,
-) -> Page[IngestRun]:
+) -> Page[IngestRunOut]:
     return await blocking(_runs_page, store, status, offset, limit)
 
 
-@router.get("/runs/{run_id}", response_model=IngestRun, summary="One pipeline run")
+@router.get("/runs/{run_id}", response_model=IngestRunOut, summary="One pipeline run")
 async def run(
     store: StoreDep, run_id: Annotated[str, Path(max_length=128, description="The run's id.")]
-) -> IngestRun:
+) -> IngestRunOut:
     found = await blocking(rows, store, StoreQuery(RUNS, where={"run_id": run_id}))
     if not found:
         raise HTTPException(status_code=404, detail=f"no pipeline run {run_id!r}")
     return _run(found[0])
 
 
-@router.get("/quarantine", response_model=Page[QuarantinedRecord], summary="Quarantined records")
+@router.get("/quarantine", response_model=Page[QuarantinedRecordOut], summary="Quarantined records")
 async def quarantine(
     store: StoreDep,
     dataset: Annotated[
@@ -67,7 +67,7 @@ async def quarantine(
     ] = None,
     offset: Offset = 0,
     limit: Limit = 100,
-) -> Page[QuarantinedRecord]:
+) -> Page[QuarantinedRecordOut]:
     """Return rejected records newest first, with their raw payload."""
     return await blocking(_quarantine_page, store, dataset, source, reason, offset, limit)
 
@@ -78,18 +78,18 @@ async def quality(store: StoreDep) -> QualityResponse:
     return await blocking(_quality, store)
 
 
-def _runs_page(store: Store, status: str | None, offset: int, limit: int) -> Page[IngestRun]:
+def _runs_page(store: Store, status: str | None, offset: int, limit: int) -> Page[IngestRunOut]:
     where: dict[str, Scalar] = {} if status is None else {"status": status}
     heads = rows(store, StoreQuery(RUNS, where=where, columns=["run_id", "started_at"]))
     heads.sort(key=lambda r: (r["started_at"], r["run_id"]), reverse=True)
     ids = [r["run_id"] for r in heads[offset : offset + limit]]
     full = {r["run_id"]: r for r in rows(store, StoreQuery(RUNS, where={"run_id": ids}))}
     items = [_run(full[i]) for i in ids]
-    return Page[IngestRun](items=items, total=len(heads), offset=offset, limit=limit)
+    return Page[IngestRunOut](items=items, total=len(heads), offset=offset, limit=limit)
 
 
-def _run(row: dict[str, Any]) -> IngestRun:
-    return IngestRun.model_validate(
+def _run(row: dict[str, Any]) -> IngestRunOut:
+    return IngestRunOut.model_validate(
         {**row, "steps": _object(row["steps"]), "errors": _object(row["errors"])}
     )
 
@@ -101,7 +101,7 @@ def _quarantine_page(
     reason: str | None,
     offset: int,
     limit: int,
-) -> Page[QuarantinedRecord]:
+) -> Page[QuarantinedRecordOut]:
     where: dict[str, Scalar] = {}
     if dataset is not None:
         where["dataset"] = dataset
@@ -117,10 +117,10 @@ def _quarantine_page(
         r["record_id"]: r for r in rows(store, StoreQuery(QUARANTINE, where={"record_id": ids}))
     }
     items = [
-        QuarantinedRecord.model_validate({**full[i], "payload": _json(full[i]["payload"], None)})
+        QuarantinedRecordOut.model_validate({**full[i], "payload": _json(full[i]["payload"], None)})
         for i in ids
     ]
-    return Page[QuarantinedRecord](items=items, total=len(heads), offset=offset, limit=limit)
+    return Page[QuarantinedRecordOut](items=items, total=len(heads), offset=offset, limit=limit)
 
 
 def _quality(store: Store) -> QualityResponse:

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query
 from starlette.exceptions import HTTPException
 
 from tetra.api.errors import ERROR_RESPONSES
-from tetra.api.schemas import InstrumentOut
+from tetra.api.schemas.universe import InstrumentOut
 from tetra.data.universe import UniverseError, load_universe
 
 router = APIRouter(prefix="/api/universe", tags=["universe"], responses=ERROR_RESPONSES)

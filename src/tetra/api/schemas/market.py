@@ -1,14 +1,17 @@
-"""Response models of the market and pipeline routes (`routes/market.py`, `routes/pipeline.py`)."""
+"""Response models of the market routes (`routes/market.py`): bars, macro, news, events.
+
+Named `...Out` where a domain word (bar, article, score, event) could be mistaken for a type
+of `tetra.model`.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from pydantic import BaseModel, Field
 
 
-class Bar(BaseModel):
+class BarOut(BaseModel):
     """One raw OHLCV bar with the indicators asked for, keyed by their column names."""
 
     ts: dt.datetime = Field(description="Bar open, UTC.")
@@ -53,12 +56,12 @@ class BarsResponse(BaseModel):
     interval: str
     source: str = Field(description="The source the bars come from.")
     indicators: list[str] = Field(description="The indicator columns of every bar.")
-    bars: list[Bar]
+    bars: list[BarOut]
     corporate_actions: list[CorporateActionMarker]
     earnings: list[EarningsMarker]
 
 
-class MacroSeries(BaseModel):
+class MacroSeriesOut(BaseModel):
     """An economic series of one source, with its latest observation (latest vintage)."""
 
     series_id: str
@@ -72,7 +75,7 @@ class MacroSeries(BaseModel):
     last_value: float | None = Field(description="Its value; null when the vendor had none.")
 
 
-class MacroObservation(BaseModel):
+class MacroObservationOut(BaseModel):
     series_id: str
     date: dt.date
     value: float | None
@@ -81,7 +84,7 @@ class MacroObservation(BaseModel):
     source: str
 
 
-class SentimentScore(BaseModel):
+class SentimentScoreOut(BaseModel):
     symbol: str = Field(description="Ticker, or '*' for the article as a whole.")
     method: str = Field(description="vendor, vader or loughran_mcdonald.")
     score: float = Field(description="From -1 (bearish) to 1 (bullish).")
@@ -90,7 +93,7 @@ class SentimentScore(BaseModel):
     source: str
 
 
-class NewsArticle(BaseModel):
+class NewsArticleOut(BaseModel):
     article_id: str
     url: str
     title: str
@@ -100,10 +103,10 @@ class NewsArticle(BaseModel):
     published_at: dt.datetime
     symbols: list[str]
     source: str
-    sentiment: list[SentimentScore]
+    sentiment: list[SentimentScoreOut]
 
 
-class MarketEvent(BaseModel):
+class MarketEventOut(BaseModel):
     """An earnings report (`kind` earnings) or a scheduled economic release (economic)."""
 
     kind: str = Field(description="earnings or economic.")
@@ -124,56 +127,3 @@ class MarketEvent(BaseModel):
     forecast: float | None = None
     previous: float | None = None
     unit: str | None = None
-
-
-class IngestRun(BaseModel):
-    """One pipeline run from ``ops.ingest_runs``; `steps` and `errors` are parsed JSON."""
-
-    run_id: str
-    mode: str = Field(description="daily, backfill or load.")
-    status: str = Field(description="running, success, partial or failed.")
-    started_at: dt.datetime
-    finished_at: dt.datetime | None
-    rows_written: int | None
-    rows_quarantined: int | None
-    steps: dict[str, Any] = Field(description="Per step: status, written, quarantined, ...")
-    errors: dict[str, Any] = Field(description="Per failed step: its failures.")
-    source: str
-
-
-class QuarantinedRecord(BaseModel):
-    record_id: str
-    dataset: str
-    natural_key: str | None
-    reason: str
-    payload: Any = Field(description="The raw record as received.")
-    run_id: str | None
-    quarantined_at: dt.datetime
-    source: str
-
-
-class ReasonCount(BaseModel):
-    reason: str
-    count: int
-
-
-class SymbolGaps(BaseModel):
-    symbol: str
-    source: str
-    expected: int
-    stored: int
-    missing: int
-    gaps: list[tuple[dt.date, dt.date]]
-
-
-class DatasetQuality(BaseModel):
-    """One dataset's quarantined records by reason and its symbols missing sessions."""
-
-    dataset: str
-    quarantined: int
-    reasons: list[ReasonCount] = Field(description="Most frequent first.")
-    symbols_with_gaps: list[SymbolGaps]
-
-
-class QualityResponse(BaseModel):
-    datasets: list[DatasetQuality]

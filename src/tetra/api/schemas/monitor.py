@@ -1,20 +1,10 @@
-"""Response models of the API: the OpenAPI schema and the web client are generated from them."""
+"""Response models of the monitor routes (`routes/monitor.py`): coverage, tables, entities."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Generic, TypeVar
 
 from pydantic import BaseModel, Field
-
-T = TypeVar("T")
-
-
-class Health(BaseModel):
-    status: str = Field(description="ok when the API answers and its store is reachable.")
-    store_kind: str
-    schema_version: int
-    version: str
 
 
 class TopicCoverage(BaseModel):
@@ -78,24 +68,3 @@ class EntityStats(BaseModel):
     rows: int
     first: dt.date | None
     last: dt.date | None
-
-
-class InstrumentOut(BaseModel):
-    symbol: str
-    name: str
-    asset_class: str
-    group: str
-    exchange: str
-    currency: str
-    themes: list[str]
-    sector: str | None
-    listed: dt.date | None
-
-
-class Page(BaseModel, Generic[T]):
-    """A page of results: `items`, the `total` count, and where this page starts."""
-
-    items: list[T]
-    total: int
-    offset: int
-    limit: int
