@@ -72,6 +72,11 @@ def bucket_labels(policy: RiskPolicy) -> tuple[BucketLabel, ...]:
     )
 
 
+def bucket_caps(policy: RiskPolicy) -> tuple[float, ...]:
+    """Return each bucket's cap, in `bucket_labels` order."""
+    return tuple(_bucket_cap(policy, label) for label in bucket_labels(policy))
+
+
 def policy_arrays(
     policy: RiskPolicy, symbols: Sequence[str], universe: Universe | None = None
 ) -> PolicyArrays:
@@ -89,7 +94,7 @@ def policy_arrays(
     return PolicyArrays(
         position_cap=np.full(len(symbols), weight_cap, dtype=np.float64),
         bucket_members=members,
-        bucket_cap=np.array([_bucket_cap(policy, label) for label in labels], dtype=np.float64),
+        bucket_cap=np.array(bucket_caps(policy), dtype=np.float64),
         bucket_kind=np.array([label.kind.code for label in labels], dtype=np.int64),
         limit_cap=_limit_caps(policy),
         corr_threshold=policy.correlation.threshold if policy.correlation else np.inf,
@@ -107,10 +112,11 @@ def unclassified(symbols: Sequence[str], universe: Universe | None = None) -> tu
 
 
 def _membership(labels: Sequence[BucketLabel], instrument: Instrument) -> np.ndarray:
-    return np.array([float(_belongs(instrument, label)) for label in labels])
+    return np.array([float(belongs(instrument, label)) for label in labels])
 
 
-def _belongs(instrument: Instrument, label: BucketLabel) -> bool:
+def belongs(instrument: Instrument, label: BucketLabel) -> bool:
+    """Whether `instrument` falls in the bucket `label` (its group, a theme, or its class)."""
     if label.kind is LimitKind.GROUP_EXPOSURE:
         return instrument.group == label.name
     if label.kind is LimitKind.THEME_EXPOSURE:

@@ -203,6 +203,8 @@ def _parse_csv(data: bytes, schema: pa.Schema) -> pa.Table:
         strings_can_be_null=True,
         quoted_strings_can_be_null=False,
         timestamp_parsers=[pa_csv.ISO8601],
+        true_values=["t"],  # how COPY ... CSV writes a boolean
+        false_values=["f"],
     )
     # A one-column row holding NULL is an empty line: it is a row, not a blank to skip.
     parse = pa_csv.ParseOptions(ignore_empty_lines=False)

@@ -17,6 +17,7 @@ from tetra.data.migrations import (
     v0001_initial,
     v0002_price_series_and_coverage,
     v0003_chat_role,
+    v0004_risk,
 )
 from tetra.data.migrations.operations import (
     AddColumn,
@@ -44,6 +45,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     v0001_initial.MIGRATION,
     v0002_price_series_and_coverage.MIGRATION,
     v0003_chat_role.MIGRATION,
+    v0004_risk.MIGRATION,
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -1,0 +1,346 @@
+"""The pre-trade risk engine: every order passes its checks or is denied with a reason code.
+
+Order of checks (the first failure is the verdict):
+
+1. cancels always pass, whatever the state (a halt must never trap an order);
+2. identity: a known book; a new client order id (account-unique for life: Alpaca's rule),
+   or, for a modify, a known one; a symbol of the universe;
+3. the order itself: positive quantity on the lot grid, the prices its type needs, positive
+   and on the tick grid, a last close to value it against;
+4. the book's trading state: HALTED denies all, REDUCING all but exposure-shrinking orders;
+5. price band against the last close (fat finger), for every priced order;
+6. for orders that add exposure only: max notional per order, buying power, then the
+   position, group, theme, asset class, gross and net limits *after the fill*. Orders that
+   shrink a position skip them: they are the way back, and a flatten must never be trapped;
+7. the submit rate over a sliding window of the injected clock.
+
+Exposure limits see positions plus this order, not other working orders; the order manager
+feeds fills with `apply_fill`. Loss, drawdown and correlation limits act through the book's
+trading state (`observe`), not per order. Kill switches come from a `KillSwitchBoard`.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterator
+from decimal import Decimal
+
+from tetra.core.clock import Clock
+from tetra.data.universe import Universe
+from tetra.risk.book import BookExposure, BookSnapshot, Projection
+from tetra.risk.killswitch import GLOBAL_SCOPE, KillSwitchBoard
+from tetra.risk.limits import LimitCheck
+from tetra.risk.orders import (
+    ALLOW,
+    Decision,
+    DenyCode,
+    InstrumentSpec,
+    OrderIntent,
+    OrderType,
+    Side,
+    spec_for,
+)
+from tetra.risk.policy import RiskPolicy, packaged_universe
+from tetra.risk.state import (
+    OrderAction,
+    RiskState,
+    Transition,
+    advance,
+    begin_flatten,
+    end_flatten,
+    kill,
+    reduces_exposure,
+    resume,
+)
+from tetra.risk.vocabulary import LimitKind, TradingState
+
+_NEEDS_LIMIT = frozenset({OrderType.LIMIT, OrderType.STOP_LIMIT})
+_NEEDS_STOP = frozenset({OrderType.STOP, OrderType.STOP_LIMIT})
+_BUCKET_CODES = {
+    LimitKind.GROUP_EXPOSURE: DenyCode.GROUP_LIMIT,
+    LimitKind.THEME_EXPOSURE: DenyCode.THEME_LIMIT,
+    LimitKind.ASSET_CLASS_EXPOSURE: DenyCode.ASSET_CLASS_LIMIT,
+}
+
+
+class PreTradeEngine:
+    """Checks order intents of many books against one policy (see the module docstring)."""
+
+    def __init__(
+        self,
+        policy: RiskPolicy,
+        *,
+        clock: Clock,
+        kill_switches: KillSwitchBoard,
+        universe: Universe | None = None,
+    ) -> None:
+        self.policy = policy
+        self.kill_switches = kill_switches
+        self._clock = clock
+        self._universe = universe or packaged_universe()
+        self._books: dict[str, BookExposure] = {}
+        self._states: dict[str, RiskState] = {}
+        self._specs: dict[str, InstrumentSpec] = {}
+        self._client_ids: set[str] = set()
+        self._submits: deque[float] = deque()
+        self.journal: deque[Transition] = deque(maxlen=10_000)
+
+    # -- books and states ----------------------------------------------------------------
+
+    def set_book(self, book: str, snapshot: BookSnapshot) -> None:
+        """Register or refresh a book's positions, equity, buying power and last closes."""
+        self._books[book] = BookExposure(snapshot, self.policy, self._universe)
+        self._states.setdefault(book, RiskState())
+
+    def apply_fill(self, book: str, symbol: str, quantity: Decimal, price: Decimal) -> None:
+        """Book a fill (signed quantity) so later checks see the new position."""
+        self._books[book].apply_fill(symbol, quantity, price)
+
+    def exposure(self, book: str) -> BookExposure:
+        """Return the book's exposure view."""
+        return self._books[book]
+
+    def state(self, book: str) -> TradingState:
+        """Return the book's effective state: flattening, else the strictest of its causes."""
+        risk = self._states.get(book, RiskState())
+        if risk.flattening:
+            return TradingState.REDUCING
+        halted = self.kill_switches.halts(book)
+        return TradingState.HALTED if halted else risk.state
+
+    def observe(self, book: str, check: LimitCheck, at: object) -> tuple[Transition, ...]:
+        """Fold a limit check into the book's state (persistence applies); return transitions."""
+        step = advance(self.policy, self._states.get(book, RiskState()), check, at)
+        return self._keep(book, step.state, step.transitions)
+
+    def engage_kill_switch(self, scope: str, reason: str, by: str) -> None:
+        """Halt `scope` (a book, or '*' for all) at once; stored, so it survives a restart."""
+        self.kill_switches.set(scope, True, reason, by)
+        for book in self._scope_books(scope):
+            step = kill(self._states.get(book, RiskState()), reason, self._clock.now())
+            self._keep(book, step.state, step.transitions)
+
+    def release_kill_switch(self, scope: str, reason: str, by: str) -> None:
+        """Lift `scope`'s switch; tripped limits still hold their books where they put them."""
+        self.kill_switches.set(scope, False, reason, by)
+        for book in self._scope_books(scope):
+            step = resume(self._states.get(book, RiskState()), reason, self._clock.now())
+            self._keep(book, step.state, step.transitions)
+
+    def begin_flatten(self, book: str, reason: str) -> list[OrderIntent]:
+        """Move `book` to REDUCING and return the orders that close it; they still get checked."""
+        step = begin_flatten(self._states.get(book, RiskState()), reason, self._clock.now())
+        self._keep(book, step.state, step.transitions)
+        return list(self._closing_orders(book))
+
+    def end_flatten(self, book: str, reason: str) -> None:
+        """Leave flattening: the book returns to what its switch and limits call for."""
+        step = end_flatten(self._states.get(book, RiskState()), reason, self._clock.now())
+        self._keep(book, step.state, step.transitions)
+
+    # -- the checks ----------------------------------------------------------------------
+
+    def check(self, intent: OrderIntent) -> Decision:
+        """Return the verdict on `intent`; an allowed submit or modify is counted and remembered."""
+        if intent.action is OrderAction.CANCEL:
+            return ALLOW
+        decision = self._verdict(intent)
+        if decision.allowed:
+            self._client_ids.add(intent.client_order_id)
+            self._submits.append(self._clock.now().timestamp())
+        return decision
+
+    def _verdict(self, intent: OrderIntent) -> Decision:
+        book = self._books.get(intent.book)
+        if book is None:
+            return Decision.deny(DenyCode.UNKNOWN_BOOK, f"no book {intent.book!r} is registered")
+        first = self._identity(intent) or self._order_form(intent, book)
+        if first is not None:
+            return first
+        price = _reference_price(intent, book)
+        position = book.positions.get(intent.symbol, Decimal(0))
+        reducing = reduces_exposure(float(position), float(intent.signed_quantity))
+        return (
+            self._state_check(intent.book, reducing)
+            or self._band_check(intent, book, price)
+            or (None if reducing else self._exposure_checks(intent, book, price))
+            or self._rate_check()
+            or ALLOW
+        )
+
+    def _identity(self, intent: OrderIntent) -> Decision | None:
+        known = intent.client_order_id in self._client_ids
+        if intent.action is OrderAction.SUBMIT and known:
+            return Decision.deny(
+                DenyCode.DUPLICATE_CLIENT_ORDER_ID,
+                f"client order id {intent.client_order_id!r} was used before",
+            )
+        if intent.action is OrderAction.MODIFY and not known:
+            return Decision.deny(
+                DenyCode.UNKNOWN_ORDER, f"no order {intent.client_order_id!r} to modify"
+            )
+        if intent.symbol not in self._universe:
+            return Decision.deny(DenyCode.UNKNOWN_SYMBOL, f"{intent.symbol!r} is not tradable")
+        return None
+
+    def _order_form(self, intent: OrderIntent, book: BookExposure) -> Decision | None:
+        spec = self._spec(intent.symbol)
+        quantity = intent.quantity
+        if not (quantity.is_finite() and quantity > 0):
+            return Decision.deny(DenyCode.QUANTITY_NOT_POSITIVE, f"quantity {quantity} is not > 0")
+        if quantity % spec.lot_size:
+            return Decision.deny(
+                DenyCode.QUANTITY_NOT_LOT_MULTIPLE,
+                f"quantity {quantity} is not a multiple of the lot {spec.lot_size}",
+            )
+        for problem in _price_problems(intent, spec):
+            return problem
+        if intent.symbol not in book.prices:
+            return Decision.deny(
+                DenyCode.NO_REFERENCE_PRICE, f"no last close for {intent.symbol} in the book"
+            )
+        return None
+
+    def _state_check(self, book: str, reducing: bool) -> Decision | None:
+        state = self.state(book)
+        if state is TradingState.HALTED:
+            return Decision.deny(DenyCode.TRADING_HALTED, f"book {book} is halted: cancels only")
+        if state is TradingState.REDUCING and not reducing:
+            return Decision.deny(
+                DenyCode.TRADING_REDUCING,
+                f"book {book} is reducing: only orders that shrink a position pass",
+            )
+        return None
+
+    def _band_check(self, intent: OrderIntent, book: BookExposure, price: float) -> Decision | None:
+        band, last = self.policy.orders.price_band, book.prices[intent.symbol]
+        if band is not None and abs(price / last - 1.0) > band:
+            return Decision.deny(
+                DenyCode.PRICE_OUTSIDE_BAND,
+                f"price {price:g} is {price / last - 1.0:+.1%} from the last close {last:g}; "
+                f"the band is ±{band:.1%}",
+            )
+        return None
+
+    def _exposure_checks(
+        self, intent: OrderIntent, book: BookExposure, price: float
+    ) -> Decision | None:
+        notional = float(intent.quantity) * price
+        cap = self.policy.orders.max_notional
+        if cap is not None and notional > cap:
+            return Decision.deny(
+                DenyCode.NOTIONAL_ABOVE_MAX, f"notional {notional:,.2f} exceeds {cap:,.2f}"
+            )
+        if notional > float(book.snapshot.buying_power):
+            return Decision.deny(
+                DenyCode.BUYING_POWER_EXCEEDED,
+                f"notional {notional:,.2f} exceeds buying power {book.snapshot.buying_power:,.2f}",
+            )
+        projection = book.project(intent.symbol, float(intent.signed_quantity), price)
+        return self._limit_breach(intent.symbol, book, projection)
+
+    def _limit_breach(
+        self, symbol: str, book: BookExposure, projection: Projection
+    ) -> Decision | None:
+        policy = self.policy
+        checks = [
+            (
+                DenyCode.POSITION_LIMIT,
+                f"{symbol} weight",
+                projection.weight,
+                policy.max_position_weight,
+            ),
+            *(
+                (
+                    _BUCKET_CODES[book.buckets[b].kind],
+                    f"{book.buckets[b].name} exposure",
+                    (before, after),
+                    book.caps[b],
+                )
+                for b, before, after in projection.buckets
+            ),
+            (
+                DenyCode.GROSS_LEVERAGE_LIMIT,
+                "gross leverage",
+                projection.gross,
+                policy.max_gross_leverage,
+            ),
+            (DenyCode.NET_LEVERAGE_LIMIT, "net leverage", projection.net, policy.max_net_leverage),
+        ]
+        for code, what, (before, after), cap in checks:
+            if cap is not None and after > cap + 1e-12 and after > before:
+                return Decision.deny(code, f"{what} would be {after:.2%}, above the cap {cap:.2%}")
+        return None
+
+    def _rate_check(self) -> Decision | None:
+        limit = self.policy.orders.max_submits
+        if limit is None:
+            return None
+        window = self.policy.orders.per_seconds
+        now = self._clock.now().timestamp()
+        while self._submits and self._submits[0] <= now - window:
+            self._submits.popleft()
+        if len(self._submits) >= limit:
+            return Decision.deny(
+                DenyCode.RATE_LIMIT_EXCEEDED, f"{limit} orders in the last {window:g} s already"
+            )
+        return None
+
+    # -- helpers -------------------------------------------------------------------------
+
+    def _spec(self, symbol: str) -> InstrumentSpec:
+        spec = self._specs.get(symbol)
+        if spec is None:
+            spec = self._specs[symbol] = spec_for(self._universe.get(symbol))
+        return spec
+
+    def _scope_books(self, scope: str) -> list[str]:
+        return list(self._books) if scope == GLOBAL_SCOPE else [scope]
+
+    def _keep(
+        self, book: str, state: RiskState, transitions: tuple[Transition, ...]
+    ) -> tuple[Transition, ...]:
+        self._states[book] = state
+        self.journal.extend(transitions)
+        return transitions
+
+    def _closing_orders(self, book: str) -> Iterator[OrderIntent]:
+        stamp = int(self._clock.now().timestamp() * 1000)
+        for symbol, quantity in sorted(self._books[book].positions.items()):
+            if quantity:
+                yield OrderIntent(
+                    f"flatten-{book}-{symbol}-{stamp}",
+                    book,
+                    symbol,
+                    Side.SELL if quantity > 0 else Side.BUY,
+                    abs(quantity),
+                )
+
+
+def _reference_price(intent: OrderIntent, book: BookExposure) -> float:
+    if intent.limit_price is not None and intent.order_type in _NEEDS_LIMIT:
+        return float(intent.limit_price)
+    if intent.stop_price is not None and intent.order_type in _NEEDS_STOP:
+        return float(intent.stop_price)
+    return book.prices[intent.symbol]
+
+
+def _price_problems(intent: OrderIntent, spec: InstrumentSpec) -> Iterator[Decision]:
+    needed = (
+        ("limit price", intent.limit_price, intent.order_type in _NEEDS_LIMIT),
+        ("stop price", intent.stop_price, intent.order_type in _NEEDS_STOP),
+    )
+    for name, price, required in needed:
+        if price is None:
+            if required:
+                yield Decision.deny(
+                    DenyCode.PRICE_MISSING, f"a {intent.order_type} order needs a {name}"
+                )
+            continue
+        if not (price.is_finite() and price > 0):
+            yield Decision.deny(DenyCode.PRICE_NOT_POSITIVE, f"{name} {price} is not > 0")
+        elif price % spec.tick_size:
+            yield Decision.deny(
+                DenyCode.PRICE_NOT_TICK_MULTIPLE,
+                f"{name} {price} is not a multiple of the tick {spec.tick_size}",
+            )
