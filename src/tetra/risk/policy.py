@@ -31,6 +31,7 @@ import difflib
 import tomllib
 from collections.abc import Mapping
 from functools import cache
+from importlib import resources
 from pathlib import Path
 from typing import Any, Self
 
@@ -43,6 +44,7 @@ from tetra.model.instruments import AssetClass, UniverseGroup
 from tetra.risk.vocabulary import LimitKind, TradingState
 
 Fraction = float  # a share of equity, 0.10 = 10 %
+DEFAULT_POLICY = "default_policy.toml"
 
 # What a breach does unless the policy says otherwise: exposure limits only stop growth,
 # the loss limits stop trading. The drawdown breaker holds until someone resets it.
@@ -209,6 +211,12 @@ def load_policy(path: Path, *, universe: Universe | None = None) -> RiskPolicy:
     except (OSError, tomllib.TOMLDecodeError) as error:
         raise RiskPolicyError(f"{path}: cannot read the policy: {error}") from error
     return parse_policy(document, universe=universe, source=str(path))
+
+
+def default_policy() -> RiskPolicy:
+    """Return the policy shipped with Tetra (``tetra/risk/default_policy.toml``)."""
+    text = resources.files("tetra.risk").joinpath(DEFAULT_POLICY).read_text(encoding="utf-8")
+    return parse_policy(tomllib.loads(text), source=f"tetra.risk/{DEFAULT_POLICY}")
 
 
 @cache
