@@ -8,10 +8,15 @@ from typing import Any
 
 from rich.table import Table
 
+from tetra.backtest.books import final_book, history_of
+from tetra.backtest.result import BacktestResult
 from tetra.backtest.run import run_backtest
 from tetra.cli.common import console
+from tetra.cli.risk_views import print_report
 from tetra.data.ports import Store
 from tetra.market import Adjustment, load_market
+from tetra.risk.policy import default_policy
+from tetra.risk.report import risk_report
 from tetra.simulation.orders import Commission, Costs, Slippage
 from tetra.strategy.base import Strategy
 from tetra.strategy.library import (
@@ -50,17 +55,22 @@ DEMO_CASES = (
 )
 
 
-def print_demo_backtests(store: Store, start: dt.date, end: dt.date) -> None:
-    """Backtest each demo case on the sample store and print their metrics in one table."""
+RISK_CASE = "momentum top 3 of 8"
+
+
+def print_demo_backtests(store: Store, start: dt.date, end: dt.date) -> dict[str, BacktestResult]:
+    """Backtest each demo case on the sample store, print their metrics; return the results."""
     table = Table(title="Library strategies on the SAMPLE universe (synthetic; costs included)")
     for name in ("strategy", "total", "CAGR", "Sharpe", "max DD", "trades"):
         table.add_column(name, justify="left" if name == "strategy" else "right")
     warnings: list[str] = []
+    results: dict[str, BacktestResult] = {}
     for case in DEMO_CASES:
         market = load_market(
             store, list(case.symbols), start, end, adjustment=Adjustment.TOTAL_RETURN
         )
         result = run_backtest(case.strategy, market, costs=DEMO_COSTS)
+        results[case.label] = result
         metrics = result.metrics()
         table.add_row(
             case.label,
@@ -74,3 +84,13 @@ def print_demo_backtests(store: Store, start: dt.date, end: dt.date) -> None:
     console.print(table)
     for warning in warnings:
         console.print(f"[yellow]warning:[/] {warning}")
+    return results
+
+
+def print_demo_risk(result: BacktestResult) -> None:
+    """Print the risk report of a demo backtest's final book under the default policy."""
+    report = risk_report(
+        final_book(result), history_of(result.market), default_policy(),
+        equity_curve=result.output.equity,
+    )  # fmt: skip
+    print_report(console, f"Risk of the final book of '{RISK_CASE}' (default policy)", report)

@@ -12,6 +12,7 @@ from tetra.cli import (
     chat,
     coverage,
     pipeline,
+    risk,
     sample,
     schedule,
     serve,
@@ -20,7 +21,7 @@ from tetra.cli import (
 )
 from tetra.cli.common import console, opened_store
 from tetra.cli.coverage import print_summary
-from tetra.cli.demo import print_demo_backtests
+from tetra.cli.demo import RISK_CASE, print_demo_backtests, print_demo_risk
 from tetra.cli.pipeline import expand_variadic, print_result
 from tetra.cli.sample import backfill_sample
 from tetra.data.store_kind import StoreKind
@@ -38,6 +39,7 @@ app.add_typer(sample.app, name="sample")
 app.add_typer(schedule.app, name="schedule")
 app.add_typer(backtest.app, name="backtest")
 app.add_typer(chat.app, name="chat")
+app.add_typer(risk.app, name="risk")
 app.command("coverage")(coverage.coverage)
 app.command("pipeline")(pipeline.pipeline)
 app.command("serve")(serve.serve)
@@ -77,7 +79,9 @@ def demo() -> None:
     spec = SampleSpec()
     with opened_store(StoreKind.SAMPLE) as opened:
         print_summary(opened, "Sample store coverage")
-        print_demo_backtests(opened, spec.end.replace(year=spec.end.year - spec.years), spec.end)
+        start = spec.end.replace(year=spec.end.year - spec.years)
+        results = print_demo_backtests(opened, start, spec.end)
+        print_demo_risk(results[RISK_CASE])
     console.print(
         "Next: `tetra universe list`, `tetra store info --sample`, "
         '`tetra chat ask "latest close of SPY" --run`, `make test`.'

@@ -66,15 +66,18 @@ def bucket_exposure_nb(weights: np.ndarray, members: np.ndarray) -> np.ndarray:
 
 
 @jit
-def pair_correlation_nb(x: np.ndarray, y: np.ndarray) -> float:
-    """Return the Pearson correlation of x and y over rows where both are finite (NaN if < 2)."""
+def pair_correlation_nb(x: np.ndarray, y: np.ndarray, min_rows: int = 2) -> float:
+    """Return the Pearson correlation of x and y over rows where both are finite.
+
+    NaN when fewer than `min_rows` (at least 2) such rows exist, or a series is flat.
+    """
     n, sx, sy = 0, 0.0, 0.0
     for k in range(x.shape[0]):
         if np.isfinite(x[k]) and np.isfinite(y[k]):
             n += 1
             sx += x[k]
             sy += y[k]
-    if n < 2:
+    if n < max(2, min_rows):
         return np.nan
     mx, my = sx / n, sy / n
     cxy, cxx, cyy = 0.0, 0.0, 0.0
@@ -96,17 +99,20 @@ def correlated_weight_nb(
     """Return the largest summed |weight| of a holding and the holdings correlated with it.
 
     For each held i: |w_i| plus |w_j| of every other held j whose return correlation with i
-    is >= `threshold` (pairs with fewer than two common returns, or a flat series, do not
-    count). Returns (that sum, i), or (0, -1) with no holdings.
+    is >= `threshold`. A pair counts only with at least half the window (and at least 3)
+    of common returns, so the first bars of a history cannot make noise look like a bet.
+    Returns (that sum, i), or (0, -1) with no holdings.
     """
     held = np.nonzero(np.abs(weights) > HELD)[0]
+    min_rows = max(3, returns.shape[0] // 2)
     best, anchor = 0.0, -1
     for a in range(held.shape[0]):
         i = held[a]
         total = abs(weights[i])
         for b in range(held.shape[0]):
             j = held[b]
-            if j != i and pair_correlation_nb(returns[:, i], returns[:, j]) >= threshold:
+            rho = pair_correlation_nb(returns[:, i], returns[:, j], min_rows)
+            if j != i and rho >= threshold:
                 total += abs(weights[j])
         if total > best:
             best, anchor = total, i

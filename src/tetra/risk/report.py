@@ -32,7 +32,7 @@ from tetra.risk.limits import LimitCheck, LimitEvaluator, LimitReading
 from tetra.risk.policy import RiskPolicy, packaged_universe
 from tetra.risk.state import RiskState, Transition, advance
 from tetra.risk.var import RiskEstimate, all_methods
-from tetra.risk.vocabulary import TradingState
+from tetra.risk.vocabulary import LimitKind, TradingState
 
 
 @dataclass(frozen=True)
@@ -119,7 +119,9 @@ def risk_report(
     held = book.held()
     if not held.symbols:
         raise ValidationError("the book holds nothing: there is no risk to report")
-    returns = _trading_rows(returns_from_closes(history.columns(held.symbols)))[-chosen.lookback :]
+    every = returns_from_closes(history.columns(held.symbols))
+    traded = np.isfinite(every).any(axis=1)  # drop days no holding traded (weekends)
+    returns, dates = every[traded][-chosen.lookback :], history.dates[traded][-chosen.lookback :]
     weights = held.weights
     book_returns = np.nan_to_num(returns) @ weights
     covariance = pairwise_covariance(returns) * 252
@@ -128,7 +130,7 @@ def risk_report(
     clusters = cluster_holdings(correlation, held.symbols, max_distance=chosen.cluster_distance)
     notes: list[str] = []
     holdings = _holdings(held, returns, covariance, contributions, clusters,
-                         _benchmark(history, chosen, notes))  # fmt: skip
+                         _benchmark(history, chosen, traded, notes))  # fmt: skip
     report = RiskReport(
         as_of=history.dates[-1],
         equity=held.equity,
@@ -145,14 +147,8 @@ def risk_report(
     )
     if policy is None:
         return report
-    return _with_limits(report, held, history, policy, (returns, book_returns), equity_curve,
-                        universe)  # fmt: skip
-
-
-def _trading_rows(returns: np.ndarray) -> np.ndarray:
-    """Drop rows where no holding traded (weekends of an equity-only book)."""
-    kept: np.ndarray = returns[np.isfinite(returns).any(axis=1)]
-    return kept
+    replay = (dates, returns, book_returns)
+    return _with_limits(report, held, history, policy, replay, equity_curve, universe)
 
 
 def _holdings(
@@ -184,12 +180,15 @@ def _holdings(
     )
 
 
-def _benchmark(history: History, settings: ReportSettings, notes: list[str]) -> np.ndarray | None:
+def _benchmark(
+    history: History, settings: ReportSettings, rows: np.ndarray, notes: list[str]
+) -> np.ndarray | None:
+    """Return the benchmark's returns on the report's rows (`rows` masks the history)."""
     if settings.benchmark not in history.symbols:
         notes.append(f"no history for the benchmark {settings.benchmark}: betas not shown")
         return None
     closes = history.columns((settings.benchmark,))
-    return returns_from_closes(closes)[-settings.lookback :, 0]
+    return returns_from_closes(closes)[rows][-settings.lookback :, 0]
 
 
 def _volatility(book_returns: np.ndarray, settings: ReportSettings) -> VolatilityCheck | None:
@@ -203,33 +202,44 @@ def _with_limits(
     book: Book,
     history: History,
     policy: RiskPolicy,
-    replay: tuple[np.ndarray, np.ndarray],
+    replay: tuple[np.ndarray, np.ndarray, np.ndarray],
     equity_curve: np.ndarray | None,
     universe: Universe | None,
 ) -> RiskReport:
     evaluator = LimitEvaluator(policy, book.symbols, universe or packaged_universe())
     notes = list(report.notes)
     if equity_curve is None:
-        returns, book_returns = replay
+        dates, returns, book_returns = replay
         equity_curve = book.equity * np.cumprod(1.0 + book_returns)
         notes.append("loss limits measured on the current book replayed over its history")
     else:
-        returns = returns_from_closes(history.columns(book.symbols))
+        dates, returns = history.dates, returns_from_closes(history.columns(book.symbols))
         if equity_curve.shape != (returns.shape[0],):
             raise ValidationError("the equity curve must have one value per history date")
-    state, transitions, check = _fold(evaluator, book.weights, equity_curve, returns)
+    state, transitions, check = _fold(evaluator, book.weights, equity_curve, returns, dates)
     return replace(
         report,
         notes=tuple(notes),
-        limit_usage=tuple(evaluator.usage_table(book.weights)),
+        limit_usage=(*evaluator.usage_table(book.weights), *_book_wide(check)),
         limit_check=check,
         state=state.state,
         transitions=transitions,
     )
 
 
+def _book_wide(check: LimitCheck) -> tuple[LimitReading, ...]:
+    """Return the set limits measured on the whole book (leverage, correlation, losses)."""
+    per_subject = (LimitKind.POSITION_WEIGHT, LimitKind.GROUP_EXPOSURE,
+                   LimitKind.THEME_EXPOSURE, LimitKind.ASSET_CLASS_EXPOSURE)  # fmt: skip
+    return tuple(r for r in check.readings if r.kind not in per_subject and r.cap is not None)
+
+
 def _fold(
-    evaluator: LimitEvaluator, weights: np.ndarray, equity: np.ndarray, returns: np.ndarray
+    evaluator: LimitEvaluator,
+    weights: np.ndarray,
+    equity: np.ndarray,
+    returns: np.ndarray,
+    dates: np.ndarray,
 ) -> tuple[RiskState, tuple[Transition, ...], LimitCheck]:
     """Fold the state machine over the equity path, weights held fixed; rows align."""
     window = max(evaluator.arrays.corr_window, 2)
@@ -237,7 +247,7 @@ def _fold(
     check = evaluator.check(weights, equity[:1])
     for t in range(equity.shape[0]):
         check = evaluator.check(weights, equity[: t + 1], returns[max(0, t - window + 1) : t + 1])
-        step = advance(evaluator.policy, state, check, at=t)
+        step = advance(evaluator.policy, state, check, at=str(dates[t]))
         state = step.state
         transitions.extend(step.transitions)
     return state, tuple(transitions), check

@@ -103,3 +103,11 @@ def test_report_refuses_empty_books_and_missing_history(history: History) -> Non
         risk_report(Book.from_weights({"NVDA": 0.5}), history)
     with pytest.raises(ValidationError, match="one value per history date"):
         risk_report(book(history), history, default_policy(), equity_curve=np.ones(3))
+
+
+def test_an_equity_only_book_skips_weekends_and_keeps_its_betas(history: History) -> None:
+    report = risk_report(Book.from_weights({"QQQ": 0.5, "TLT": 0.3}), history)
+
+    assert report.estimates[0].observations == np.isfinite(history.close[1:, 1]).sum()
+    assert report.holdings[0].beta == pytest.approx(1.2, abs=0.1)
+    assert report.holdings[1].beta == pytest.approx(-0.3, abs=0.1)

@@ -1,0 +1,147 @@
+"""`tetra risk` on a small sample store: report, limits, check, kill switch, bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tetra.cli.pipeline import build_plan, run_with_progress
+from tetra.cli.risk import app
+from tetra.cli.sources import sample_sources
+from tetra.data.pipeline import Mode, Step
+from tetra.data.sources import Window
+from tetra.data.store_kind import StoreKind
+from tetra.data.universe import Universe, load_universe
+from tetra.sample import SampleSpec
+
+runner = CliRunner()
+SYMBOLS = ("SPY", "QQQ", "TLT", "GLD", "BTC", "NVDA")
+
+
+@pytest.fixture(scope="module")
+def sample_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two years of six symbols in a sample store, loaded through the pipeline."""
+    data_dir = tmp_path_factory.mktemp("risk-cli") / "data"
+    spec = SampleSpec(years=2)
+    universe = load_universe()
+    chosen = Universe(tuple(universe.get(symbol) for symbol in SYMBOLS))
+    window = Window(spec.end.replace(year=spec.end.year - spec.years), spec.end)
+    steps = (Step.MARKET_DATA, Step.CRYPTO)
+    plan = build_plan(Mode.BACKFILL, window, chosen, steps, False, False)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TETRA_DATA_DIR", str(data_dir))
+        patch.delenv("TETRA_SAMPLE_STORE_URL", raising=False)
+        result = run_with_progress(
+            StoreKind.SAMPLE, chosen, plan, sample_sources(list(chosen), spec)
+        )
+    assert result.status == "success"
+    return data_dir
+
+
+@pytest.fixture(autouse=True)
+def data_dir(sample_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("TETRA_DATA_DIR", str(sample_dir))
+    monkeypatch.delenv("TETRA_STORE_URL", raising=False)
+    monkeypatch.delenv("TETRA_SAMPLE_STORE_URL", raising=False)
+    monkeypatch.setenv("COLUMNS", "160")
+    return sample_dir
+
+
+def test_report_of_holdings_shows_every_part() -> None:
+    result = runner.invoke(app, ["report", "--holdings", "SPY=0.4,TLT=0.3,BTC=0.25"])
+
+    assert result.exit_code == 0, result.output
+    for words in ("historical", "parametric (normal)", "Cornish-Fisher", "group: crypto",
+                  "Limit usage", "position_weight", "SAMPLE DATA"):  # fmt: skip
+        assert words in result.output
+    assert "BTC" in result.output
+
+
+def test_report_of_a_strategy_final_book() -> None:
+    result = runner.invoke(
+        app, ["report", "--strategy", "momentum", "--symbols", "SPY,QQQ,TLT,GLD",
+              "--param", "lookback=63", "--param", "top_n=2", "--horizon", "5"],
+    )  # fmt: skip
+
+    assert result.exit_code == 0, result.output
+    assert "Final book of momentum" in result.output
+    assert "5-day value at risk" in result.output
+
+
+def test_limits_shows_policy_and_usage(tmp_path: Path) -> None:
+    policy = tmp_path / "policy.toml"
+    policy.write_text("max_position_weight = 0.3\ngroup_caps = { crypto = 0.05 }\n")
+
+    result = runner.invoke(app, ["limits", "--policy", str(policy), "--holdings", "BTC=0.1"])
+
+    assert result.exit_code == 0, result.output
+    assert "crypto 5%" in result.output
+    assert "200%" in result.output  # BTC uses twice the crypto cap
+
+
+@pytest.mark.parametrize(
+    ("args", "exit_code", "words"),
+    [
+        (["check", "SPY", "buy", "10"], 0, "ALLOWED"),
+        (["check", "SPY", "buy", "10.5"], 3, "quantity_not_lot_multiple"),
+        (["check", "SPY", "buy", "10", "--type", "limit", "--limit", "1"], 3, "price_outside_band"),
+        (["check", "NVDA", "buy", "100000"], 3, "notional_above_max"),
+        (
+            ["check", "SPY", "sell", "10", "--holdings", "SPY=0.3", "--type", "stop"],
+            3,
+            "price_missing",
+        ),
+        (["check", "SPY", "buy", "ten"], 2, "not a number"),
+    ],
+)
+def test_check_verdicts(args: list[str], exit_code: int, words: str) -> None:
+    result = runner.invoke(app, args)
+
+    assert result.exit_code == exit_code, result.output
+    assert words in result.output
+
+
+def test_kill_switch_halts_checks_until_released() -> None:
+    on = runner.invoke(app, ["kill-switch", "on", "--scope", "core", "--reason", "review",
+                             "--sample"])  # fmt: skip
+    halted = runner.invoke(app, ["check", "SPY", "buy", "1", "--book", "core"])
+    off = runner.invoke(app, ["kill-switch", "off", "--scope", "core", "--reason", "done",
+                              "--sample"])  # fmt: skip
+    active = runner.invoke(app, ["check", "SPY", "buy", "1", "--book", "core"])
+
+    assert on.exit_code == 0, on.output
+    assert "ENGAGED" in on.output
+    assert halted.exit_code == 3
+    assert "trading_halted" in halted.output
+    assert "released" in off.output
+    assert active.exit_code == 0, active.output
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["report", "--holdings", "SPY=abc"], "SYMBOL=weight"),
+        (["report", "--holdings", "ZZZ=0.5"], "ZZZ"),
+        (["report", "--holdings", "SPY=0.5", "--strategy", "momentum"], "not both"),
+        (["report", "--strategy", "nope"], "unknown strategy"),
+        (["kill-switch", "on", "--sample"], "needs a reason"),
+        (["kill-switch", "toggle"], "status, on or off"),
+    ],
+)
+def test_bad_input_exits_2_with_a_clear_error(args: list[str], words: str) -> None:
+    result = runner.invoke(app, args)
+
+    assert result.exit_code == 2, result.output
+    assert words in result.output
+
+
+def test_bad_policy_file_names_the_field(tmp_path: Path) -> None:
+    policy = tmp_path / "bad.toml"
+    policy.write_text("max_gross_leverage = 1.0\nmax_net_leverage = 2.0\n")
+
+    result = runner.invoke(app, ["limits", "--policy", str(policy)])
+
+    assert result.exit_code == 2
+    assert "max_net_leverage" in result.output
