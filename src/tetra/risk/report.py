@@ -188,7 +188,8 @@ def _benchmark(
         notes.append(f"no history for the benchmark {settings.benchmark}: betas not shown")
         return None
     closes = history.columns((settings.benchmark,))
-    return returns_from_closes(closes)[rows][-settings.lookback :, 0]
+    benchmark: np.ndarray = returns_from_closes(closes)[rows][-settings.lookback :, 0]
+    return benchmark
 
 
 def _volatility(book_returns: np.ndarray, settings: ReportSettings) -> VolatilityCheck | None:
