@@ -6,7 +6,7 @@ PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 
 .DEFAULT_GOAL := help
 .PHONY: help demo test check lint typecheck services bench bench-backtest clean \
-        web web-install web-test web-e2e api-client chromium bench-api bench-chat
+        web web-install web-test web-e2e api-client chromium bench-api bench-chat bench-risk
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -51,6 +51,9 @@ bench: $(VENV)/.dev services ## Run the benchmarks (see benchmarks/README.md)
 
 bench-api: $(VENV)/.dev ## API load: coverage p50/p99 and req/s (wrk if installed), page load
 	$(BIN)/python -m benchmarks.api_load
+
+bench-risk: $(VENV)/.dev ## Pre-trade checks/s (150-position book); VaR + correlation + contributions
+	$(BIN)/python -m benchmarks.risk.run
 
 bench-chat: $(VENV)/.dev services ## Chat latency: question to SQL and SQL to rows, both stores
 	@test -f data/sample.duckdb || $(BIN)/tetra demo

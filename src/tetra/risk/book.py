@@ -18,6 +18,9 @@ from tetra.core.errors import ValidationError
 from tetra.data.universe import Universe
 from tetra.risk.arrays import BucketLabel, belongs, bucket_caps, bucket_labels
 from tetra.risk.policy import RiskPolicy
+from tetra.risk.vocabulary import LimitKind
+
+SLACK = 1e-12  # float noise allowed above a cap
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,16 @@ class Projection:
     buckets: tuple[tuple[int, float, float], ...]  # (bucket row, before, after)
 
 
+@dataclass(frozen=True, slots=True)
+class Breach:
+    """A limit an order would push over its cap: which, on what, to where."""
+
+    kind: LimitKind
+    subject: str
+    level: float
+    cap: float
+
+
 class BookExposure:
     """Position values and running exposure sums of one book under one policy."""
 
@@ -58,12 +71,17 @@ class BookExposure:
         self.snapshot = snapshot
         self.buckets: tuple[BucketLabel, ...] = bucket_labels(policy)
         self.caps = bucket_caps(policy)
+        self._position_cap = policy.max_position_weight
+        self._gross_cap = policy.max_gross_leverage
+        self._net_cap = policy.max_net_leverage
         self._universe = universe
         self._members: dict[str, tuple[int, ...]] = {}
         self.positions: dict[str, Decimal] = dict(snapshot.positions)
+        self.units = {s: float(q) for s, q in self.positions.items()}
         self.prices = {s: float(p) for s, p in snapshot.last_close.items()}
         self.values = {s: float(q) * self.prices[s] for s, q in self.positions.items() if q}
         self.equity = float(snapshot.equity)
+        self.buying_power = float(snapshot.buying_power)
         self.gross = sum(abs(v) for v in self.values.values())
         self.net = sum(self.values.values())
         self.bucket_sums = [0.0] * len(self.buckets)
@@ -95,11 +113,39 @@ class BookExposure:
             ),
         )
 
+    def first_breach(self, symbol: str, quantity: float, price: float) -> Breach | None:
+        """Return the first limit the trade would push over its cap, or None.
+
+        A limit counts only if the trade makes it larger (the order of `Projection`: position,
+        the symbol's buckets, gross, net); the same arithmetic as `project`, without objects.
+        """
+        before = self.values.get(symbol, 0.0)
+        after = before + quantity * price
+        grow = abs(after) - abs(before)
+        e = self.equity
+        cap = self._position_cap
+        if cap is not None and grow > 0 and abs(after) / e > cap + SLACK:
+            return Breach(LimitKind.POSITION_WEIGHT, symbol, abs(after) / e, cap)
+        if grow > 0:
+            for b in self.members(symbol):
+                level = (self.bucket_sums[b] + grow) / e
+                if level > self.caps[b] + SLACK:
+                    return Breach(self.buckets[b].kind, self.buckets[b].name, level, self.caps[b])
+            cap = self._gross_cap
+            if cap is not None and (self.gross + grow) / e > cap + SLACK:
+                return Breach(LimitKind.GROSS_LEVERAGE, "book", (self.gross + grow) / e, cap)
+        net_before, net_after = abs(self.net), abs(self.net + after - before)
+        cap = self._net_cap
+        if cap is not None and net_after > net_before and net_after / e > cap + SLACK:
+            return Breach(LimitKind.NET_LEVERAGE, "book", net_after / e, cap)
+        return None
+
     def apply_fill(self, symbol: str, quantity: Decimal, price: Decimal) -> None:
         """Book a fill: the position moves and the exposure sums follow (equity unchanged)."""
         self.prices[symbol] = float(price)
         position = self.positions.get(symbol, Decimal(0)) + quantity
         self.positions[symbol] = position
+        self.units[symbol] = float(position)
         before = self.values.get(symbol, 0.0)
         after = float(position) * float(price)
         self.values[symbol] = after

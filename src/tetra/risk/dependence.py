@@ -54,7 +54,18 @@ def _pair_sums(returns: np.ndarray) -> _PairSums:
 
 def pairwise_covariance(returns: np.ndarray) -> np.ndarray:
     """Return the (N, N) sample covariance over pairwise-complete rows (NaN if < 2 rows)."""
-    s = _pair_sums(returns)
+    return _covariance(_pair_sums(returns))
+
+
+def covariance_and_correlation(
+    returns: np.ndarray, min_periods: int = 20
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return `pairwise_covariance` and `correlation_matrix` from one pass over the data."""
+    sums = _pair_sums(returns)
+    return _covariance(sums), _correlation(sums, min_periods)
+
+
+def _covariance(s: _PairSums) -> np.ndarray:
     with np.errstate(invalid="ignore", divide="ignore"):
         cov = (s.cross - s.sum_i * s.sum_i.T / s.count) / (s.count - 1)
     return np.where(s.count >= 2, cov, np.nan)
@@ -66,7 +77,10 @@ def correlation_matrix(returns: np.ndarray, min_periods: int = 20) -> np.ndarray
     Pairs with fewer than `min_periods` common rows, or a flat series, are NaN; the diagonal
     is 1 for every symbol with enough returns.
     """
-    s = _pair_sums(returns)
+    return _correlation(_pair_sums(returns), min_periods)
+
+
+def _correlation(s: _PairSums, min_periods: int) -> np.ndarray:
     with np.errstate(invalid="ignore", divide="ignore"):
         cov = s.cross - s.sum_i * s.sum_i.T / s.count
         var_i = s.sum_sq_i - s.sum_i**2 / s.count

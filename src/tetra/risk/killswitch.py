@@ -41,6 +41,7 @@ class KillSwitchBoard:
         self._store = store
         self._clock = clock
         self._switches = {switch.scope: switch for switch in _read(store)}
+        self.version = 0  # grows with every change, so callers can cache what they derive
 
     def get(self, scope: str) -> KillSwitch | None:
         """Return the switch of `scope`, or None if it was never set."""
@@ -72,6 +73,7 @@ class KillSwitchBoard:
         self._store.upsert(SWITCHES, pd.DataFrame([_switch_row(switch)]))
         self._store.upsert(EVENTS, pd.DataFrame([_event_row(switch, previous)]))
         self._switches[switch.scope] = switch
+        self.version += 1
         return switch
 
 

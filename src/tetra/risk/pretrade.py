@@ -27,7 +27,7 @@ from decimal import Decimal
 
 from tetra.core.clock import Clock
 from tetra.data.universe import Universe
-from tetra.risk.book import BookExposure, BookSnapshot, Projection
+from tetra.risk.book import BookExposure, BookSnapshot
 from tetra.risk.killswitch import GLOBAL_SCOPE, KillSwitchBoard
 from tetra.risk.limits import LimitCheck
 from tetra.risk.orders import (
@@ -56,10 +56,13 @@ from tetra.risk.vocabulary import LimitKind, TradingState
 
 _NEEDS_LIMIT = frozenset({OrderType.LIMIT, OrderType.STOP_LIMIT})
 _NEEDS_STOP = frozenset({OrderType.STOP, OrderType.STOP_LIMIT})
-_BUCKET_CODES = {
+_DENY_CODES = {
+    LimitKind.POSITION_WEIGHT: DenyCode.POSITION_LIMIT,
     LimitKind.GROUP_EXPOSURE: DenyCode.GROUP_LIMIT,
     LimitKind.THEME_EXPOSURE: DenyCode.THEME_LIMIT,
     LimitKind.ASSET_CLASS_EXPOSURE: DenyCode.ASSET_CLASS_LIMIT,
+    LimitKind.GROSS_LEVERAGE: DenyCode.GROSS_LEVERAGE_LIMIT,
+    LimitKind.NET_LEVERAGE: DenyCode.NET_LEVERAGE_LIMIT,
 }
 
 
@@ -84,6 +87,9 @@ class PreTradeEngine:
         self._client_ids: set[str] = set()
         self._submits: deque[float] = deque()
         self.journal: deque[Transition] = deque(maxlen=10_000)
+        self._effective: dict[str, TradingState] = {}  # cache, cleared on every change
+        self._max_notional = policy.orders.max_notional
+        self._seen_switches = -1
 
     # -- books and states ----------------------------------------------------------------
 
@@ -102,6 +108,15 @@ class PreTradeEngine:
 
     def state(self, book: str) -> TradingState:
         """Return the book's effective state: flattening, else the strictest of its causes."""
+        if self._seen_switches != self.kill_switches.version:
+            self._effective.clear()
+            self._seen_switches = self.kill_switches.version
+        state = self._effective.get(book)
+        if state is None:
+            state = self._effective[book] = self._state_now(book)
+        return state
+
+    def _state_now(self, book: str) -> TradingState:
         risk = self._states.get(book, RiskState())
         if risk.flattening:
             return TradingState.REDUCING
@@ -147,7 +162,8 @@ class PreTradeEngine:
         decision = self._verdict(intent)
         if decision.allowed:
             self._client_ids.add(intent.client_order_id)
-            self._submits.append(self._clock.now().timestamp())
+            if self.policy.orders.max_submits is not None:
+                self._submits.append(self._clock.now().timestamp())
         return decision
 
     def _verdict(self, intent: OrderIntent) -> Decision:
@@ -158,8 +174,9 @@ class PreTradeEngine:
         if first is not None:
             return first
         price = _reference_price(intent, book)
-        position = book.positions.get(intent.symbol, Decimal(0))
-        reducing = reduces_exposure(float(position), float(intent.signed_quantity))
+        position = book.units.get(intent.symbol, 0.0)
+        quantity = float(intent.quantity)
+        reducing = reduces_exposure(position, quantity if intent.side is Side.BUY else -quantity)
         return (
             self._state_check(intent.book, reducing)
             or self._band_check(intent, book, price)
@@ -193,7 +210,8 @@ class PreTradeEngine:
                 DenyCode.QUANTITY_NOT_LOT_MULTIPLE,
                 f"quantity {quantity} is not a multiple of the lot {spec.lot_size}",
             )
-        for problem in _price_problems(intent, spec):
+        problem = _price_problem(intent, spec)
+        if problem is not None:
             return problem
         if intent.symbol not in book.prices:
             return Decision.deny(
@@ -226,51 +244,28 @@ class PreTradeEngine:
         self, intent: OrderIntent, book: BookExposure, price: float
     ) -> Decision | None:
         notional = float(intent.quantity) * price
-        cap = self.policy.orders.max_notional
+        cap = self._max_notional
         if cap is not None and notional > cap:
             return Decision.deny(
                 DenyCode.NOTIONAL_ABOVE_MAX, f"notional {notional:,.2f} exceeds {cap:,.2f}"
             )
-        if notional > float(book.snapshot.buying_power):
+        if notional > book.buying_power:
             return Decision.deny(
                 DenyCode.BUYING_POWER_EXCEEDED,
                 f"notional {notional:,.2f} exceeds buying power {book.snapshot.buying_power:,.2f}",
             )
-        projection = book.project(intent.symbol, float(intent.signed_quantity), price)
-        return self._limit_breach(intent.symbol, book, projection)
-
-    def _limit_breach(
-        self, symbol: str, book: BookExposure, projection: Projection
-    ) -> Decision | None:
-        policy = self.policy
-        checks = [
-            (
-                DenyCode.POSITION_LIMIT,
-                f"{symbol} weight",
-                projection.weight,
-                policy.max_position_weight,
-            ),
-            *(
-                (
-                    _BUCKET_CODES[book.buckets[b].kind],
-                    f"{book.buckets[b].name} exposure",
-                    (before, after),
-                    book.caps[b],
-                )
-                for b, before, after in projection.buckets
-            ),
-            (
-                DenyCode.GROSS_LEVERAGE_LIMIT,
-                "gross leverage",
-                projection.gross,
-                policy.max_gross_leverage,
-            ),
-            (DenyCode.NET_LEVERAGE_LIMIT, "net leverage", projection.net, policy.max_net_leverage),
-        ]
-        for code, what, (before, after), cap in checks:
-            if cap is not None and after > cap + 1e-12 and after > before:
-                return Decision.deny(code, f"{what} would be {after:.2%}, above the cap {cap:.2%}")
-        return None
+        found = book.first_breach(intent.symbol, float(intent.signed_quantity), price)
+        if found is None:
+            return None
+        what = (
+            f"{found.subject} weight"
+            if found.kind is LimitKind.POSITION_WEIGHT
+            else (f"{found.kind.value.removesuffix('_exposure').replace('_', ' ')} {found.subject}")
+        )
+        return Decision.deny(
+            _DENY_CODES[found.kind],
+            f"{what} would be {found.level:.2%}, above the cap {found.cap:.2%}",
+        )
 
     def _rate_check(self) -> Decision | None:
         limit = self.policy.orders.max_submits
@@ -301,6 +296,7 @@ class PreTradeEngine:
         self, book: str, state: RiskState, transitions: tuple[Transition, ...]
     ) -> tuple[Transition, ...]:
         self._states[book] = state
+        self._effective.clear()
         self.journal.extend(transitions)
         return transitions
 
@@ -325,22 +321,27 @@ def _reference_price(intent: OrderIntent, book: BookExposure) -> float:
     return book.prices[intent.symbol]
 
 
-def _price_problems(intent: OrderIntent, spec: InstrumentSpec) -> Iterator[Decision]:
-    needed = (
-        ("limit price", intent.limit_price, intent.order_type in _NEEDS_LIMIT),
-        ("stop price", intent.stop_price, intent.order_type in _NEEDS_STOP),
-    )
-    for name, price, required in needed:
-        if price is None:
-            if required:
-                yield Decision.deny(
-                    DenyCode.PRICE_MISSING, f"a {intent.order_type} order needs a {name}"
-                )
-            continue
-        if not (price.is_finite() and price > 0):
-            yield Decision.deny(DenyCode.PRICE_NOT_POSITIVE, f"{name} {price} is not > 0")
-        elif price % spec.tick_size:
-            yield Decision.deny(
-                DenyCode.PRICE_NOT_TICK_MULTIPLE,
-                f"{name} {price} is not a multiple of the tick {spec.tick_size}",
-            )
+def _price_problem(intent: OrderIntent, spec: InstrumentSpec) -> Decision | None:
+    """Return the first problem with the order's prices: missing, not positive, off the tick."""
+    if intent.order_type is OrderType.MARKET and intent.limit_price is intent.stop_price is None:
+        return None  # the common case, kept cheap
+    return _one_price("limit price", intent.limit_price, intent.order_type in _NEEDS_LIMIT,
+                      intent, spec) or _one_price(
+        "stop price", intent.stop_price, intent.order_type in _NEEDS_STOP, intent, spec
+    )  # fmt: skip
+
+
+def _one_price(
+    name: str, price: Decimal | None, required: bool, intent: OrderIntent, spec: InstrumentSpec
+) -> Decision | None:
+    if price is None:
+        needs = f"a {intent.order_type} order needs a {name}"
+        return Decision.deny(DenyCode.PRICE_MISSING, needs) if required else None
+    if not (price.is_finite() and price > 0):
+        return Decision.deny(DenyCode.PRICE_NOT_POSITIVE, f"{name} {price} is not > 0")
+    if price % spec.tick_size:
+        return Decision.deny(
+            DenyCode.PRICE_NOT_TICK_MULTIPLE,
+            f"{name} {price} is not a multiple of the tick {spec.tick_size}",
+        )
+    return None
