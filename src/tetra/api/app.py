@@ -24,7 +24,7 @@ from tetra.api.deps import require_api_key
 from tetra.api.errors import ERROR_RESPONSES, install_error_handlers
 from tetra.api.events import EventHub
 from tetra.api.metrics import RequestMetrics
-from tetra.api.routes import backtests, health, live, market, monitor, pipeline, universe
+from tetra.api.routes import backtests, health, live, market, monitor, pipeline, risk, universe
 from tetra.api.routes import chat as chat_routes
 from tetra.chat.service import ChatService
 from tetra.data.ports import Store
@@ -80,7 +80,7 @@ def create_app(
         )
     app.include_router(health.router)
     guarded = [Depends(require_api_key)]
-    for module in (monitor, market, universe, pipeline, backtests, live, chat_routes):
+    for module in (monitor, market, universe, pipeline, backtests, risk, live, chat_routes):
         app.include_router(module.router, dependencies=guarded)
     if static_dir:
         from tetra.api.static import mount_web_app

@@ -23,6 +23,7 @@ import anyio.from_thread
 import pandas as pd
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
+from starlette.exceptions import HTTPException
 
 from tetra.api.cache import TtlCache
 from tetra.api.deps import blocking
@@ -33,6 +34,7 @@ from tetra.backtest.research.sweep import METRICS, StrategyClass, configure, swe
 from tetra.backtest.run import run_backtest
 from tetra.data.ports import Store
 from tetra.market import MarketData, load_market
+from tetra.risk.policy import RiskPolicyError, parse_policy
 from tetra.simulation.orders import Commission, Costs, Slippage
 from tetra.strategy.base import Strategy, StrategyConfig
 from tetra.strategy.library import STRATEGIES
@@ -111,8 +113,30 @@ def prepare_run(request: RunRequest, started_at: dt.datetime) -> PreparedRun:
             [{"loc": ("body", "params", *e["loc"]), "msg": e["msg"]} for e in error.errors()]
         ) from error
     costs = costs_of(request.commission_bps, request.slippage_bps)
+    refuse_risk_policy(request.risk_policy)
     run_id = run_id_of(cls, config, started_at)
     return PreparedRun(run_id, request, cls(config), costs, started_at)
+
+
+def refuse_risk_policy(document: dict[str, Any] | None) -> None:
+    """Check a run's risk policy (422 naming the field), then say backtests cannot apply it yet.
+
+    Backtests apply a policy through `RiskManaged`, which is not built yet; accepting the
+    policy and running without it would silently ignore the user's limits.
+    """
+    if document is None:
+        return
+    try:
+        parse_policy(document)
+    except RiskPolicyError as error:
+        raise RequestValidationError(
+            [{"loc": ("body", "risk_policy", *error.field.split(".")), "msg": str(error)}]
+        ) from None
+    raise HTTPException(
+        status_code=501,
+        detail="backtests cannot apply a risk policy yet (RiskManaged is not built); the "
+        "policy is valid: run without it, or check a book against it on the Risk page",
+    )
 
 
 def run_id_of(cls: StrategyClass, config: StrategyConfig, started_at: dt.datetime) -> str:

@@ -432,6 +432,156 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/risk/correlation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Holdings' correlation */
+        post: operations["correlation_api_risk_correlation_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/risk/exposures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Exposure by bucket */
+        post: operations["exposures_api_risk_exposures_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/risk/kill-switches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Kill switches */
+        get: operations["list_kill_switches_api_risk_kill_switches_get"];
+        put?: never;
+        /**
+         * Engage or release
+         * @description Engage (halt: cancels only) or release a scope's switch; stored before the answer.
+         */
+        post: operations["set_kill_switch_api_risk_kill_switches_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/risk/limits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Limit usage */
+        post: operations["limit_usage_api_risk_limits_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/risk/policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The default risk policy */
+        get: operations["get_default_policy_api_risk_policy_get"];
+        put?: never;
+        /**
+         * Validate a risk policy
+         * @description Return the policy normalised, or a 422 naming the field at fault.
+         */
+        post: operations["check_policy_api_risk_policy_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/risk/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A book's risk report
+         * @description Exposures, VaR/CVaR by three labelled methods, correlation, contributions and limits.
+         */
+        post: operations["report_api_risk_report_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/risk/state": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A book's trading state
+         * @description The state the kill switches set for `book` (books arrive with Issue 13).
+         */
+        get: operations["trading_state_api_risk_state_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/risk/var": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** VaR and CVaR, three methods */
+        post: operations["value_at_risk_api_risk_var_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/universe": {
         parameters: {
             query?: never;
@@ -637,6 +787,20 @@ export interface components {
             /** Split To */
             split_to: number | null;
         };
+        /**
+         * CorrelationOut
+         * @description The holdings' correlation, rows and columns in cluster order (nulls: too little data).
+         */
+        CorrelationOut: {
+            /** Clusters */
+            clusters: string[][];
+            /** Matrix */
+            matrix: (number | null)[][];
+            /** Symbols */
+            symbols: string[];
+            /** Window */
+            window: number;
+        };
         /** CoverageResponse */
         CoverageResponse: {
             /**
@@ -817,6 +981,26 @@ export interface components {
             /** Sql */
             sql: string;
         };
+        /** ExposureOut */
+        ExposureOut: {
+            /** Gross */
+            gross: number;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "group" | "asset_class" | "theme";
+            /** Long */
+            long: number;
+            /** Name */
+            name: string;
+            /** Net */
+            net: number;
+            /** Short */
+            short: number;
+            /** Symbols */
+            symbols: string[];
+        };
         /** Health */
         Health: {
             /** Schema Version */
@@ -830,6 +1014,39 @@ export interface components {
             store_kind: string;
             /** Version */
             version: string;
+        };
+        /** HoldingOut */
+        HoldingOut: {
+            /** Beta */
+            beta: number | null;
+            /** Cluster */
+            cluster: number;
+            /**
+             * Component
+             * @description Contribution to book volatility; they sum to it.
+             */
+            component: number | null;
+            /**
+             * Marginal
+             * @description d(book volatility)/d(weight).
+             */
+            marginal: number | null;
+            /**
+             * Share
+             * @description Component over book volatility.
+             */
+            share: number | null;
+            /** Symbol */
+            symbol: string;
+            /** Value */
+            value: number;
+            /**
+             * Volatility
+             * @description Annualised.
+             */
+            volatility: number | null;
+            /** Weight */
+            weight: number;
         };
         /**
          * IngestRunOut
@@ -896,6 +1113,60 @@ export interface components {
             symbol: string;
             /** Themes */
             themes: string[];
+        };
+        /** KillSwitchOut */
+        KillSwitchOut: {
+            /**
+             * Changed At
+             * Format: date-time
+             */
+            changed_at: string;
+            /** Changed By */
+            changed_by: string;
+            /** Engaged */
+            engaged: boolean;
+            /** Reason */
+            reason: string;
+            /**
+             * Scope
+             * @description '*' for every book, else a book id.
+             */
+            scope: string;
+        };
+        /**
+         * KillSwitchRequest
+         * @description Engage or release a kill switch; a reason is required either way.
+         */
+        KillSwitchRequest: {
+            /**
+             * Changed By
+             * @default api
+             */
+            changed_by: string;
+            /** Engaged */
+            engaged: boolean;
+            /** Reason */
+            reason: string;
+            /**
+             * Scope
+             * @default *
+             */
+            scope: string;
+        };
+        /** LimitUsageOut */
+        LimitUsageOut: {
+            /** Breached */
+            breached: boolean;
+            /** Cap */
+            cap: number | null;
+            /** Kind */
+            kind: string;
+            /** Subject */
+            subject: string;
+            /** Usage */
+            usage: number | null;
+            /** Value */
+            value: number;
         };
         /** MacroObservationOut */
         MacroObservationOut: {
@@ -1146,6 +1417,18 @@ export interface components {
             /** Total */
             total: number;
         };
+        /**
+         * PolicyOut
+         * @description A validated policy, normalised, with the limits it sets.
+         */
+        PolicyOut: {
+            /** Limits */
+            limits: string[];
+            /** Policy */
+            policy: {
+                [key: string]: unknown;
+            };
+        };
         /** QualityResponse */
         QualityResponse: {
             /** Datasets */
@@ -1260,6 +1543,93 @@ export interface components {
              */
             type: "number" | "time" | "text" | "boolean";
         };
+        /**
+         * RiskReportOut
+         * @description Everything the Risk page shows for one book.
+         */
+        RiskReportOut: {
+            /**
+             * As Of
+             * Format: date
+             */
+            as_of: string;
+            /** Book */
+            book: string;
+            correlation: components["schemas"]["CorrelationOut"];
+            /** Equity */
+            equity: number;
+            /** Exposures */
+            exposures: components["schemas"]["ExposureOut"][];
+            /** Gross */
+            gross: number;
+            /** Holdings */
+            holdings: components["schemas"]["HoldingOut"][];
+            /** Limits */
+            limits: components["schemas"]["LimitUsageOut"][];
+            /** Net */
+            net: number;
+            /** Notes */
+            notes: string[];
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "active" | "reducing" | "halted";
+            /** Transitions */
+            transitions: components["schemas"]["TransitionOut"][];
+            /** Var */
+            var: components["schemas"]["VarOut"][];
+            volatility: components["schemas"]["VolatilityOut"];
+        };
+        /**
+         * RiskRequest
+         * @description A book to analyse: holdings typed in (weights of equity) or a stored run's final book.
+         */
+        RiskRequest: {
+            /**
+             * Confidence
+             * @default 0.95
+             */
+            confidence: number;
+            /**
+             * Equity
+             * @default 1000000
+             */
+            equity: number;
+            /**
+             * Holdings
+             * @description Weights of equity by symbol, e.g. {'SPY': 0.3, 'TLT': -0.1}.
+             */
+            holdings?: {
+                [key: string]: number;
+            } | null;
+            /**
+             * Horizon
+             * @description VaR horizon in trading days.
+             * @default 1
+             */
+            horizon: number;
+            /**
+             * Lookback
+             * @description Days of history used.
+             * @default 504
+             */
+            lookback: number;
+            /**
+             * Policy
+             * @description A risk policy (the TOML layout as JSON); the default when null.
+             */
+            policy?: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * Run Id
+             * @description A stored backtest run (started from the API).
+             */
+            run_id?: string | null;
+            /** Target Volatility */
+            target_volatility?: number | null;
+        };
         /** RunAccepted */
         RunAccepted: {
             /** Run Id */
@@ -1350,6 +1720,13 @@ export interface components {
             params?: {
                 [key: string]: unknown;
             };
+            /**
+             * Risk Policy
+             * @description A risk policy to run the strategy under (see /api/risk/policy). Checked, then refused with 501 until backtests can apply one (RiskManaged).
+             */
+            risk_policy?: {
+                [key: string]: unknown;
+            } | null;
             /**
              * Slippage Bps
              * @description Basis points of price.
@@ -1698,6 +2075,90 @@ export interface components {
             side: string;
             /** Symbol */
             symbol: string;
+        };
+        /**
+         * TradingStateOut
+         * @description A book's state as the kill switches set it (limit states come with a report).
+         */
+        TradingStateOut: {
+            /** Book */
+            book: string;
+            /**
+             * Halted By
+             * @description The scope whose switch halts the book, if any.
+             */
+            halted_by: string | null;
+            /** Reason */
+            reason: string | null;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "active" | "reducing" | "halted";
+        };
+        /** TransitionOut */
+        TransitionOut: {
+            /** At */
+            at: string;
+            /**
+             * Current
+             * @enum {string}
+             */
+            current: "active" | "reducing" | "halted";
+            /** Limit */
+            limit: string | null;
+            /**
+             * Previous
+             * @enum {string}
+             */
+            previous: "active" | "reducing" | "halted";
+            /** Reason */
+            reason: string;
+        };
+        /**
+         * VarOut
+         * @description One VaR/CVaR estimate, always with its method.
+         */
+        VarOut: {
+            /** Confidence */
+            confidence: number;
+            /** Cvar */
+            cvar: number;
+            /** Cvar Amount */
+            cvar_amount: number;
+            /** Horizon */
+            horizon: number;
+            /**
+             * Label
+             * @description The method as people write it, e.g. 'Cornish-Fisher'.
+             */
+            label: string;
+            /**
+             * Method
+             * @enum {string}
+             */
+            method: "historical" | "parametric_normal" | "cornish_fisher" | "monte_carlo";
+            /** Observations */
+            observations: number;
+            /** Var */
+            var: number;
+            /** Var Amount */
+            var_amount: number;
+        };
+        /** VolatilityOut */
+        VolatilityOut: {
+            /**
+             * Book
+             * @description Annualised book volatility from the covariance.
+             */
+            book: number;
+            /**
+             * Realised
+             * @description Annualised, last 63 returns (with a target).
+             */
+            realised: number | null;
+            /** Target */
+            target: number | null;
         };
     };
     responses: never;
@@ -3070,6 +3531,571 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["IngestRunOut"];
+                };
+            };
+            /** @description Missing or wrong X-API-Key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    correlation_api_risk_correlation_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RiskRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CorrelationOut"];
+                };
+            };
+            /** @description The body is not JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or wrong X-API-Key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    exposures_api_risk_exposures_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RiskRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExposureOut"][];
+                };
+            };
+            /** @description The body is not JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or wrong X-API-Key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_kill_switches_api_risk_kill_switches_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KillSwitchOut"][];
+                };
+            };
+            /** @description Missing or wrong X-API-Key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    set_kill_switch_api_risk_kill_switches_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["KillSwitchRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KillSwitchOut"];
+                };
+            };
+            /** @description The body is not JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or wrong X-API-Key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    limit_usage_api_risk_limits_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RiskRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LimitUsageOut"][];
+                };
+            };
+            /** @description The body is not JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or wrong X-API-Key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_default_policy_api_risk_policy_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyOut"];
+                };
+            };
+            /** @description Missing or wrong X-API-Key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    check_policy_api_risk_policy_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyOut"];
+                };
+            };
+            /** @description The body is not JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or wrong X-API-Key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    report_api_risk_report_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RiskRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RiskReportOut"];
+                };
+            };
+            /** @description The body is not JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or wrong X-API-Key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    trading_state_api_risk_state_get: {
+        parameters: {
+            query?: {
+                book?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TradingStateOut"];
+                };
+            };
+            /** @description Missing or wrong X-API-Key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    value_at_risk_api_risk_var_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RiskRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VarOut"][];
+                };
+            };
+            /** @description The body is not JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or wrong X-API-Key. */

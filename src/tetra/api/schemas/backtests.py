@@ -38,6 +38,11 @@ class RunRequest(BaseModel):
     commission_bps: float = Field(0.0, ge=0, description="Basis points of traded value.")
     slippage_bps: float = Field(0.0, ge=0, description="Basis points of price.")
     adjustment: Adjustment = Adjustment.RAW
+    risk_policy: dict[str, Any] | None = Field(
+        None,
+        description="A risk policy to run the strategy under (see /api/risk/policy). Checked, "
+        "then refused with 501 until backtests can apply one (RiskManaged).",
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> RunRequest:

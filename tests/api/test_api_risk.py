@@ -1,0 +1,270 @@
+"""The risk area of the API: reports of holdings and runs, the policy, kill switches, bad input.
+
+A DuckDB store in tmp_path holds 400 days of seeded bars for five universe symbols.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import numpy as np
+import pytest
+from fastapi import FastAPI
+from tetra.backtest.market import load_market
+
+from tetra.adapters.stores import open_store
+from tetra.api.app import create_app
+from tetra.backtest.books import final_book
+from tetra.backtest.run import run_backtest
+from tetra.data.ports import Store
+from tetra.data.store_kind import StoreKind
+from tetra.simulation.orders import Commission, Costs, Slippage
+from tetra.strategy.library import STRATEGIES
+from tetra.testing import bars_frame
+
+KEY = "test-key"
+SYMBOLS = ("SPY", "QQQ", "TLT", "GLD", "XLE")
+HOLDINGS = {"SPY": 0.4, "QQQ": 0.3, "TLT": -0.1}
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture
+def bars_store(tmp_path: Path) -> Iterator[Store]:
+    store = open_store(str(tmp_path / "store.duckdb"), StoreKind.LIVE)
+    store.upsert("market_data.ohlcv", bars_frame(SYMBOLS, start="2023-01-02", periods=400))
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def app(bars_store: Store) -> FastAPI:
+    return create_app(bars_store, api_key=KEY)
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://test", headers={"X-API-Key": KEY}
+    ) as client:
+        yield client
+
+
+def assert_error(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    error: dict[str, Any] = response.json()["error"]
+    assert error["code"] == code
+    return error
+
+
+async def test_report_of_holdings_has_every_part_consistent(client: httpx.AsyncClient) -> None:
+    response = await client.post("/api/risk/report", json={"holdings": HOLDINGS})
+
+    assert response.status_code == 200, response.text
+    report = response.json()
+    assert [v["method"] for v in report["var"]] == [
+        "historical",
+        "parametric_normal",
+        "cornish_fisher",
+    ]
+    assert [v["label"] for v in report["var"]] == [
+        "historical",
+        "parametric (normal)",
+        "Cornish-Fisher",
+    ]
+    assert report["var"][0]["var_amount"] == pytest.approx(report["var"][0]["var"] * 1e6)
+    weights = {h["symbol"]: h["weight"] for h in report["holdings"]}
+    assert weights == pytest.approx(HOLDINGS)
+    components = sum(h["component"] for h in report["holdings"])
+    assert components == pytest.approx(report["volatility"]["book"])
+    matrix = np.array(report["correlation"]["matrix"], dtype=float)
+    assert sorted(report["correlation"]["symbols"]) == sorted(HOLDINGS)
+    np.testing.assert_allclose(matrix, matrix.T)
+    assert {(e["kind"], e["name"]) for e in report["exposures"]} >= {("group", "largest_etfs")}
+    usage = {(row["kind"], row["subject"]): row for row in report["limits"]}
+    assert usage[("position_weight", "SPY")]["breached"]  # 40 % over the default 25 %
+    assert report["state"] in ("reducing", "halted")
+
+
+async def test_parts_equal_the_report(client: httpx.AsyncClient) -> None:
+    body = {"holdings": HOLDINGS, "confidence": 0.99, "horizon": 5}
+    report = (await client.post("/api/risk/report", json=body)).json()
+
+    for path, key in (("exposures", "exposures"), ("var", "var"),
+                      ("correlation", "correlation"), ("limits", "limits")):  # fmt: skip
+        part = await client.post(f"/api/risk/{path}", json=body)
+        assert part.status_code == 200, part.text
+        assert part.json() == report[key]
+    assert report["var"][0]["horizon"] == 5
+
+
+async def test_report_of_a_run_is_its_final_book(
+    client: httpx.AsyncClient, bars_store: Store
+) -> None:
+    body = {"strategy": "momentum", "symbols": ["SPY", "QQQ", "TLT", "GLD"],
+            "start": "2023-01-02", "end": "2024-06-28",
+            "params": {"lookback": 40, "top_n": 2, "rebalance": "month_end"}, "cash": 100_000.0,
+            "commission_bps": 5.0, "slippage_bps": 2.0}  # fmt: skip
+    accepted = await client.post("/api/backtests/runs", json=body)
+    run_id = accepted.json()["run_id"]
+    for _ in range(600):
+        if (await client.get(f"/api/backtests/runs/{run_id}")).json()["status"] == "done":
+            break
+        await asyncio.sleep(0.05)
+
+    response = await client.post("/api/risk/report", json={"run_id": run_id})
+
+    symbols = ["SPY", "QQQ", "TLT", "GLD"]
+    market = load_market(bars_store, symbols, dt.date(2023, 1, 2), dt.date(2024, 6, 28))
+    costs = Costs(Commission(basis_points=5.0), Slippage(basis_points=2.0))
+    strategy = STRATEGIES["momentum"](lookback=40, top_n=2, rebalance="month_end")
+    book = final_book(run_backtest(strategy, market, cash=100_000.0, costs=costs))
+    assert response.status_code == 200, response.text
+    report = response.json()
+    expected = {s: w for s, w in zip(book.symbols, book.weights, strict=True) if w}
+    assert len(expected) == 2
+    assert {h["symbol"]: h["weight"] for h in report["holdings"]} == pytest.approx(expected)
+    assert report["equity"] == pytest.approx(book.equity)
+    assert report["book"] == f"final book of run {run_id}"
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        ({}, "either holdings or run_id"),
+        ({"holdings": HOLDINGS, "run_id": "x"}, "either holdings or run_id"),
+        ({"holdings": {}}, "1 to 200"),
+        ({"holdings": {"SPY": 50}}, "between -10 and 10"),
+        ({"holdings": HOLDINGS, "confidence": 1.5}, "less than or equal"),
+        ({"holdings": HOLDINGS, "horizon": 0}, "greater than or equal"),
+        ({"holdings": HOLDINGS, "policy": {"max_drawdown": -1}}, "max_drawdown"),
+        ({"holdings": HOLDINGS, "policy": {"group_caps": {"memes": 0.1}}}, "unknown group"),
+        ({"holdings": HOLDINGS, "surprise": 1}, "Extra inputs"),
+        ({"run_id": "no-such-run"}, "no stored run"),
+    ],
+)
+async def test_bad_requests_get_a_422_naming_the_problem(
+    client: httpx.AsyncClient, body: dict[str, Any], words: str
+) -> None:
+    error = assert_error(await client.post("/api/risk/report", json=body), 422, "invalid_request")
+
+    assert words in str(error["details"])
+
+
+async def test_unknown_symbols_and_nan_are_refused_not_crashed(client: httpx.AsyncClient) -> None:
+    unknown = await client.post("/api/risk/report", json={"holdings": {"ZZZZ": 0.5}})
+    nan = await client.post(
+        "/api/risk/report", content=b'{"holdings": {"SPY": NaN}}',
+        headers={"Content-Type": "application/json"},
+    )  # fmt: skip
+
+    assert "ZZZZ" in assert_error(unknown, 422, "invalid_data")["message"]
+    assert nan.status_code == 422
+
+
+async def test_policy_default_and_validation(client: httpx.AsyncClient) -> None:
+    default = (await client.get("/api/risk/policy")).json()
+    good = await client.post("/api/risk/policy", json={"max_drawdown": 0.1, "persistence": 3})
+    bad = await client.post(
+        "/api/risk/policy", json={"max_gross_leverage": 1.0, "max_net_leverage": 2.0}
+    )
+
+    assert default["policy"]["max_drawdown"] == 0.2
+    assert "drawdown" in default["limits"]
+    assert good.json()["limits"] == ["drawdown"]
+    error = assert_error(bad, 422, "invalid_request")
+    assert error["details"][0]["loc"] == ["body", "max_net_leverage"]
+
+
+async def test_kill_switch_round_trip_and_state(client: httpx.AsyncClient) -> None:
+    assert (await client.get("/api/risk/kill-switches")).json() == []
+
+    engaged = await client.post(
+        "/api/risk/kill-switches", json={"scope": "core", "engaged": True, "reason": "review"}
+    )
+    state = (await client.get("/api/risk/state", params={"book": "core"})).json()
+    other = (await client.get("/api/risk/state", params={"book": "other"})).json()
+    released = await client.post(
+        "/api/risk/kill-switches", json={"scope": "core", "engaged": False, "reason": "ok"}
+    )
+
+    assert engaged.status_code == 200, engaged.text
+    assert engaged.json()["engaged"] is True
+    assert state == {"book": "core", "state": "halted", "halted_by": "core", "reason": "review"}
+    assert other["state"] == "active"
+    assert released.json()["engaged"] is False
+    assert (await client.get("/api/risk/state", params={"book": "core"})).json()[
+        "state"
+    ] == "active"
+
+
+async def test_kill_switch_survives_a_new_app_over_the_same_store(bars_store: Store) -> None:
+    first = create_app(bars_store, api_key=KEY)
+    second = create_app(bars_store, api_key=KEY)
+    headers = {"X-API-Key": KEY}
+    for app, call in ((first, "engage"), (second, "read")):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://t", headers=headers
+        ) as c:
+            if call == "engage":
+                body = {"scope": "*", "engaged": True, "reason": "restart test"}
+                assert (await c.post("/api/risk/kill-switches", json=body)).status_code == 200
+            else:
+                state = (await c.get("/api/risk/state", params={"book": "any"})).json()
+                assert state["halted_by"] == "*"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"scope": "core", "engaged": True, "reason": ""},
+        {"scope": "two words", "engaged": True, "reason": "x"},
+        {"scope": "core", "reason": "x"},
+        {"scope": "core", "engaged": "maybe", "reason": "x"},
+    ],
+)
+async def test_kill_switch_bad_input_is_422(
+    client: httpx.AsyncClient, body: dict[str, Any]
+) -> None:
+    assert_error(await client.post("/api/risk/kill-switches", json=body), 422, "invalid_request")
+
+
+async def test_kill_switch_needs_the_api_key(app: FastAPI) -> None:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as anonymous:
+        body = {"scope": "*", "engaged": True, "reason": "no key"}
+        response = await anonymous.post("/api/risk/kill-switches", json=body)
+
+    assert_error(response, 401, "unauthorized")
+
+
+async def test_backtest_with_a_risk_policy_is_checked_then_refused_clearly(
+    client: httpx.AsyncClient,
+) -> None:
+    body = {"strategy": "sma_crossover", "symbols": ["SPY"], "start": "2023-01-02",
+            "end": "2023-12-29", "params": {"fast": 5, "slow": 20}}  # fmt: skip
+
+    valid = await client.post(
+        "/api/backtests/runs", json={**body, "risk_policy": {"max_drawdown": 0.1}}
+    )
+    invalid = await client.post(
+        "/api/backtests/runs", json={**body, "risk_policy": {"max_drawdown": 2}}
+    )
+
+    assert (
+        "cannot apply a risk policy yet" in assert_error(valid, 501, "not_implemented")["message"]
+    )
+    error = assert_error(invalid, 422, "invalid_request")
+    assert error["details"][0]["loc"][:3] == ["body", "risk_policy", "max_drawdown"]
