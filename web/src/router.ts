@@ -25,6 +25,7 @@ export const routes: RouteRecordRaw[] = [
     component: () => import('./pages/StrategiesPage.vue'),
     meta: { title: 'Strategy analysis' },
   },
+  { path: '/risk', name: 'risk', component: () => import('./pages/RiskPage.vue'), meta: { title: 'Risk' } },
   { path: '/chat', name: 'chat', component: () => import('./pages/ChatPage.vue'), meta: { title: 'Chat' } },
   { path: '/login', name: 'login', component: () => import('./pages/LoginPage.vue'), meta: { title: 'Sign in', public: true } },
   { path: '/:unknown(.*)*', redirect: { name: 'monitor' } },

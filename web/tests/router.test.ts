@@ -36,6 +36,16 @@ describe('router', () => {
     expect(document.title).toBe('Chat · Tetra')
   })
 
+  it('opens the risk page at /risk', async () => {
+    useAuthStore().signIn('secret')
+    const router = createAppRouter(createMemoryHistory())
+
+    await router.push('/risk')
+
+    expect(router.currentRoute.value.name).toBe('risk')
+    expect(document.title).toBe('Risk · Tetra')
+  })
+
   it('after a refused key returns to /login and says why', async () => {
     useAuthStore().signIn('secret')
     const router = createAppRouter(createMemoryHistory())

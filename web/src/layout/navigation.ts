@@ -18,6 +18,7 @@ export function useNavItems(): ComputedRef<NavItem[]> {
     { name: 'monitor', label: 'Monitor', icon: 'monitor', to: { name: 'monitor' } },
     { name: 'symbol', label: 'Symbol', icon: 'candles', to: { name: 'symbol', params: { symbol: ui.lastSymbol } } },
     { name: 'strategies', label: 'Strategies', icon: 'strategy', to: { name: 'strategies' } },
+    { name: 'risk', label: 'Risk', icon: 'shield', to: { name: 'risk' } },
     { name: 'chat', label: 'Chat', icon: 'chat', to: { name: 'chat' } },
   ])
 }

@@ -1,0 +1,119 @@
+// The Risk page against a real backend (sample store, `tetra serve`), at desktop and phone
+// widths: a book's report drawn with the API's numbers, the kill switch behind a confirmation,
+// and the strategy form's risk policy refused clearly while backtests cannot apply one.
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import { startBackend } from './backend.mjs'
+import { freePort, launchBrowser, newPage, screenshot, startPreview } from './harness.mjs'
+
+let backend
+let preview
+let browser
+
+before(async () => {
+  const apiPort = await freePort()
+  ;[backend, preview] = await Promise.all([startBackend({ port: apiPort }), startPreview({ apiUrl: `http://127.0.0.1:${apiPort}` })])
+  browser = await launchBrowser()
+})
+
+after(async () => {
+  await browser?.close()
+  await preview?.stop()
+  await backend?.stop()
+})
+
+async function open(viewport, path, colorScheme = 'light') {
+  const page = await newPage(browser, viewport, { baseURL: preview.url, storage: { 'tetra.apiKey': backend.key }, colorScheme })
+  await page.goto(path)
+  return page
+}
+
+async function post(path, body) {
+  const response = await fetch(`${backend.url}${path}`, {
+    method: 'POST',
+    headers: { 'X-API-Key': backend.key, 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  })
+  return { status: response.status, body: await response.json() }
+}
+
+const DEFAULT_BOOK = { SPY: 0.35, QQQ: 0.25, TLT: 0.2, GLD: 0.1, BTC: 0.05 }
+const pct = (value, digits) => `${(value * 100).toFixed(digits)}%`
+
+for (const viewport of ['desktop', 'phone']) {
+  const scheme = viewport === 'phone' ? 'dark' : 'light'
+
+  describe(`risk page on ${viewport} (${scheme})`, () => {
+    it("draws the book's report with the API's numbers", async () => {
+      const expected = await post('/api/risk/report', { holdings: DEFAULT_BOOK, confidence: 0.95, horizon: 1, equity: 1_000_000, lookback: 504 })
+      assert.equal(expected.status, 200)
+      const page = await open(viewport, '/risk', scheme)
+
+      await page.getByTestId('risk-form').waitFor()
+      await page.getByRole('button', { name: 'Measure risk' }).click()
+      const table = page.getByTestId('var-table')
+      await table.waitFor({ timeout: 20_000 })
+
+      const rows = table.locator('tbody tr')
+      assert.deepEqual(await rows.locator('th').allTextContents(), ['historical', 'parametric (normal)', 'Cornish-Fisher'])
+      assert.deepEqual(
+        await rows.locator('td:nth-child(2)').allTextContents(),
+        expected.body.var.map((v) => pct(v.var, 2)),
+      )
+      const n = expected.body.correlation.symbols.length
+      assert.equal(await page.getByTestId('correlation-heatmap').locator('tbody td').count(), n * n)
+      assert.equal(await page.getByTestId('limit-gauge').count(), expected.body.limits.length)
+      assert.ok((await page.getByTestId('exposure-group').getByTestId('exposure-bar').count()) >= 2)
+      const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+      assert.ok(wide <= 1, `the page is ${wide}px wider than the screen`)
+      await screenshot(page, `${viewport}-${scheme}-risk-report`)
+      await page.context().close()
+    })
+  })
+}
+
+describe('kill switch from the risk page', () => {
+  it('halts every book only after a reason and a confirmation, and releases it', async () => {
+    const page = await open('desktop', '/risk')
+    const global = page.getByTestId('kill-switch-global')
+    await global.getByRole('button', { name: 'Kill switch' }).click()
+
+    const dialog = page.getByTestId('kill-switch-confirm')
+    await dialog.getByRole('button', { name: 'Confirm: halt' }).click()
+    await dialog.getByText('Say why').waitFor()
+    assert.equal((await backend.get('/api/risk/state?book=default')).state, 'active')
+
+    await page.getByLabel('Reason').fill('e2e drill')
+    await dialog.getByRole('button', { name: 'Confirm: halt' }).click()
+    await page.locator('[data-testid="trading-state"][data-state="halted"]').waitFor()
+    const state = await backend.get('/api/risk/state?book=default')
+    assert.deepEqual([state.state, state.halted_by, state.reason], ['halted', '*', 'e2e drill'])
+    await screenshot(page, 'desktop-light-risk-halted')
+
+    await global.getByRole('button', { name: 'Release' }).click()
+    await page.getByLabel('Reason').fill('drill over')
+    await page.getByRole('button', { name: 'Confirm: release' }).click()
+    await page.locator('[data-testid="trading-state"][data-state="active"]').waitFor()
+    assert.equal((await backend.get('/api/risk/state?book=default')).state, 'active')
+    await page.context().close()
+  })
+})
+
+describe('risk policy on the strategy form', () => {
+  it('sends the policy and shows that backtests cannot apply one yet', async () => {
+    const page = await open('desktop', '/strategies')
+    await page.getByTestId('strategy-form').waitFor()
+
+    await page.getByTestId('risk-policy-toggle').check()
+    const policy = page.getByLabel('Risk policy (JSON)')
+    await page.waitForFunction(() => document.querySelector('textarea')?.value.includes('max_drawdown'))
+    await policy.fill('{"max_drawdown": 0.1}')
+    await page.getByRole('button', { name: 'Run backtest' }).click()
+
+    await page.getByText('backtests cannot apply a risk policy yet').waitFor()
+    await policy.fill('{"max_drawdown": 3}')
+    await page.getByRole('button', { name: 'Run backtest' }).click()
+    await page.getByText(/max_drawdown/).last().waitFor()
+    await page.context().close()
+  })
+})
