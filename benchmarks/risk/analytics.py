@@ -21,7 +21,7 @@ from tetra.data.universe import load_universe
 from tetra.risk.contributions import risk_contributions
 from tetra.risk.dependence import covariance_and_correlation, returns_from_closes
 from tetra.risk.var import value_at_risk
-from tetra.simulation.sample_universe import SampleSpec, generate_sample_history
+from tetra.sample import SampleSpec, generate_sample_history
 
 TARGET_MS = 100.0
 REPEATS = 7

@@ -15,7 +15,6 @@ import httpx
 import numpy as np
 import pytest
 from fastapi import FastAPI
-from tetra.backtest.market import load_market
 
 from tetra.adapters.stores import open_store
 from tetra.api.app import create_app
@@ -23,6 +22,7 @@ from tetra.backtest.books import final_book
 from tetra.backtest.run import run_backtest
 from tetra.data.ports import Store
 from tetra.data.store_kind import StoreKind
+from tetra.market import load_market
 from tetra.simulation.orders import Commission, Costs, Slippage
 from tetra.strategy.library import STRATEGIES
 from tetra.testing import bars_frame
