@@ -262,6 +262,12 @@ def filled_store(
         store.close()
 
 
+@pytest.fixture
+def anyio_backend() -> str:
+    """Run the async suites (pytest.mark.anyio) on asyncio."""
+    return "asyncio"
+
+
 @pytest.fixture(params=BACKENDS)
 def backend(request: pytest.FixtureRequest) -> str:
     name: str = request.param

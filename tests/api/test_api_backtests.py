@@ -14,19 +14,16 @@ from typing import Any
 
 import httpx
 import pytest
+from async_api import KEY, api_client, seeded_store
 from fastapi import FastAPI
 
-from tetra.adapters.stores import open_store
 from tetra.api.app import create_app
 from tetra.backtest.run import run_backtest
 from tetra.data.ports import Store
-from tetra.data.store_kind import StoreKind
 from tetra.market import load_market
 from tetra.simulation.orders import Commission, Costs, Slippage
 from tetra.strategy.library import STRATEGIES
-from tetra.testing import bars_frame
 
-KEY = "test-key"
 SYMBOLS = ("AAA", "BBB", "CCC")
 START, END = dt.date(2023, 1, 2), dt.date(2023, 12, 29)
 CROSSOVER = {"fast": 5, "slow": 20}
@@ -35,17 +32,10 @@ pytestmark = pytest.mark.anyio
 
 
 @pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
 def bars_store(tmp_path: Path) -> Iterator[Store]:
     """Give a live DuckDB store holding a year of daily bars for three symbols."""
-    store = open_store(str(tmp_path / "api.duckdb"), StoreKind.LIVE)
-    store.upsert("market_data.ohlcv", bars_frame(SYMBOLS, start="2023-01-02", periods=260))
-    yield store
-    store.close()
+    with seeded_store(tmp_path, SYMBOLS, 260) as store:
+        yield store
 
 
 @pytest.fixture
@@ -55,11 +45,7 @@ def app(bars_store: Store) -> FastAPI:
 
 @pytest.fixture
 async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=app)
-    headers = {"X-API-Key": KEY}
-    async with httpx.AsyncClient(
-        transport=transport, base_url="http://test", headers=headers
-    ) as client:
+    async with api_client(app) as client:
         yield client
 
 

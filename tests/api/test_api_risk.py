@@ -14,20 +14,17 @@ from typing import Any
 import httpx
 import numpy as np
 import pytest
+from async_api import KEY, api_client, seeded_store
 from fastapi import FastAPI
 
-from tetra.adapters.stores import open_store
 from tetra.api.app import create_app
 from tetra.backtest.books import final_book
 from tetra.backtest.run import run_backtest
 from tetra.data.ports import Store
-from tetra.data.store_kind import StoreKind
 from tetra.market import load_market
 from tetra.simulation.orders import Commission, Costs, Slippage
 from tetra.strategy.library import STRATEGIES
-from tetra.testing import bars_frame
 
-KEY = "test-key"
 SYMBOLS = ("SPY", "QQQ", "TLT", "GLD", "XLE")
 HOLDINGS = {"SPY": 0.4, "QQQ": 0.3, "TLT": -0.1}
 
@@ -35,16 +32,9 @@ pytestmark = pytest.mark.anyio
 
 
 @pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
 def bars_store(tmp_path: Path) -> Iterator[Store]:
-    store = open_store(str(tmp_path / "store.duckdb"), StoreKind.LIVE)
-    store.upsert("market_data.ohlcv", bars_frame(SYMBOLS, start="2023-01-02", periods=400))
-    yield store
-    store.close()
+    with seeded_store(tmp_path, SYMBOLS, 400) as store:
+        yield store
 
 
 @pytest.fixture
@@ -54,10 +44,7 @@ def app(bars_store: Store) -> FastAPI:
 
 @pytest.fixture
 async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(
-        transport=transport, base_url="http://test", headers={"X-API-Key": KEY}
-    ) as client:
+    async with api_client(app) as client:
         yield client
 
 

@@ -5,18 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from small_sample import load_small_sample
 from typer.testing import CliRunner
 
 from tetra.adapters.stores import open_store
 from tetra.cli.backtest import app
-from tetra.cli.pipeline import build_plan, run_with_progress
-from tetra.cli.sources import sample_sources
-from tetra.data.pipeline import Mode, Step
 from tetra.data.ports import Query
-from tetra.data.sources import Window
 from tetra.data.store_kind import StoreKind
-from tetra.data.universe import Universe, load_universe
-from tetra.sample.history import SampleSpec
 
 runner = CliRunner()
 SYMBOLS = ("SPY", "QQQ", "AAPL")
@@ -25,20 +20,7 @@ SYMBOLS = ("SPY", "QQQ", "AAPL")
 @pytest.fixture(scope="module")
 def sample_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A sample store with two years of three symbols, loaded through the pipeline."""
-    data_dir = tmp_path_factory.mktemp("backtest-cli") / "data"
-    spec = SampleSpec(years=2)
-    universe = load_universe()
-    chosen = Universe(tuple(universe.get(symbol) for symbol in SYMBOLS))
-    window = Window(spec.end.replace(year=spec.end.year - spec.years), spec.end)
-    plan = build_plan(Mode.BACKFILL, window, chosen, (Step.MARKET_DATA,), False, False)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("TETRA_DATA_DIR", str(data_dir))
-        patch.delenv("TETRA_SAMPLE_STORE_URL", raising=False)
-        result = run_with_progress(
-            StoreKind.SAMPLE, chosen, plan, sample_sources(list(chosen), spec)
-        )
-    assert result.status == "success"
-    return data_dir
+    return load_small_sample(tmp_path_factory.mktemp("backtest-cli") / "data", SYMBOLS)
 
 
 @pytest.fixture(autouse=True)

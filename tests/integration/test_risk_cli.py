@@ -5,16 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from small_sample import load_small_sample
 from typer.testing import CliRunner
 
-from tetra.cli.pipeline import build_plan, run_with_progress
 from tetra.cli.risk import app
-from tetra.cli.sources import sample_sources
-from tetra.data.pipeline import Mode, Step
-from tetra.data.sources import Window
-from tetra.data.store_kind import StoreKind
-from tetra.data.universe import Universe, load_universe
-from tetra.sample import SampleSpec
+from tetra.data.pipeline import Step
 
 runner = CliRunner()
 SYMBOLS = ("SPY", "QQQ", "TLT", "GLD", "BTC", "NVDA")
@@ -22,22 +17,9 @@ SYMBOLS = ("SPY", "QQQ", "TLT", "GLD", "BTC", "NVDA")
 
 @pytest.fixture(scope="module")
 def sample_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Two years of six symbols in a sample store, loaded through the pipeline."""
+    """Two years of six symbols (crypto included) in a sample store."""
     data_dir = tmp_path_factory.mktemp("risk-cli") / "data"
-    spec = SampleSpec(years=2)
-    universe = load_universe()
-    chosen = Universe(tuple(universe.get(symbol) for symbol in SYMBOLS))
-    window = Window(spec.end.replace(year=spec.end.year - spec.years), spec.end)
-    steps = (Step.MARKET_DATA, Step.CRYPTO)
-    plan = build_plan(Mode.BACKFILL, window, chosen, steps, False, False)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("TETRA_DATA_DIR", str(data_dir))
-        patch.delenv("TETRA_SAMPLE_STORE_URL", raising=False)
-        result = run_with_progress(
-            StoreKind.SAMPLE, chosen, plan, sample_sources(list(chosen), spec)
-        )
-    assert result.status == "success"
-    return data_dir
+    return load_small_sample(data_dir, SYMBOLS, (Step.MARKET_DATA, Step.CRYPTO))
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { freePort } from './harness.mjs'
+import { freePort, launchBrowser, newPage, startPreview } from './harness.mjs'
 
 // The repository's own virtualenv, wherever the checkout lives (CI clones elsewhere).
 export const TETRA =
@@ -66,4 +66,28 @@ export async function startBackend({ port } = {}) {
     return response.json()
   }
   return { url, port: chosen, key: API_KEY, get, stop }
+}
+
+/**
+ * The whole stack for a page test: the backend and the built app (started side by side) and a
+ * browser. Returns { backend, preview, browser, open(viewport, path, colorScheme), stop }.
+ */
+export async function startStack() {
+  const apiPort = await freePort()
+  const [backend, preview] = await Promise.all([
+    startBackend({ port: apiPort }),
+    startPreview({ apiUrl: `http://127.0.0.1:${apiPort}` }),
+  ])
+  const browser = await launchBrowser()
+  const open = async (viewport, path, colorScheme = 'light') => {
+    const page = await newPage(browser, viewport, { baseURL: preview.url, storage: { 'tetra.apiKey': backend.key }, colorScheme })
+    await page.goto(path)
+    return page
+  }
+  const stop = async () => {
+    await browser.close()
+    await preview.stop()
+    await backend.stop()
+  }
+  return { backend, preview, browser, open, stop }
 }

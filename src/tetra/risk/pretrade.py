@@ -202,15 +202,10 @@ class PreTradeEngine:
 
     def _order_form(self, intent: OrderIntent, book: BookExposure) -> Decision | None:
         spec = self._spec(intent.symbol)
-        quantity = intent.quantity
-        if not (quantity.is_finite() and quantity > 0):
-            return Decision.deny(DenyCode.QUANTITY_NOT_POSITIVE, f"quantity {quantity} is not > 0")
-        if quantity % spec.lot_size:
-            return Decision.deny(
-                DenyCode.QUANTITY_NOT_LOT_MULTIPLE,
-                f"quantity {quantity} is not a multiple of the lot {spec.lot_size}",
-            )
-        problem = _price_problem(intent, spec)
+        problem = _grid_problem(
+            "quantity", intent.quantity, ("lot", spec.lot_size),
+            DenyCode.QUANTITY_NOT_POSITIVE, DenyCode.QUANTITY_NOT_LOT_MULTIPLE,
+        ) or _price_problem(intent, spec)  # fmt: skip
         if problem is not None:
             return problem
         if intent.symbol not in book.prices:
@@ -337,11 +332,25 @@ def _one_price(
     if price is None:
         needs = f"a {intent.order_type} order needs a {name}"
         return Decision.deny(DenyCode.PRICE_MISSING, needs) if required else None
-    if not (price.is_finite() and price > 0):
-        return Decision.deny(DenyCode.PRICE_NOT_POSITIVE, f"{name} {price} is not > 0")
-    if price % spec.tick_size:
+    return _grid_problem(
+        name, price, ("tick", spec.tick_size),
+        DenyCode.PRICE_NOT_POSITIVE, DenyCode.PRICE_NOT_TICK_MULTIPLE,
+    )  # fmt: skip
+
+
+def _grid_problem(
+    name: str,
+    value: Decimal,
+    grid: tuple[str, Decimal],
+    not_positive: DenyCode,
+    off_grid: DenyCode,
+) -> Decision | None:
+    """Deny a value that is not a positive multiple of its grid step (a lot or a tick)."""
+    if not (value.is_finite() and value > 0):
+        return Decision.deny(not_positive, f"{name} {value} is not > 0")
+    step_name, step = grid
+    if value % step:
         return Decision.deny(
-            DenyCode.PRICE_NOT_TICK_MULTIPLE,
-            f"{name} {price} is not a multiple of the tick {spec.tick_size}",
+            off_grid, f"{name} {value} is not a multiple of the {step_name} {step}"
         )
     return None

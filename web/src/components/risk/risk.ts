@@ -96,3 +96,16 @@ const ORDER: StateName[] = ['active', 'reducing', 'halted']
 export function stricter(a: StateName, b: StateName): StateName {
   return ORDER.indexOf(a) >= ORDER.indexOf(b) ? a : b
 }
+
+export const POLICY_NOT_JSON = 'The policy must be a JSON object, e.g. {"max_drawdown": 0.15}'
+
+/** Read a policy typed as JSON: the object, or the message to show when it is not one. */
+export function parsePolicy(text: string): Record<string, unknown> | string {
+  try {
+    const parsed: unknown = JSON.parse(text)
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>
+  } catch {
+    // not JSON at all: the same message
+  }
+  return POLICY_NOT_JSON
+}
