@@ -64,7 +64,7 @@ class SizingInputs:
 
     def volatility(self) -> np.ndarray:
         """Return each symbol's annualised volatility from `returns` (NaN if unknowable)."""
-        returns = self._need_returns()
+        returns = self.history()
         counts = np.sum(np.isfinite(returns), axis=0)
         vol = np.full(returns.shape[1], np.nan)
         enough = counts >= 2
@@ -73,9 +73,10 @@ class SizingInputs:
 
     def covariance(self) -> np.ndarray:
         """Return the annualised covariance of returns (pairwise-complete rows, N x N)."""
-        return pairwise_covariance(self._need_returns()) * self.periods_per_year
+        return pairwise_covariance(self.history()) * self.periods_per_year
 
-    def _need_returns(self) -> np.ndarray:
+    def history(self) -> np.ndarray:
+        """Return the window of past returns, or raise: the sizer needs them."""
         if self.returns is None:
             raise ValidationError("this sizer needs a window of past returns")
         return self.returns
@@ -189,7 +190,7 @@ class CappedKelly:
         weights = np.zeros_like(inputs.prices)
         if active.size == 0:
             return weights
-        mean = np.nanmean(inputs._need_returns()[:, active], axis=0) * inputs.periods_per_year
+        mean = np.nanmean(inputs.history()[:, active], axis=0) * inputs.periods_per_year
         cov = inputs.covariance()[np.ix_(active, active)]
         cov = cov + self.ridge * np.eye(active.size)
         kelly = np.linalg.solve(cov, np.nan_to_num(mean))

@@ -37,7 +37,13 @@ PRIVATE_CATALOG_TABLES = {
     "execution.fills",
     "execution.positions",
 }
-UNREADABLE_CATALOG_TABLES = {"ops.store_info", "ops.watermarks"}
+# Kill switches and the risk journal are controls, not data to ask about: the chat cannot read them.
+UNREADABLE_CATALOG_TABLES = {
+    "ops.store_info",
+    "ops.watermarks",
+    "risk.kill_switches",
+    "risk.events",
+}
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +63,9 @@ def test_default_policy_makes_strategies_and_execution_private(
     assert default_policy.private == PRIVATE_CATALOG_TABLES
 
 
-def test_default_policy_leaves_store_bookkeeping_unreadable(default_policy: TablePolicy) -> None:
+def test_default_policy_leaves_store_bookkeeping_and_risk_controls_unreadable(
+    default_policy: TablePolicy,
+) -> None:
     unreadable = set(catalog()) - default_policy.readable
 
     assert unreadable == UNREADABLE_CATALOG_TABLES
