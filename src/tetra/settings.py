@@ -83,6 +83,18 @@ class IbkrSettings(BaseModel):
     client_id: int = 1
 
 
+class MlSettings(BaseModel):
+    """Experiment tracking: MLflow on a SQLite file under data_dir unless a server is named."""
+
+    tracking_uri: str | None = Field(
+        default=None,
+        description="MLflow tracking URI (http://host:5000); default sqlite:///data_dir/mlflow.db.",
+    )
+    artifact_dir: Path | None = Field(
+        default=None, description="Where artifacts of the SQLite store go; default data_dir/mlflow."
+    )
+
+
 class Settings(BaseSettings):
     """Every setting Tetra reads; build once at a composition root and pass it down."""
 
@@ -127,6 +139,7 @@ class Settings(BaseSettings):
     smtp: SmtpSettings = Field(default_factory=SmtpSettings)
     alpaca: AlpacaSettings = Field(default_factory=AlpacaSettings)
     ibkr: IbkrSettings = Field(default_factory=IbkrSettings)
+    ml: MlSettings = Field(default_factory=MlSettings)
 
     @classmethod
     def settings_customise_sources(
@@ -148,3 +161,15 @@ class Settings(BaseSettings):
     @property
     def sample_store(self) -> str:
         return self.sample_store_url or str(self.data_dir / "sample.duckdb")
+
+    @property
+    def tracking_uri(self) -> str:
+        if self.ml.tracking_uri:
+            return self.ml.tracking_uri
+        return f"sqlite:///{(self.data_dir / 'mlflow.db').resolve()}"
+
+    @property
+    def artifact_dir(self) -> Path | None:
+        if self.ml.tracking_uri:
+            return self.ml.artifact_dir
+        return self.ml.artifact_dir or self.data_dir / "mlflow"

@@ -11,6 +11,7 @@ from tetra.cli import (
     backtest,
     chat,
     coverage,
+    ml,
     pipeline,
     risk,
     sample,
@@ -40,6 +41,7 @@ app.add_typer(schedule.app, name="schedule")
 app.add_typer(backtest.app, name="backtest")
 app.add_typer(chat.app, name="chat")
 app.add_typer(risk.app, name="risk")
+app.add_typer(ml.app, name="ml")
 app.command("coverage")(coverage.coverage)
 app.command("pipeline")(pipeline.pipeline)
 app.command("serve")(serve.serve)

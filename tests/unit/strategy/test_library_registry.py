@@ -13,6 +13,7 @@ def test_registry_names_every_library_strategy() -> None:
         "bollinger_reversion",
         "butterfly",
         "buy_and_hold",
+        "ml_signal",
         "momentum",
         "pair",
         "rsi_reversion",
@@ -43,6 +44,8 @@ def test_each_strategy_builds_from_defaults_and_runs_on_both_paths(name: str) ->
         ("pair", {"window": -6}),
         ("bollinger_reversion", {"period": 0}),
         ("buy_and_hold", {"unknown": 1}),
+        ("ml_signal", {"top_k": 0}),
+        ("ml_signal", {"quantile": 0.7}),
     ],
 )
 def test_invalid_parameters_are_rejected_before_anything_runs(

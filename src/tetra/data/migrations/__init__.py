@@ -18,6 +18,7 @@ from tetra.data.migrations import (
     v0002_price_series_and_coverage,
     v0003_chat_role,
     v0004_risk,
+    v0005_ml_features_predictions,
 )
 from tetra.data.migrations.operations import (
     AddColumn,
@@ -46,6 +47,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     v0002_price_series_and_coverage.MIGRATION,
     v0003_chat_role.MIGRATION,
     v0004_risk.MIGRATION,
+    v0005_ml_features_predictions.MIGRATION,
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

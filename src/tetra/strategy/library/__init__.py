@@ -14,6 +14,7 @@ from tetra.strategy.library.buy_and_hold import BuyAndHold
 from tetra.strategy.library.conditional import ConditionalStrategy
 from tetra.strategy.library.crossover import MovingAverageCrossover
 from tetra.strategy.library.mean_reversion import BollingerReversion, RsiReversion
+from tetra.strategy.library.ml_signal import MlSignal
 from tetra.strategy.library.momentum import CrossSectionalMomentum
 from tetra.strategy.library.pair import PairTrading, cointegration_pvalue
 from tetra.strategy.library.switch import MomentumSwitch
@@ -29,6 +30,7 @@ STRATEGIES: dict[str, type[Strategy[Any]]] = {
         PairTrading,
         MomentumSwitch,
         Butterfly,
+        MlSignal,
     )
 }
 
@@ -39,6 +41,7 @@ __all__ = [
     "BuyAndHold",
     "ConditionalStrategy",
     "CrossSectionalMomentum",
+    "MlSignal",
     "MomentumSwitch",
     "MovingAverageCrossover",
     "PairTrading",

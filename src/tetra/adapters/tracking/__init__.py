@@ -1,0 +1,1 @@
+"""Experiment tracking behind `tetra.ml.tracking.Tracker`: MLflow (SQLite or a server)."""

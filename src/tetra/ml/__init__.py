@@ -1,0 +1,1 @@
+"""Machine learning on point-in-time features: labels, purged validation, models, tracking."""
