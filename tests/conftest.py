@@ -9,6 +9,7 @@ Without a reachable server PostgreSQL tests are skipped, or fail when ``CI`` is 
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from pathlib import Path
@@ -147,3 +148,23 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     url = _fresh_url(request.param, request, tmp_path)
     assert url is not None
     return url
+
+
+@pytest.fixture(scope="session")
+def mlflow_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One migrated MLflow SQLite database; tests copy it (its migrations take seconds)."""
+    from tetra.adapters.tracking.mlflow import MlflowTracker, sqlite_uri
+
+    folder = tmp_path_factory.mktemp("mlflow-template")
+    MlflowTracker(sqlite_uri(folder / "mlflow.db"), folder / "artifacts").models()
+    return folder / "mlflow.db"
+
+
+@pytest.fixture
+def mlflow_tracker(mlflow_template: Path, tmp_path: Path) -> Any:
+    """An MLflow tracker on a private copy of the migrated SQLite database."""
+    from tetra.adapters.tracking.mlflow import MlflowTracker, sqlite_uri
+
+    database = tmp_path / "mlflow.db"
+    shutil.copy(mlflow_template, database)
+    return MlflowTracker(sqlite_uri(database), tmp_path / "mlflow-artifacts")

@@ -106,11 +106,17 @@ class MlflowTracker:
             return Path(local).read_bytes()
 
     def versions(self, name: str) -> list[ModelVersion]:
+        try:
+            registered = self._client.get_registered_model(name)
+        except MlflowException:
+            raise TrackingError(f"no registered model {name!r}") from None
+        books = _books(dict(registered.aliases or {}))
         found = self._client.search_model_versions(f"name='{name}'")
-        if not found and name not in self.models():
-            raise TrackingError(f"no registered model {name!r}")
         return sorted(
-            (ModelVersion(name, int(v.version), str(v.run_id), _books(v.aliases)) for v in found),
+            (
+                ModelVersion(name, int(v.version), str(v.run_id), books.get(int(v.version), ()))
+                for v in found
+            ),
             key=lambda v: v.version,
         )
 
@@ -169,5 +175,10 @@ class MlflowTracker:
         )
 
 
-def _books(aliases: list[str]) -> tuple[str, ...]:
-    return tuple(sorted(a[len(ALIAS_PREFIX) :] for a in aliases if a.startswith(ALIAS_PREFIX)))
+def _books(aliases: dict[str, str]) -> dict[int, tuple[str, ...]]:
+    """Map each version to the books whose production alias points at it."""
+    books: dict[int, list[str]] = {}
+    for alias, version in aliases.items():
+        if alias.startswith(ALIAS_PREFIX):
+            books.setdefault(int(version), []).append(alias[len(ALIAS_PREFIX) :])
+    return {version: tuple(sorted(names)) for version, names in books.items()}
