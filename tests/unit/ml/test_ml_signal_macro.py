@@ -53,7 +53,7 @@ def test_ml_signal_without_predictions_says_how_to_get_them() -> None:
         MlSignal().orders(flat_market(5, 2))
 
 
-def test_a_macro_feature_keeps_the_previous_value_until_the_release_day_and_honours_revisions() -> (
+def test_a_macro_feature_keeps_the_previous_value_until_release_and_honours_revisions() -> (
     None
 ):
     data = flat_market(40, 2)  # 2024-01-01 .. 2024-02-09, every day a decision day
