@@ -45,6 +45,7 @@ class FeatureInputs:
     macro: pd.DataFrame
     news: pd.DataFrame
     earnings: pd.DataFrame
+    macro_series: frozenset[str] = frozenset()  # every series the store holds, released or not
 
     @property
     def last_day(self) -> dt.date:
@@ -80,12 +81,14 @@ def load_inputs(
     if start >= end:
         raise ValidationError(f"start {start} must come before end {end}")
     market = load_market(store, list(symbols), start, end)
+    macro = _macro(store, end)
     return FeatureInputs(
         market=market,
         groups=_groups(store, market.symbols),
-        macro=_macro(store, end),
+        macro=macro,
         news=_news(store, market.symbols, start, end),
         earnings=_earnings(store, market.symbols, end),
+        macro_series=frozenset(macro["series_id"]),
     )
 
 

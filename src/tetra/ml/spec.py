@@ -74,4 +74,11 @@ class TrainSpec(BaseModel):
     def _groups(self) -> TrainSpec:
         if self.test_groups >= self.groups:
             raise ValueError(f"test_groups ({self.test_groups}) must be below groups")
+        if self.features is not None:
+            known = [f for name in self.feature_sets for f in FEATURE_SETS[name].names]
+            unknown = [f for f in self.features if f not in known]
+            if unknown or not self.features:
+                raise ValueError(
+                    f"unknown feature columns {unknown} for sets {list(self.feature_sets)}"
+                )
         return self

@@ -53,9 +53,7 @@ def test_ml_signal_without_predictions_says_how_to_get_them() -> None:
         MlSignal().orders(flat_market(5, 2))
 
 
-def test_a_macro_feature_keeps_the_previous_value_until_release_and_honours_revisions() -> (
-    None
-):
+def test_a_macro_feature_keeps_the_previous_value_until_release_and_honours_revisions() -> None:
     data = flat_market(40, 2)  # 2024-01-01 .. 2024-02-09, every day a decision day
     inputs = empty_side_inputs(data)
     observations = pd.DataFrame(
@@ -68,7 +66,9 @@ def test_a_macro_feature_keeps_the_previous_value_until_release_and_honours_revi
             "value": [100.0, 101.0, 101.5, 102.0],
         }
     )
-    inputs = type(inputs)(inputs.market, {}, observations, inputs.news, inputs.earnings)
+    inputs = type(inputs)(
+        inputs.market, {}, observations, inputs.news, inputs.earnings, frozenset({"CPI"})
+    )
     level = FeatureSet("m", 1, (FeatureSpec.of("cpi", "macro_level", series="CPI"),))
     change = FeatureSet("c", 1, (FeatureSpec.of("cpi_chg", "macro_change", series="CPI", lag=1),))
 

@@ -38,6 +38,8 @@ def _as_known(context: FeatureContext, series: str, lag: int, how: str) -> np.nd
     """Return per decision day the feature of the series snapshot of its last release."""
     rows = _series_rows(context, series)
     released, values = _replay(rows, lag, how)
+    if len(released) == 0:  # stored, but nothing released yet at these days
+        return np.full(context.panel.shape[0], np.nan)
     days = context.panel.dates.astype("datetime64[us]")
     position = np.searchsorted(released, days, side="right") - 1
     known = np.where(position >= 0, values[np.maximum(position, 0)], np.nan)
@@ -47,8 +49,8 @@ def _as_known(context: FeatureContext, series: str, lag: int, how: str) -> np.nd
 def _series_rows(context: FeatureContext, series: str) -> pd.DataFrame:
     macro = context.inputs.macro
     rows = macro[macro["series_id"] == series]
-    if rows.empty:
-        known = ", ".join(sorted(macro["series_id"].unique())) or "none"
+    if rows.empty and series not in context.inputs.macro_series:
+        known = ", ".join(sorted(context.inputs.macro_series)) or "none"
         raise FeatureSetError(
             f"macro series {series!r} is not in the store (known: {known}); "
             "run the pipeline's economic_data step or drop the feature"
