@@ -14,8 +14,14 @@ import pytest
 from tetra.adapters.stores.base import SqlStore
 from tetra.core.errors import ValidationError
 from tetra.data.ports import Query
-from tetra.ml.features import FEATURE_SETS, FeatureSet, FeatureSetError, FeatureSpec
-from tetra.ml.features import build_features, validate_sets
+from tetra.ml.features import (
+    FEATURE_SETS,
+    FeatureSet,
+    FeatureSetError,
+    FeatureSpec,
+    build_features,
+    validate_sets,
+)
 from tetra.ml.fitted import UnknownSymbols
 from tetra.ml.inputs import FeatureInputs
 from tetra.ml.registry import load_model, track_training
@@ -159,7 +165,8 @@ def test_robustness_reports_ic_and_sharpe_per_simulated_path(
     again = evaluate_on_paths(trained.fitted, source, count=3, seed=5)
 
     assert first.ic.shape == first.sharpe.shape == (3,)
-    assert np.isfinite(first.ic).all() and np.isfinite(first.sharpe).all()
+    assert np.isfinite(first.ic).all()
+    assert np.isfinite(first.sharpe).all()
     assert np.array_equal(first.ic, again.ic)
     assert first.missing_sets == ("macro",)
     assert first.summary()["paths"] == 3
