@@ -23,6 +23,7 @@ from tetra.cli import (
 from tetra.cli.common import console, opened_store
 from tetra.cli.coverage import print_summary
 from tetra.cli.demo import RISK_CASE, print_demo_backtests, print_demo_risk
+from tetra.cli.ml_demo import print_demo_model
 from tetra.cli.pipeline import expand_variadic, print_result
 from tetra.cli.sample import backfill_sample
 from tetra.data.store_kind import StoreKind
@@ -84,8 +85,9 @@ def demo() -> None:
         start = spec.end.replace(year=spec.end.year - spec.years)
         results = print_demo_backtests(opened, start, spec.end)
         print_demo_risk(results[RISK_CASE])
+        print_demo_model(opened, spec.end)
     console.print(
-        "Next: `tetra universe list`, `tetra store info --sample`, "
+        "Next: `tetra universe list`, `tetra store info --sample`, `tetra ml --help`, "
         '`tetra chat ask "latest close of SPY" --run`, `make test`.'
     )
 

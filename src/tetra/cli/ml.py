@@ -91,6 +91,8 @@ def train(
     validation: str = typer.Option("cpcv", help="cpcv, walk_forward (anchored) or rolling."),
     groups: int = typer.Option(6, help="CPCV groups."), test_groups: int = typer.Option(2),
     embargo: int = typer.Option(5, help="Days embargoed after each test block."),
+    train_days: int = typer.Option(756, help="Walk-forward: days per (rolling) train window."),
+    test_days: int = typer.Option(126, help="Walk-forward: days per test window."),
     seed: int = typer.Option(0), top_k: int = typer.Option(10, help="Signal backtest: top k."),
     symbols: str = SYMBOLS, start: str = START, end: str = END, sample: bool = SAMPLE,
 ) -> None:  # fmt: skip
@@ -100,7 +102,8 @@ def train(
             {"name": name, "model": model, "params": _params(param),
              "feature_sets": tuple(_list(sets)), "label": label, "horizon": horizon,
              "validation": validation, "groups": groups, "test_groups": test_groups,
-             "embargo": embargo, "seed": seed, "signal": {"top_k": top_k}}
+             "embargo": embargo, "train_days": train_days, "test_days": test_days,
+             "seed": seed, "signal": {"top_k": top_k}}
         )
     )  # fmt: skip
     with _store(sample) as store, _progress() as tick:
@@ -189,8 +192,10 @@ def _checked(make: Callable[[], Any]) -> Any:
     except PydanticError as error:
         problems = [f"{'.'.join(map(str, e['loc'])) or 'spec'}: {e['msg']}" for e in error.errors()]
         _bad("; ".join(problems))
-    except (TetraError, ValueError, KeyError) as error:
+    except KeyError as error:
         _bad(str(error).strip("'\""))
+    except (TetraError, ValueError) as error:
+        _bad(str(error))
 
 
 def _bad(message: str) -> None:

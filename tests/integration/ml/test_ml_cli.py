@@ -1,0 +1,77 @@
+"""`tetra ml` on a small sample store: features, train, models, promote, predict, evaluate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tetra.adapters.stores import open_store
+from tetra.cli.ml import app
+from tetra.data.ports import Query
+from tetra.data.store_kind import StoreKind
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def data_dir(ml_store_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / "sample.duckdb").write_bytes(ml_store_path.read_bytes())
+    monkeypatch.setenv("TETRA_DATA_DIR", str(tmp_path))
+    for name in ("TETRA_STORE_URL", "TETRA_SAMPLE_STORE_URL", "TETRA_ML__TRACKING_URI"):
+        monkeypatch.delenv(name, raising=False)
+    return tmp_path
+
+
+def test_train_promote_predict_and_evaluate_from_the_command_line(data_dir: Path) -> None:
+    trained = runner.invoke(
+        app, ["train", "--name", "cli-model", "--model", "linear", "--sets",
+              "price_volume,cross_section", "--validation", "walk_forward", "--top-k", "3",
+              "--train-days", "252", "--test-days", "63",
+              "--start", "2023-06-01"],
+    )  # fmt: skip
+    assert trained.exit_code == 0, trained.output
+    assert "baseline" in trained.output
+    assert "registered cli-model v1" in trained.output
+    assert (data_dir / "mlflow.db").exists()
+
+    promoted = runner.invoke(app, ["promote", "cli-model", "1", "--book", "core-us"])
+    predicted = runner.invoke(app, ["predict", "cli-model", "--book", "core-us"])
+    listed = runner.invoke(app, ["models", "cli-model"])
+    evaluated = runner.invoke(
+        app, ["evaluate", "cli-model", "--start", "2025-10-01", "--paths", "2"]
+    )
+
+    assert promoted.exit_code == 0, promoted.output
+    assert predicted.exit_code == 0, predicted.output
+    assert "Top 10 on 2025-12-31" in predicted.output
+    assert "core-us" in listed.output
+    assert evaluated.exit_code == 0, evaluated.output
+    assert "look-ahead guard: predictions unchanged" in evaluated.output
+    assert "robustness on 2 bootstrap paths" in evaluated.output
+    with open_store(data_dir / "sample.duckdb", StoreKind.SAMPLE) as store:
+        stored = store.read(Query("derived.predictions", where={"model": "cli-model"}))
+    assert set(stored["model_version"]) == {1}
+    assert len(stored) == 11
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["train", "--model", "prophet"], "unknown model 'prophet'"),
+        (["train", "--sets", "price_volume,astrology"], "unknown feature sets"),
+        (["train", "--horizon", "0"], "horizon"),
+        (["train", "--param", "alpha"], "name=value"),
+        (["predict", "no-such-model"], "no registered model 'no-such-model'"),
+        (["promote", "x", "1", "--book", "bad book"], "book"),
+        (["features", "--sets", "nope"], "unknown feature sets"),
+    ],
+)
+def test_bad_input_exits_2_with_the_reason(
+    data_dir: Path, arguments: list[str], message: str
+) -> None:
+    result = runner.invoke(app, arguments)
+
+    assert result.exit_code == 2, result.output
+    assert message in result.output
