@@ -34,6 +34,7 @@ from tetra.backtest.research.sweep import METRICS, StrategyClass, configure, swe
 from tetra.backtest.run import run_backtest
 from tetra.data.ports import Store
 from tetra.market import MarketData, load_market
+from tetra.ml.storage import with_stored_signal
 from tetra.risk.policy import RiskPolicyError, parse_policy
 from tetra.simulation.orders import Commission, Costs, Slippage
 from tetra.strategy.base import Strategy, StrategyConfig
@@ -233,9 +234,10 @@ class BacktestJobs:
         request = prepared.request
         await self._update(job, "running", 0.0)
         market = await self._market(request)
+        strategy = await blocking(with_stored_signal, prepared.strategy, self._store, market)
         await self._update(job, "running", 0.25)
         result = await blocking(
-            run_backtest, prepared.strategy, market, cash=request.cash, costs=prepared.costs
+            run_backtest, strategy, market, cash=request.cash, costs=prepared.costs
         )
         await self._update(job, "running", 0.8)
         params = {

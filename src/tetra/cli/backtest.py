@@ -28,6 +28,7 @@ from tetra.cli.common import console, errors, fail_cleanly, opened_store
 from tetra.data.ports import Store
 from tetra.data.store_kind import StoreKind
 from tetra.market import Adjustment, MarketData, load_market
+from tetra.ml.storage import with_stored_signal
 from tetra.reports.metrics import Metrics
 from tetra.reports.tearsheet import render_tearsheet
 from tetra.simulation.orders import Commission, Costs, Slippage
@@ -80,6 +81,7 @@ def run(
         _bad(f"--path must be one of {', '.join(PATHS)}, not {path!r}")
     costs = _costs(commission_bps, slippage_bps)
     with _market(sample, symbols, start, end, adjustment) as (store, market), fail_cleanly():
+        instance = with_stored_signal(instance, store, market)
         started = dt.datetime.now(dt.UTC)
         result: BacktestResult = _checked(
             lambda: run_backtest(instance, market, path=path, cash=cash, costs=costs)  # type: ignore[arg-type]

@@ -4,7 +4,8 @@
 ``derived.feature_sets``, its values into ``derived.features``, missing values left out),
 in chunks of symbols so memory stays bounded. A set whose stored fingerprint differs from
 the code's under the same version is refused: change a definition, bump its version.
-`write_predictions` and `load_signal` write and read ``derived.predictions``.
+`write_predictions` and `load_signal` write and read ``derived.predictions``;
+`with_stored_signal` gives a registry-built `ml_signal` its model's stored predictions.
 """
 
 from __future__ import annotations
@@ -12,14 +13,18 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from tetra.backtest.market import MarketData
 from tetra.core.errors import ValidationError
 from tetra.data.ports import Query, Store
 from tetra.data.store_kind import SAMPLE_SOURCE, StoreKind
 from tetra.ml.features import FeatureFrame, FeatureSet, FeatureSetError
+from tetra.strategy.base import Strategy
+from tetra.strategy.library.ml_signal import MlSignal
 
 TETRA_SOURCE = "tetra"
 SYMBOLS_PER_WRITE = 25
@@ -162,3 +167,18 @@ def latest_prediction_version(store: Store, model: str) -> int:
     if rows.empty:
         raise ValidationError(f"no stored predictions of model {model!r}: run `tetra ml predict`")
     return int(rows["model_version"].max())
+
+
+def with_stored_signal(strategy: Strategy[Any], store: Store, market: MarketData) -> Strategy[Any]:
+    """Give an `ml_signal` strategy without a signal its model's stored predictions."""
+    if not isinstance(strategy, MlSignal) or strategy.signal is not None:
+        return strategy
+    model = strategy.config.model
+    if model is None:
+        raise ValidationError("ml_signal needs model=<registered model> (and model_version)")
+    first = pd.Timestamp(market.dates[0]).date()
+    last = pd.Timestamp(market.dates[-1]).date()
+    signal, _ = load_signal(
+        store, model, strategy.config.model_version, list(market.symbols), first, last
+    )
+    return strategy.with_signal(signal)

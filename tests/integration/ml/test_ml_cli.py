@@ -8,6 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tetra.adapters.stores import open_store
+from tetra.cli.backtest import app as backtest_app
 from tetra.cli.ml import app
 from tetra.data.ports import Query
 from tetra.data.store_kind import StoreKind
@@ -37,7 +38,14 @@ def test_train_promote_predict_and_evaluate_from_the_command_line(data_dir: Path
     assert (data_dir / "mlflow.db").exists()
 
     promoted = runner.invoke(app, ["promote", "cli-model", "1", "--book", "core-us"])
-    predicted = runner.invoke(app, ["predict", "cli-model", "--book", "core-us"])
+    predicted = runner.invoke(
+        app, ["predict", "cli-model", "--book", "core-us", "--start", "2025-12-01"]
+    )
+    traded = runner.invoke(
+        backtest_app, ["run", "ml_signal", "--param", "model=cli-model", "--param", "top_k=2",
+                       "--symbols", "SPY,QQQ,IWM,TLT,GLD,AAPL", "--start", "2025-12-01",
+                       "--no-save"],
+    )  # fmt: skip
     listed = runner.invoke(app, ["models", "cli-model"])
     evaluated = runner.invoke(
         app, ["evaluate", "cli-model", "--start", "2025-10-01", "--paths", "2"]
@@ -53,7 +61,10 @@ def test_train_promote_predict_and_evaluate_from_the_command_line(data_dir: Path
     with open_store(data_dir / "sample.duckdb", StoreKind.SAMPLE) as store:
         stored = store.read(Query("derived.predictions", where={"model": "cli-model"}))
     assert set(stored["model_version"]) == {1}
-    assert len(stored) == 11
+    assert len(stored) == 22 * 11  # the 22 sessions of December 2025
+    assert traded.exit_code == 0, traded.output
+    assert "ml_signal(" in traded.output
+    assert "look-ahead" not in traded.output
 
 
 @pytest.mark.parametrize(
