@@ -18,10 +18,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tetra.backtest.market import MarketData
 from tetra.core.errors import ValidationError
 from tetra.data.ports import Query, Store
 from tetra.data.store_kind import SAMPLE_SOURCE, StoreKind
+from tetra.market import MarketData
 from tetra.ml.features import FeatureFrame, FeatureSet, FeatureSetError
 from tetra.strategy.base import Strategy
 from tetra.strategy.library.ml_signal import MlSignal

@@ -23,8 +23,8 @@ from tetra.data.sources import Window
 from tetra.data.store_kind import StoreKind
 from tetra.data.universe import Universe, load_universe
 from tetra.ml.inputs import FeatureInputs, load_inputs
-from tetra.simulation.sample_macro import SAMPLE_SERIES
-from tetra.simulation.sample_universe import SampleSpec
+from tetra.sample import SampleSpec
+from tetra.sample.macro import SAMPLE_SERIES
 
 SPEC = SampleSpec(years=3)
 SYMBOLS = ("SPY", "QQQ", "IWM", "TLT", "GLD", "AAPL", "MSFT", "NVDA", "JPM", "XOM", "BTC")

@@ -179,7 +179,7 @@ def test_bootstrap_paths_keep_bars_consistent() -> None:
     close = 100 * np.cumprod(1 + rng.normal(0, 0.01, (300, 3)), axis=0)
     dates = np.arange(np.datetime64("2024-01-01"), np.datetime64("2024-01-01") + 300)
     ones, zeros = np.ones(close.shape), np.zeros(close.shape)
-    from tetra.backtest.market import MarketData
+    from tetra.market import MarketData
 
     market = MarketData(dates, ("A", "B", "C"), close, close * 1.01, close * 0.99, close,
                         ones * 1e6, ones, zeros)  # fmt: skip

@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from tetra.backtest.market import MarketData
 from tetra.core.errors import ValidationError
+from tetra.market import MarketData
 from tetra.ml.labels import LabelKind, forward_returns, make_labels, triple_barrier
 from tetra.ml.panel import build_panel
 from tetra.ml.validation import daily_metrics, summarise

@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tetra.backtest.market import MarketData
 from tetra.backtest.run import run_backtest
 from tetra.core.errors import ValidationError
+from tetra.market import MarketData
 from tetra.ml.features import FeatureSet, FeatureSpec, build_features
 from tetra.ml.inputs import empty_side_inputs
 from tetra.strategy.library.ml_signal import MlSignal, MlSignalConfig, target_weights
