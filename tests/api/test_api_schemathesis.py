@@ -24,7 +24,7 @@ from tetra.chat.service import ChatService
 from tetra.cli.chat_wiring import build_chat
 from tetra.data.ports import Store
 from tetra.settings import Settings
-from tetra.testing import InMemoryStore
+from tetra.testing import InMemoryStore, InMemoryTracker
 
 API_KEY = "schemathesis-key"
 
@@ -55,8 +55,9 @@ def on_the_filled_store(
 ) -> Iterator[None]:
     empty = app.state.store
     app.state.store, app.state.chat = filled_store("duckdb"), offline_chat
+    app.state.tracker = InMemoryTracker()
     yield
-    app.state.store, app.state.chat = empty, None
+    app.state.store, app.state.chat, app.state.tracker = empty, None, None
 
 
 @schema.parametrize()

@@ -24,10 +24,21 @@ from tetra.api.deps import require_api_key
 from tetra.api.errors import ERROR_RESPONSES, install_error_handlers
 from tetra.api.events import EventHub
 from tetra.api.metrics import RequestMetrics
-from tetra.api.routes import backtests, health, live, market, monitor, pipeline, risk, universe
+from tetra.api.routes import (
+    backtests,
+    health,
+    live,
+    market,
+    ml,
+    monitor,
+    pipeline,
+    risk,
+    universe,
+)
 from tetra.api.routes import chat as chat_routes
 from tetra.chat.service import ChatService
 from tetra.data.ports import Store
+from tetra.ml.tracking import Tracker
 
 COVERAGE_TTL_SECONDS = 300.0  # a backstop: runs that change the store clear the cache at once
 
@@ -40,10 +51,12 @@ def create_app(
     redis_url: str | None = None,
     static_dir: str | None = None,
     chat: ChatService | None = None,
+    tracker: Tracker | None = None,
 ) -> FastAPI:
     """Build the API over `store`; `static_dir` serves the built web app at `/`.
 
     `chat` enables `/api/chat` (without it those routes answer 503); the app closes it.
+    `tracker` (experiment tracking, MLflow) enables the runs and models of `/api/ml`.
     """
     hub = EventHub()
 
@@ -68,6 +81,7 @@ def create_app(
     )
     app.state.store, app.state.api_key, app.state.hub = store, api_key, hub
     app.state.chat = chat
+    app.state.tracker = tracker
     app.state.cache = TtlCache(COVERAGE_TTL_SECONDS)
     install_error_handlers(app)
     _install_metrics(app)
@@ -80,7 +94,7 @@ def create_app(
         )
     app.include_router(health.router)
     guarded = [Depends(require_api_key)]
-    for module in (monitor, market, universe, pipeline, backtests, risk, live, chat_routes):
+    for module in (monitor, market, universe, pipeline, backtests, risk, live, chat_routes, ml):
         app.include_router(module.router, dependencies=guarded)
     if static_dir:
         from tetra.api.static import mount_web_app

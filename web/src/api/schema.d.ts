@@ -287,6 +287,111 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/ml/feature-sets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Declared feature sets */
+        get: operations["feature_sets_api_ml_feature_sets_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ml/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Registered models */
+        get: operations["models_api_ml_models_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ml/models/{name}/versions/{version}/promote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Make a version the production model of a book */
+        post: operations["promote_api_ml_models__name__versions__version__promote_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ml/predictions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A model's latest predictions
+         * @description Return the day's predictions of `model` (latest version unless given), best first.
+         */
+        get: operations["predictions_api_ml_predictions_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ml/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Training runs, newest first */
+        get: operations["runs_api_ml_runs_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ml/runs/{run_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A run's report */
+        get: operations["run_detail_api_ml_runs__run_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/monitor/coverage": {
         parameters: {
             query?: never;
@@ -895,6 +1000,16 @@ export interface components {
             /** Equity */
             equity: number;
         };
+        /** EquityPointOut */
+        EquityPointOut: {
+            /**
+             * Date
+             * Format: date
+             */
+            date: string;
+            /** Equity */
+            equity: number;
+        };
         /** ErrorBody */
         ErrorBody: {
             /** Code */
@@ -1001,6 +1116,21 @@ export interface components {
             /** Symbols */
             symbols: string[];
         };
+        /** FeatureSetOut */
+        FeatureSetOut: {
+            /** Description */
+            description: string;
+            /** Features */
+            features: {
+                [key: string]: unknown;
+            }[];
+            /** Fingerprint */
+            fingerprint: string;
+            /** Name */
+            name: string;
+            /** Version */
+            version: number;
+        };
         /** Health */
         Health: {
             /** Schema Version */
@@ -1047,6 +1177,27 @@ export interface components {
             volatility: number | null;
             /** Weight */
             weight: number;
+        };
+        /** IcPoint */
+        IcPoint: {
+            /** Baseline Ic */
+            baseline_ic: number | null;
+            /**
+             * Date
+             * Format: date
+             */
+            date: string;
+            /** Ic */
+            ic: number | null;
+            /** Rank Ic */
+            rank_ic: number | null;
+        };
+        /** ImportanceOut */
+        ImportanceOut: {
+            /** Feature */
+            feature: string;
+            /** Importance */
+            importance: number;
         };
         /**
          * IngestRunOut
@@ -1291,6 +1442,15 @@ export interface components {
             /** Values */
             values: (number | null)[];
         };
+        /** ModelVersionOut */
+        ModelVersionOut: {
+            /** Books */
+            books: string[];
+            /** Run Id */
+            run_id: string;
+            /** Version */
+            version: number;
+        };
         /**
          * MonthlyReturns
          * @description One year of the monthly-returns table: `months[0]` is January; null without data.
@@ -1429,6 +1589,37 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        /** PredictionOut */
+        PredictionOut: {
+            /** Rank */
+            rank: number | null;
+            /** Score */
+            score: number;
+            /** Symbol */
+            symbol: string;
+        };
+        /**
+         * PredictionsOut
+         * @description One model version's predictions for one day, best first.
+         */
+        PredictionsOut: {
+            /** Date */
+            date: string | null;
+            /** Model */
+            model: string;
+            /** Model Version */
+            model_version: number;
+            /** Predictions */
+            predictions: components["schemas"]["PredictionOut"][];
+        };
+        /** PromoteRequest */
+        PromoteRequest: {
+            /**
+             * Book
+             * @description Book id: letters, digits, '_' or '-'.
+             */
+            book: string;
+        };
         /** QualityResponse */
         QualityResponse: {
             /** Datasets */
@@ -1532,6 +1723,13 @@ export interface components {
             count: number;
             /** Reason */
             reason: string;
+        };
+        /** RegisteredModelOut */
+        RegisteredModelOut: {
+            /** Name */
+            name: string;
+            /** Versions */
+            versions: components["schemas"]["ModelVersionOut"][];
         };
         /** ResultColumn */
         ResultColumn: {
@@ -1690,6 +1888,57 @@ export interface components {
             warnings?: string[];
         };
         /**
+         * RunDetailOut
+         * @description A run's report: the model beside the baseline, IC over time, importance, backtests.
+         */
+        RunDetailOut: {
+            /** Backtest */
+            backtest: {
+                [key: string]: number | null;
+            };
+            /** Backtest Warnings */
+            backtest_warnings: string[];
+            /** Baseline Backtest */
+            baseline_backtest: {
+                [key: string]: number | null;
+            };
+            /** Baseline Equity */
+            baseline_equity: components["schemas"]["EquityPointOut"][];
+            /** Baseline Summary */
+            baseline_summary: {
+                [key: string]: number | null;
+            };
+            /** Daily */
+            daily: components["schemas"]["IcPoint"][];
+            /** Data */
+            data: {
+                [key: string]: unknown;
+            };
+            /** Equity */
+            equity: components["schemas"]["EquityPointOut"][];
+            /** Importance */
+            importance: components["schemas"]["ImportanceOut"][];
+            /** Name */
+            name: string;
+            /** Path Ic */
+            path_ic: number[];
+            /** Run Id */
+            run_id: string;
+            /** Spec */
+            spec: {
+                [key: string]: unknown;
+            };
+            /**
+             * Started At
+             * Format: date-time
+             */
+            started_at: string;
+            /** Summary */
+            summary: {
+                [key: string]: number | null;
+            };
+        };
+        /**
          * RunRequest
          * @description One backtest: a strategy with its parameters on symbols between two days.
          */
@@ -1773,6 +2022,29 @@ export interface components {
             strategy: string;
             /** Total Return */
             total_return: number | null;
+        };
+        /**
+         * RunSummaryOut
+         * @description One tracked training run with its headline metrics (NaN ones left out).
+         */
+        RunSummaryOut: {
+            /** Label */
+            label: string;
+            /** Metrics */
+            metrics: {
+                [key: string]: number;
+            };
+            /** Model */
+            model: string;
+            /** Name */
+            name: string;
+            /** Run Id */
+            run_id: string;
+            /**
+             * Started At
+             * Format: date-time
+             */
+            started_at: string;
         };
         /** SchemaContextResponse */
         SchemaContextResponse: {
@@ -3126,6 +3398,304 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_NewsArticleOut_"];
+                };
+            };
+            /** @description Missing or wrong X-API-Key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    feature_sets_api_ml_feature_sets_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeatureSetOut"][];
+                };
+            };
+            /** @description Missing or wrong X-API-Key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    models_api_ml_models_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegisteredModelOut"][];
+                };
+            };
+            /** @description Missing or wrong X-API-Key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    promote_api_ml_models__name__versions__version__promote_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PromoteRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegisteredModelOut"];
+                };
+            };
+            /** @description Missing or wrong X-API-Key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    predictions_api_ml_predictions_get: {
+        parameters: {
+            query: {
+                model: string;
+                version?: number | null;
+                /** @description Day (default: the latest predicted). */
+                date?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PredictionsOut"];
+                };
+            };
+            /** @description Missing or wrong X-API-Key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    runs_api_ml_runs_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunSummaryOut"][];
+                };
+            };
+            /** @description Missing or wrong X-API-Key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    run_detail_api_ml_runs__run_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                run_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunDetailOut"];
                 };
             };
             /** @description Missing or wrong X-API-Key. */
