@@ -26,6 +26,7 @@ export const routes: RouteRecordRaw[] = [
     meta: { title: 'Strategy analysis' },
   },
   { path: '/risk', name: 'risk', component: () => import('./pages/RiskPage.vue'), meta: { title: 'Risk' } },
+  { path: '/models', name: 'models', component: () => import('./pages/ModelsPage.vue'), meta: { title: 'Models' } },
   { path: '/chat', name: 'chat', component: () => import('./pages/ChatPage.vue'), meta: { title: 'Chat' } },
   { path: '/login', name: 'login', component: () => import('./pages/LoginPage.vue'), meta: { title: 'Sign in', public: true } },
   { path: '/:unknown(.*)*', redirect: { name: 'monitor' } },

@@ -44,6 +44,14 @@ describe('router', () => {
 
     expect(router.currentRoute.value.name).toBe('risk')
     expect(document.title).toBe('Risk · Tetra')
+  it('opens the models at /models', async () => {
+    useAuthStore().signIn('secret')
+    const router = createAppRouter(createMemoryHistory())
+
+    await router.push('/models')
+
+    expect(router.currentRoute.value.name).toBe('models')
+    expect(document.title).toBe('Models · Tetra')
   })
 
   it('after a refused key returns to /login and says why', async () => {

@@ -19,6 +19,7 @@ export function useNavItems(): ComputedRef<NavItem[]> {
     { name: 'symbol', label: 'Symbol', icon: 'candles', to: { name: 'symbol', params: { symbol: ui.lastSymbol } } },
     { name: 'strategies', label: 'Strategies', icon: 'strategy', to: { name: 'strategies' } },
     { name: 'risk', label: 'Risk', icon: 'shield', to: { name: 'risk' } },
+    { name: 'models', label: 'Models', icon: 'chart', to: { name: 'models' } },
     { name: 'chat', label: 'Chat', icon: 'chat', to: { name: 'chat' } },
   ])
 }
