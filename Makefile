@@ -6,7 +6,7 @@ PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 
 .DEFAULT_GOAL := help
 .PHONY: help demo test check lint typecheck services bench bench-backtest clean \
-        web web-install web-test web-e2e api-client chromium bench-api bench-chat bench-risk
+        web web-install web-test web-e2e api-client chromium bench-api bench-chat bench-risk bench-ml
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -15,7 +15,7 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(VENV)/.app: pyproject.toml | $(BIN)/python
-	$(PIP) install -e .
+	$(PIP) install -e ".[ml]"
 	@touch $@
 
 $(VENV)/.dev: pyproject.toml | $(BIN)/python
@@ -58,6 +58,11 @@ bench-risk: $(VENV)/.dev ## Pre-trade checks/s (150-position book); VaR + correl
 bench-chat: $(VENV)/.dev services ## Chat latency: question to SQL and SQL to rows, both stores
 	@test -f data/sample.duckdb || $(BIN)/tetra demo
 	$(BIN)/python -m benchmarks.chat_latency
+
+bench-ml: $(VENV)/.dev ## ML: feature build (151 symbols x 10 years) and purged CV vs naive scikit-learn
+	@test -f data/sample.duckdb || $(BIN)/tetra demo
+	$(BIN)/python -m benchmarks.ml_features
+	$(BIN)/python -m benchmarks.ml_training
 
 bench-backtest: $(VENV)/.dev ## Backtest engines vs vectorbt, backtesting.py, backtrader (~8 min)
 	benchmarks/peers/setup.sh

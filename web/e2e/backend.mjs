@@ -36,11 +36,15 @@ async function waitForHealth(url, child, timeoutMs) {
   throw new Error(`tetra serve did not answer within ${timeoutMs} ms`)
 }
 
-/** Load the sample store and serve it; returns { url, port, key, get(path), stop }. */
-export async function startBackend({ port } = {}) {
+/**
+ * Load the sample store and serve it; returns { url, port, key, get(path), stop }. `prepare`
+ * lists more `tetra` commands (argument arrays) to run on the loaded store before serving.
+ */
+export async function startBackend({ port, prepare = [] } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'tetra-e2e-'))
   const env = { ...process.env, TETRA_DATA_DIR: dataDir, TETRA_API_KEY: API_KEY }
   await run(['sample', 'load', '--years', '2'], env)
+  for (const args of prepare) await run(args, env)
   const chosen = port ?? (await freePort())
   const child = spawn(TETRA, ['serve', '--sample', '--port', String(chosen)], { env, stdio: 'ignore' })
   const url = `http://127.0.0.1:${chosen}`

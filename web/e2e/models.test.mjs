@@ -1,0 +1,65 @@
+// The Models page against a real backend: a sample store, a small model trained, tracked in
+// MLflow (SQLite) and its predictions written by the CLI, then `tetra serve`. At desktop and
+// phone widths the page shows the run beside the baseline with the API's numbers, the IC chart,
+// feature importance and today's predictions ranked, and promotes the version for a book.
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import { startBackend } from './backend.mjs'
+import { freePort, launchBrowser, newPage, screenshot, startPreview } from './harness.mjs'
+
+const SYMBOLS = 'SPY,QQQ,IWM,TLT,GLD,AAPL,MSFT,NVDA'
+const TRAIN = [
+  'ml', 'train', '--name', 'e2e-model', '--model', 'linear', '--sets', 'price_volume,cross_section',
+  '--validation', 'walk_forward', '--train-days', '200', '--test-days', '60', '--symbols', SYMBOLS,
+  '--top-k', '3',
+]
+const PREDICT = ['ml', 'predict', 'e2e-model']
+
+let backend
+let preview
+let browser
+
+before(async () => {
+  const apiPort = await freePort()
+  ;[backend, preview] = await Promise.all([
+    startBackend({ port: apiPort, prepare: [TRAIN, PREDICT] }),
+    startPreview({ apiUrl: `http://127.0.0.1:${apiPort}` }),
+  ])
+  browser = await launchBrowser()
+})
+
+after(async () => {
+  await browser?.close()
+  await preview?.stop()
+  await backend?.stop()
+})
+
+for (const viewport of ['desktop', 'phone']) {
+  describe(`models on ${viewport}`, () => {
+    it('shows the tracked run beside the baseline, its predictions, and promotes it', async () => {
+      const [run] = await backend.get('/api/ml/runs')
+      const detail = await backend.get(`/api/ml/runs/${run.run_id}`)
+      const today = await backend.get('/api/ml/predictions?model=e2e-model')
+      const page = await newPage(browser, viewport, { baseURL: preview.url, storage: { 'tetra.apiKey': backend.key } })
+      await page.goto('/models')
+
+      const report = page.getByTestId('run-report')
+      await report.waitFor()
+      const ic = await page.getByTestId('model-IC (mean per day)').textContent()
+      assert.equal(ic.trim(), detail.summary.ic.toFixed(4))
+      await page.getByTestId('ic-chart').locator('canvas').first().waitFor()
+      assert.equal(await page.getByTestId('importance').locator('li').count(), Math.min(12, detail.importance.length))
+      const shown = await page.getByTestId('prediction-symbol').allTextContents()
+      assert.deepEqual(shown, today.predictions.map((row) => row.symbol))
+      await screenshot(page, `${viewport}-models`)
+
+      const book = `book-${viewport}`
+      await page.getByTestId('book-input').fill(book)
+      await page.getByTestId('models').getByRole('button', { name: 'Promote' }).first().click()
+      await page.getByTestId('promote-message').filter({ hasText: `in production for ${book}` }).waitFor()
+      const models = await backend.get('/api/ml/models')
+      assert.ok(models[0].versions[0].books.includes(book))
+      await page.close()
+    })
+  })
+}
