@@ -13,26 +13,18 @@ Run: ``python -m benchmarks.ml_features`` (or ``make bench-ml``).
 from __future__ import annotations
 
 import datetime as dt
-import json
 import resource
-import shutil
-import tempfile
 import time
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from tetra.adapters.stores import open_store
-from tetra.data.store_kind import StoreKind
+from benchmarks.ml_common import sample_copy, save
 from tetra.ml.features import FEATURE_SETS, FeatureFrame, build_features
 from tetra.ml.inputs import FeatureInputs, load_inputs
 from tetra.ml.service import stored_symbols, stored_window
 from tetra.ml.storage import read_features, store_features
 
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT / "data" / "sample.duckdb"
-RESULTS = Path(__file__).parent / "results"
 CUT = dt.date(2021, 6, 15)
 CHECKED = ("SPY", "AAPL", "BTC")
 
@@ -42,13 +34,8 @@ def peak_rss_mb() -> float:
 
 
 def main() -> int:
-    if not SAMPLE.exists():
-        raise SystemExit("no data/sample.duckdb: run `tetra demo` first")
-    with tempfile.TemporaryDirectory() as scratch:
-        copy = Path(scratch) / "sample.duckdb"
-        shutil.copy(SAMPLE, copy)
-        with open_store(copy, StoreKind.SAMPLE) as store:
-            return measure(store)
+    with sample_copy() as store:
+        return measure(store)
 
 
 def measure(store: Any) -> int:
@@ -69,7 +56,7 @@ def measure(store: Any) -> int:
     row["stored_equal"] = stored_equal(store, frame, first, last)
     row["cut_equal"] = cut_equal(inputs, frame)
     row["correct"] = row["stored_equal"] and row["cut_equal"]
-    save(row)
+    save("ml_features", row)
     return 0 if row["correct"] else 1
 
 
@@ -94,13 +81,6 @@ def cut_equal(inputs: FeatureInputs, frame: FeatureFrame) -> bool:
     cut = build_features(inputs.as_of(CUT), list(FEATURE_SETS.values()))
     rows = len(cut.dates)
     return bool(np.array_equal(frame.values[:, :rows], cut.values, equal_nan=True))
-
-
-def save(row: dict[str, Any]) -> None:
-    RESULTS.mkdir(exist_ok=True)
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
-    (RESULTS / f"ml_features-{stamp}.json").write_text(json.dumps(row, indent=2))
-    print(json.dumps(row, indent=2))
 
 
 if __name__ == "__main__":

@@ -18,20 +18,14 @@ Run: ``python -m benchmarks.ml_training`` (or ``make bench-ml``), after ``tetra 
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import resource
-import shutil
-import tempfile
 import time
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 from sklearn.model_selection import KFold, cross_val_predict
 
-from tetra.adapters.stores import open_store
-from tetra.data.store_kind import StoreKind
+from benchmarks.ml_common import sample_copy, save
 from tetra.ml.inputs import load_inputs
 from tetra.ml.labels import label_span
 from tetra.ml.models import make_model
@@ -41,9 +35,6 @@ from tetra.ml.spec import TrainSpec
 from tetra.ml.training import Prepared, cross_validate, make_splits, prepare
 from tetra.ml.validation import daily_metrics, summarise
 
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT / "data" / "sample.duckdb"
-RESULTS = Path(__file__).parent / "results"
 SPEC = TrainSpec.model_validate(
     {"model": "lightgbm", "validation": "cpcv", "groups": 6, "test_groups": 1, "embargo": 5,
      "horizon": 5, "seed": 0}
@@ -51,15 +42,10 @@ SPEC = TrainSpec.model_validate(
 
 
 def main() -> int:
-    if not SAMPLE.exists():
-        raise SystemExit("no data/sample.duckdb: run `tetra demo` first")
-    with tempfile.TemporaryDirectory() as scratch:
-        copy = Path(scratch) / "sample.duckdb"
-        shutil.copy(SAMPLE, copy)
-        with open_store(copy, StoreKind.SAMPLE) as store:
-            symbols = stored_symbols(store)
-            first, last = stored_window(store)
-            inputs = load_inputs(store, symbols, first, last)
+    with sample_copy() as store:
+        symbols = stored_symbols(store)
+        first, last = stored_window(store)
+        inputs = load_inputs(store, symbols, first, last)
     prepared = prepare(inputs, SPEC)
     data = prepared.dataset
     row: dict[str, Any] = {"rows": len(data.labels), "features": len(data.names)}
@@ -73,7 +59,7 @@ def main() -> int:
     row["correct"] = row["purged_ok"] and all(
         row[f"{n}_finite"] for n in ("tetra", "naive", "naive_shuffled")
     )
-    save(row)
+    save("ml_training", row)
     return 0 if row["correct"] else 1
 
 
@@ -122,13 +108,6 @@ def purged(prepared: Prepared) -> bool:
         if inside.any():
             return False
     return True
-
-
-def save(row: dict[str, Any]) -> None:
-    RESULTS.mkdir(exist_ok=True)
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
-    (RESULTS / f"ml_training-{stamp}.json").write_text(json.dumps(row, indent=2))
-    print(json.dumps(row, indent=2))
 
 
 if __name__ == "__main__":

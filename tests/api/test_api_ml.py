@@ -127,3 +127,20 @@ def test_without_a_tracker_the_runs_answer_503() -> None:
 
     assert client.get("/api/ml/runs").status_code == 503
     assert client.get("/api/ml/feature-sets").status_code == 200
+
+
+def test_a_tracker_factory_is_called_once_on_first_use() -> None:
+    store = InMemoryStore()
+    store.migrate()
+    made: list[InMemoryTracker] = []
+
+    def factory() -> InMemoryTracker:
+        made.append(InMemoryTracker())
+        return made[-1]
+
+    client = ApiClient(create_app(store, api_key=API_KEY, tracker=factory))
+
+    assert made == []
+    assert client.json("/api/ml/runs") == []
+    assert client.json("/api/ml/models") == []
+    assert len(made) == 1

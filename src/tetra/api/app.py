@@ -7,7 +7,7 @@ Blocking store calls run in the thread pool (`deps.blocking`). Prometheus metric
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI, Response
@@ -51,12 +51,13 @@ def create_app(
     redis_url: str | None = None,
     static_dir: str | None = None,
     chat: ChatService | None = None,
-    tracker: Tracker | None = None,
+    tracker: Tracker | Callable[[], Tracker] | None = None,
 ) -> FastAPI:
     """Build the API over `store`; `static_dir` serves the built web app at `/`.
 
     `chat` enables `/api/chat` (without it those routes answer 503); the app closes it.
-    `tracker` (experiment tracking, MLflow) enables the runs and models of `/api/ml`.
+    `tracker` (experiment tracking, MLflow, or a factory called on first use) enables the
+    runs and models of `/api/ml`.
     """
     hub = EventHub()
 

@@ -40,10 +40,20 @@ LISTED = ("ic", "rank_ic", "icir", "baseline_ic", "backtest_sharpe_ratio", "back
 
 
 def tracker(request: Request) -> Tracker:
-    found: Tracker | None = getattr(request.app.state, "tracker", None)
+    """The app's tracker; a factory given to `create_app` is called once, on first use."""
+    state = request.app.state
+    found = getattr(state, "tracker", None)
+    if found is not None and not isinstance(found, Tracker):
+        try:
+            found = state.tracker = found()
+        except ImportError as error:
+            state.tracker = None
+            raise HTTPException(
+                status_code=503, detail=f"experiment tracking needs {error.name} (tetra[ml])"
+            ) from None
     if found is None:
         raise HTTPException(status_code=503, detail="experiment tracking is not configured")
-    return found
+    return found  # type: ignore[no-any-return]
 
 
 TrackerDep = Annotated[Tracker, Depends(tracker)]

@@ -12,7 +12,7 @@ import lightgbm
 import numpy as np
 
 from tetra.core.errors import ValidationError
-from tetra.ml.models.port import NotFitted, Params
+from tetra.ml.models.port import NotFitted, Params, scores_of
 
 DEFAULTS: dict[str, Any] = {
     "n_estimators": 200,
@@ -56,11 +56,7 @@ class LightGbmModel:
     def predict(self, features: np.ndarray) -> np.ndarray:
         if self._estimator is None:
             raise NotFitted("fit the lightgbm model before predicting")
-        if not self.classify:
-            return np.asarray(self._estimator.predict(features), dtype=np.float64)
-        probabilities = self._estimator.predict_proba(features)
-        classes = np.asarray(self._estimator.classes_, dtype=np.float64)
-        return np.asarray(probabilities @ classes, dtype=np.float64)
+        return scores_of(self._estimator, features, self.classify)
 
     def importance(self) -> np.ndarray:
         if self._estimator is None:

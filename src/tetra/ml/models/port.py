@@ -76,6 +76,16 @@ class MomentumBaseline:
         return {"feature": self.feature}
 
 
+def scores_of(estimator: Any, features: np.ndarray, classify: bool) -> np.ndarray:
+    """A fitted scikit-learn-style estimator's scores: its prediction, or for a classifier
+    the expected class under its probabilities (e.g. P(+1) - P(-1))."""
+    if not classify:
+        return np.asarray(estimator.predict(features), dtype=np.float64)
+    probabilities = estimator.predict_proba(features)
+    classes = np.asarray(estimator.classes_, dtype=np.float64)
+    return np.asarray(probabilities @ classes, dtype=np.float64)
+
+
 MODEL_KINDS = ("linear", "logistic", "hist_gb", "random_forest", "lightgbm", "momentum")
 
 

@@ -25,7 +25,7 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from tetra.core.errors import ValidationError
-from tetra.ml.models.port import NotFitted, Params
+from tetra.ml.models.port import NotFitted, Params, scores_of
 
 IMPORTANCE_ROWS = 5_000
 
@@ -74,11 +74,7 @@ class SklearnModel:
     def predict(self, features: np.ndarray) -> np.ndarray:
         if self._estimator is None:
             raise NotFitted(f"fit the {self.kind} model before predicting")
-        if not self.classify:
-            return np.asarray(self._estimator.predict(features), dtype=np.float64)
-        probabilities = self._estimator.predict_proba(features)
-        classes = np.asarray(self._estimator.classes_, dtype=np.float64)
-        return np.asarray(probabilities @ classes, dtype=np.float64)
+        return scores_of(self._estimator, features, self.classify)
 
     def importance(self) -> np.ndarray:
         if self._importance is None:
