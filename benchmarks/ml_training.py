@@ -12,7 +12,7 @@ returns), the same LightGBM model (Tetra's defaults) and the same six contiguous
 Reported: seconds for each, peak RSS, and each one's out-of-sample IC: the naive splits
 train on labels that overlap their test days, so their IC is flattered; the shuffled one most.
 Gates: every Tetra training day's label ends before its test block starts or starts after it
-plus the embargo; every out-of-sample prediction is finite on the rows it covers.
+plus the embargo; out-of-sample predictions cover most rows (every row is in a test fold).
 Run: ``python -m benchmarks.ml_training`` (or ``make bench-ml``), after ``tetra demo``.
 """
 
@@ -93,8 +93,7 @@ def _scored(name: str, panel: np.ndarray, prepared: Prepared, seconds: float) ->
         f"{name}_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         f"{name}_ic": summary.ic,
         f"{name}_rank_ic": summary.rank_ic,
-        f"{name}_finite": bool(np.isfinite(covered[np.isfinite(covered)]).all())
-        and np.isfinite(covered).mean() > 0.5,
+        f"{name}_finite": bool(np.isfinite(covered).mean() > 0.5),
     }
 
 
