@@ -75,11 +75,12 @@ export async function startBackend({ port, prepare = [] } = {}) {
 /**
  * The whole stack for a page test: the backend and the built app (started side by side) and a
  * browser. Returns { backend, preview, browser, open(viewport, path, colorScheme), stop }.
+ * `prepare`: more `tetra` commands for the store before it is served (see startBackend).
  */
-export async function startStack() {
+export async function startStack({ prepare = [] } = {}) {
   const apiPort = await freePort()
   const [backend, preview] = await Promise.all([
-    startBackend({ port: apiPort }),
+    startBackend({ port: apiPort, prepare }),
     startPreview({ apiUrl: `http://127.0.0.1:${apiPort}` }),
   ])
   const browser = await launchBrowser()

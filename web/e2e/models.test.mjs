@@ -4,8 +4,8 @@
 // feature importance and today's predictions ranked, and promotes the version for a book.
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { startBackend } from './backend.mjs'
-import { freePort, launchBrowser, newPage, screenshot, startPreview } from './harness.mjs'
+import { startStack } from './backend.mjs'
+import { screenshot } from './harness.mjs'
 
 const SYMBOLS = 'SPY,QQQ,IWM,TLT,GLD,AAPL,MSFT,NVDA'
 const TRAIN = [
@@ -15,33 +15,24 @@ const TRAIN = [
 ]
 const PREDICT = ['ml', 'predict', 'e2e-model']
 
-let backend
-let preview
-let browser
+let stack
 
 before(async () => {
-  const apiPort = await freePort()
-  ;[backend, preview] = await Promise.all([
-    startBackend({ port: apiPort, prepare: [TRAIN, PREDICT] }),
-    startPreview({ apiUrl: `http://127.0.0.1:${apiPort}` }),
-  ])
-  browser = await launchBrowser()
+  stack = await startStack({ prepare: [TRAIN, PREDICT] })
 })
 
 after(async () => {
-  await browser?.close()
-  await preview?.stop()
-  await backend?.stop()
+  await stack?.stop()
 })
 
 for (const viewport of ['desktop', 'phone']) {
   describe(`models on ${viewport}`, () => {
     it('shows the tracked run beside the baseline, its predictions, and promotes it', async () => {
+      const { backend } = stack
       const [run] = await backend.get('/api/ml/runs')
       const detail = await backend.get(`/api/ml/runs/${run.run_id}`)
       const today = await backend.get('/api/ml/predictions?model=e2e-model')
-      const page = await newPage(browser, viewport, { baseURL: preview.url, storage: { 'tetra.apiKey': backend.key } })
-      await page.goto('/models')
+      const page = await stack.open(viewport, '/models')
 
       const report = page.getByTestId('run-report')
       await report.waitFor()

@@ -44,6 +44,8 @@ describe('router', () => {
 
     expect(router.currentRoute.value.name).toBe('risk')
     expect(document.title).toBe('Risk · Tetra')
+  })
+
   it('opens the models at /models', async () => {
     useAuthStore().signIn('secret')
     const router = createAppRouter(createMemoryHistory())
