@@ -9,6 +9,7 @@ import typer
 
 from tetra.cli.common import KIND_OPTION, console, settings, store_url
 from tetra.data.store_kind import StoreKind
+from tetra.ml.tracking import Tracker
 
 WEB_DIST = Path(__file__).resolve().parents[3] / "web" / "dist"
 OPENAPI_FILE = Path(__file__).resolve().parents[3] / "web" / "openapi.json"
@@ -26,7 +27,6 @@ def serve(
     from tetra.api.app import create_app
     from tetra.api.deps import api_key_for
     from tetra.cli.chat_wiring import build_chat
-    from tetra.cli.ml import tracker
 
     config = settings()
     kind = StoreKind.SAMPLE if sample else StoreKind.LIVE
@@ -42,7 +42,7 @@ def serve(
         redis_url=config.redis_url,
         static_dir=static,
         chat=chat,
-        tracker=tracker,  # MLflow opens on the first /api/ml request, not at start
+        tracker=_tracker,  # MLflow opens on the first /api/ml request, not at start
     )
     bind_host, bind_port = host or config.api_host, port or config.api_port
     console.print(f"Tetra on http://{bind_host}:{bind_port} ({kind} store)")
@@ -66,6 +66,13 @@ def openapi_document() -> dict[str, object]:
     from tetra.testing import InMemoryStore
 
     return create_app(InMemoryStore(), api_key="unused").openapi()
+
+
+def _tracker() -> Tracker:
+    """The configured tracker, made when the Models routes first need it."""
+    from tetra.cli.ml import tracker
+
+    return tracker()
 
 
 def write_openapi(path: Path = OPENAPI_FILE) -> None:

@@ -18,11 +18,9 @@ import pandas as pd
 
 from tetra.core.errors import ValidationError
 from tetra.ml.fitted import FittedModel
-from tetra.ml.tracking import RunRecord, Tracker
+from tetra.ml.tracking import MODEL_ARTIFACT, REPORT_ARTIFACT, RunRecord, Tracker
 from tetra.ml.training import TrainingResult
 
-MODEL_ARTIFACT = "model/model.pkl"
-REPORT_ARTIFACT = "report.json"
 EQUITY_POINTS = 400
 
 

@@ -29,6 +29,8 @@ from typing import Protocol, runtime_checkable
 from tetra.core.errors import TetraError, ValidationError
 
 BOOK_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+MODEL_ARTIFACT = "model/model.pkl"  # a run's fitted model (a pickled FittedModel)
+REPORT_ARTIFACT = "report.json"  # a run's report: what the Models page draws
 
 
 class TrackingError(TetraError):

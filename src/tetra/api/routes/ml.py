@@ -31,8 +31,7 @@ from tetra.data.ports import Query as StoreQuery
 from tetra.data.ports import Store
 from tetra.data.store_kind import StoreKind
 from tetra.ml.features import FEATURE_SETS
-from tetra.ml.registry import REPORT_ARTIFACT
-from tetra.ml.tracking import RunInfo, Tracker, TrackingError
+from tetra.ml.tracking import REPORT_ARTIFACT, RunInfo, Tracker, TrackingError
 
 router = APIRouter(prefix="/api/ml", tags=["ml"], responses=ERROR_RESPONSES)
 

@@ -14,7 +14,6 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.stats import rankdata
 
 MIN_SYMBOLS = 5
 QUANTILES = 5
@@ -106,7 +105,15 @@ def _pearson(x: np.ndarray, y: np.ndarray) -> float:
 
 
 def _ranks(values: np.ndarray) -> np.ndarray:
-    return np.asarray(rankdata(values), dtype=np.float64)
+    """1-based ranks, ties sharing their average rank (scipy's rankdata, without its import)."""
+    order = np.argsort(values, kind="mergesort")
+    ordered = values[order]
+    first = np.r_[True, ordered[1:] != ordered[:-1]]
+    starts = np.flatnonzero(first)
+    stops = np.r_[starts[1:], len(values)]
+    ranks = np.empty(len(values))
+    ranks[order] = ((starts + 1 + stops) / 2.0)[np.cumsum(first) - 1]
+    return ranks
 
 
 def _ratio(mean: float, std: float) -> float:
