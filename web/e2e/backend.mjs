@@ -79,10 +79,17 @@ export async function startBackend({ port, prepare = [] } = {}) {
  */
 export async function startStack({ prepare = [] } = {}) {
   const apiPort = await freePort()
-  const [backend, preview] = await Promise.all([
+  const started = await Promise.allSettled([
     startBackend({ port: apiPort, prepare }),
     startPreview({ apiUrl: `http://127.0.0.1:${apiPort}` }),
   ])
+  const failed = started.find((outcome) => outcome.status === 'rejected')
+  if (failed) {
+    // stop whichever half did start, or the test process waits on it forever
+    await Promise.all(started.filter((outcome) => outcome.status === 'fulfilled').map((outcome) => outcome.value.stop()))
+    throw failed.reason
+  }
+  const [backend, preview] = started.map((outcome) => outcome.value)
   const browser = await launchBrowser()
   const open = async (viewport, path, colorScheme = 'light') => {
     const page = await newPage(browser, viewport, { baseURL: preview.url, storage: { 'tetra.apiKey': backend.key }, colorScheme })
