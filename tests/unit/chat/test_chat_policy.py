@@ -23,6 +23,9 @@ PUBLIC_CATALOG_TABLES = {
     "derived.technical_indicators",
     "derived.volatility_metrics",
     "derived.correlation_matrices",
+    "derived.feature_sets",  # ML feature definitions, values and model scores: derived data
+    "derived.features",
+    "derived.predictions",
     "ops.coverage",
     "ops.ingest_runs",
     "ops.quarantine",
