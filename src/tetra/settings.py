@@ -44,7 +44,7 @@ class ChatSettings(BaseModel):
     """The database chat: which tables are private, and how it reaches the database."""
 
     private_schemas: list[str] = Field(
-        default_factory=lambda: ["strategies", "execution", "portfolio"],
+        default_factory=lambda: ["strategies", "execution", "portfolio", "simulation"],
         description="Schemas only the local model may see; their rows never go to the cloud.",
     )
     public_schemas: list[str] = Field(
@@ -95,6 +95,26 @@ class MlSettings(BaseModel):
     )
 
 
+class RaySettings(BaseModel):
+    """Where simulations run: unset = a local process pool; ``auto`` = a local Ray."""
+
+    address: str | None = Field(
+        default=None,
+        description="Ray cluster address (ray://head:10001); 'auto' starts a local Ray.",
+    )
+    num_cpus: int = Field(default=2, ge=1, description="CPUs of a local Ray ('auto').")
+
+
+class SimulationSettings(BaseModel):
+    """The simulator's defaults: local workers, paths per chunk, user scenario files."""
+
+    workers: int = Field(default=2, ge=1, description="Local pool processes for Monte Carlo.")
+    chunk_paths: int = Field(default=25, ge=1, description="Paths per task sent to a worker.")
+    scenario_dir: Path | None = Field(
+        default=None, description="Directory of your scenario TOML files; default data_dir/scenarios."
+    )
+
+
 class Settings(BaseSettings):
     """Every setting Tetra reads; build once at a composition root and pass it down."""
 
@@ -140,6 +160,8 @@ class Settings(BaseSettings):
     alpaca: AlpacaSettings = Field(default_factory=AlpacaSettings)
     ibkr: IbkrSettings = Field(default_factory=IbkrSettings)
     ml: MlSettings = Field(default_factory=MlSettings)
+    ray: RaySettings = Field(default_factory=RaySettings)
+    simulation: SimulationSettings = Field(default_factory=SimulationSettings)
 
     @classmethod
     def settings_customise_sources(
@@ -157,6 +179,10 @@ class Settings(BaseSettings):
     @property
     def live_store(self) -> str:
         return self.store_url or str(self.data_dir / "tetra.duckdb")
+
+    @property
+    def scenario_dir(self) -> Path:
+        return self.simulation.scenario_dir or self.data_dir / "scenarios"
 
     @property
     def sample_store(self) -> str:

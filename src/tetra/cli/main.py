@@ -17,6 +17,7 @@ from tetra.cli import (
     sample,
     schedule,
     serve,
+    simulate,
     store,
     universe,
 )
@@ -43,6 +44,7 @@ app.add_typer(backtest.app, name="backtest")
 app.add_typer(chat.app, name="chat")
 app.add_typer(risk.app, name="risk")
 app.add_typer(ml.app, name="ml")
+app.add_typer(simulate.app, name="simulate")
 app.command("coverage")(coverage.coverage)
 app.command("pipeline")(pipeline.pipeline)
 app.command("serve")(serve.serve)

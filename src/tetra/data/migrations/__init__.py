@@ -19,6 +19,7 @@ from tetra.data.migrations import (
     v0003_chat_role,
     v0004_risk,
     v0005_ml_features_predictions,
+    v0006_simulation,
 )
 from tetra.data.migrations.operations import (
     AddColumn,
@@ -48,6 +49,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     v0003_chat_role.MIGRATION,
     v0004_risk.MIGRATION,
     v0005_ml_features_predictions.MIGRATION,
+    v0006_simulation.MIGRATION,
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version
