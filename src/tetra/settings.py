@@ -111,7 +111,7 @@ class SimulationSettings(BaseModel):
     workers: int = Field(default=2, ge=1, description="Local pool processes for Monte Carlo.")
     chunk_paths: int = Field(default=25, ge=1, description="Paths per task sent to a worker.")
     scenario_dir: Path | None = Field(
-        default=None, description="Directory of your scenario TOML files; default data_dir/scenarios."
+        default=None, description="Your scenario TOML files; default data_dir/scenarios."
     )
 
 

@@ -41,7 +41,7 @@ from tetra.simulation.inputs import load_history
 from tetra.simulation.models import MODELS, calibrate, history_of
 from tetra.simulation.paths import PathSpec, generate
 from tetra.simulation.robustness import bootstrap_returns, reshuffle_trades
-from tetra.simulation.scenarios import load_scenarios, pick, read_scenario_file
+from tetra.simulation.scenarios import Scenario, load_scenarios, pick, read_scenario_file
 from tetra.simulation.shocks import parse_shock
 
 app = typer.Typer(
@@ -104,9 +104,9 @@ def paths_command(
                 f: np.stack([getattr(g, f) for g in generated])
                 for f in ("open", "high", "low", "close", "volume")
             }
-            np.savez_compressed(
-                out, dates=generated[0].dates, symbols=np.array(fitted.info.symbols), **arrays
-            )
+            arrays["dates"] = generated[0].dates
+            arrays["symbols"] = np.array(fitted.info.symbols)
+            np.savez_compressed(out, allow_pickle=False, **arrays)
             console.print(f"wrote {paths} paths to {out}")
 
 
@@ -120,7 +120,9 @@ def montecarlo_command(
     drawdown: float = typer.Option(0.2, help="Drawdown threshold for P(drawdown beyond)."),
     path: str = typer.Option("auto", help="Backtest path: auto, compiled, callback."),
     run: str | None = typer.Option(None, help="Instead: resample this stored backtest run."),
-    method: str = typer.Option("bootstrap", help="With --run: bootstrap (daily returns) or reshuffle (trades)."),
+    method: str = typer.Option(
+        "bootstrap", help="With --run: bootstrap (daily returns) or reshuffle (trades)."
+    ),
     sample: bool = SAMPLE,
 ) -> None:  # fmt: skip
     """Run a strategy or portfolio over N generated paths; print distributions and bands."""
@@ -140,7 +142,7 @@ def montecarlo_command(
 
 @app.command("scenario")
 def scenario_command(
-    name: str = typer.Argument(..., help="A scenario name (see `tetra simulate stress`) or a .toml file."),
+    name: str = typer.Argument(..., help="A scenario's name or a scenario .toml file."),
     strategy: str | None = STRATEGY, param: list[str] = PARAMS, portfolio: str | None = PORTFOLIO,
     symbols: str = SYMBOLS, cash: float = CASH, sample: bool = SAMPLE,
 ) -> None:  # fmt: skip
@@ -176,8 +178,8 @@ def _stress_request(
     portfolio: str | None,
     symbols: str,
     cash: float,
-    scenarios: tuple,
-) -> SimulationRequest:  # type: ignore[type-arg]
+    scenarios: tuple[Scenario, ...],
+) -> SimulationRequest:
     weights = _weights(portfolio)
     chosen = tuple(weights) if weights else tuple(_symbols(symbols))
     return SimulationRequest(
@@ -187,12 +189,9 @@ def _stress_request(
 
 
 def _run(store: SqlStore, request: SimulationRequest) -> SimulationRecord:
-    config = settings()
     with _executor() as executor, _progress() as tick:
         record = run_simulation(store, request, executor, p.strategies(), progress=tick)
-    console.print(
-        f"saved simulation [bold]{record.run_id}[/] (ran on {record.executor}; config {config.ray.address or 'local'})"
-    )
+    console.print(f"saved simulation [bold]{record.run_id}[/] (ran on {record.executor})")
     return record
 
 
@@ -239,12 +238,12 @@ def _store(sample: bool) -> Iterator[SqlStore]:
         yield store
 
 
-def _catalog(files: list[Path]) -> dict[str, object]:
+def _catalog(files: list[Path]) -> dict[str, Scenario]:
     catalog = load_scenarios([settings().scenario_dir])
     for path in files:
         scenario = read_scenario_file(path)
         catalog[scenario.name] = scenario
-    return catalog  # type: ignore[return-value]
+    return catalog
 
 
 def _symbols(text: str) -> list[str]:

@@ -93,13 +93,15 @@ def print_montecarlo(record: SimulationRecord, sample: bool) -> None:
         for name in summary.index
     )
     table(
-        f"{record.subject}: {len(result.metrics):,} {result.model} paths of {result.spec.paths.bars} bars",
+        f"{record.subject}: {len(result.metrics):,} {result.model} paths "
+        f"of {result.spec.paths.bars} bars",
         ["metric", "mean", "p5", "p25", "p50", "p75", "p95"],
         rows,
     )
     threshold = result.spec.drawdown_threshold
     console.print(
-        f"P(loss) = [bold]{result.probability_of_loss:.1%}[/]   P(drawdown beyond {threshold:.0%}) = [bold]{result.probability_of_drawdown:.1%}[/]{note}"
+        f"P(loss) = [bold]{result.probability_of_loss:.1%}[/]   "
+        f"P(drawdown beyond {threshold:.0%}) = [bold]{result.probability_of_drawdown:.1%}[/]{note}"
     )
     picks = np.unique(np.linspace(0, len(result.bands) - 1, 7).round().astype(int))
     bands = result.bands.iloc[picks]
