@@ -94,3 +94,28 @@ def print_demo_risk(result: BacktestResult) -> None:
         equity_curve=result.output.equity,
     )  # fmt: skip
     print_report(console, f"Risk of the final book of '{RISK_CASE}' (default policy)", report)
+
+
+DEMO_PORTFOLIO = {"SPY": 0.6, "TLT": 0.3, "GLD": 0.1}
+
+
+def print_demo_simulation(store: Store, start: dt.date, end: dt.date) -> None:
+    """Run one small Monte Carlo and one stress table on the sample store and print them."""
+    from tetra.adapters.compute import open_executor
+    from tetra.backtest.research.params import strategies
+    from tetra.backtest.research.simulation_runs import SimulationRequest, run_simulation
+    from tetra.cli.simulate_views import print_montecarlo, print_stress
+    from tetra.simulation.scenarios import shipped_scenarios
+
+    symbols = tuple(DEMO_PORTFOLIO)
+    montecarlo = SimulationRequest(
+        "montecarlo", symbols, start, end, strategy="sma_crossover", model="bootstrap",
+        paths=100, bars=252, seed=7,
+    )  # fmt: skip
+    stress = SimulationRequest(
+        "stress", symbols, start, end, portfolio=DEMO_PORTFOLIO,
+        scenarios=tuple(shipped_scenarios().values()),
+    )  # fmt: skip
+    with open_executor(None, workers=2) as executor:
+        print_montecarlo(run_simulation(store, montecarlo, executor, strategies()), sample=True)
+        print_stress(run_simulation(store, stress, executor, strategies()), details=False)

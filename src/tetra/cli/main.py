@@ -23,7 +23,12 @@ from tetra.cli import (
 )
 from tetra.cli.common import console, opened_store
 from tetra.cli.coverage import print_summary
-from tetra.cli.demo import RISK_CASE, print_demo_backtests, print_demo_risk
+from tetra.cli.demo import (
+    RISK_CASE,
+    print_demo_backtests,
+    print_demo_risk,
+    print_demo_simulation,
+)
 from tetra.cli.ml_demo import print_demo_model
 from tetra.cli.pipeline import expand_variadic, print_result
 from tetra.cli.sample import backfill_sample
@@ -87,9 +92,11 @@ def demo() -> None:
         start = spec.end.replace(year=spec.end.year - spec.years)
         results = print_demo_backtests(opened, start, spec.end)
         print_demo_risk(results[RISK_CASE])
+        print_demo_simulation(opened, start, spec.end)
         print_demo_model(opened, spec.end)
     console.print(
-        "Next: `tetra universe list`, `tetra store info --sample`, `tetra ml --help`, "
+        "Next: `tetra universe list`, `tetra store info --sample`, `tetra simulate stress`, "
+        "`tetra ml --help`, "
         '`tetra chat ask "latest close of SPY" --run`, `make test`.'
     )
 
