@@ -19,7 +19,8 @@ Contract, for every implementation (one test suite runs it on each):
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from typing import Protocol, TypeVar
+from types import TracebackType
+from typing import Protocol, Self, TypeVar
 
 from tetra.core.errors import TetraError
 
@@ -54,4 +55,17 @@ class Executor(Protocol):
 
     def close(self) -> None:
         """Release the workers; the executor cannot be used afterwards."""
+        ...
+
+    def __enter__(self) -> Self:
+        """Return the executor itself."""
+        ...
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        """Close the executor."""
         ...
