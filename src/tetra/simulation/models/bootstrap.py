@@ -13,9 +13,10 @@ bootstrap. A path longer than the history chains independent draws.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import ClassVar
 
+import numba
 import numpy as np
 from arch.bootstrap import StationaryBootstrap, optimal_block_length
 
@@ -33,6 +34,12 @@ class Bootstrap:
     info: HistoryInfo
     history: History
     block_length: float
+    ratios: np.ndarray = field(init=False, repr=False)  # (rows, symbols, 4): see `rebased`
+
+    def __post_init__(self) -> None:
+        h = self.history
+        stacked = np.stack([h.gap, h.reach_up, h.reach_down, h.move], axis=-1)
+        object.__setattr__(self, "ratios", np.ascontiguousarray(np.exp(stacked)))
 
     @classmethod
     def fit(cls, history: History, block_length: float | None = None) -> Bootstrap:
@@ -72,23 +79,45 @@ class Bootstrap:
         return self.rebased(self.indices(bars_count, rng))
 
     def rebased(self, rows: np.ndarray) -> MarketData:
-        """Lay the history's `rows` end to end from the last close."""
-        h = self.history
-        log_close = np.log(self.info.last_close) + np.cumsum(h.move[rows], axis=0)
-        previous = np.vstack([np.log(self.info.last_close), log_close[:-1]])
-        ones = np.ones(log_close.shape)
+        """Lay the history's `rows` end to end from the last close.
+
+        Each bar is the previous simulated close times the row's ratios (open, high, low,
+        close over the previous close), one pass in a numba kernel: a real day's shape,
+        so its OHLC ordering holds, and no logarithms or exponentials per bar.
+        """
+        shape = (len(rows), len(self.info.symbols))
+        prices = [np.empty(shape) for _ in range(4)]
+        _rebase(rows, self.ratios, self.info.last_close, *prices)
         return MarketData(
             self.info.future_dates(len(rows)),
             self.info.symbols,
-            np.exp(previous + h.gap[rows]),
-            np.exp(previous + h.reach_up[rows]),
-            np.exp(previous + h.reach_down[rows]),
-            np.exp(log_close),
-            h.volume[rows],
-            ones,
-            np.zeros(log_close.shape),
+            *prices,
+            np.ascontiguousarray(self.history.volume[rows]),
+            np.ones(shape),
+            np.zeros(shape),
             adjustment=Adjustment.TOTAL_RETURN,
         )
+
+
+@numba.njit(cache=True, nogil=True)
+def _rebase(
+    rows: np.ndarray,
+    ratios: np.ndarray,
+    last_close: np.ndarray,
+    open_: np.ndarray,
+    high: np.ndarray,
+    low: np.ndarray,
+    close: np.ndarray,
+) -> None:  # pragma: no cover - compiled
+    previous = last_close.copy()
+    for t in range(len(rows)):
+        row = ratios[rows[t]]
+        for n in range(len(previous)):
+            base = previous[n]
+            open_[t, n] = base * row[n, 0]
+            high[t, n] = base * row[n, 1]
+            low[t, n] = base * row[n, 2]
+            previous[n] = close[t, n] = base * row[n, 3]
 
 
 def chosen_block_length(move: np.ndarray) -> float:
