@@ -205,9 +205,10 @@ def main() -> None:
     print("|---|---|---|---|---|---|")
     for row in rows:
         ratio = f"{row['x_vectorbt']:.1f}" if "x_vectorbt" in row else ""
-        print(
-            f"| {row['engine']} | {row['paths']:,} | {row['seconds']:.2f} | {row['bars_per_second']:,.0f} | {row.get('peak_rss_mib', float('nan')):,.0f} | {ratio} |"
-        )
+        rss = row.get("peak_rss_mib", float("nan"))
+        cells = (row["engine"], f"{row['paths']:,}", f"{row['seconds']:.2f}")
+        cells += (f"{row['bars_per_second']:,.0f}", f"{rss:,.0f}", ratio)
+        print("| " + " | ".join(cells) + " |")
     print(json.dumps({"targets": TARGETS, "gate": problems or "pass"}))
     RESULTS.mkdir(exist_ok=True)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")

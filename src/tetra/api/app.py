@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import Depends, FastAPI, Response
 from fastapi.middleware.cors import CORSMiddleware
@@ -33,10 +34,12 @@ from tetra.api.routes import (
     monitor,
     pipeline,
     risk,
+    simulation,
     universe,
 )
 from tetra.api.routes import chat as chat_routes
 from tetra.chat.service import ChatService
+from tetra.compute import Executor
 from tetra.data.ports import Store
 from tetra.ml.tracking import Tracker
 
@@ -52,12 +55,16 @@ def create_app(
     static_dir: str | None = None,
     chat: ChatService | None = None,
     tracker: Tracker | Callable[[], Tracker] | None = None,
+    simulation_executor: Callable[[], Executor] | None = None,
+    scenario_dirs: list[Path] | None = None,
 ) -> FastAPI:
     """Build the API over `store`; `static_dir` serves the built web app at `/`.
 
     `chat` enables `/api/chat` (without it those routes answer 503); the app closes it.
     `tracker` (experiment tracking, MLflow, or a factory called on first use) enables the
     runs and models of `/api/ml`.
+    `simulation_executor` makes the executor Monte Carlo runs use (default: a local pool
+    of two threads); `scenario_dirs` hold the user's scenario files.
     """
     hub = EventHub()
 
@@ -83,6 +90,8 @@ def create_app(
     app.state.store, app.state.api_key, app.state.hub = store, api_key, hub
     app.state.chat = chat
     app.state.tracker = tracker
+    app.state.simulation_executor = simulation_executor
+    app.state.scenario_dirs = list(scenario_dirs or [])
     app.state.cache = TtlCache(COVERAGE_TTL_SECONDS)
     install_error_handlers(app)
     _install_metrics(app)
@@ -95,7 +104,8 @@ def create_app(
         )
     app.include_router(health.router)
     guarded = [Depends(require_api_key)]
-    for module in (monitor, market, universe, pipeline, backtests, risk, live, chat_routes, ml):
+    routers = (monitor, market, universe, pipeline, backtests, risk, simulation, live, chat_routes, ml)
+    for module in routers:
         app.include_router(module.router, dependencies=guarded)
     if static_dir:
         from tetra.api.static import mount_web_app

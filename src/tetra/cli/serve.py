@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import typer
 
 from tetra.cli.common import KIND_OPTION, console, settings, store_url
+from tetra.compute import Executor
 from tetra.data.store_kind import StoreKind
 from tetra.ml.tracking import Tracker
+from tetra.settings import Settings
 
 WEB_DIST = Path(__file__).resolve().parents[3] / "web" / "dist"
 OPENAPI_FILE = Path(__file__).resolve().parents[3] / "web" / "openapi.json"
@@ -43,6 +46,8 @@ def serve(
         static_dir=static,
         chat=chat,
         tracker=_tracker,  # MLflow opens on the first /api/ml request, not at start
+        simulation_executor=_simulation_executor(config),
+        scenario_dirs=[config.scenario_dir],
     )
     bind_host, bind_port = host or config.api_host, port or config.api_port
     console.print(f"Tetra on http://{bind_host}:{bind_port} ({kind} store)")
@@ -58,6 +63,16 @@ def serve(
         uvicorn.run(app, host=bind_host, port=bind_port, log_level="warning")
     finally:
         store.close()
+
+
+def _simulation_executor(config: Settings) -> Callable[[], Executor]:
+    """Ray when configured; else a local pool of threads (never fork the server)."""
+    from tetra.adapters.compute import open_executor
+
+    workers = config.simulation.workers
+    return lambda: open_executor(
+        config.ray.address, workers=workers, kind="thread", ray_cpus=config.ray.num_cpus
+    )
 
 
 def openapi_document() -> dict[str, object]:

@@ -128,7 +128,7 @@ def run_simulation(
 ) -> SimulationRecord:
     """Run `request` (see the module docstring), store it, and return the record."""
     started = started_at or dt.datetime.now(dt.UTC)
-    strategy = _strategy(request, strategies)
+    strategy = strategy_of(request, strategies)
     subject = strategy.describe() if strategy else _portfolio_text(request.portfolio)
     record = SimulationRecord(
         simulation_id(request, started), request, subject, executor.name, started
@@ -192,7 +192,8 @@ def _stress(
         )  # fmt: skip
 
 
-def _strategy(request: SimulationRequest, strategies: StrategyRegistry) -> Strategy[Any] | None:
+def strategy_of(request: SimulationRequest, strategies: StrategyRegistry) -> Strategy[Any] | None:
+    """Return the request's strategy, configured; raise `ValidationError` if unknown or bad."""
     if request.strategy is None:
         return None
     if request.strategy not in strategies:

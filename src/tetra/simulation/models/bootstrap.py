@@ -86,12 +86,15 @@ class Bootstrap:
         so its OHLC ordering holds, and no logarithms or exponentials per bar.
         """
         shape = (len(rows), len(self.info.symbols))
-        prices = [np.empty(shape) for _ in range(4)]
-        _rebase(rows, self.ratios, self.info.last_close, *prices)
+        open_, high, low, close = (np.empty(shape) for _ in range(4))
+        _rebase(rows, self.ratios, self.info.last_close, open_, high, low, close)
         return MarketData(
             self.info.future_dates(len(rows)),
             self.info.symbols,
-            *prices,
+            open_,
+            high,
+            low,
+            close,
             np.ascontiguousarray(self.history.volume[rows]),
             np.ones(shape),
             np.zeros(shape),
