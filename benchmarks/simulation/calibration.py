@@ -20,11 +20,11 @@ import time
 import numpy as np
 
 from tetra.adapters.sources.sample import sample_sessions
-from tetra.backtest.market import Adjustment, MarketData
 from tetra.data.universe import load_universe
+from tetra.market import Adjustment, MarketData
+from tetra.sample.history import SampleSpec, generate_sample_history
 from tetra.simulation.models import MODELS, calibrate, history_of
 from tetra.simulation.paths import path_rng
-from tetra.simulation.sample_universe import SampleSpec, generate_sample_history
 
 
 def sample_panel(years: int) -> MarketData:

@@ -27,7 +27,7 @@ from fastapi.exceptions import RequestValidationError
 
 from tetra.api.deps import blocking
 from tetra.api.events import EventHub
-from tetra.api.schemas_simulation import SimulationRunRequest, SimulationStatus
+from tetra.api.schemas.simulation import SimulationRunRequest, SimulationStatus
 from tetra.backtest.research.simulation_runs import (
     SimulationRequest,
     StrategyRegistry,

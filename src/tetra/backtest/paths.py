@@ -18,8 +18,8 @@ import numpy as np
 
 from tetra.backtest.compiled import run_compiled
 from tetra.backtest.engine import run_callbacks
-from tetra.backtest.market import MarketData
 from tetra.core.errors import ValidationError
+from tetra.market import MarketData
 from tetra.simulation.montecarlo import PathRun
 from tetra.simulation.orders import Costs, TradingRules
 from tetra.strategy.base import Strategy

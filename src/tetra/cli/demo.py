@@ -20,6 +20,7 @@ from tetra.risk.report import risk_report
 from tetra.simulation.orders import Commission, Costs, Slippage
 from tetra.strategy.base import Strategy
 from tetra.strategy.library import (
+    STRATEGIES,
     Butterfly,
     BuyAndHold,
     CrossSectionalMomentum,
@@ -102,7 +103,6 @@ DEMO_PORTFOLIO = {"SPY": 0.6, "TLT": 0.3, "GLD": 0.1}
 def print_demo_simulation(store: Store, start: dt.date, end: dt.date) -> None:
     """Run one small Monte Carlo and one stress table on the sample store and print them."""
     from tetra.adapters.compute import open_executor
-    from tetra.backtest.research.params import strategies
     from tetra.backtest.research.simulation_runs import SimulationRequest, run_simulation
     from tetra.cli.simulate_views import print_montecarlo, print_stress
     from tetra.simulation.scenarios import shipped_scenarios
@@ -117,5 +117,5 @@ def print_demo_simulation(store: Store, start: dt.date, end: dt.date) -> None:
         scenarios=tuple(shipped_scenarios().values()),
     )  # fmt: skip
     with open_executor(None, workers=2) as executor:
-        print_montecarlo(run_simulation(store, montecarlo, executor, strategies()), sample=True)
-        print_stress(run_simulation(store, stress, executor, strategies()), details=False)
+        print_montecarlo(run_simulation(store, montecarlo, executor, STRATEGIES), sample=True)
+        print_stress(run_simulation(store, stress, executor, STRATEGIES), details=False)

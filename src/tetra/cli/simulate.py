@@ -43,6 +43,7 @@ from tetra.simulation.paths import PathSpec, generate
 from tetra.simulation.robustness import bootstrap_returns, reshuffle_trades
 from tetra.simulation.scenarios import Scenario, load_scenarios, pick, read_scenario_file
 from tetra.simulation.shocks import parse_shock
+from tetra.strategy.library import STRATEGIES
 
 app = typer.Typer(
     help="Simulate markets: calibrate models, generate paths, Monte Carlo, scenarios, stress.",
@@ -190,7 +191,7 @@ def _stress_request(
 
 def _run(store: SqlStore, request: SimulationRequest) -> SimulationRecord:
     with _executor() as executor, _progress() as tick:
-        record = run_simulation(store, request, executor, p.strategies(), progress=tick)
+        record = run_simulation(store, request, executor, STRATEGIES, progress=tick)
     console.print(f"saved simulation [bold]{record.run_id}[/] (ran on {record.executor})")
     return record
 

@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 from rich.table import Table
 
-from tetra.backtest.market import MarketData
 from tetra.backtest.research.simulation_runs import SimulationRecord
 from tetra.cli.common import console
+from tetra.market import MarketData
 from tetra.simulation.models.base import FittedModel
 
 PERCENT_METRICS = ("total_return", "cagr", "max_drawdown", "time_under_water")

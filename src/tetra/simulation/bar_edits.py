@@ -15,8 +15,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from tetra.backtest.market import MarketData
 from tetra.core.errors import ValidationError
+from tetra.market import MarketData
 
 PRICES = ("open", "high", "low", "close")
 GAP_SHARE = 0.5  # the part of a crash day's move that happens before the open

@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from tetra.backtest.market import Adjustment, MarketData, load_market
 from tetra.core.errors import ValidationError
 from tetra.data.ports import CoverageRow, Store
+from tetra.market import Adjustment, MarketData, load_market
 
 
 def load_history(store: Store, symbols: Sequence[str], start: dt.date, end: dt.date) -> MarketData:

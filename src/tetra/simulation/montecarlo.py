@@ -19,9 +19,9 @@ from typing import Protocol
 import numpy as np
 import pandas as pd
 
-from tetra.backtest.market import MarketData
 from tetra.compute import Executor
 from tetra.core.errors import ValidationError
+from tetra.market import MarketData
 from tetra.simulation.models.base import FittedModel
 from tetra.simulation.outcomes import METRICS, fan, path_metrics, sample_points, summary_frame
 from tetra.simulation.paths import PathSpec, generate

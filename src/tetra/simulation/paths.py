@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tetra.backtest.market import MarketData
 from tetra.core.errors import ValidationError
+from tetra.market import MarketData
 from tetra.simulation.models.base import FittedModel
 from tetra.simulation.shocks import Shock, apply_shocks
 

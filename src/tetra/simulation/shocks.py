@@ -30,8 +30,8 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from tetra.backtest.market import MarketData
 from tetra.core.errors import ValidationError
+from tetra.market import MarketData
 from tetra.simulation import bar_edits
 
 

@@ -14,9 +14,9 @@ from executor_contract import CHECKS
 
 from tetra.adapters.compute import open_executor
 from tetra.adapters.compute.ray import RayExecutor
-from tetra.backtest.market import MarketData
 from tetra.backtest.paths import StrategyOnPath
 from tetra.compute import Executor, LocalPool
+from tetra.market import MarketData
 from tetra.simulation.models import calibrate, history_of
 from tetra.simulation.montecarlo import MonteCarloSpec, run_monte_carlo
 from tetra.simulation.paths import PathSpec

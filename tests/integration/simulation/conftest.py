@@ -15,7 +15,7 @@ from tetra.data.pipeline import Mode, Step
 from tetra.data.sources import Window
 from tetra.data.store_kind import StoreKind
 from tetra.data.universe import Universe, load_universe
-from tetra.simulation.sample_universe import SampleSpec
+from tetra.sample.history import SampleSpec
 
 SYMBOLS = ("SPY", "TLT", "GLD", "QQQ", "BTC")
 SPEC = SampleSpec(years=8)  # 2017-12-31 .. 2025-12-31: holds Volmageddon, 2020 and 2022

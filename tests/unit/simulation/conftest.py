@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sim_builders import known_panel
 
-from tetra.backtest.market import MarketData
+from tetra.market import MarketData
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ import datetime as dt
 
 import numpy as np
 
-from tetra.backtest.market import MarketData
+from tetra.market import MarketData
 from tetra.simulation.models.bars import BarProfile
 from tetra.simulation.models.history import HistoryInfo
 

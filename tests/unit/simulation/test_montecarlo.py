@@ -6,10 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tetra.backtest.market import MarketData
 from tetra.backtest.paths import HoldingsOnPath, StrategyOnPath
 from tetra.compute import LocalPool, SerialExecutor
 from tetra.core.errors import ValidationError
+from tetra.market import MarketData
 from tetra.reports.metrics import compute_metrics
 from tetra.simulation.models import calibrate, history_of
 from tetra.simulation.models.base import FittedModel

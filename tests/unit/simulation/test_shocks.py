@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 from sim_builders import ohlc_problems
 
-from tetra.backtest.compiled import OrderArrays, run_compiled
-from tetra.backtest.engine import BarContext, run_callbacks
-from tetra.backtest.market import MarketData
+from tetra.backtest.compiled import run_compiled
+from tetra.backtest.engine import run_callbacks
 from tetra.core.errors import ValidationError
-from tetra.simulation.orders import Costs, SizeKind, Slippage
+from tetra.market import BarContext, MarketData, OrderArrays, SizeKind
+from tetra.simulation.orders import Costs, Slippage
 from tetra.simulation.shocks import (
     LiquidityDrought,
     MarketCrash,

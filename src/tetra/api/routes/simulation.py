@@ -20,8 +20,8 @@ from starlette.exceptions import HTTPException
 
 from tetra.api.deps import StoreDep, blocking
 from tetra.api.errors import ERROR_RESPONSES
-from tetra.api.schemas import Page
-from tetra.api.schemas_simulation import (
+from tetra.api.schemas.common import Page
+from tetra.api.schemas.simulation import (
     BandPoint,
     Distribution,
     Histogram,

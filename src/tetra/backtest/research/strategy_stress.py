@@ -21,9 +21,9 @@ from typing import Any
 import numpy as np
 
 from tetra.backtest.compiled import KernelOutput, run_compiled
-from tetra.backtest.market import Adjustment, MarketData, load_market
 from tetra.core.errors import ValidationError
 from tetra.data.ports import Store
+from tetra.market import Adjustment, MarketData, load_market
 from tetra.simulation.orders import Costs
 from tetra.simulation.scenarios import FACTOR, REPLAY, HoldingOutcome, Scenario, ScenarioOutcome
 from tetra.simulation.scenarios.factors import estimate_betas

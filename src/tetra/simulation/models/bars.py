@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tetra.backtest.market import Adjustment, MarketData
+from tetra.market import Adjustment, MarketData
 from tetra.simulation.models.history import History, HistoryInfo
 from tetra.simulation.stochastic import autoregressive_noise, ohlc_from_returns
 

@@ -8,7 +8,7 @@ from typing import Protocol
 
 import numpy as np
 
-from tetra.backtest.market import MarketData
+from tetra.market import MarketData
 from tetra.simulation.models.history import HistoryInfo
 
 _FLOOR = 1e-10

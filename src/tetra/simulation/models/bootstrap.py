@@ -20,8 +20,8 @@ import numba
 import numpy as np
 from arch.bootstrap import StationaryBootstrap, optimal_block_length
 
-from tetra.backtest.market import Adjustment, MarketData
 from tetra.core.errors import ValidationError
+from tetra.market import Adjustment, MarketData
 from tetra.simulation.models.base import Parameter, correlation_of, mean_correlation, per_symbol
 from tetra.simulation.models.history import History, HistoryInfo
 

@@ -21,8 +21,8 @@ import numpy as np
 from arch import arch_model
 from scipy import special
 
-from tetra.backtest.market import MarketData
 from tetra.core.errors import ValidationError
+from tetra.market import MarketData
 from tetra.simulation.models.bars import BarProfile, bars
 from tetra.simulation.models.base import (
     Parameter,

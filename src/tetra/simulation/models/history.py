@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tetra.backtest.market import MarketData
 from tetra.core.errors import ValidationError
+from tetra.market import MarketData
 
 MIN_RETURNS = 30
 SESSIONS_PER_YEAR, DAYS_PER_YEAR = 252, 365

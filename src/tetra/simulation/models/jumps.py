@@ -19,7 +19,7 @@ from typing import ClassVar
 import numpy as np
 from scipy import optimize, special
 
-from tetra.backtest.market import MarketData
+from tetra.market import MarketData
 from tetra.simulation.models.bars import BarProfile, bars
 from tetra.simulation.models.base import (
     Parameter,

@@ -20,8 +20,8 @@ from typing import ClassVar
 import numpy as np
 from hmmlearn.hmm import GaussianHMM
 
-from tetra.backtest.market import MarketData
 from tetra.core.errors import ValidationError
+from tetra.market import MarketData
 from tetra.simulation.models.bars import BarProfile, bars
 from tetra.simulation.models.base import Parameter, covariance_factor, per_symbol
 from tetra.simulation.models.history import History, HistoryInfo

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tetra.backtest.market import MarketData
 from tetra.core.errors import ValidationError
+from tetra.market import MarketData
 from tetra.simulation.models.history import history_of
 
 MIN_ROWS = 60

@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from tetra.backtest.market import Adjustment, MarketData, load_market
 from tetra.core.errors import ValidationError
 from tetra.data.ports import CoverageRow, Store
+from tetra.market import Adjustment, MarketData, load_market
 from tetra.simulation.scenarios.catalog import Scenario
 from tetra.simulation.scenarios.factors import estimate_betas
 
