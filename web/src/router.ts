@@ -27,6 +27,12 @@ export const routes: RouteRecordRaw[] = [
   },
   { path: '/risk', name: 'risk', component: () => import('./pages/RiskPage.vue'), meta: { title: 'Risk' } },
   { path: '/models', name: 'models', component: () => import('./pages/ModelsPage.vue'), meta: { title: 'Models' } },
+  {
+    path: '/simulation',
+    name: 'simulation',
+    component: () => import('./pages/SimulationPage.vue'),
+    meta: { title: 'Simulation' },
+  },
   { path: '/chat', name: 'chat', component: () => import('./pages/ChatPage.vue'), meta: { title: 'Chat' } },
   { path: '/login', name: 'login', component: () => import('./pages/LoginPage.vue'), meta: { title: 'Sign in', public: true } },
   { path: '/:unknown(.*)*', redirect: { name: 'monitor' } },

@@ -20,6 +20,7 @@ export function useNavItems(): ComputedRef<NavItem[]> {
     { name: 'strategies', label: 'Strategies', icon: 'strategy', to: { name: 'strategies' } },
     { name: 'risk', label: 'Risk', icon: 'shield', to: { name: 'risk' } },
     { name: 'models', label: 'Models', icon: 'chart', to: { name: 'models' } },
+    { name: 'simulation', label: 'Simulate', icon: 'fan', to: { name: 'simulation' } },
     { name: 'chat', label: 'Chat', icon: 'chat', to: { name: 'chat' } },
   ])
 }
