@@ -40,7 +40,6 @@ from tetra.data.store_kind import StoreKind
 from tetra.simulation.inputs import load_history
 from tetra.simulation.models import MODELS, calibrate, history_of
 from tetra.simulation.paths import PathSpec, generate
-from tetra.simulation.robustness import bootstrap_returns, reshuffle_trades
 from tetra.simulation.scenarios import Scenario, load_scenarios, pick, read_scenario_file
 from tetra.simulation.shocks import parse_shock
 from tetra.strategy.library import STRATEGIES
@@ -197,6 +196,8 @@ def _run(store: SqlStore, request: SimulationRequest) -> SimulationRecord:
 
 
 def _robustness(store: SqlStore, run_id: str, method: str, paths: int, seed: int) -> None:
+    from tetra.simulation.robustness import bootstrap_returns, reshuffle_trades  # arch: slow import
+
     stored = load_run(store, run_id)
     if method == "bootstrap":
         frame = bootstrap_returns(stored.equity.pct_change().dropna().to_numpy(), paths, seed)

@@ -5,21 +5,19 @@ simulated moves), `base` (the `FittedModel` protocol, parameters, correlation he
 and one module per model: `gbm`, `jumps` (Merton), `garch` (GARCH(1,1)-t with a copula),
 `bootstrap` (stationary block bootstrap), `regime` (hidden Markov regimes).
 `calibrate(name, history, ...)` fits one by name.
+
+The model modules import `arch`, `scipy` and `hmmlearn`, which take seconds to import; they
+load when a model is first fitted (or named), so the API and the CLI start without them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import importlib
 from typing import Any
 
 from tetra.core.errors import ValidationError
 from tetra.simulation.models.base import FittedModel, Parameter
-from tetra.simulation.models.bootstrap import Bootstrap
-from tetra.simulation.models.garch import Garch
-from tetra.simulation.models.gbm import Gbm
 from tetra.simulation.models.history import History, HistoryInfo, history_of
-from tetra.simulation.models.jumps import Merton
-from tetra.simulation.models.regime import Regimes
 
 MODELS: dict[str, str] = {
     "gbm": "geometric Brownian motion, correlated",
@@ -38,17 +36,38 @@ def calibrate(
     block_length: float | None = None,
 ) -> FittedModel:
     """Fit the model called `name` on `history`; `states` and `block_length` where they apply."""
-    fitters: dict[str, Callable[[], Any]] = {
-        "gbm": lambda: Gbm.fit(history),
-        "merton": lambda: Merton.fit(history),
-        "garch": lambda: Garch.fit(history),
-        "bootstrap": lambda: Bootstrap.fit(history, block_length),
-        "regime": lambda: Regimes.fit(history, states),
-    }
-    if name not in fitters:
+    if name not in MODELS:
         raise ValidationError(f"unknown market model {name!r}; choose one of {', '.join(MODELS)}")
-    fitted: FittedModel = fitters[name]()
+    model = __getattr__(_CLASSES[name])
+    options: dict[str, Any] = {
+        "bootstrap": {"block_length": block_length},
+        "regime": {"states": states},
+    }
+    fitted: FittedModel = model.fit(history, **options.get(name, {}))
     return fitted
+
+
+_CLASSES = {
+    "gbm": "Gbm",
+    "merton": "Merton",
+    "garch": "Garch",
+    "bootstrap": "Bootstrap",
+    "regime": "Regimes",
+}
+_MODULES = {
+    "Gbm": "gbm",
+    "Merton": "jumps",
+    "Garch": "garch",
+    "Bootstrap": "bootstrap",
+    "Regimes": "regime",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import a model class on first use (see the module docstring)."""
+    if name not in _MODULES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{_MODULES[name]}"), name)
 
 
 __all__ = [
