@@ -20,6 +20,7 @@ from tetra.backtest.compiled import run_compiled
 from tetra.backtest.engine import run_callbacks
 from tetra.core.errors import ValidationError
 from tetra.market import MarketData
+from tetra.simulation.bar_edits import forward_filled
 from tetra.simulation.montecarlo import PathRun
 from tetra.simulation.orders import Costs, TradingRules
 from tetra.strategy.base import Strategy
@@ -82,15 +83,8 @@ class HoldingsOnPath:
     def __call__(self, market: MarketData) -> PathRun:
         columns = [market.column(symbol) for symbol, _ in self.weights]
         weights = np.array([w for _, w in self.weights])
-        close = _forward_filled(market.close[:, columns])
+        close = forward_filled(market.close[:, columns])
         entry = market.open[0, columns]
         growth = close / entry
         equity = self.cash * (1.0 - weights.sum() + growth @ weights)
         return PathRun(equity, self.cash, len(columns))
-
-
-def _forward_filled(values: np.ndarray) -> np.ndarray:
-    rows = np.where(np.isfinite(values), np.arange(len(values))[:, np.newaxis], 0)
-    np.maximum.accumulate(rows, axis=0, out=rows)
-    filled: np.ndarray = values[rows, np.arange(values.shape[1])]
-    return filled

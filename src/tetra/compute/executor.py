@@ -36,6 +36,24 @@ class TaskFailed(TetraError):
         super().__init__(f"task {position} failed: {type(cause).__name__}: {cause}")
 
 
+class ClosingContext:
+    """Context-manager behaviour for executors: leaving the block calls `close`."""
+
+    def close(self) -> None:
+        """Release the workers (nothing to release by default)."""
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
 class Executor(Protocol):
     """Run one function over many tasks (see the module docstring for the contract)."""
 

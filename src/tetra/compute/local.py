@@ -15,10 +15,9 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor as FuturesExecutor
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
-from types import TracebackType
-from typing import Any, Literal, Self, TypeVar
+from typing import Any, Literal, TypeVar
 
-from tetra.compute.executor import TaskFailed
+from tetra.compute.executor import ClosingContext, TaskFailed
 
 Task = TypeVar("Task")
 Result = TypeVar("Result")
@@ -28,25 +27,7 @@ IN_FLIGHT_PER_WORKER = 2
 _installed: list[Callable[[Any], Any]] = []  # the function of this worker process
 
 
-class _Closable:
-    """Context-manager behaviour shared by the executors."""
-
-    def close(self) -> None:
-        """Nothing to release between maps; present for the port."""
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        self.close()
-
-
-class SerialExecutor(_Closable):
+class SerialExecutor(ClosingContext):
     """Run every task in this process, one after the other (tests, one-core machines)."""
 
     name = "this process"
@@ -61,7 +42,7 @@ class SerialExecutor(_Closable):
                 raise TaskFailed(position, error) from error
 
 
-class LocalPool(_Closable):
+class LocalPool(ClosingContext):
     """A pool of `workers` local processes (or threads) per map; see the module docstring."""
 
     def __init__(self, workers: int = 2, kind: PoolKind = "fork") -> None:

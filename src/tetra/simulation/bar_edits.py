@@ -36,7 +36,7 @@ class BarEdit:
         """Take `market` apart into moves relative to each previous traded close."""
         logs = {f: np.log(getattr(market, f)) for f in PRICES}
         traded = np.isfinite(logs["close"])
-        filled = _forward_filled(logs["close"])
+        filled = forward_filled(logs["close"])
         previous = np.vstack([np.full((1, market.shape[1]), np.nan), filled[:-1]])
         previous = np.where(np.isnan(previous), logs["open"], previous)
         moves = {f: np.where(traded, logs[f] - previous, np.nan) for f in PRICES}
@@ -108,7 +108,7 @@ class BarEdit:
             self.shift_bar(after + int(later[0]), column, carried)
 
 
-def _forward_filled(values: np.ndarray) -> np.ndarray:
+def forward_filled(values: np.ndarray) -> np.ndarray:
     """Return `values` with each NaN replaced by the last finite value above it."""
     rows = np.where(np.isfinite(values), np.arange(len(values))[:, np.newaxis], 0)
     np.maximum.accumulate(rows, axis=0, out=rows)

@@ -5,12 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-import executor_contract
 import numpy as np
 import pandas as pd
 import pytest
-import ray.cloudpickle
-from executor_contract import CHECKS
 
 from tetra.adapters.compute import open_executor
 from tetra.adapters.compute.ray import RayExecutor
@@ -21,13 +18,11 @@ from tetra.simulation.models import calibrate, history_of
 from tetra.simulation.montecarlo import MonteCarloSpec, run_monte_carlo
 from tetra.simulation.paths import PathSpec
 from tetra.strategy.library import MovingAverageCrossover
+from tetra.testing.executor_contract import CHECKS
 
 
 @pytest.fixture(scope="session")
 def ray_executor() -> Iterator[Executor]:
-    # the contract's functions live in this test directory, which Ray's workers cannot
-    # import: ship them by value
-    ray.cloudpickle.register_pickle_by_value(executor_contract)
     executor = open_executor("auto", ray_cpus=2)
     assert isinstance(executor, RayExecutor)
     yield executor

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from executor_contract import CHECKS
 
 from tetra.compute import Executor, LocalPool, SerialExecutor
+from tetra.testing.executor_contract import CHECKS
 
 EXECUTORS: dict[str, Callable[[], Executor]] = {
     "serial": SerialExecutor,

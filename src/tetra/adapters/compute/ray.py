@@ -12,12 +12,11 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import Any, TypeVar
 
 import ray
 
-from tetra.compute import TaskFailed
+from tetra.compute.executor import ClosingContext, TaskFailed
 
 Task = TypeVar("Task")
 Result = TypeVar("Result")
@@ -33,7 +32,7 @@ def _apply(function: Callable[[Any], Any], task: Any) -> Any:
 _remote_apply = ray.remote(_apply)
 
 
-class RayExecutor:
+class RayExecutor(ClosingContext):
     """Run tasks on a Ray cluster, or on a local Ray started for this executor."""
 
     def __init__(self, address: str, *, num_cpus: int = 2) -> None:
@@ -81,17 +80,6 @@ class RayExecutor:
         if self._started_here and ray.is_initialized():
             ray.shutdown()
         self._started_here = False
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 def _fetched(reference: Any, position: int) -> Any:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -198,16 +199,7 @@ def _scenarios(frame: pd.DataFrame) -> list[ScenarioRow]:
     rows = []
     for name, group in frame.groupby("scenario", sort=False):
         total = group[group["symbol"] == "*"].iloc[0]
-        holdings = [
-            HoldingRow(
-                symbol=str(h["symbol"]),
-                weight=_finite(h["weight"]),
-                scenario_return=_finite(h["scenario_return"]),
-                pnl=_finite(h["pnl"]),
-                betas=_json(h["betas"]) or {},
-            )
-            for h in group[group["symbol"] != "*"].to_dict("records")
-        ]
+        holdings = [_holding(h) for h in group[group["symbol"] != "*"].to_dict("records")]
         rows.append(
             ScenarioRow(
                 scenario=str(name),
@@ -224,7 +216,7 @@ def _scenarios(frame: pd.DataFrame) -> list[ScenarioRow]:
     return rows
 
 
-def _holding(row: dict[str, Any]) -> HoldingRow:
+def _holding(row: Mapping[Any, Any]) -> HoldingRow:
     return HoldingRow(
         symbol=str(row["symbol"]),
         weight=_finite(row["weight"]),

@@ -24,6 +24,7 @@ from tetra.backtest.compiled import KernelOutput, run_compiled
 from tetra.core.errors import ValidationError
 from tetra.data.ports import Store
 from tetra.market import Adjustment, MarketData, load_market
+from tetra.simulation.bar_edits import forward_filled
 from tetra.simulation.orders import Costs
 from tetra.simulation.scenarios import FACTOR, REPLAY, HoldingOutcome, Scenario, ScenarioOutcome
 from tetra.simulation.scenarios.factors import estimate_betas
@@ -166,6 +167,6 @@ class _Run:
 
 
 def _last_traded(close: np.ndarray) -> np.ndarray:
-    rows = np.where(np.isfinite(close), np.arange(len(close))[:, np.newaxis], 0).max(axis=0)
-    last: np.ndarray = close[rows, np.arange(close.shape[1])]
+    """Return each symbol's last traded close (NaN if it never traded)."""
+    last: np.ndarray = forward_filled(close)[-1]
     return last

@@ -61,6 +61,15 @@ def per_symbol(
             yield Parameter(symbol, name, float(value))
 
 
+def reported(
+    symbols: Iterable[str], named: dict[str, np.ndarray], correlation: np.ndarray
+) -> list[Parameter]:
+    """Return per-symbol parameters plus the panel's mean pairwise correlation."""
+    found = list(per_symbol(symbols, named))
+    found.append(Parameter("*", "mean_correlation", mean_correlation(correlation)))
+    return found
+
+
 def correlation_of(values: np.ndarray) -> np.ndarray:
     """Return the correlation matrix of the columns (1 on the diagonal even if constant)."""
     if values.shape[1] == 1:

@@ -29,8 +29,7 @@ from tetra.simulation.models.base import (
     correlated_normals,
     correlation_factor,
     correlation_of,
-    mean_correlation,
-    per_symbol,
+    reported,
 )
 from tetra.simulation.models.history import History, HistoryInfo
 
@@ -94,9 +93,7 @@ class Garch:
             "current_annual_volatility": np.sqrt(self.start_variance * per_year),
             "converged": self.converged,
         }
-        found = list(per_symbol(self.info.symbols, named))
-        found.append(Parameter("*", "mean_correlation", mean_correlation(self.correlation)))
-        return found
+        return reported(self.info.symbols, named, self.correlation)
 
     def simulate(self, bars_count: int, rng: np.random.Generator) -> MarketData:
         normals = correlated_normals(rng, bars_count, correlation_factor(self.correlation))

@@ -19,8 +19,7 @@ from tetra.simulation.models.base import (
     correlated_normals,
     correlation_factor,
     correlation_of,
-    mean_correlation,
-    per_symbol,
+    reported,
 )
 from tetra.simulation.models.history import History, HistoryInfo
 
@@ -56,9 +55,7 @@ class Gbm:
             "annual_drift": self.drift * per_year,
             "annual_volatility": self.volatility * np.sqrt(per_year),
         }
-        found = list(per_symbol(self.info.symbols, named))
-        found.append(Parameter("*", "mean_correlation", mean_correlation(self.correlation)))
-        return found
+        return reported(self.info.symbols, named, self.correlation)
 
     def simulate(self, bars_count: int, rng: np.random.Generator) -> MarketData:
         factor = correlation_factor(self.correlation)

@@ -26,8 +26,7 @@ from tetra.simulation.models.base import (
     correlated_normals,
     correlation_factor,
     correlation_of,
-    mean_correlation,
-    per_symbol,
+    reported,
 )
 from tetra.simulation.models.history import History, HistoryInfo
 
@@ -81,9 +80,7 @@ class Merton:
             "jump_volatility": self.jump_volatility,
             "jumps_per_year": self.intensity * per_year,
         }
-        found = list(per_symbol(self.info.symbols, named))
-        found.append(Parameter("*", "mean_correlation", mean_correlation(self.correlation)))
-        return found
+        return reported(self.info.symbols, named, self.correlation)
 
     def simulate(self, bars_count: int, rng: np.random.Generator) -> MarketData:
         factor = correlation_factor(self.correlation)

@@ -23,6 +23,7 @@ import numpy as np
 from tetra.core.errors import ValidationError
 from tetra.data.ports import CoverageRow, Store
 from tetra.market import Adjustment, MarketData, load_market
+from tetra.simulation.bar_edits import forward_filled
 from tetra.simulation.scenarios.catalog import Scenario
 from tetra.simulation.scenarios.factors import estimate_betas
 
@@ -111,7 +112,7 @@ def replay(store: Store, portfolio: Portfolio, scenario: Scenario) -> ScenarioOu
     """Replay the scenario's window from the store (the store must hold it)."""
     proxy_symbol = scenario.proxy or "SPY"
     market = _window(store, portfolio.symbols, scenario, Adjustment.TOTAL_RETURN)
-    close = _filled(market.close)
+    close = forward_filled(market.close)
     growth = close / close[0]
     weights = np.array([portfolio.weights[s] for s in market.symbols])
     path = 1.0 - weights.sum() + growth @ weights
@@ -130,7 +131,7 @@ def replay(store: Store, portfolio: Portfolio, scenario: Scenario) -> ScenarioOu
         total * portfolio.value,
         max_drawdown(path),
         holdings,
-        proxy_drawdown=max_drawdown(_filled(proxy.close)[:, 0]),
+        proxy_drawdown=max_drawdown(forward_filled(proxy.close)[:, 0]),
         window=(_day(market.dates[0]), _day(market.dates[-1])),
     )
 
@@ -184,13 +185,6 @@ def _covers(span: tuple[dt.date | dt.datetime, dt.date | dt.datetime], scenario:
 
 def _as_date(value: dt.date | dt.datetime) -> dt.date:
     return value.date() if isinstance(value, dt.datetime) else value
-
-
-def _filled(values: np.ndarray) -> np.ndarray:
-    rows = np.where(np.isfinite(values), np.arange(len(values))[:, np.newaxis], 0)
-    np.maximum.accumulate(rows, axis=0, out=rows)
-    filled: np.ndarray = values[rows, np.arange(values.shape[1])]
-    return filled
 
 
 def _day(value: np.datetime64) -> dt.date:
