@@ -120,6 +120,7 @@ def sweep_command(
             lambda: sweep(cls, market, full, cash=cash, costs=costs, workers=workers,
                           metric=metric, progress=tick)
         )  # fmt: skip
+        _print_deflated_sharpe(cls, market, frame, cash, costs)
     label = f" [yellow]{SAMPLE_LABEL}[/]" if sample else ""
     columns, rows = views.top_rows(frame, metric, top)
     _table(f"Top {len(rows)} of {len(frame)} by {metric}{label}", columns, rows)
@@ -128,6 +129,27 @@ def sweep_command(
     swept = [name for name, values in full.items() if len(values) > 1]
     if len(swept) == 2 and not frame.empty:
         _print_heatmap(views.heatmap(frame, swept[0], swept[1], metric), metric)
+
+
+def _print_deflated_sharpe(
+    cls: StrategyClass, market: MarketData, frame: Any, cash: float, costs: Costs
+) -> None:
+    """Print the deflated Sharpe ratio of the sweep's best Sharpe among all its trials."""
+    from tetra.simulation.robustness import deflated_sharpe_ratio  # scipy: slow import
+
+    if len(frame) < 2 or not frame["sharpe_ratio"].notna().any():
+        return
+    best = frame.loc[frame["sharpe_ratio"].idxmax()]
+    params = {name: best[name] for name in frame.columns if name in cls.Config.model_fields}
+    result = run_backtest(
+        cls(configure(cls, params, cash)), market, cash=cash, costs=costs, guards=False
+    )
+    returns = result.equity.pct_change().dropna().to_numpy()
+    dsr = deflated_sharpe_ratio(returns, frame["sharpe_ratio"].to_numpy())
+    console.print(
+        f"deflated Sharpe ratio of the best ({best['sharpe_ratio']:.2f} among {dsr.trials} "
+        f"trials): P(true Sharpe > 0) = [bold]{dsr.probability:.1%}[/]"
+    )
 
 
 @app.command("walk-forward")

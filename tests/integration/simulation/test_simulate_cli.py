@@ -138,3 +138,25 @@ def test_bad_input_exits_with_one_clear_line(args: list[str], message: str) -> N
     result = runner.invoke(app, args)
     assert result.exit_code == 1
     assert message in " ".join(result.output.split())
+
+
+def test_a_sweep_reports_the_deflated_sharpe_ratio_of_its_best() -> None:
+    from tetra.cli.backtest import app as backtest_app
+
+    result = runner.invoke(
+        backtest_app,
+        [
+            "sweep",
+            "sma_crossover",
+            "--symbols",
+            "SPY,QQQ",
+            "--grid",
+            "fast=5,10,20",
+            "--grid",
+            "slow=50,100",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "deflated Sharpe ratio of the best" in text
+    assert "among 6 trials" in text
