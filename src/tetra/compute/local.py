@@ -6,10 +6,17 @@ two integers, not the fitted model again. Processes are forked by default on Lin
 children share the parent's memory pages, nothing big is pickled) and started with
 ``spawn`` or ``forkserver`` where forking is unsafe, e.g. inside a server running threads
 and an event loop; ``thread`` suits work that releases the GIL (the numba kernels do).
+
+Worker processes also keep freed memory for reuse (`tune_allocator`): glibc serves every
+allocation above 128 KiB with a fresh mmap and unmaps it on free, so a worker that builds
+and drops a few 2-10 MB arrays per Monte Carlo path pays a page fault per 4 KiB of each,
+every time (measured: about a third of a path's time on 100 x 2,520 bars).
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -24,6 +31,9 @@ Result = TypeVar("Result")
 PoolKind = Literal["fork", "forkserver", "spawn", "thread"]
 
 IN_FLIGHT_PER_WORKER = 2
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # mallopt parameters (glibc malloc.h)
+MMAP_THRESHOLD = 64 * 1024 * 1024  # arrays up to this size come from the reusable heap
+TRIM_THRESHOLD = 256 * 1024 * 1024  # free heap kept before returning it to the system
 _installed: list[Callable[[Any], Any]] = []  # the function of this worker process
 
 
@@ -106,7 +116,26 @@ def _result(future: Future[Result], position: int) -> Result:
 
 
 def _install(function: Callable[[Any], Any]) -> None:
+    tune_allocator()
     _installed[:] = [function]
+
+
+def tune_allocator() -> bool:
+    """Make this worker process reuse freed memory (glibc only; elsewhere a no-op).
+
+    Return whether the setting took. Call it in worker processes, never in a server.
+    """
+    name = ctypes.util.find_library("c")
+    if name is None:
+        return False
+    try:
+        libc = ctypes.CDLL(name)
+        mallopt = libc.mallopt
+    except (OSError, AttributeError):
+        return False
+    return bool(
+        mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD) and mallopt(_M_TRIM_THRESHOLD, TRIM_THRESHOLD)
+    )
 
 
 def _call(task: Any) -> Any:

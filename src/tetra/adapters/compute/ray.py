@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 import ray
 
 from tetra.compute.executor import ClosingContext, TaskFailed
+from tetra.compute.local import tune_allocator
 
 Task = TypeVar("Task")
 Result = TypeVar("Result")
@@ -26,6 +27,7 @@ IN_FLIGHT_PER_CPU = 2
 
 
 def _apply(function: Callable[[Any], Any], task: Any) -> Any:
+    tune_allocator()  # a Ray worker is a worker process like a pool's; idempotent
     return function(task)
 
 
