@@ -3,8 +3,8 @@
 What exists now is the arithmetic on paths that someone else produces:
 
 - `ReturnPaths` is the port a simulator implements: given history, it draws joint return
-  paths (paths x horizon x symbols). No implementation ships yet; the simulator brings
-  GARCH, bootstrap and factor paths.
+  paths (paths x horizon x symbols). `tetra.simulation.return_paths.ModelReturnPaths`
+  implements it with the simulator's market models (bootstrap, GBM, Merton, GARCH, regimes).
 - `monte_carlo_var` turns such paths and a book into a VaR/CVaR labelled ``monte_carlo``.
 - `scenario_loss` applies a named shock (a return per symbol, e.g. a replayed crisis window)
   to a book.
