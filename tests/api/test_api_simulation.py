@@ -10,16 +10,13 @@ from typing import Any
 
 import httpx
 import pytest
+from async_api import KEY, api_client, seeded_store
 from fastapi import FastAPI
 
-from tetra.adapters.stores import open_store
 from tetra.api.app import create_app
 from tetra.compute import SerialExecutor
 from tetra.data.ports import Query, Store
-from tetra.data.store_kind import StoreKind
-from tetra.testing import bars_frame
 
-KEY = "test-key"
 SYMBOLS = ("SPY", "TLT", "GLD", "BTC")
 
 pytestmark = pytest.mark.anyio
@@ -33,10 +30,8 @@ def anyio_backend() -> str:
 @pytest.fixture
 def bars_store(tmp_path: Path) -> Iterator[Store]:
     """A live DuckDB store with two years of daily bars for the four factor proxies."""
-    store = open_store(str(tmp_path / "store.duckdb"), StoreKind.LIVE)
-    store.upsert("market_data.ohlcv", bars_frame(SYMBOLS, start="2022-01-03", periods=520))
-    yield store
-    store.close()
+    with seeded_store(tmp_path, SYMBOLS, periods=520) as store:
+        yield store
 
 
 @pytest.fixture
@@ -51,10 +46,7 @@ def app(bars_store: Store, tmp_path: Path) -> FastAPI:
 
 @pytest.fixture
 async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(
-        transport=transport, base_url="http://test", headers={"X-API-Key": KEY}
-    ) as client:
+    async with api_client(app) as client:
         yield client
 
 
@@ -131,7 +123,7 @@ async def test_a_stress_run_of_a_portfolio_has_rows_per_scenario_and_holding(
     assert detail["status"] == "done", detail
     rows = {s["scenario"]: s for s in detail["scenarios"]}
     assert rows["mine"]["method"] == "factor"
-    assert rows["covid_crash"]["method"] == "factor"  # the store starts in 2022
+    assert rows["covid_crash"]["method"] == "factor"  # the store starts in 2023
     assert {h["symbol"] for h in rows["mine"]["holdings"]} == {"SPY", "TLT"}
     spy = next(h for h in rows["mine"]["holdings"] if h["symbol"] == "SPY")
     assert spy["scenario_return"] == pytest.approx(-0.3)

@@ -17,10 +17,13 @@ from tetra.sample import SampleSpec
 
 
 def load_small_sample(
-    data_dir: Path, symbols: Sequence[str], steps: Sequence[Step] = (Step.MARKET_DATA,)
+    data_dir: Path,
+    symbols: Sequence[str],
+    steps: Sequence[Step] = (Step.MARKET_DATA,),
+    years: int = 2,
 ) -> Path:
-    """Load two years of `symbols` into the sample store under `data_dir`; return `data_dir`."""
-    spec = SampleSpec(years=2)
+    """Load `years` of `symbols` into the sample store under `data_dir`; return `data_dir`."""
+    spec = SampleSpec(years=years)
     universe = load_universe()
     chosen = Universe(tuple(universe.get(symbol) for symbol in symbols))
     window = Window(spec.end.replace(year=spec.end.year - spec.years), spec.end)

@@ -3,28 +3,23 @@
 // test of a portfolio lists every scenario with its method; at desktop and phone widths.
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { startBackend } from './backend.mjs'
-import { freePort, launchBrowser, newPage, screenshot, startPreview } from './harness.mjs'
+import { startStack } from './backend.mjs'
+import { screenshot } from './harness.mjs'
 
+let stack
 let backend
-let preview
-let browser
 
 before(async () => {
-  const apiPort = await freePort()
-  ;[backend, preview] = await Promise.all([startBackend({ port: apiPort }), startPreview({ apiUrl: `http://127.0.0.1:${apiPort}` })])
-  browser = await launchBrowser()
+  stack = await startStack()
+  backend = stack.backend
 })
 
 after(async () => {
-  await browser?.close()
-  await preview?.stop()
-  await backend?.stop()
+  await stack?.stop()
 })
 
 async function open(viewport, colorScheme) {
-  const page = await newPage(browser, viewport, { baseURL: preview.url, storage: { 'tetra.apiKey': backend.key }, colorScheme })
-  await page.goto('/simulation')
+  const page = await stack.open(viewport, '/simulation', colorScheme)
   await page.getByTestId('simulation-form').waitFor()
   return page
 }
