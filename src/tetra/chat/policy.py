@@ -21,7 +21,7 @@ __all__ = [
 ]
 
 DEFAULT_PUBLIC_SCHEMAS = ("market_data", "economic_data", "events", "news", "derived")
-DEFAULT_PRIVATE_SCHEMAS = ("strategies", "execution", "portfolio")
+DEFAULT_PRIVATE_SCHEMAS = ("strategies", "execution", "portfolio", "simulation")
 DEFAULT_PUBLIC_TABLES = ("ops.coverage", "ops.ingest_runs", "ops.quarantine")
 
 

@@ -39,6 +39,11 @@ PRIVATE_CATALOG_TABLES = {
     "execution.orders",
     "execution.fills",
     "execution.positions",
+    "simulation.runs",
+    "simulation.parameters",
+    "simulation.outcomes",
+    "simulation.bands",
+    "simulation.scenario_results",
 }
 # Kill switches and the risk journal are controls, not data to ask about: the chat cannot read them.
 UNREADABLE_CATALOG_TABLES = {

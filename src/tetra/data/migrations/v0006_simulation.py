@@ -3,12 +3,14 @@
 A schema of its own rather than `strategies`: a Monte Carlo run has thousands of paths and
 no trades or single equity curve, a stress run has rows per scenario and holding, and a
 calibration has parameters; none of them fit `strategies.runs`/`performance` without
-overloading their meaning. Like `strategies`, it is private to the chat by default.
+overloading their meaning. Like `strategies`, it is private to the chat by default: the
+chat's read-only role gets SELECT on it (PostgreSQL), and only the local model may see it.
 """
 
 from __future__ import annotations
 
-from tetra.data.migrations.operations import CreateTable, Migration
+from tetra.data.migrations.operations import CreateReadOnlyRole, CreateTable, Migration
+from tetra.data.migrations.v0003_chat_role import CHAT_ROLE
 from tetra.data.schema import ColumnType, Table, col, key_col
 
 T = ColumnType
@@ -112,8 +114,13 @@ SCENARIOS = Table(
     description="Loss per scenario, per holding and in total.",
 )
 
+TABLES = (RUNS, PARAMETERS, OUTCOMES, BANDS, SCENARIOS)
+
 MIGRATION = Migration(
     6,
     "simulation schema",
-    tuple(CreateTable(t) for t in (RUNS, PARAMETERS, OUTCOMES, BANDS, SCENARIOS)),
+    (
+        *(CreateTable(t) for t in TABLES),
+        CreateReadOnlyRole(CHAT_ROLE, tuple(t.qualified_name for t in TABLES)),
+    ),
 )
