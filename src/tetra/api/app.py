@@ -104,7 +104,18 @@ def create_app(
         )
     app.include_router(health.router)
     guarded = [Depends(require_api_key)]
-    routers = (monitor, market, universe, pipeline, backtests, risk, simulation, live, chat_routes, ml)
+    routers = (
+        monitor,
+        market,
+        universe,
+        pipeline,
+        backtests,
+        risk,
+        simulation,
+        live,
+        chat_routes,
+        ml,
+    )
     for module in routers:
         app.include_router(module.router, dependencies=guarded)
     if static_dir:

@@ -8,7 +8,7 @@ apply after generation and draw nothing.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -55,3 +55,22 @@ def generate(model: FittedModel, spec: PathSpec, path: int) -> MarketData:
 def generate_many(model: FittedModel, spec: PathSpec, paths: Sequence[int]) -> list[MarketData]:
     """Return the given paths of `spec` (each its own generator)."""
     return [generate(model, spec, path) for path in paths]
+
+
+@dataclass(frozen=True)
+class ModelMarketPaths:
+    """Generated markets of `bars` bars from a fitted model, as `tetra.ml` consumes them.
+
+    `paths(count, seed=s)` yields paths 0..count-1 of seed `s`, each from its own generator,
+    so it satisfies `tetra.ml.robustness.MarketPaths` with any of the simulator's models.
+    """
+
+    model: FittedModel
+    bars: int
+    shocks: tuple[Shock, ...] = ()
+
+    def paths(self, count: int, *, seed: int) -> Iterator[MarketData]:
+        """Yield `count` paths of `seed` (shocks applied)."""
+        spec = PathSpec(count, self.bars, seed, self.shocks)
+        for path in range(count):
+            yield generate(self.model, spec, path)

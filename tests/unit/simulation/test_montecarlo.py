@@ -15,7 +15,7 @@ from tetra.simulation.models import calibrate, history_of
 from tetra.simulation.models.base import FittedModel
 from tetra.simulation.montecarlo import MonteCarloSpec, run_monte_carlo
 from tetra.simulation.outcomes import path_metrics
-from tetra.simulation.paths import PathSpec
+from tetra.simulation.paths import ModelMarketPaths, PathSpec
 from tetra.strategy.library import MovingAverageCrossover
 
 CROSSOVER = StrategyOnPath(MovingAverageCrossover(fast=5, slow=20))
@@ -99,3 +99,13 @@ def test_bad_path_counts_are_clear_errors(paths: int, bars: int, message: str) -
 def test_portfolio_weights_beyond_the_account_are_refused() -> None:
     with pytest.raises(ValidationError, match="beyond 1"):
         HoldingsOnPath.of({"AAA": 0.8, "BBB": 0.5})
+
+
+def test_model_market_paths_serve_the_ml_robustness_port(model: FittedModel) -> None:
+    from tetra.ml.robustness import MarketPaths
+
+    source: MarketPaths = ModelMarketPaths(model, bars=40)
+    first = list(source.paths(3, seed=5))
+    again = list(source.paths(3, seed=5))
+    assert [p.shape for p in first] == [(40, 3)] * 3
+    assert all(np.array_equal(a.close, b.close) for a, b in zip(first, again, strict=True))

@@ -687,6 +687,78 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/simulation/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Market models */
+        get: operations["models_api_simulation_models_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/simulation/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Stored runs, newest first */
+        get: operations["list_runs_api_simulation_runs_get"];
+        put?: never;
+        /**
+         * Start a run
+         * @description Validate the request (422 when invalid), then simulate in the background.
+         */
+        post: operations["start_run_api_simulation_runs_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/simulation/runs/{run_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A run's status and results */
+        get: operations["run_detail_api_simulation_runs__run_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/simulation/scenarios": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Named scenarios */
+        get: operations["scenarios_api_simulation_scenarios_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/universe": {
         parameters: {
             query?: never;
@@ -747,6 +819,24 @@ export interface components {
          * @enum {string}
          */
         Adjustment: "raw" | "split_adjusted" | "total_return";
+        /** BandPoint */
+        BandPoint: {
+            /**
+             * Date
+             * Format: date
+             */
+            date: string;
+            /** P25 */
+            p25: number;
+            /** P5 */
+            p5: number;
+            /** P50 */
+            p50: number;
+            /** P75 */
+            p75: number;
+            /** P95 */
+            p95: number;
+        };
         /**
          * BarOut
          * @description One raw OHLCV bar with the indicators asked for, keyed by their column names.
@@ -939,6 +1029,23 @@ export interface components {
             reasons: components["schemas"]["ReasonCount"][];
             /** Symbols With Gaps */
             symbols_with_gaps: components["schemas"]["SymbolGaps"][];
+        };
+        /** Distribution */
+        Distribution: {
+            /** Mean */
+            mean: number | null;
+            /** Metric */
+            metric: string;
+            /** P25 */
+            p25: number | null;
+            /** P5 */
+            p5: number | null;
+            /** P50 */
+            p50: number | null;
+            /** P75 */
+            p75: number | null;
+            /** P95 */
+            p95: number | null;
         };
         /** DrawdownPoint */
         DrawdownPoint: {
@@ -1145,6 +1252,18 @@ export interface components {
             /** Version */
             version: string;
         };
+        /**
+         * Histogram
+         * @description Counts of paths per bin: `edges` has one more entry than `counts`.
+         */
+        Histogram: {
+            /** Counts */
+            counts: number[];
+            /** Edges */
+            edges: number[];
+            /** Metric */
+            metric: string;
+        };
         /** HoldingOut */
         HoldingOut: {
             /** Beta */
@@ -1177,6 +1296,21 @@ export interface components {
             volatility: number | null;
             /** Weight */
             weight: number;
+        };
+        /** HoldingRow */
+        HoldingRow: {
+            /** Betas */
+            betas?: {
+                [key: string]: number;
+            };
+            /** Pnl */
+            pnl: number | null;
+            /** Scenario Return */
+            scenario_return: number | null;
+            /** Symbol */
+            symbol: string;
+            /** Weight */
+            weight: number | null;
         };
         /** IcPoint */
         IcPoint: {
@@ -1442,6 +1576,13 @@ export interface components {
             /** Values */
             values: (number | null)[];
         };
+        /** ModelInfo */
+        ModelInfo: {
+            /** Description */
+            description: string;
+            /** Name */
+            name: string;
+        };
         /** ModelVersionOut */
         ModelVersionOut: {
             /** Books */
@@ -1570,6 +1711,17 @@ export interface components {
         Page_RunSummary_: {
             /** Items */
             items: components["schemas"]["RunSummary"][];
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+            /** Total */
+            total: number;
+        };
+        /** Page[SimulationSummary] */
+        Page_SimulationSummary_: {
+            /** Items */
+            items: components["schemas"]["SimulationSummary"][];
             /** Limit */
             limit: number;
             /** Offset */
@@ -2046,6 +2198,51 @@ export interface components {
              */
             started_at: string;
         };
+        /** ScenarioInfo */
+        ScenarioInfo: {
+            /** Kind */
+            kind: string;
+            /** Name */
+            name: string;
+            /** Notes */
+            notes: string;
+            /** Origin */
+            origin: string;
+            /** Reference */
+            reference: string;
+            /** Shock */
+            shock: {
+                [key: string]: number;
+            };
+            /** Title */
+            title: string;
+            /** Window */
+            window: string;
+        };
+        /** ScenarioRow */
+        ScenarioRow: {
+            /** Holdings */
+            holdings: components["schemas"]["HoldingRow"][];
+            /** Max Drawdown */
+            max_drawdown: number | null;
+            /**
+             * Method
+             * @enum {string}
+             */
+            method: "replay" | "factor";
+            /** Pnl */
+            pnl: number | null;
+            /** Proxy Drawdown */
+            proxy_drawdown: number | null;
+            /** Scenario */
+            scenario: string;
+            /** Scenario Return */
+            scenario_return: number | null;
+            /** Title */
+            title: string;
+            /** Why */
+            why: string;
+        };
         /** SchemaContextResponse */
         SchemaContextResponse: {
             /**
@@ -2090,6 +2287,183 @@ export interface components {
              * @description Ticker, or '*' for the article as a whole.
              */
             symbol: string;
+        };
+        /** SimulationAccepted */
+        SimulationAccepted: {
+            /** Run Id */
+            run_id: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "queued" | "running" | "done" | "failed";
+        };
+        /**
+         * SimulationDetail
+         * @description A run's status; once done, its results.
+         */
+        SimulationDetail: {
+            /** Bands */
+            bands?: components["schemas"]["BandPoint"][];
+            /** Distributions */
+            distributions?: components["schemas"]["Distribution"][];
+            /** Error */
+            error?: string | null;
+            /** Executor */
+            executor?: string | null;
+            /** Histograms */
+            histograms?: components["schemas"]["Histogram"][];
+            /** Kind */
+            kind?: string | null;
+            /** Model */
+            model?: string | null;
+            /** Parameters */
+            parameters?: {
+                [key: string]: unknown;
+            }[];
+            /** Probability Of Drawdown */
+            probability_of_drawdown?: number | null;
+            /** Probability Of Loss */
+            probability_of_loss?: number | null;
+            /** Progress */
+            progress: number;
+            /** Run Id */
+            run_id: string;
+            /** Scenarios */
+            scenarios?: components["schemas"]["ScenarioRow"][];
+            /** Spec */
+            spec?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "queued" | "running" | "done" | "failed";
+            /** Subject */
+            subject?: string | null;
+            /** Warnings */
+            warnings?: string[];
+        };
+        /**
+         * SimulationRunRequest
+         * @description A Monte Carlo or stress run of a strategy (by name) or a portfolio (weights).
+         */
+        SimulationRunRequest: {
+            /**
+             * Bars
+             * @default 252
+             */
+            bars: number;
+            /**
+             * Cash
+             * @default 1000000
+             */
+            cash: number;
+            /**
+             * Commission Bps
+             * @default 0
+             */
+            commission_bps: number;
+            /**
+             * Drawdown Threshold
+             * @default 0.2
+             */
+            drawdown_threshold: number;
+            /**
+             * End
+             * Format: date
+             * @description Calibration history: last day.
+             * @default 2100-12-31
+             */
+            end: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "montecarlo" | "stress";
+            /**
+             * Model
+             * @description gbm, merton, garch, bootstrap or regime.
+             * @default bootstrap
+             */
+            model: string;
+            /**
+             * Params
+             * @description The strategy's config.
+             */
+            params?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Paths
+             * @default 200
+             */
+            paths: number;
+            /**
+             * Portfolio
+             * @description Symbol -> weight.
+             */
+            portfolio?: {
+                [key: string]: number;
+            };
+            /**
+             * Scenarios
+             * @description Scenario names; empty: all.
+             */
+            scenarios?: string[];
+            /**
+             * Seed
+             * @default 0
+             */
+            seed: number;
+            /**
+             * Shocks
+             * @description e.g. {"kind": "halt", "symbol": "SPY", "at": 10, "bars": 3}
+             */
+            shocks?: {
+                [key: string]: unknown;
+            }[];
+            /**
+             * Slippage Bps
+             * @default 0
+             */
+            slippage_bps: number;
+            /**
+             * Start
+             * Format: date
+             * @description Calibration history: first day.
+             * @default 2000-01-01
+             */
+            start: string;
+            /**
+             * States
+             * @default 2
+             */
+            states: number;
+            /**
+             * Strategy
+             * @description A registered strategy, or null for a portfolio.
+             */
+            strategy?: string | null;
+            /**
+             * Symbols
+             * @description The strategy's symbols.
+             */
+            symbols?: string[];
+        };
+        /** SimulationSummary */
+        SimulationSummary: {
+            /** Kind */
+            kind: string;
+            /** Model */
+            model: string | null;
+            /** Run Id */
+            run_id: string;
+            /** Started At */
+            started_at: string | null;
+            /** Subject */
+            subject: string | null;
         };
         /**
          * StrategyInfo
@@ -4666,6 +5040,250 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or wrong X-API-Key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    models_api_simulation_models_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelInfo"][];
+                };
+            };
+            /** @description Missing or wrong X-API-Key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_runs_api_simulation_runs_get: {
+        parameters: {
+            query?: {
+                offset?: number;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_SimulationSummary_"];
+                };
+            };
+            /** @description Missing or wrong X-API-Key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    start_run_api_simulation_runs_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SimulationRunRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SimulationAccepted"];
+                };
+            };
+            /** @description Missing or wrong X-API-Key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    run_detail_api_simulation_runs__run_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                run_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SimulationDetail"];
+                };
+            };
+            /** @description Missing or wrong X-API-Key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    scenarios_api_simulation_scenarios_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScenarioInfo"][];
                 };
             };
             /** @description Missing or wrong X-API-Key. */
