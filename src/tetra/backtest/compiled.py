@@ -19,6 +19,31 @@ import numpy as np
 from tetra.market import MarketData, OrderArrays
 from tetra.market.orders import DAY, MARKET_ON_CLOSE, SHARES, TARGET_SHARES
 from tetra.simulation import exchange as x
+from tetra.simulation.layout import (
+    A_CASH,
+    A_EQUITY,
+    B_CLOSE,
+    B_OPEN,
+    F_FEE,
+    F_ORDER_ROW,
+    F_PRICE,
+    F_QUANTITY,
+    F_REALISED,
+    F_SYMBOL,
+    F_T,
+    NO_ORDER,
+    P_KIND,
+    P_LIMIT,
+    P_SIZE,
+    P_SIZE_KIND,
+    P_STOP,
+    P_TIF,
+    S_AVERAGE,
+    S_LAST,
+    S_ORDER_ROW,
+    S_POSITION,
+    allocate,
+)
 from tetra.simulation.orders import Costs, TradingRules
 
 Array = np.ndarray
@@ -89,14 +114,9 @@ def simulate(
     rules: Array,
 ) -> tuple[Array, Array, Array, Array]:
     t_count, n_count = bars.shape[0], bars.shape[1]
-    state = np.zeros((4, n_count))  # position, average price, last price, pending order row
-    state[3, :] = -1.0
-    account = np.array([cash0, cash0])  # cash, equity at the previous close
-    pending = np.zeros((n_count, 6))  # size, size_kind, kind, limit, stop, tif
-    fills = np.zeros((int(np.isfinite(size).sum()), 7))
+    buffers = allocate(t_count, n_count, cash0, int(np.isfinite(size).sum()))
+    state, pending, account, fills, cash_out, equity_out, positions = buffers
     filled = 0
-    cash_out, equity_out = np.zeros(t_count), np.zeros(t_count)
-    positions = np.zeros((t_count, n_count))
     for t in range(t_count):
         apply_actions(t, split_ratio, dividend, state, pending, account)
         for side in (-1.0, 1.0):
@@ -105,8 +125,8 @@ def simulate(
             )
         mark_to_market(t, bars, state, account)
         queue_orders(t, size, size_kind, kind, limit, stop, tif, state, pending)
-        cash_out[t], equity_out[t] = account[0], account[1]
-        positions[t, :] = state[0, :]
+        cash_out[t], equity_out[t] = account[A_CASH], account[A_EQUITY]
+        positions[t, :] = state[S_POSITION, :]
     return cash_out, equity_out, positions, fills[:filled]
 
 
@@ -117,17 +137,17 @@ def apply_actions(
     """Credit dividends to holders (shorts pay them), then split positions and open orders."""
     for n in range(state.shape[1]):
         if dividend[t, n] != 0.0:
-            account[0] += state[0, n] * dividend[t, n]
+            account[A_CASH] += state[S_POSITION, n] * dividend[t, n]
         ratio = split_ratio[t, n]
         if ratio != 1.0:
-            state[0, n] *= ratio
-            state[1, n] /= ratio
-            state[2, n] /= ratio
-            if state[3, n] >= 0:  # an open order: its share count and prices split too
-                if pending[n, 1] == SHARES or pending[n, 1] == TARGET_SHARES:
-                    pending[n, 0] *= ratio
-                pending[n, 3] /= ratio
-                pending[n, 4] /= ratio
+            state[S_POSITION, n] *= ratio
+            state[S_AVERAGE, n] /= ratio
+            state[S_LAST, n] /= ratio
+            if state[S_ORDER_ROW, n] >= 0:  # an open order: its share count and prices split too
+                if pending[n, P_SIZE_KIND] == SHARES or pending[n, P_SIZE_KIND] == TARGET_SHARES:
+                    pending[n, P_SIZE] *= ratio
+                pending[n, P_LIMIT] /= ratio
+                pending[n, P_STOP] /= ratio
 
 
 @jit
@@ -145,35 +165,39 @@ def execute_pending(
 ) -> int:
     """Execute pending orders of one side (-1 sells, +1 buys) against bar t."""
     for n in range(state.shape[1]):
-        row = state[3, n]
-        if row < 0 or not np.isfinite(bars[t, n, 0]):
+        row = state[S_ORDER_ROW, n]
+        if row < 0 or not np.isfinite(bars[t, n, B_OPEN]):
             continue
         order = pending[n]
-        reference = bars[t, n, 3] if order[2] == MARKET_ON_CLOSE else bars[t, n, 0]
-        if x.order_side(int(order[1]), order[0], reference, state[0, n], account[1]) != side:
+        reference = bars[t, n, B_CLOSE] if order[P_KIND] == MARKET_ON_CLOSE else bars[t, n, B_OPEN]
+        position, equity = state[S_POSITION, n], account[A_EQUITY]
+        if (
+            x.order_side(int(order[P_SIZE_KIND]), order[P_SIZE], reference, position, equity)
+            != side
+        ):
             continue
         quantity, price, fee = x.execute(
-            int(order[2]),
-            int(order[1]),
-            order[0],
-            order[3],
-            order[4],
+            int(order[P_KIND]),
+            int(order[P_SIZE_KIND]),
+            order[P_SIZE],
+            order[P_LIMIT],
+            order[P_STOP],
             bars[t, n],
-            state[0, n],
-            account[0],
-            account[1],
+            position,
+            account[A_CASH],
+            equity,
             costs,
             rules,
         )
         if quantity != 0.0:
-            position, average, realised = x.book(state[0, n], state[1, n], quantity, price)
-            state[0, n], state[1, n] = position, average
-            account[0] -= quantity * price + fee
+            position, average, realised = x.book(position, state[S_AVERAGE, n], quantity, price)
+            state[S_POSITION, n], state[S_AVERAGE, n] = position, average
+            account[A_CASH] -= quantity * price + fee
             _record(fills, filled, t, n, quantity, price, fee, realised, row)
             filled += 1
-            state[3, n] = -1.0
-        elif order[5] == DAY:
-            state[3, n] = -1.0
+            state[S_ORDER_ROW, n] = NO_ORDER
+        elif order[P_TIF] == DAY:
+            state[S_ORDER_ROW, n] = NO_ORDER
     return filled
 
 
@@ -189,20 +213,25 @@ def _record(
     realised: float,
     row: float,
 ) -> None:
-    fills[i, 0], fills[i, 1], fills[i, 2], fills[i, 3] = t, n, quantity, price
-    fills[i, 4], fills[i, 5], fills[i, 6] = fee, realised, row
+    fills[i, F_T], fills[i, F_SYMBOL], fills[i, F_QUANTITY], fills[i, F_PRICE] = (
+        t,
+        n,
+        quantity,
+        price,
+    )
+    fills[i, F_FEE], fills[i, F_REALISED], fills[i, F_ORDER_ROW] = fee, realised, row
 
 
 @jit
 def mark_to_market(t: int, bars: Array, state: Array, account: Array) -> None:
     value = 0.0
     for n in range(state.shape[1]):
-        close = bars[t, n, 3]
+        close = bars[t, n, B_CLOSE]
         if np.isfinite(close):
-            state[2, n] = close
-        if state[0, n] != 0.0:
-            value += state[0, n] * state[2, n]
-    account[1] = account[0] + value
+            state[S_LAST, n] = close
+        if state[S_POSITION, n] != 0.0:
+            value += state[S_POSITION, n] * state[S_LAST, n]
+    account[A_EQUITY] = account[A_CASH] + value
 
 
 @jit
@@ -219,6 +248,7 @@ def queue_orders(
 ) -> None:
     for n in range(state.shape[1]):
         if np.isfinite(size[t, n]):
-            pending[n, 0], pending[n, 1], pending[n, 2] = size[t, n], size_kind[t, n], kind[t, n]
-            pending[n, 3], pending[n, 4], pending[n, 5] = limit[t, n], stop[t, n], tif[t, n]
-            state[3, n] = t
+            pending[n, P_SIZE], pending[n, P_SIZE_KIND] = size[t, n], size_kind[t, n]
+            pending[n, P_KIND], pending[n, P_LIMIT] = kind[t, n], limit[t, n]
+            pending[n, P_STOP], pending[n, P_TIF] = stop[t, n], tif[t, n]
+            state[S_ORDER_ROW, n] = t

@@ -22,6 +22,20 @@ from tetra.backtest.compiled import (
 )
 from tetra.market import BarContext, MarketData, OrderKind, SizeKind
 from tetra.market.orders import DAY, GOOD_TILL_CANCELLED
+from tetra.simulation.layout import (
+    A_CASH,
+    A_EQUITY,
+    NO_ORDER,
+    P_KIND,
+    P_LIMIT,
+    P_SIZE,
+    P_SIZE_KIND,
+    P_STOP,
+    P_TIF,
+    S_ORDER_ROW,
+    S_POSITION,
+    allocate,
+)
 from tetra.simulation.orders import Costs, TradingRules
 
 OnBar = Callable[[BarContext], None]
@@ -46,19 +60,19 @@ class EngineBarContext(BarContext):
 
     @property
     def positions(self) -> np.ndarray:
-        held: np.ndarray = self._state[0]
+        held: np.ndarray = self._state[S_POSITION]
         return held
 
     @property
     def cash(self) -> float:
-        return float(self._account[0])
+        return float(self._account[A_CASH])
 
     @property
     def equity(self) -> float:
-        return float(self._account[1])
+        return float(self._account[A_EQUITY])
 
     def position(self, symbol: int | str) -> float:
-        return float(self._state[0, self.column(symbol)])
+        return float(self._state[S_POSITION, self.column(symbol)])
 
     def order(
         self,
@@ -73,20 +87,16 @@ class EngineBarContext(BarContext):
     ) -> None:
         """Place an order for the next bar; it replaces the symbol's pending order, if any."""
         n = self.column(symbol)
-        self._pending[n] = (
-            size,
-            int(size_kind),
-            int(kind),
-            limit,
-            stop,
-            GOOD_TILL_CANCELLED if good_till_cancelled else DAY,
-        )
-        self._state[3, n] = self.t
+        order = self._pending[n]
+        order[P_SIZE], order[P_SIZE_KIND], order[P_KIND] = size, int(size_kind), int(kind)
+        order[P_LIMIT], order[P_STOP] = limit, stop
+        order[P_TIF] = GOOD_TILL_CANCELLED if good_till_cancelled else DAY
+        self._state[S_ORDER_ROW, n] = self.t
         if self._log is not None:
             self._log.append((self.t, n, *self._pending[n]))
 
     def cancel(self, symbol: int | str) -> None:
-        self._state[3, self.column(symbol)] = -1.0
+        self._state[S_ORDER_ROW, self.column(symbol)] = NO_ORDER
 
 
 def run_callbacks(
@@ -106,15 +116,10 @@ def run_callbacks(
     t_count, n_count = market.shape
     bars = market.bars()
     cost_array, rule_array = (costs or Costs()).as_array(), (rules or TradingRules()).as_array()
-    state = np.zeros((4, n_count))
-    state[3, :] = -1.0
-    pending = np.zeros((n_count, 6))
-    account = np.array([float(cash), float(cash)])
+    buffers = allocate(t_count, n_count, float(cash), max(4 * n_count, 64))
+    state, pending, account, fills, cash_out, equity_out, positions = buffers
     context = EngineBarContext(market, state, pending, account, log)
-    fills = np.zeros((max(4 * n_count, 64), 7))
     filled = 0
-    cash_out, equity_out = np.zeros(t_count), np.zeros(t_count)
-    positions = np.zeros((t_count, n_count))
     for t in range(t_count):
         if filled + n_count > len(fills):
             fills = np.vstack([fills, np.zeros_like(fills)])
@@ -126,6 +131,6 @@ def run_callbacks(
         mark_to_market(t, bars, state, account)
         context.t = t
         on_bar(context)
-        cash_out[t], equity_out[t] = account[0], account[1]
-        positions[t] = state[0]
+        cash_out[t], equity_out[t] = account[A_CASH], account[A_EQUITY]
+        positions[t] = state[S_POSITION]
     return KernelOutput(cash_out, equity_out, positions, fills[:filled])

@@ -12,6 +12,15 @@ from tetra.backtest.compiled import KernelOutput
 from tetra.backtest.trades import round_trips
 from tetra.market import MarketData
 from tetra.reports.metrics import Metrics, compute_metrics
+from tetra.simulation.layout import (
+    F_FEE,
+    F_ORDER_ROW,
+    F_PRICE,
+    F_QUANTITY,
+    F_REALISED,
+    F_SYMBOL,
+    F_T,
+)
 
 
 @dataclass(frozen=True)
@@ -46,16 +55,16 @@ class BacktestResult:
     @cached_property
     def fills(self) -> pd.DataFrame:
         raw = self.output.fills
-        rows = raw[:, 0].astype(np.int64)
+        symbols = np.array(self.market.symbols, dtype=object)
         return pd.DataFrame(
             {
-                "ts": self.index[rows],
-                "symbol": np.array(self.market.symbols, dtype=object)[raw[:, 1].astype(np.int64)],
-                "quantity": raw[:, 2],
-                "price": raw[:, 3],
-                "fee": raw[:, 4],
-                "realised": raw[:, 5],
-                "decided_ts": self.index[raw[:, 6].astype(np.int64)],
+                "ts": self.index[raw[:, F_T].astype(np.int64)],
+                "symbol": symbols[raw[:, F_SYMBOL].astype(np.int64)],
+                "quantity": raw[:, F_QUANTITY],
+                "price": raw[:, F_PRICE],
+                "fee": raw[:, F_FEE],
+                "realised": raw[:, F_REALISED],
+                "decided_ts": self.index[raw[:, F_ORDER_ROW].astype(np.int64)],
             }
         )
 

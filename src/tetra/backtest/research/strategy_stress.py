@@ -25,6 +25,7 @@ from tetra.core.errors import ValidationError
 from tetra.data.ports import Store
 from tetra.market import Adjustment, MarketData, load_market
 from tetra.simulation.bar_edits import forward_filled
+from tetra.simulation.layout import F_FEE, F_PRICE, F_QUANTITY, F_SYMBOL, F_T
 from tetra.simulation.orders import Costs
 from tetra.simulation.scenarios import FACTOR, REPLAY, HoldingOutcome, Scenario, ScenarioOutcome
 from tetra.simulation.scenarios.factors import estimate_betas
@@ -155,9 +156,10 @@ class _Run:
 
     def symbol_pnl(self, output: KernelOutput) -> np.ndarray:
         """Each symbol's P&L from `start` on: value change of its position less fill costs."""
-        fills = output.fills[output.fills[:, 0] > self.start]
+        fills = output.fills[output.fills[:, F_T] > self.start]
         spent = np.zeros(self.market.shape[1])
-        np.add.at(spent, fills[:, 1].astype(np.int64), fills[:, 2] * fills[:, 3] + fills[:, 4])
+        cost = fills[:, F_QUANTITY] * fills[:, F_PRICE] + fills[:, F_FEE]
+        np.add.at(spent, fills[:, F_SYMBOL].astype(np.int64), cost)
         marks = _last_traded(self.market.close)
         opening = _last_traded(self.market.close[: self.start + 1])
         held_end = np.nan_to_num(output.positions[-1] * marks)

@@ -36,6 +36,7 @@ from tetra.backtest.research.sweep import (
 from tetra.backtest.result import BacktestResult
 from tetra.market import MarketData
 from tetra.reports.metrics import Metrics, compute_metrics
+from tetra.simulation.layout import F_ORDER_ROW, F_T
 from tetra.simulation.orders import Costs, TradingRules
 from tetra.strategy.base import Strategy
 
@@ -185,9 +186,9 @@ def run_out_of_sample(
 
 def _from_row(output: KernelOutput, offset: int) -> KernelOutput:
     fills = output.fills.copy()
-    assert (fills[:, 0] >= offset).all(), "a fill before the test window"
-    fills[:, 0] -= offset
-    fills[:, 6] -= offset
+    assert (fills[:, F_T] >= offset).all(), "a fill before the test window"
+    fills[:, F_T] -= offset
+    fills[:, F_ORDER_ROW] -= offset
     return KernelOutput(
         output.cash[offset:], output.equity[offset:], output.positions[offset:], fills
     )
