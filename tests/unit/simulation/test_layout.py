@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from tetra.simulation import layout as slot
 
 
