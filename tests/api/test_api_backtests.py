@@ -18,6 +18,7 @@ from async_api import KEY, api_client, seeded_store
 from fastapi import FastAPI
 
 from tetra.api.app import create_app
+from tetra.backtest.research.sweep import configure
 from tetra.backtest.run import run_backtest
 from tetra.data.ports import Store
 from tetra.market import load_market
@@ -138,6 +139,43 @@ async def test_run_detail_holds_drawdown_monthly_returns_and_params(
     assert year["total"] == pytest.approx(final / 100_000.0 - 1.0, rel=1e-9)
     assert len(detail["trades"]) == min(500, detail["trades_total"])
     assert isinstance(detail["warnings"], list)
+
+
+@pytest.mark.parametrize(
+    ("strategy", "symbols", "params"),
+    [
+        ("butterfly", ["CCC", "AAA", "BBB"], {"window": 20, "entry_z": 1.0}),
+        ("butterfly", ["BBB", "CCC", "AAA"], {"window": 20, "entry_z": 1.0}),
+        ("pair", ["BBB", "AAA"], {"window": 20, "entry_z": 1.0}),
+        ("switch", ["CCC", "AAA"], {"lookback": 20, "min_hold": 5}),
+    ],
+)
+async def test_multi_leg_runs_keep_the_users_leg_order_and_name_each_role(
+    client: httpx.AsyncClient,
+    bars_store: Store,
+    strategy: str,
+    symbols: list[str],
+    params: dict[str, Any],
+) -> None:
+    detail = await completed_run(client, strategy=strategy, symbols=symbols, params=params)
+
+    cls = STRATEGIES[strategy]
+    assert detail["params"]["symbols"] == symbols
+    assert [leg["symbol"] for leg in detail["legs"]] == symbols
+    assert [leg["role"] for leg in detail["legs"]] == list(cls.leg_roles)
+    legs_named = cls(configure(cls, {**params, "symbols": symbols}, 100_000.0))
+    market = load_market(bars_store, sorted(symbols), START, END)
+    costs = Costs(Commission(basis_points=5.0), Slippage(basis_points=2.0))
+    expected = run_backtest(legs_named, market, cash=100_000.0, costs=costs)
+    assert detail["equity"][-1]["equity"] == pytest.approx(expected.final_equity, rel=1e-12)
+    assert detail["trades_total"] == len(expected.trades) > 0
+
+
+async def test_single_leg_strategies_list_no_roles(client: httpx.AsyncClient) -> None:
+    detail = await completed_run(client, symbols=["BBB", "AAA"])
+
+    assert detail["params"]["symbols"] == ["BBB", "AAA"]
+    assert detail["legs"] == []
 
 
 async def test_a_run_is_queued_then_reports_progress_until_done(

@@ -243,6 +243,7 @@ class BacktestJobs:
         params = {
             **request.model_dump(mode="json", exclude={"strategy", "params"}),
             "symbols": list(market.symbols),
+            "legs": prepared.strategy.legs(market.symbols),
             "warnings": list(result.warnings),
         }
         record = await blocking(

@@ -88,6 +88,8 @@ def run(
         )
         metrics = result.metrics()
         _print_metrics(f"{instance.describe()} on {', '.join(market.symbols)}", metrics, sample)
+        for leg in instance.legs(market.symbols):
+            console.print(f"leg {leg['symbol']}: {leg['role']}")
         trades = result.trades
         title = f"Last {min(10, len(trades))} of {len(trades)} trades"
         _table(title, ("symbol", "side", "entry", "exit", "pnl"), views.trade_rows(trades))
@@ -98,7 +100,8 @@ def run(
         if save:
             record = backtest_record(
                 result, instance, started_at=started, finished_at=dt.datetime.now(dt.UTC),
-                params=_run_params(market, cash, adjustment, sample),
+                params={**_run_params(market, cash, adjustment, sample),
+                        "legs": instance.legs(market.symbols)},
             )  # fmt: skip
             console.print(f"saved run [bold]{save_run(store, record)}[/]")
 

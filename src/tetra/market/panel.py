@@ -13,6 +13,7 @@ a symbol without a bar on a day has NaN there and cannot trade that day. Three p
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -78,18 +79,34 @@ class MarketData:
         bars: pd.DataFrame,
         actions: pd.DataFrame | None = None,
         adjustment: Adjustment = Adjustment.RAW,
+        symbols: Sequence[str] | None = None,
     ) -> MarketData:
-        """Build from ``market_data.ohlcv`` rows and ``market_data.corporate_actions`` rows."""
+        """Build from ``market_data.ohlcv`` rows and ``market_data.corporate_actions`` rows.
+
+        Columns follow `symbols` as given (a multi-leg strategy's legs have roles, so their
+        order is the user's); without it, the frame's symbols sorted.
+        """
         if bars.empty:
             raise ValidationError("no bars: nothing to backtest")
         days = pd.to_datetime(bars["ts"], utc=True).dt.tz_localize(None).dt.normalize()
         frame = bars.assign(day=days)
-        symbols = tuple(sorted(frame["symbol"].unique()))
+        columns = _columns(frame, symbols)
         dates = np.array(sorted(frame["day"].unique()), dtype="datetime64[D]")
-        o, h, lo, c, v = (_pivot(frame, f, dates, symbols) for f in FIELDS)
-        ratio, dividend = _actions(actions, dates, symbols)
-        raw = cls(dates, symbols, o, h, lo, c, v, ratio, dividend)
+        o, h, lo, c, v = (_pivot(frame, f, dates, columns) for f in FIELDS)
+        ratio, dividend = _actions(actions, dates, columns)
+        raw = cls(dates, columns, o, h, lo, c, v, ratio, dividend)
         return adjusted(raw, adjustment)
+
+
+def _columns(frame: pd.DataFrame, symbols: Sequence[str] | None) -> tuple[str, ...]:
+    present = set(frame["symbol"].unique())
+    if symbols is None:
+        return tuple(sorted(present))
+    ordered = tuple(dict.fromkeys(symbols))  # first mention wins; repeats add no column
+    missing = [s for s in ordered if s not in present]
+    if missing:
+        raise ValidationError(f"no bars for {missing}")
+    return ordered  # bars of other symbols are left out
 
 
 def load_market(
@@ -118,7 +135,7 @@ def load_market(
     missing = sorted(set(symbols) - set(bars["symbol"]))
     if missing:
         raise ValidationError(f"no bars between {start} and {end} for {missing}")
-    return MarketData.from_frames(bars, actions, adjustment)
+    return MarketData.from_frames(bars, actions, adjustment, symbols=symbols)
 
 
 def _pivot(

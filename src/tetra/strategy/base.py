@@ -10,6 +10,7 @@ parameter sweep or a CLI `--param k=v` is checked before anything runs.
 from __future__ import annotations
 
 from abc import ABC
+from collections.abc import Sequence
 from typing import Any, ClassVar, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict
@@ -31,6 +32,7 @@ class Strategy(ABC, Generic[ConfigT]):
 
     name: ClassVar[str] = "strategy"
     Config: ClassVar[type[StrategyConfig]] = StrategyConfig
+    leg_roles: ClassVar[tuple[str, ...]] = ()  # multi-leg strategies: each leg's role, in order
 
     def __init__(self, config: ConfigT | None = None, **params: Any) -> None:
         if config is not None and params:
@@ -55,6 +57,17 @@ class Strategy(ABC, Generic[ConfigT]):
     @property
     def per_bar(self) -> bool:
         return type(self).on_bar is not Strategy.on_bar
+
+    def legs(self, symbols: Sequence[str]) -> list[dict[str, str]]:
+        """Return ``{"symbol", "role"}`` per leg: the config's `symbols` if set, else the market's.
+
+        Empty for strategies whose symbols are interchangeable. `symbols` is the market's
+        column order, which is the order the user gave (see `MarketData.from_frames`).
+        """
+        if not self.leg_roles:
+            return []
+        chosen = getattr(self.config, "symbols", None) or symbols
+        return [{"symbol": s, "role": r} for s, r in zip(chosen, self.leg_roles, strict=False)]
 
     def describe(self) -> str:
         params = ", ".join(f"{k}={v}" for k, v in self.config.model_dump().items())

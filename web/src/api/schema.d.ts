@@ -1438,6 +1438,16 @@ export interface components {
              */
             scope: string;
         };
+        /**
+         * LegOut
+         * @description One leg of a multi-leg strategy, in the order the user gave.
+         */
+        LegOut: {
+            /** Role */
+            role: string;
+            /** Symbol */
+            symbol: string;
+        };
         /** LimitUsageOut */
         LimitUsageOut: {
             /** Breached */
@@ -2005,6 +2015,11 @@ export interface components {
             equity?: components["schemas"]["EquityPoint"][];
             /** Error */
             error?: string | null;
+            /**
+             * Legs
+             * @description Each leg's role, for strategies whose legs have one.
+             */
+            legs?: components["schemas"]["LegOut"][];
             /** Metrics */
             metrics?: {
                 [key: string]: number | null;

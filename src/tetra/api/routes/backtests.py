@@ -26,6 +26,7 @@ from tetra.api.schemas.backtests import (
     CompareResponse,
     DrawdownPoint,
     EquityPoint,
+    LegOut,
     MetricRow,
     MonthlyReturns,
     RunAccepted,
@@ -212,6 +213,7 @@ def _listed_metrics(store: Store, run_ids: list[str]) -> dict[tuple[str, str], f
 def _detail(run: StoredRun) -> RunDetail:
     params = dict(_json_object(run.run.get("params")))
     warnings = [str(w) for w in params.pop("warnings", [])]
+    legs = [LegOut.model_validate(leg) for leg in params.pop("legs", [])]
     trades = run.trades
     return RunDetail(
         run_id=str(run.run["run_id"]),
@@ -220,6 +222,7 @@ def _detail(run: StoredRun) -> RunDetail:
         strategy=str(run.definition["name"]),
         config=_json_object(run.definition.get("config")),
         params=params,
+        legs=legs,
         metrics=_finite_metrics(run.metrics),
         equity=_points(run.equity),
         drawdown=[

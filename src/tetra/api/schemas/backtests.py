@@ -102,6 +102,13 @@ class TradeOut(BaseModel):
     fees: float | None
 
 
+class LegOut(BaseModel):
+    """One leg of a multi-leg strategy, in the order the user gave."""
+
+    symbol: str
+    role: str
+
+
 class RunDetail(BaseModel):
     """A run's status; once done, its results."""
 
@@ -112,6 +119,9 @@ class RunDetail(BaseModel):
     strategy: str | None = None
     config: dict[str, Any] | None = None
     params: dict[str, Any] | None = None
+    legs: list[LegOut] = Field(
+        default_factory=list, description="Each leg's role, for strategies whose legs have one."
+    )
     metrics: dict[str, float | None] | None = None
     equity: list[EquityPoint] = Field(default_factory=list)
     drawdown: list[DrawdownPoint] = Field(default_factory=list)

@@ -60,6 +60,7 @@ class Butterfly(StepwiseStrategy[ButterflyConfig]):
     short the fly: the opposite; flat: 0 on all three. Orders only when the position changes."""
 
     name: ClassVar[str] = "butterfly"
+    leg_roles: ClassVar[tuple[str, ...]] = ("short wing (+1)", "body (-2)", "long wing (+1)")
     Config = ButterflyConfig
     size_kind: ClassVar[SizeKind] = SizeKind.TARGET_VALUE
 

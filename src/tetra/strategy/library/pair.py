@@ -119,6 +119,10 @@ class PairTrading(StepwiseStrategy[PairConfig]):
     """
 
     name: ClassVar[str] = "pair"
+    leg_roles: ClassVar[tuple[str, ...]] = (
+        "first: sold when the spread z > entry_z",
+        "second: the hedge, on the other side",
+    )
     Config = PairConfig
 
     def columns(self, market: MarketData) -> tuple[int, int]:

@@ -39,6 +39,7 @@ class MomentumSwitch(StepwiseStrategy[SwitchConfig]):
     """
 
     name: ClassVar[str] = "switch"
+    leg_roles: ClassVar[tuple[str, ...]] = ("first: held on a momentum tie", "second")
     Config = SwitchConfig
 
     def columns(self, market: MarketData) -> tuple[int, int]:
