@@ -192,6 +192,32 @@ class SqlStore(ABC):
         frame: pd.DataFrame = self.read_arrow(query).to_pandas()
         return frame
 
+    def read_for_backup(self, query: Query) -> pa.Table:
+        """Read like `read_arrow` but without the schema-version check.
+
+        For backups and restores only: a restored store may be at an older version than this
+        code, and its content must be checked before anything migrates it.
+        """
+        compiled = compile_query(query, self.dialect)
+        schema = arrow_schema(compiled.table)
+        expected = pa.schema([schema.field(name) for name in compiled.columns])
+        return conform_result(compiled, self._fetch_arrow(compiled.sql, compiled.params, expected))
+
+    def apply_grants(self) -> None:
+        """Re-create the read-only roles' grants of every migration (PostgreSQL; else no-op).
+
+        A restore loads tables without their privileges; this gives them back.
+        """
+        if self.dialect.name != "postgresql":
+            return
+        for migration in MIGRATIONS:
+            for operation in migration.operations:
+                if isinstance(operation, CreateReadOnlyRole):
+                    for statement in read_only_role(
+                        operation.role, operation.tables, operation.timeout_seconds
+                    ):
+                        self._execute(statement)
+
     def count(self, table: str) -> int:
         self._require_current()
         rows = self._fetch_rows(f"SELECT COUNT(*) FROM {qualified(catalog_table(table))}")

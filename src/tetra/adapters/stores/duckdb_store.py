@@ -8,6 +8,7 @@ and batches are checked for duplicate keys before they get here.
 
 from __future__ import annotations
 
+import shutil
 import threading
 import uuid
 from collections.abc import Iterator, Sequence
@@ -56,6 +57,17 @@ class DuckDBStore(SqlStore):
                 self._connection.execute("SET enable_external_access = false")
                 self._connection.execute("SET lock_configuration = true")
             return self._connection.cursor()
+
+    def copy_consistent(self, destination: Path) -> None:
+        """Checkpoint the database and copy its file to `destination`, blocking writers meanwhile.
+
+        After CHECKPOINT the write-ahead log is empty, so the file alone is the whole store.
+        """
+        if self.path == ":memory:":
+            raise StoreError("an in-memory DuckDB store has no file to back up")
+        with self._lock:
+            self._connection.execute("CHECKPOINT")
+            shutil.copyfile(self.path, destination)
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:

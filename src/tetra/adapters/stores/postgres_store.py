@@ -25,6 +25,7 @@ from tetra.adapters.stores import timescale
 from tetra.adapters.stores.base import SqlStore
 from tetra.adapters.stores.sql import POSTGRES, qualified, quote
 from tetra.core.errors import StoreError
+from tetra.data.migrations import schemas
 from tetra.data.ports import Scalar
 from tetra.data.schema import Table
 from tetra.data.store_kind import StoreKind
@@ -73,6 +74,17 @@ class PostgresStore(SqlStore):
     def _table_exists(self, schema: str, name: str) -> bool:
         rows = self._fetch_rows("SELECT to_regclass(%s) IS NOT NULL", (f"{schema}.{name}",))
         return bool(rows[0][0])
+
+    def tetra_tables(self) -> list[str]:
+        """Return the tables (schema.name) this database holds in Tetra's schemas."""
+        names = schemas()
+        marks = ", ".join(["%s"] * len(names))
+        rows = self._fetch_rows(
+            "SELECT table_schema || '.' || table_name FROM information_schema.tables "
+            f"WHERE table_schema IN ({marks}) ORDER BY 1",
+            names,
+        )
+        return [str(row[0]) for row in rows]
 
     def _after_migrate(self) -> None:
         self.timescale = timescale.enable(self._execute, self._fetch_rows)
