@@ -140,7 +140,7 @@ def test_a_manifest_that_does_not_match_the_restored_rows_names_the_table(tmp_pa
     (folder / MANIFEST).write_text(json.dumps(data))
     target = tmp_path / "target.duckdb"
 
-    with pytest.raises(StoreError, match="differs from the backup's manifest in: ops.quarantine"):
+    with pytest.raises(StoreError, match=r"manifest in: ops\.quarantine"):
         restore_store(folder, str(target), StoreKind.LIVE)
 
     assert not target.exists()
