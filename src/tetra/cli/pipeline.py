@@ -23,9 +23,11 @@ from tetra.data.pipeline import (
     Pipeline,
     RunPlan,
     RunResult,
+    RunStatus,
     Sources,
     Step,
     StepResult,
+    StepStatus,
     backfill_window,
     daily_window,
     select_steps,
@@ -71,9 +73,9 @@ def pipeline(
         plan = build_plan(mode, window, universe, chosen_steps, fill_gaps, force, series)
         result = run_with_progress(kind, universe, plan, _sources(kind, source))
     print_result(result)
-    if result.status == "failed":
+    if result.status is RunStatus.FAILED:
         raise typer.Exit(1)
-    if result.status == "partial":
+    if result.status is RunStatus.PARTIAL:
         raise typer.Exit(EXIT_PARTIAL)
 
 
@@ -120,7 +122,15 @@ def run_with_progress(
     return result
 
 
-_COLOURS = {"success": "green", "partial": "yellow", "failed": "red", "skipped": "dim"}
+_COLOURS = {
+    RunStatus.SUCCESS: "green",
+    RunStatus.PARTIAL: "yellow",
+    RunStatus.FAILED: "red",
+    StepStatus.SUCCESS: "green",
+    StepStatus.PARTIAL: "yellow",
+    StepStatus.FAILED: "red",
+    StepStatus.NOT_RUN: "dim",
+}
 _COUNTS = ("written", "quarantined", "resumed", "failed", "warnings")
 
 
@@ -136,7 +146,7 @@ def print_result(result: RunResult) -> None:
         counts = (
             step.written,
             step.quarantined,
-            len(step.skipped),
+            len(step.covered),
             len(step.failures),
             len(step.warnings),
         )

@@ -10,6 +10,7 @@ import typer
 
 from tetra.cli.common import KIND_OPTION, console, settings, store_url
 from tetra.compute import Executor
+from tetra.data.ports import Store
 from tetra.data.store_kind import StoreKind
 from tetra.ml.tracking import Tracker
 from tetra.settings import Settings
@@ -36,6 +37,7 @@ def serve(
     key = api_key_for(config)
     url = store_url(kind, config)
     store = open_store(url, kind)
+    _sweep_abandoned_runs(store)
     chat = build_chat(config, store, url)
     static = str(WEB_DIST) if (WEB_DIST / "index.html").exists() else None
     app = create_app(
@@ -63,6 +65,16 @@ def serve(
         uvicorn.run(app, host=bind_host, port=bind_port, log_level="warning")
     finally:
         store.close()
+
+
+def _sweep_abandoned_runs(store: Store) -> None:
+    """Mark pipeline runs whose process died (left `running`) as abandoned, and say so."""
+    from tetra.core.clock import SystemClock
+    from tetra.data.pipeline import mark_abandoned
+
+    marked = mark_abandoned(store, SystemClock().now(), by="server start-up")
+    if marked:
+        console.print(f"[yellow]marked {len(marked)} dead pipeline run(s) abandoned[/]")
 
 
 def _simulation_executor(config: Settings) -> Callable[[], Executor]:

@@ -102,7 +102,11 @@ def test_killed_run_then_rerun_leaves_no_duplicates_no_gaps_and_true_watermarks(
     assert dict(zip(marks["symbol"], marks["last_ts"], strict=True)) == newest.to_dict()
     assert sorted(coverage["symbol"]) == sorted(SYMBOLS)
     assert (coverage["missing"] == 0).all()
-    assert sorted(runs["status"]) == ["running", "success"]  # the killed run stays visible
+    # The killed run is not left `running`: the rerun found its process gone and said so.
+    assert sorted(runs["status"]) == ["abandoned", "success"]
+    abandoned = runs[runs["status"] == "abandoned"].iloc[0]
+    assert abandoned["finished_at"] is not None
+    assert "is gone (killed or crashed)" in abandoned["errors"]
 
 
 def expected_bar_count() -> int:

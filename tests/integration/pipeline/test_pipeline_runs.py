@@ -145,7 +145,7 @@ def test_rerun_of_a_backfill_resumes_instead_of_refetching(store: SqlStore) -> N
     result = Pipeline(store, Sources(bars=second), clock=CLOCK).run(plan())
 
     assert [symbol for symbol, _ in second.calls] == ["CCC"]
-    assert sorted(result.steps[0].skipped) == ["AAA", "BBB"]
+    assert sorted(result.steps[0].covered) == ["AAA", "BBB"]
     marks = store.read(Query("ops.watermarks"))
     assert (marks["last_ts"].dt.date == dt.date(2024, 12, 31)).all()
 

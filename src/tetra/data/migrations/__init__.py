@@ -20,6 +20,7 @@ from tetra.data.migrations import (
     v0004_risk,
     v0005_ml_features_predictions,
     v0006_simulation,
+    v0007_run_owner,
 )
 from tetra.data.migrations.operations import (
     AddColumn,
@@ -50,6 +51,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     v0004_risk.MIGRATION,
     v0005_ml_features_predictions.MIGRATION,
     v0006_simulation.MIGRATION,
+    v0007_run_owner.MIGRATION,
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

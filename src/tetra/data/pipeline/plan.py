@@ -29,6 +29,33 @@ class Step(StrEnum):
     DATA_QUALITY = "data_quality"
 
 
+class StepStatus(StrEnum):
+    """How one step ended. `NOT_RUN`: the step had no source or nothing to fetch.
+
+    Symbols a step did not fetch because their watermark already covers the window are not
+    a status: a step counts them in `StepResult.covered` and still succeeds.
+    """
+
+    SUCCESS = "success"
+    PARTIAL = "partial"
+    FAILED = "failed"
+    NOT_RUN = "not_run"
+
+
+class RunStatus(StrEnum):
+    """How a run stands in ``ops.ingest_runs``.
+
+    `ABANDONED`: the process that owned a `RUNNING` run is gone (killed, crashed, power cut);
+    the next run or the server's start-up marks it so, with when and why.
+    """
+
+    RUNNING = "running"
+    SUCCESS = "success"
+    PARTIAL = "partial"
+    FAILED = "failed"
+    ABANDONED = "abandoned"
+
+
 @dataclass(frozen=True, slots=True)
 class RunPlan:
     """A run's scope. `force` refetches symbols whose watermark already covers the window."""

@@ -1,8 +1,12 @@
 """Run a plan: steps concurrently, data quality last, every run recorded.
 
-The run is written to ``ops.ingest_runs`` as ``running`` when it starts and with its outcome
-when it ends (``success``, ``partial`` or ``failed``); a run killed midway stays ``running``,
-which is how the dashboard shows it.
+The run is written to ``ops.ingest_runs`` as ``running`` (with its owner process) when it
+starts and with its outcome when it ends (`RunStatus`). Nothing one symbol or one step does
+stops the others: a step that raises is recorded as failed with the error's class and message,
+and a run that is stopped (a `StoreError`, Ctrl-C) is recorded as failed before the error
+goes on. A run
+killed outright stays ``running`` until the next run or the server's start-up marks it
+``abandoned`` (`records.mark_abandoned`).
 """
 
 from __future__ import annotations
@@ -10,32 +14,44 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
-from collections.abc import Awaitable, Callable
+import logging
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
 from tetra.core.clock import Clock, SystemClock
-from tetra.core.errors import SourceError
+from tetra.core.errors import SourceError, StoreError
 from tetra.data.calendars import sessions
 from tetra.data.coverage import coverage_rows, store_coverage
 from tetra.data.ingest import ingest
-from tetra.data.pipeline.plan import RunPlan, Step
-from tetra.data.pipeline.steps import Progress, RunContext, Sources, StepResult, per_symbol
+from tetra.data.pipeline.owners import this_process
+from tetra.data.pipeline.plan import RunPlan, RunStatus, Step, StepStatus
+from tetra.data.pipeline.records import RUNS, mark_abandoned
+from tetra.data.pipeline.steps import (
+    Progress,
+    RunContext,
+    Sources,
+    StepResult,
+    describe,
+    per_symbol,
+)
 from tetra.data.ports import Store
 from tetra.data.quality import stale_warnings
 from tetra.data.sources import Fetched, Window
 
-RUNS = "ops.ingest_runs"
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class RunResult:
     run_id: str
-    status: str
+    status: RunStatus
     steps: list[StepResult]
     started: dt.datetime
     finished: dt.datetime
+    abandoned: tuple[str, ...] = ()  # earlier runs this one found dead and marked
 
     @property
     def written(self) -> int:
@@ -61,16 +77,27 @@ class Pipeline:
     async def run_async(self, plan: RunPlan, *, progress: Progress | None = None) -> RunResult:
         started = self.clock.now()
         run_id = f"{plan.mode}-{started:%Y%m%dT%H%M%S%f}"
+        abandoned = mark_abandoned(self.store, started, by=f"run {run_id}")
         ctx = RunContext(self.store, plan, self.sources, self.clock, run_id, progress)
-        self._record(run_id, plan, started, None, "running", [])
-        fetching = [s for s in plan.steps if s is not Step.DATA_QUALITY]
-        results = list(await asyncio.gather(*(_STEPS[s](ctx) for s in fetching)))
-        if Step.DATA_QUALITY in plan.steps:
-            results.append(await asyncio.to_thread(data_quality, ctx))
+        self._record(run_id, plan, started, None, RunStatus.RUNNING, [])
+        try:
+            results = await self._steps(ctx)
+        except BaseException as error:  # store trouble, Ctrl-C, cancelled: say so, then go on
+            crash = {"run": f"stopped: {describe(error)}"}
+            self._record(run_id, plan, started, self.clock.now(), RunStatus.FAILED, [], crash)
+            raise
         status = overall_status(results)
         finished = self.clock.now()
         self._record(run_id, plan, started, finished, status, results)
-        return RunResult(run_id, status, results, started, finished)
+        return RunResult(run_id, status, results, started, finished, tuple(abandoned))
+
+    async def _steps(self, ctx: RunContext) -> list[StepResult]:
+        fetching = [s for s in ctx.plan.steps if s is not Step.DATA_QUALITY]
+        results = list(await asyncio.gather(*(_contained(s, _STEPS[s](ctx)) for s in fetching)))
+        if Step.DATA_QUALITY in ctx.plan.steps:
+            quality = asyncio.to_thread(data_quality, ctx)
+            results.append(await _contained(Step.DATA_QUALITY, quality))
+        return results
 
     def _record(
         self,
@@ -78,47 +105,60 @@ class Pipeline:
         plan: RunPlan,
         started: dt.datetime,
         finished: dt.datetime | None,
-        status: str,
+        status: RunStatus,
         results: list[StepResult],
+        crash: dict[str, str] | None = None,
     ) -> None:
         steps = {r.step.value: _step_summary(r) for r in results}
-        errors = {r.step.value: r.failures for r in results if r.failures}
+        errors: dict[str, object] = {r.step.value: r.failures for r in results if r.failures}
         row = {
             "run_id": run_id,
             "mode": plan.mode.value,
-            "status": status,
+            "status": status.value,
             "started_at": started,
             "finished_at": finished,
             "rows_written": sum(r.written for r in results),
             "rows_quarantined": sum(r.quarantined for r in results),
             "steps": json.dumps(steps),
-            "errors": json.dumps(errors),
+            "errors": json.dumps(errors | (crash or {})),
+            "owner": str(this_process()),
             "source": "tetra",
         }
         self.store.upsert(RUNS, pd.DataFrame([row]))
 
 
-def overall_status(results: list[StepResult]) -> str:
+async def _contained(step: Step, work: Coroutine[Any, Any, StepResult]) -> StepResult:
+    """Run one step; an error it raises fails that step alone, with its class and message."""
+    try:
+        return await work
+    except StoreError:
+        raise  # the store itself is wrong: the run stops, recorded as failed
+    except Exception as error:
+        log.exception("step %s failed", step.value)
+        return StepResult(step, attempted=1, failures={"*": f"step failed: {describe(error)}"})
+
+
+def overall_status(results: list[StepResult]) -> RunStatus:
     """Success when every step that ran succeeded; failed when every fetching step failed.
 
     The data-quality step reports on what is stored, so it alone cannot make a run whose
     fetches all failed look partial.
     """
-    ran = [r for r in results if r.status != "skipped"]
-    if all(r.status == "success" for r in ran):
-        return "success"
+    ran = [r for r in results if r.status is not StepStatus.NOT_RUN]
+    if all(r.status is StepStatus.SUCCESS for r in ran):
+        return RunStatus.SUCCESS
     fetching = [r for r in ran if r.step is not Step.DATA_QUALITY]
-    if fetching and all(r.status == "failed" for r in fetching):
-        return "failed"
-    return "partial"
+    if fetching and all(r.status is StepStatus.FAILED for r in fetching):
+        return RunStatus.FAILED
+    return RunStatus.PARTIAL
 
 
 def _step_summary(result: StepResult) -> dict[str, object]:
     return {
-        "status": result.status,
+        "status": result.status.value,
         "written": result.written,
         "quarantined": result.quarantined,
-        "skipped": len(result.skipped),
+        "covered": len(result.covered),
         "failed": len(result.failures),
         "warnings": [f"{w.symbol}: {w.kind}: {w.detail}" for w in result.warnings[:50]],
         "note": result.note,
@@ -219,14 +259,18 @@ async def _whole_window(
     for name, call in calls:
         try:
             fetched = await call(list(ctx.plan.symbols), ctx.plan.window)
+            for part in _with_scores(ctx, fetched, score):
+                done = await asyncio.to_thread(
+                    ingest, ctx.store, part, source=name, run_id=ctx.run_id, now=ctx.clock.now()
+                )
+                result.add(done)
         except SourceError as error:
             result.failures[name] = str(error)
-            continue
-        for part in _with_scores(ctx, fetched, score):
-            done = await asyncio.to_thread(
-                ingest, ctx.store, part, source=name, run_id=ctx.run_id, now=ctx.clock.now()
-            )
-            result.add(done)
+        except StoreError:
+            raise
+        except Exception as error:  # one source's bad payload fails that source, not the step
+            log.warning("%s: %s", name, describe(error))
+            result.failures[name] = describe(error)
     return result
 
 

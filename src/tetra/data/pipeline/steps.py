@@ -1,25 +1,30 @@
 """The pipeline's steps: each fetches from its sources and ingests, symbol by symbol.
 
-A step never raises for a vendor's trouble: every symbol's failure is recorded with its
-reason, and a spent quota stops further calls to that source for the rest of the window.
-Blocking store calls run in worker threads so fetches keep flowing.
+A step never raises for one symbol's trouble: any error while fetching, parsing or storing a
+symbol's data fails that symbol alone (but a `StoreError`, which every symbol would meet,
+stops the run), recorded with the error's class and message; a payload
+that cannot be read at all (`MalformedPayload`) is also quarantined whole, with its reason. A
+spent quota stops further calls to that source for the rest of the window. Blocking store
+calls run in worker threads so fetches keep flowing.
 """
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
 from tetra.core.clock import Clock
-from tetra.core.errors import QuotaExhausted, SourceError
+from tetra.core.errors import MalformedPayload, QuotaExhausted, SourceError, StoreError
 from tetra.data.calendars import EQUITY_CALENDAR
 from tetra.data.coverage import OHLCV, store_coverage
 from tetra.data.ingest import Ingested, ingest, watermarks
-from tetra.data.pipeline.plan import Mode, RunPlan, Step
+from tetra.data.pipeline.plan import Mode, RunPlan, Step, StepStatus
 from tetra.data.ports import Store
 from tetra.data.quality import QualityWarning
+from tetra.data.quarantine import QUARANTINE, quarantine_rows
 from tetra.data.sources import (
     BarSource,
     CorporateActionSource,
@@ -28,8 +33,14 @@ from tetra.data.sources import (
     Fetched,
     NewsSource,
     PriceSeriesSource,
+    RawRecord,
     Window,
 )
+
+log = logging.getLogger(__name__)
+
+MAX_ERROR_TEXT = 500  # characters of an error message kept in a run's record
+MAX_PAYLOAD_TEXT = 100_000  # characters of an unreadable payload kept in the quarantine
 
 Progress = Callable[[Step, int, int], None]
 Scorer = Callable[[Fetched], Fetched | None]
@@ -51,12 +62,16 @@ class Sources:
 
 @dataclass
 class StepResult:
-    """What one step did: rows, quarantined records, failures by symbol, warnings."""
+    """What one step did: rows, quarantined records, failures by symbol, warnings.
+
+    `covered` lists the symbols not fetched because their watermark already covers the window
+    (a resumed backfill); they do not make the step partial.
+    """
 
     step: Step
     written: int = 0
     quarantined: int = 0
-    skipped: list[str] = field(default_factory=list)
+    covered: list[str] = field(default_factory=list)
     failures: dict[str, str] = field(default_factory=dict)
     warnings: list[QualityWarning] = field(default_factory=list)
     attempted: int = 0
@@ -64,12 +79,12 @@ class StepResult:
     not_run: bool = False
 
     @property
-    def status(self) -> str:
+    def status(self) -> StepStatus:
         if self.not_run:
-            return "skipped"
+            return StepStatus.NOT_RUN
         if self.failures and len(self.failures) >= self.attempted:
-            return "failed"
-        return "partial" if self.failures else "success"
+            return StepStatus.FAILED
+        return StepStatus.PARTIAL if self.failures else StepStatus.SUCCESS
 
     def add(self, done: Ingested) -> None:
         self.written += done.written
@@ -107,7 +122,7 @@ async def per_symbol(
     async def one(symbol: str, window: Window) -> None:
         nonlocal done
         async with gate:
-            await _fetch_one(ctx, result, source, symbol, window, fetch, quota)
+            await _fetch_one(ctx, result, (source, dataset), symbol, window, fetch, quota)
         done += 1
         if ctx.progress is not None:
             ctx.progress(step, done, len(windows))
@@ -119,35 +134,64 @@ async def per_symbol(
 async def _fetch_one(
     ctx: RunContext,
     result: StepResult,
-    source: str,
+    target: tuple[str, str],
     symbol: str,
     window: Window,
     fetch: Fetch,
     quota: list[str],
 ) -> None:
+    """Fetch and ingest one symbol's window; any error fails this symbol alone."""
     if quota:
         result.failures[symbol] = f"not fetched: {quota[0]}"
         return
+    source, dataset = target
     try:
         fetched = await fetch(symbol, window)
+        for part in fetched if isinstance(fetched, list) else [fetched]:
+            done = await asyncio.to_thread(
+                ingest,
+                ctx.store,
+                part,
+                source=source,
+                run_id=ctx.run_id,
+                now=ctx.clock.now(),
+                watermark_symbol=symbol,
+            )
+            result.add(done)
     except QuotaExhausted as error:
         quota.append(str(error))
         result.failures[symbol] = str(error)
-        return
+    except MalformedPayload as error:
+        result.failures[symbol] = str(error)
+        result.quarantined += await asyncio.to_thread(
+            quarantine_payload, ctx, target, symbol, error
+        )
     except SourceError as error:
         result.failures[symbol] = str(error)
-        return
-    for part in fetched if isinstance(fetched, list) else [fetched]:
-        done = await asyncio.to_thread(
-            ingest,
-            ctx.store,
-            part,
-            source=source,
-            run_id=ctx.run_id,
-            now=ctx.clock.now(),
-            watermark_symbol=symbol,
-        )
-        result.add(done)
+    except StoreError:
+        raise  # the store itself is wrong (connection, schema, kind): every symbol would fail
+    except Exception as error:
+        log.warning("%s %s %s: %s", source, dataset, symbol, describe(error))
+        result.failures[symbol] = describe(error)
+
+
+def quarantine_payload(
+    ctx: RunContext, target: tuple[str, str], symbol: str, error: MalformedPayload
+) -> int:
+    """Quarantine an answer that could not be read at all, whole, with the reason."""
+    source, dataset = target
+    payload = error.payload[:MAX_PAYLOAD_TEXT] if error.payload else ""
+    record = RawRecord(f"unreadable payload: {error}"[:MAX_ERROR_TEXT], payload, symbol)
+    rows = quarantine_rows(dataset, source, [record], run_id=ctx.run_id, now=ctx.clock.now())
+    ctx.store.upsert(QUARANTINE, rows)
+    return len(rows)
+
+
+def describe(error: BaseException) -> str:
+    """Return an error as one bounded line: its class, then its message."""
+    text = " ".join(str(error).split())
+    name = type(error).__name__
+    return (f"{name}: {text}" if text else name)[:MAX_ERROR_TEXT]
 
 
 def symbol_windows(
@@ -167,7 +211,7 @@ def symbol_windows(
     for symbol in symbols:
         mark = marks.get(symbol)
         if ctx.plan.mode is Mode.BACKFILL and mark is not None and mark.date() >= window.end:
-            result.skipped.append(symbol)
+            result.covered.append(symbol)
             continue
         resumed = _resume_from(window, mark) if ctx.plan.mode is Mode.DAILY else window
         chosen.append((symbol, resumed))
