@@ -91,6 +91,47 @@ def test_rejected_sql_answers_400_with_the_guard_reason(chat_client_for: ClientF
     assert "only SELECT" in body["error"]["message"]
 
 
+def test_sql_nested_too_deep_answers_400_before_any_parsing(chat_client_for: ClientFor) -> None:
+    client = chat_client_for(chat_settings())
+    sql = "SELECT " + "(" * 50 + "1" + ")" * 50 + " AS x"
+
+    status, body = _post(client, "/api/chat/execute", {"sql": sql})
+
+    assert status == 400
+    assert body["error"]["code"] == "sql_rejected"
+    assert body["error"]["message"] == "the query nests brackets 50 deep; at most 32"
+
+
+def test_list_and_interval_columns_come_back_as_json_text(chat_client_for: ClientFor) -> None:
+    client = chat_client_for(chat_settings())
+    sql = "SELECT ARRAY[1, 2] AS numbers, ARRAY['a', 'b'] AS words, INTERVAL '3 days' AS span"
+
+    status, result = _post(client, "/api/chat/execute", {"sql": sql})
+
+    assert status == 200, result
+    numbers, words, span = result["rows"][0]  # type: ignore[index]
+    assert (json.loads(numbers), json.loads(words)) == ([1, 2], ["a", "b"])
+    assert span == "3 days 00:00:00"
+
+
+def test_struct_map_and_nested_list_columns_come_back_as_json_text(
+    chat_client_for: ClientFor, chat_store: tuple[object, str]
+) -> None:
+    if chat_store[1].startswith("postgres"):
+        pytest.skip("structs and maps are DuckDB types")
+    client = chat_client_for(chat_settings())
+    sql = (
+        "SELECT {'a': 1, 'b': [1, 2]} AS s, map([1], ['x']) AS m, [[1, 2], [3]] AS nested, "
+        "string_split('a,b', ',') AS parts"
+    )
+
+    status, result = _post(client, "/api/chat/execute", {"sql": sql})
+
+    assert status == 200, result
+    cells = [json.loads(c) for c in result["rows"][0]]  # type: ignore[index]
+    assert cells == [{"a": 1, "b": [1, 2]}, {"1": "x"}, [[1, 2], [3]], ["a", "b"]]
+
+
 def test_a_failing_query_answers_400_query_failed(chat_client_for: ClientFor) -> None:
     client = chat_client_for(chat_settings())
 

@@ -129,6 +129,28 @@ def test_invalid_parameters_are_a_422_naming_the_parameter(
     assert [d["loc"] for d in error["details"]] == [["query", parameter]]
 
 
+@pytest.mark.parametrize(
+    ("path", "parameter"),
+    [
+        (f"{BARS}/HIST?end=9999-12-31", "end"),
+        (f"{BARS}/HIST?start=0001-01-01", "start"),
+        ("/api/market/macro/CPIAUCSL?end=9999-12-31", "end"),
+        ("/api/market/macro/CPIAUCSL?as_of=9999-12-31", "as_of"),
+        ("/api/market/news?end=9999-12-31", "end"),
+        ("/api/market/events?start=9999-12-31", "start"),
+    ],
+)
+def test_days_outside_the_valid_range_are_a_422_giving_the_range(
+    client: Any, path: str, parameter: str
+) -> None:
+    response = client.get(path)
+
+    assert response.status_code == 422
+    details = response.json()["error"]["details"]
+    assert [d["loc"] for d in details] == [["query", parameter]]
+    assert "outside the valid range 1900-01-01..2200-12-31" in details[0]["msg"]
+
+
 def test_macro_lists_series_with_the_latest_vintage_of_their_last_observation(
     client: Any,
 ) -> None:

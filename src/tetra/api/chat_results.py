@@ -7,6 +7,7 @@ import decimal
 import json
 import math
 
+import numpy as np
 import pandas as pd
 from pandas.api import types
 
@@ -49,7 +50,16 @@ def _kind(column: pd.Series) -> ColumnKind:
 
 
 def _cell(value: object) -> JsonCell:
-    if value is None or value is pd.NaT:
+    """Return one result cell as JSON: lists, structs and maps become JSON text."""
+    plain = _plain(value)
+    if isinstance(plain, str | float | int | bool) or plain is None:
+        return plain
+    return json.dumps(plain, default=str)
+
+
+def _plain(value: object) -> object:
+    """Turn a driver's value into JSON-ready Python, nested lists and structs included."""
+    if value is None or value is pd.NaT or value is pd.NA:
         return None
     if isinstance(value, bool | int | str):
         return value
@@ -59,10 +69,14 @@ def _cell(value: object) -> JsonCell:
         return float(value)
     if isinstance(value, pd.Timestamp | dt.datetime | dt.date):
         return _iso(value)
-    if hasattr(value, "item"):  # numpy scalars
-        return _cell(value.item())
-    if isinstance(value, list | dict):  # JSON columns
-        return json.dumps(value, default=str)
+    if isinstance(value, dt.timedelta | np.timedelta64):  # intervals
+        return str(pd.Timedelta(value))
+    if isinstance(value, np.ndarray | list | tuple):  # lists and arrays (DuckDB gives arrays)
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):  # structs, maps and JSON columns
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, np.generic):  # numpy scalars
+        return _plain(value.item())
     return str(value)
 
 

@@ -34,6 +34,7 @@ Dialect = Literal["duckdb", "postgres"]
 
 MAX_ROWS = 1000
 MAX_SQL_CHARS = 20_000
+MAX_NESTING = 32  # brackets deep; real questions need a handful, the parser recurses on each
 _LOGGED_SQL_CHARS = 200
 _ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -92,7 +93,10 @@ def check_sql(
     `MAX_ROWS`. Every rejection is logged at WARNING with its reason.
     """
     try:
-        return _check(sql, dialect, frozenset(t.lower() for t in allowed_tables), limit)
+        try:
+            return _check(sql, dialect, frozenset(t.lower() for t in allowed_tables), limit)
+        except RecursionError:  # a long flat chain (a+a+...+a) deepens the tree, not brackets
+            raise SqlRejected("the query is nested too deeply to check") from None
     except SqlRejected as rejected:
         preview = sql[:_LOGGED_SQL_CHARS] + ("..." if len(sql) > _LOGGED_SQL_CHARS else "")
         logger.warning("SQL rejected: %s [sql: %r]", rejected.reason, preview)
@@ -119,6 +123,7 @@ def _parse_one(sql: str, dialect: Dialect) -> exp.Expression:
     if "\x00" in sql:
         raise SqlRejected("the query contains a NUL character")
     try:
+        _reject_deep_nesting(sql, dialect)
         statements = [s for s in sqlglot.parse(sql, read=dialect) if s is not None]
     except SqlglotError as error:
         message = _ANSI_ESCAPE.sub("", str(error)).splitlines()[0][:200]
@@ -129,6 +134,23 @@ def _parse_one(sql: str, dialect: Dialect) -> exp.Expression:
     if not isinstance(tree, exp.Select | exp.SetOperation):
         raise SqlRejected(f"only SELECT queries are allowed, not {tree.key.upper()}")
     return tree
+
+
+def _reject_deep_nesting(sql: str, dialect: Dialect) -> None:
+    """Reject brackets nested deeper than `MAX_NESTING`, from tokens, before any recursion."""
+    depth = deepest = 0
+    for token in sqlglot.Dialect.get_or_raise(dialect).tokenize(sql):
+        if token.token_type.name in _OPENING:
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token.token_type.name in _CLOSING:
+            depth -= 1
+    if deepest > MAX_NESTING:
+        raise SqlRejected(f"the query nests brackets {deepest} deep; at most {MAX_NESTING}")
+
+
+_OPENING = frozenset({"L_PAREN", "L_BRACKET", "L_BRACE"})
+_CLOSING = frozenset({"R_PAREN", "R_BRACKET", "R_BRACE"})
 
 
 def _reject_forbidden_nodes(tree: exp.Expression) -> None:

@@ -21,7 +21,7 @@ from tetra.api.queries import news as news_queries
 from tetra.api.queries.bars import BarsRequest
 from tetra.api.queries.common import NotFound
 from tetra.api.queries.indicators import IndicatorSpec
-from tetra.api.schemas.common import Page
+from tetra.api.schemas.common import Day, Page
 from tetra.api.schemas.market import (
     BarsResponse,
     MacroObservationOut,
@@ -34,8 +34,8 @@ T = TypeVar("T")
 
 router = APIRouter(prefix="/api/market", tags=["market"], responses=ERROR_RESPONSES)
 
-Start = Annotated[dt.date | None, Query(description="First day, inclusive.")]
-End = Annotated[dt.date | None, Query(description="Last day, inclusive.")]
+Start = Annotated[Day | None, Query(description="First day, inclusive.")]
+End = Annotated[Day | None, Query(description="Last day, inclusive.")]
 Offset = Annotated[int, Query(ge=0, description="Items to skip.")]
 Limit = Annotated[int, Query(ge=1, le=1000, description="Items per page.")]
 Symbol = Annotated[str | None, Query(max_length=32, description="A ticker, e.g. AAPL.")]
@@ -87,7 +87,7 @@ async def macro_series(
     start: Start = None,
     end: End = None,
     as_of: Annotated[
-        dt.date | None,
+        Day | None,
         Query(description="Only values known on this day: per date, the latest vintage by then."),
     ] = None,
     source: Source = None,

@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException
 
 from tetra.api.deps import StoreDep, blocking
 from tetra.api.errors import ERROR_RESPONSES
+from tetra.api.schemas.common import Day
 from tetra.api.schemas.ml import (
     FeatureSetOut,
     ImportanceOut,
@@ -140,9 +141,7 @@ async def predictions(
     store: StoreDep,
     model: str = Query(..., min_length=1, max_length=64),
     version: int | None = Query(None, ge=1),
-    date: Annotated[
-        dt.date | None, Query(description="Day (default: the latest predicted).")
-    ] = None,
+    date: Annotated[Day | None, Query(description="Day (default: the latest predicted).")] = None,
 ) -> PredictionsOut:
     """Return the day's predictions of `model` (latest version unless given), best first."""
     return await blocking(_predictions, store, model, version, date)

@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from tetra.api.schemas.common import Day
 from tetra.market import Adjustment
 
 RunStatus = Literal["queued", "running", "done", "failed"]
@@ -31,8 +32,8 @@ class RunRequest(BaseModel):
 
     strategy: str = Field(description="A registered strategy; see GET /api/backtests/strategies.")
     symbols: list[str] = Field(min_length=1, max_length=500)
-    start: dt.date
-    end: dt.date = Field(description="Last day, inclusive.")
+    start: Day
+    end: Day = Field(description="Last day, inclusive.")
     params: dict[str, Any] = Field(default_factory=dict, description="The strategy's config.")
     cash: float = Field(1_000_000.0, gt=0)
     commission_bps: float = Field(0.0, ge=0, description="Basis points of traded value.")
@@ -157,8 +158,8 @@ class SweepRequest(BaseModel):
 
     strategy: str
     symbols: list[str] = Field(min_length=1, max_length=500)
-    start: dt.date
-    end: dt.date
+    start: Day
+    end: Day
     grid: dict[str, list[Any]] = Field(min_length=1, description="Values to try per parameter.")
     metric: str = "sharpe_ratio"
     cash: float = Field(1_000_000.0, gt=0)

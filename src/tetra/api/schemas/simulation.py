@@ -12,6 +12,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from tetra.api.schemas.common import Day
+
 SimulationStatus = Literal["queued", "running", "done", "failed"]
 
 
@@ -29,8 +31,8 @@ class SimulationRunRequest(BaseModel):
     symbols: list[str] = Field(
         default_factory=list, max_length=200, description="The strategy's symbols."
     )
-    start: dt.date = Field(dt.date(2000, 1, 1), description="Calibration history: first day.")
-    end: dt.date = Field(dt.date(2100, 12, 31), description="Calibration history: last day.")
+    start: Day = Field(dt.date(2000, 1, 1), description="Calibration history: first day.")
+    end: Day = Field(dt.date(2100, 12, 31), description="Calibration history: last day.")
     model: str = Field("bootstrap", description="gbm, merton, garch, bootstrap or regime.")
     states: int = Field(2, ge=2, le=3)
     paths: int = Field(200, ge=1, le=20_000)
