@@ -10,6 +10,7 @@ is what a cloud model may see: private tables, their columns and their values ar
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 import tomllib
@@ -101,10 +102,11 @@ class SchemaContext:
 
 @dataclass(frozen=True, slots=True)
 class Vocabulary:
-    """Names the offline translator recognises: symbols and economic series, with titles."""
+    """Names the offline translator recognises: symbols, economic series, universe themes."""
 
     symbols: Mapping[str, str]  # symbol -> instrument name
     series: Mapping[str, str]  # series id -> title
+    themes: frozenset[str] = frozenset()  # tags of market_data.symbols.themes ("quantum")
 
 
 class Expiring(Generic[T]):
@@ -164,9 +166,11 @@ def load_vocabulary(executor: ReadOnlyExecutor, policy: TablePolicy) -> Vocabula
     """Read symbol names and economic series titles, where those tables are readable."""
     symbols: dict[str, str] = {}
     series: dict[str, str] = {}
+    themes: set[str] = set()
     if "market_data.symbols" in policy.readable:
-        frame = executor.run("SELECT symbol, name FROM market_data.symbols").frame
+        frame = executor.run("SELECT symbol, name, themes FROM market_data.symbols").frame
         symbols = {str(s): str(n or s) for s, n in zip(frame["symbol"], frame["name"], strict=True)}
+        themes = {theme for tags in frame["themes"] for theme in _tags(tags)}
     if "economic_data.indicators" in policy.readable:
         frame = executor.run("SELECT DISTINCT series_id FROM economic_data.indicators").frame
         series = {str(s): str(s) for s in frame["series_id"]}
@@ -176,7 +180,14 @@ def load_vocabulary(executor: ReadOnlyExecutor, policy: TablePolicy) -> Vocabula
         ).frame
         titles = zip(frame["series_id"], frame["title"], strict=True)
         series.update({str(s): str(t or s) for s, t in titles})
-    return Vocabulary(symbols, series)
+    return Vocabulary(symbols, series, frozenset(themes))
+
+
+def _tags(value: object) -> list[str]:
+    """Return the themes of one row: DuckDB gives JSON text, PostgreSQL a decoded list."""
+    if isinstance(value, str):
+        value = json.loads(value)
+    return [str(tag) for tag in value] if isinstance(value, list) else []
 
 
 def _columns_by_table(

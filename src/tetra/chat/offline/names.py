@@ -44,6 +44,10 @@ _CURATED_ALIASES = {
     "google": "GOOGL", "facebook": "META", "berkshire": "BRK.B", "ether": "ETH",
     "coke": "KO", "lilly": "LLY", "exxon": "XOM", "procter": "PG", "p&g": "PG", "j&j": "JNJ",
     "nasdaq 100": "QQQ", "nasdaq-100": "QQQ", "on holding": "ONON",
+    "s&p 500": "SPY", "s&p500": "SPY", "s&p": "SPY", "sp500": "SPY", "the nasdaq": "QQQ",
+    "russell 2000": "IWM", "small caps": "IWM", "dow jones": "DIA", "the dow": "DIA",
+    "gold": "GLD", "long bonds": "TLT", "long treasuries": "TLT", "ethereum": "ETH",
+    "solana": "SOL", "dogecoin": "DOGE", "ripple": "XRP",
 }  # fmt: skip
 _TOKEN = re.compile(r"(?<![\w.$])\$?([A-Za-z][A-Za-z0-9]*(?:[.\-/][A-Za-z0-9]+)?)(?!\w)")
 

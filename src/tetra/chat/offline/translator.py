@@ -1,29 +1,40 @@
 """The offline translator: common question shapes to SQL without any model.
 
-`OfflineTranslator.translate` reads the entities of a question (`offline_parse`), picks the
-first shape whose keywords it finds, in this order: coverage, news, macro series, then market
-data (top movers, charts of several symbols, highest/lowest close, averages, returns, price
-history, latest price). `offline_sql` writes the query. A question mixing domains (a join of
-prices and news, say) or asking for measures it does not compute (correlation, volatility,
-ranges...) is refused rather than answered wrongly: an unanswered question costs less than a
-wrong number.
+`OfflineTranslator.translate` reads the entities of a question (`names`, `parse`), merges a
+follow-up into the conversation (`followup`), then tries the families of `intents` (events,
+indicators, correlation, volatility, drawdown, best and worst periods, resampling, data span,
+the universe), then the older shapes below in this order: coverage, news, macro series, then
+market data (top movers, charts of several symbols, highest/lowest close, averages, returns,
+price history, latest price). A question mixing domains (a join of prices and news, say) or
+asking for measures it does not compute is refused rather than answered wrongly: an
+unanswered question costs less than a wrong number.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import replace
 from typing import NoReturn
 
 import sqlglot
 
-from tetra.chat import offline_sql as build
 from tetra.chat.context import SchemaContext, Vocabulary
-from tetra.chat.guard import SqlRejected, check_sql
-from tetra.chat.offline_names import find_series, find_symbols
-from tetra.chat.offline_parse import ALL_TIME, Group, Period, find_count, find_group, find_period
-from tetra.chat.offline_sql import Built
+from tetra.chat.guard import Dialect, SqlRejected, check_sql
+from tetra.chat.offline import sql as build
+from tetra.chat.offline.followup import is_follow_up, merge
+from tetra.chat.offline.intents import FAMILIES, without_extreme_move
+from tetra.chat.offline.names import find_series, find_symbols
+from tetra.chat.offline.parse import (
+    ALL_TIME,
+    Period,
+    find_count,
+    find_group,
+    find_period,
+    find_theme,
+)
+from tetra.chat.offline.question import Question, keywords
+from tetra.chat.offline.sql import Built
 from tetra.chat.translation import ProviderKind, Translation, TranslationFailed, Turn
 
 __all__ = ["OFFLINE_MODEL", "OfflineTranslator"]
@@ -64,11 +75,7 @@ HELP_DETAILS: dict[str, object] = {
 }
 
 
-def _words(pattern: str) -> re.Pattern[str]:
-    return re.compile(rf"\b(?:{pattern})")
-
-
-_UNSUPPORTED = _words(
+_UNSUPPORTED = keywords(
     r"correlat|covarian|beta\b|volatil(?!ity index)|drawdown|sharpe|sortino|std\b|stdev|"
     r"standard deviation|variance|median|moving average|sma\b|ema\b|rsi\b|macd|bollinger|"
     r"dividend|split|earnings|eps\b|revenue|range\b|ranges\b|gap(?:s| up| down)?\b(?! in)|"
@@ -77,67 +84,54 @@ _UNSUPPORTED = _words(
     r"how many (?:days|times|sessions|weeks|months)|days (?:when|where|with|on which)|"
     r"percentile|rank|above|below|more than|less than|greater than|exceed|cross|"
     r"trading days|sessions\b|vwap|intraday|open(?:ed|ing)\b|open price|daily high|daily low|"
-    r"high of the day|low of the day|market cap|valuation|p/e\b|pe ratio|short interest"
+    r"high of the day|low of the day|market cap|valuation|p/e\b|pe ratio|short interest|"
+    r"publishers?\b|wrote the most|most articles|most (?:news|stories|coverage)"
 )
-_COVERAGE = _words(
+_COVERAGE = keywords(
     r"coverage|covered|missing (?:days|bars|sessions|data|rows)|gaps? in|how much (?:data|"
     r"history)|data (?:do we have|coverage|span)|first and last (?:date|bar|day)|"
     r"how many (?:bars|rows)|stored (?:bars|rows)|datasets?\b"
 )
-_NEWS = _words(r"sentiment|news|headlines?|articles?|stories|press|mood")
-_HEADLINES = _words(r"headlines?|titles?|(?:latest|recent|last) (?:news|articles|stories)|"
+_NEWS = keywords(r"sentiment|news|headlines?|articles?|stories|press|mood")
+_HEADLINES = keywords(r"headlines?|titles?|(?:latest|recent|last) (?:news|articles|stories)|"
                     r"what (?:is|was|are) the news|show (?:me )?(?:the )?news")  # fmt: skip
-_BY_LABEL = _words(r"labels?|positive|negative|bullish|bearish|neutral|how many|counts?\b|"
+_BY_LABEL = keywords(r"labels?|positive|negative|bullish|bearish|neutral|how many|counts?\b|"
                    r"breakdown|distribution")  # fmt: skip
-_HISTORY = _words(r"history|histor|over time|trend|chart|plot|graph|time series|series\b|"
+_HISTORY = keywords(r"history|histor|over time|trend|chart|plot|graph|time series|series\b|"
                   r"path|evolution|each (?:day|observation)|values\b|daily (?:closes|prices)|"
                   r"closes\b|ohlc|candles|bars\b|prices? (?:over|during|in|since|for|from)|"
                   r"side by side|closing prices|"
                   r"close (?:over|during|since|from)")  # fmt: skip
-_OHLC = _words(r"ohlc|candles|bars\b|open,? high")
-_MOVERS = _words(
+_OHLC = keywords(r"ohlc|candles|bars\b|open,? high")
+_MOVERS = keywords(
     r"gainers?|losers?|movers?|best[- ]performing|worst[- ]performing|performers?|"
     r"(?:rose|gained|fell|dropped|declined|rallied|moved|went up|went down|lost) (?:the )?most|"
     r"biggest (?:gains?|losses?|drops?|declines?|moves?|winners?)|winners?|best|worst|"
     r"outperform|underperform|strongest|weakest|top \d+|bottom \d+|top (?:stocks|etfs|coins)|"
     r"highest return|lowest return|performed (?:better|worse)|did better|did worse"
 )
-_LOSERS = _words(r"losers?|worst|bottom|fell|dropped|declined|lost|weakest|underperform|"
+_LOSERS = keywords(r"losers?|worst|bottom|fell|dropped|declined|lost|weakest|underperform|"
                  r"biggest (?:drops?|declines?|losses?)|lowest return|did worse|"
                  r"performed worse")  # fmt: skip
-_ABSOLUTE = _words(r"movers?|moved (?:the )?most|biggest moves?")
+_ABSOLUTE = keywords(r"movers?|moved (?:the )?most|biggest moves?")
 _SINGULAR = re.compile(
     r"\bwhich of (?:the|these|those)\b|\b(?:the|which|what)\s+(?:single\s+)?"
     r"(?:(?:best|worst|top|biggest|strongest|weakest)[- ](?:performing\s+)?)?"
     r"(?:stock|etf|coin|crypto(?:currency)?|symbol|asset|fund|equity|company|token|one)\b(?!s)"
 )
-_EXTREME = _words(r"highest|lowest|peak|(?:all[- ]time|record|52-week) (?:high|low)|"
+_EXTREME = keywords(r"highest|lowest|peak|(?:all[- ]time|record|52-week) (?:high|low)|"
                   r"max(?:imum)?\b|min(?:imum)?\b|trough|top close")  # fmt: skip
-_AVERAGE = _words(r"average|mean\b|avg\b|typical|adv\b")
-_VOLUME = _words(r"volume|traded|turnover")
-_RETURN = _words(
+_AVERAGE = keywords(r"average|mean\b|avg\b|typical|adv\b")
+_VOLUME = keywords(r"volume|traded|turnover")
+_RETURN = keywords(
     r"returns?|perform|change|gain|loss|up\b|down\b|move|rise|rose|risen|fell|fall|drop|"
-    r"grow|grew|appreciat|how much did|percent|%|did better|did worse|compare|vs\b|versus"
+    r"grow|grew|appreciat|how much did|percent|%|did better|did worse|compare|vs\b|versus|"
+    r"(?:has|have|did) .{1,40} (?:done|fared|performed)|how (?:is|are) .{1,40} doing"
 )
-_PRICE = _words(r"price|close|closing|trading|quote|worth|last|latest|current|now|value|level|"
+_PRICE = keywords(r"price|close|closing|trading|quote|worth|last|latest|current|now|value|level|"
                 r"cost|how much is")  # fmt: skip
-_MARKET = _words(r"price|close|closing|return|volume|perform")
-_LATEST = _words(r"latest|current|now|today|most recent|last (?:value|reading|print)")
-
-
-@dataclass(frozen=True, slots=True)
-class Question:
-    """A question in lower case with the entities found in it."""
-
-    text: str
-    symbols: tuple[str, ...]
-    series: tuple[str, ...]
-    period: Period | None
-    count: int | None
-    group: Group | None
-
-    def has(self, pattern: re.Pattern[str]) -> bool:
-        return pattern.search(self.text) is not None
+_MARKET = keywords(r"price|close|closing|return|volume|perform")
+_LATEST = keywords(r"latest|current|now|today|most recent|last (?:value|reading|print)")
 
 
 class OfflineTranslator:
@@ -160,18 +154,17 @@ class OfflineTranslator:
     ) -> Translation:
         """Return SQL for `question` or raise `TranslationFailed` naming the shapes understood.
 
-        Each question stands alone: `history` is accepted for the port and ignored.
+        A follow-up ("and for QQQ?", "now over 5 years") is merged into the earlier questions
+        of `history`; the explanation restates the whole question it answered.
         """
-        built = self.build(question)
+        built = self.build(question, [turn.question for turn in history])
         missing = sorted(built.tables - context.table_names)
         if missing:
             raise TranslationFailed(
                 f"Offline translator: this question needs {', '.join(missing)}, which is not "
                 "among the tables the chat may read here."
             )
-        sql = built.sql
-        if context.dialect == "postgres":
-            sql = sqlglot.transpile(sql, read="duckdb", write="postgres", pretty=True)[0]
+        sql = _render(built, context.dialect)
         try:
             check_sql(sql, dialect=context.dialect, allowed_tables=context.table_names)
         except SqlRejected as rejected:
@@ -180,9 +173,38 @@ class OfflineTranslator:
             ) from rejected
         return Translation(sql, f"Offline translator: {built.explanation}", self.kind, self.model)
 
-    def build(self, question: str) -> Built:
-        """Return the DuckDB query for `question`, before any table or guard check."""
+    def build(self, question: str, earlier: Sequence[str] = ()) -> Built:
+        """Return the query for `question` (after `earlier` ones), before table or guard checks."""
         parsed = self._parse(question)
+        if is_follow_up(parsed):
+            if not earlier:
+                raise TranslationFailed(
+                    "Offline translator: this reads as a follow-up, but there is no earlier "
+                    'question to follow. Ask the whole question, e.g. "What was the return of '
+                    'QQQ over the last year?"'
+                )
+            parsed = merge(self._conversation(earlier), parsed)
+        built = self._build(parsed)
+        if parsed.followed is None:
+            return built
+        return replace(
+            built,
+            explanation=f'{built.explanation} (follow-up of "{parsed.followed}")',
+        )
+
+    def _conversation(self, questions: Sequence[str]) -> Question:
+        """Fold the earlier questions into the one the latest follow-up continues."""
+        current = self._parse(questions[0])
+        for text in questions[1:]:
+            parsed = self._parse(text)
+            current = merge(current, parsed) if is_follow_up(parsed) else parsed
+        return current
+
+    def _build(self, parsed: Question) -> Built:
+        for family in FAMILIES:
+            built = family(parsed)
+            if built is not None:
+                return built
         if (coverage := _coverage(parsed)) is not None:
             return coverage
         if match := _UNSUPPORTED.search(parsed.text):
@@ -203,10 +225,19 @@ class OfflineTranslator:
             text=text,
             symbols=tuple(find_symbols(question, vocabulary)),
             series=tuple(find_series(text, vocabulary)),
-            period=find_period(text),
+            period=find_period(without_extreme_move(text)),
             count=find_count(text),
             group=find_group(text),
+            theme=find_theme(text, vocabulary.themes),
         )
+
+
+def _render(built: Built, dialect: Dialect) -> str:
+    if built.tree is not None:
+        return built.tree.sql(dialect=dialect, pretty=True)
+    if dialect == "postgres":
+        return sqlglot.transpile(built.sql, read="duckdb", write="postgres", pretty=True)[0]
+    return built.sql
 
 
 # --- shapes: each returns a query, or None when the question is not of its shape ------------
@@ -215,19 +246,19 @@ class OfflineTranslator:
 def _coverage(q: Question) -> Built | None:
     if not q.has(_COVERAGE):
         return None
-    if q.symbols or (q.group and not q.has(_words("datasets?"))):
+    if q.symbols or (q.group and not q.has(keywords("datasets?"))):
         return build.coverage_of_symbols(q.symbols, q.group)
-    ohlcv = q.has(_words(r"ohlcv|bars|prices|market data|price data"))
+    ohlcv = q.has(keywords(r"ohlcv|bars|prices|market data|price data"))
     return build.coverage_of_datasets(build.OHLCV if ohlcv else None)
 
 
 def _news(q: Question) -> Built | None:
     if not q.has(_NEWS):
         return None
-    if q.series or (q.has(_MARKET) and q.has(_words("sentiment"))):
+    if q.series or (q.has(_MARKET) and q.has(keywords("sentiment"))):
         _refuse_join()
     period = q.period or ALL_TIME
-    if q.has(_HEADLINES) and not q.has(_words("sentiment")):
+    if q.has(_HEADLINES) and not q.has(keywords("sentiment")):
         if len(q.symbols) != 1:
             return None
         return build.headlines(q.symbols[0], period, q.count or DEFAULT_COUNT)
@@ -268,7 +299,7 @@ def _movers(q: Question) -> Built | None:
 
 
 def _chart(q: Question) -> Built | None:
-    if len(q.symbols) < 2 or not _wants_series(q) or q.has(_words("return|perform|gain")):
+    if len(q.symbols) < 2 or not _wants_series(q) or q.has(keywords("return|perform|gain")):
         return None
     return build.close_series(q.symbols, q.period or LAST_YEAR)
 
@@ -280,7 +311,7 @@ def _extreme(q: Question) -> Built | None:
         raise TranslationFailed(
             "Offline translator: ask for the highest or lowest close of one symbol at a time."
         )
-    lowest = q.has(_words(r"lowest|low\b|min|trough"))
+    lowest = q.has(keywords(r"lowest|low\b|min|trough"))
     return build.extreme_close(q.symbols[0], q.period or ALL_TIME, highest=not lowest)
 
 

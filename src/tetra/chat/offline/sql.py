@@ -12,7 +12,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from tetra.chat.offline_parse import ALL_TIME, Group, Period
+from sqlglot import exp
+
+from tetra.chat.offline.parse import ALL_TIME, Group, Period
 
 __all__ = [
     "ARTICLES",
@@ -48,11 +50,16 @@ _CURRENT = "realtime_end = DATE '9999-12-31'"  # the current vintage of an obser
 
 @dataclass(frozen=True, slots=True)
 class Built:
-    """One query: DuckDB SQL, what it computes (one sentence) and the tables it reads."""
+    """One query: DuckDB SQL, what it computes (one sentence) and the tables it reads.
+
+    `tree` is the sqlglot expression when the query was built as one (rendered in the store's
+    dialect); the older text-templated shapes leave it None and are transpiled from DuckDB.
+    """
 
     sql: str
     explanation: str
     tables: frozenset[str]
+    tree: exp.Expression | None = None
 
 
 def quoted(values: Sequence[str]) -> str:

@@ -11,7 +11,16 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-__all__ = ["ALL_TIME", "Group", "Period", "find_count", "find_group", "find_period", "number"]
+__all__ = [
+    "ALL_TIME",
+    "Group",
+    "Period",
+    "find_count",
+    "find_group",
+    "find_period",
+    "find_theme",
+    "number",
+]
 
 _NUMBER_WORDS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
@@ -112,12 +121,15 @@ _ADJECTIVE = re.compile(
     rf"\b{_NUMBER}[- ]{_UNIT}\s+(?:return|change|performance|gain|loss|move|high|low|"
     r"history|average|window|period|chart|range)"
 )
-_IN_THE_LAST = re.compile(rf"\b(?:in|over|during|within)\s+the\s+last\s+{_NUMBER}\s+{_UNIT}\b")
+_IN_THE_LAST = re.compile(
+    rf"\b(?:in|over|during|within|for|across)\s+(?:the\s+)?(?:last\s+)?{_NUMBER}\s+{_UNIT}\b"
+)
 _TO_DATE = re.compile(r"\b(ytd|year[- ]to[- ]date|this year|so far this year|mtd|this month|"
                       r"month[- ]to[- ]date)\b")  # fmt: skip
 _LATEST_DAY = re.compile(r"\b(today|latest session|last session|on the day|1-day|one-day|"
                          r"daily (?:move|change|return|gain|loss)|yesterday)\b")  # fmt: skip
 _ALL_TIME = re.compile(r"\b(all[- ]time|ever|full history|whole history|since inception|"
+                       r"since (?:its |their )?(?:launch|listing|inception|ipo|debut)|"
                        r"since (?:the )?(?:start|beginning)|entire history)\b")  # fmt: skip
 _BETWEEN = re.compile(rf"\b(?:between|from)\s+{_DATE}\s+(?:and|to|until|till|through|-)\s+{_DATE}")
 _SINCE = re.compile(rf"\b(?:since|from|after|starting)\s+{_DATE}")
@@ -255,4 +267,24 @@ def find_group(text: str) -> Group | None:
     for pattern, group in _GROUPS:
         if re.search(rf"\b(?:{pattern})\b", text):
             return group
+    return None
+
+
+_MEMBER_NOUNS = (
+    r"themes?|themed|stocks?|etfs?|names|symbols|companies|plays|coins|tokens|funds|equities|"
+    r"sector|space|basket"
+)
+
+
+def find_theme(text: str, themes: frozenset[str]) -> str | None:
+    """Return the universe theme a question names ("quantum stocks", "the AI infrastructure
+    theme"), or None; a theme word alone ("bitcoin") is not read as a theme."""
+    for theme in sorted(themes, key=len, reverse=True):
+        phrase = re.escape(theme).replace("_", "[ _-]")
+        named = (
+            rf"\b{phrase}\s+(?:{_MEMBER_NOUNS})\b|\btheme\s+(?:of\s+)?[\"']?{phrase}\b"
+            rf"|\btagged\s+(?:with\s+)?[\"']?{phrase}\b"
+        )
+        if re.search(named, text):
+            return theme
     return None

@@ -1,0 +1,316 @@
+"""Question families answered with sqlglot builders: which family, which symbols, which period.
+
+Each reader takes a parsed `Question` and returns a `Built` query, None when the question is
+not of its family, or raises `TranslationFailed` when it is of its family but a part of it is
+ambiguous or unsupported (with the closest phrasing that works): never a different question.
+Readers run in the order of `FAMILIES`, before the older shapes of `translator`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import NoReturn
+
+from tetra.chat.offline import families as build
+from tetra.chat.offline.families import Selection
+from tetra.chat.offline.parse import ALL_TIME, Period
+from tetra.chat.offline.question import Question, keywords
+from tetra.chat.offline.sql import Built
+from tetra.chat.translation import TranslationFailed
+
+__all__ = ["FAMILIES", "refuse", "without_extreme_move"]
+
+LAST_YEAR = Period("trailing", amount=1, unit="YEAR")
+DEFAULT_COUNT = 10
+BENCHMARK = "SPY"
+
+
+def refuse(reason: str, suggestion: str) -> NoReturn:
+    """Refuse a question of a known family with the closest phrasing that works."""
+    raise TranslationFailed(
+        f'Offline translator: {reason} Try, for example: "{suggestion}"',
+        details={"suggestion": suggestion},
+    )
+
+
+def _selection(q: Question) -> Selection:
+    return Selection(q.symbols, None if q.symbols else q.group, None if q.symbols else q.theme)
+
+
+_SINGULAR = re.compile(
+    r"\b(?:which|what)\s+(?:single\s+)?(?:stock|etf|coin|crypto(?:currency)?|symbol|asset|fund|"
+    r"company|token|one)\b(?!s)"
+)
+
+
+# --- best and worst day, week, month ----------------------------------------------------------
+
+_UNIT_OF = {
+    "day": "DAY", "daily": "DAY", "session": "DAY", "one-day": "DAY", "single-day": "DAY",
+    "1-day": "DAY", "one day": "DAY", "single day": "DAY", "week": "WEEK", "weekly": "WEEK",
+    "month": "MONTH", "monthly": "MONTH", "year": "YEAR", "yearly": "YEAR", "annual": "YEAR",
+}  # fmt: skip
+_DOWN = r"drops?|falls?|declines?|loss(?:es)?|crash(?:es)?|plunges?|sell-?offs?"
+_UP = r"gains?|rises?|jumps?|rall(?:y|ies)|surges?|advances?"
+_EXTREME = re.compile(
+    r"\b(best|worst|biggest|largest|strongest|weakest|sharpest|steepest|greatest|deepest)"
+    r"(?:\s+\d+)?\s+(?:(one[- ]day|single[- ]day|1-day|daily|weekly|monthly|yearly|annual)\s+)?"
+    rf"(days?|weeks?|months?|years?|sessions?|{_DOWN}|{_UP}|moves?|returns?)\b"
+)
+_WORST = re.compile(rf"\b(?:worst|weakest|{_DOWN})\b")
+_BEST = re.compile(rf"\b(?:best|strongest|{_UP})\b")
+
+
+def without_extreme_move(text: str) -> str:
+    """Return `text` without its "biggest one-day drop": not a period of one day."""
+    return _EXTREME.sub(" ", text)
+
+
+def _extreme_moves(q: Question) -> Built | None:
+    match = _EXTREME.search(q.text)
+    if match is None or q.series:
+        return None
+    noun = (
+        re.sub(r"s$", "", match[3]) if match[3].endswith(("days", "weeks", "months")) else match[3]
+    )
+    unit = _UNIT_OF.get(match[2] or "") or _UNIT_OF.get(noun.rstrip("s"))
+    span = q.text[match.start() : match.end()]
+    worst, best = _WORST.search(span) is not None, _BEST.search(span) is not None
+    example = "What was the biggest one-day drop of AAPL?"
+    if unit is None:
+        refuse(f"it cannot tell over which span {match[0]!r} is measured.", example)
+    if worst == best:
+        refuse(f"it cannot tell whether {match[0]!r} means a gain or a fall.", example)
+    period = q.period
+    selection = _selection(q)
+    per_symbol = len(q.symbols) > 1
+    plural = match[3].endswith("s") and match[3] != "loss"
+    count = q.count or (DEFAULT_COUNT if plural else 1)
+    return build.extreme_moves(
+        selection, unit, period or ALL_TIME, worst=worst, limit=count, per_symbol=per_symbol
+    )
+
+
+# --- resampling -------------------------------------------------------------------------------
+
+_RESAMPLE = re.compile(
+    r"\b(weekly|monthly|quarterly|yearly|annual)\s+(returns?|performance|changes?|closes?|"
+    r"closing prices?|prices?)\b"
+    r"|\b(returns?|performance|closes?|closing prices?|prices?)\s+(?:by|per|for each|each|every)"
+    r"\s+(week|month|quarter|year)\b"
+    r"|\b(week|month|quarter|year)[- ]by[- ](?:week|month|quarter|year)\s+(returns?|closes?|"
+    r"performance|prices?)"
+)
+_RESAMPLE_UNITS = {
+    "weekly": "WEEK", "week": "WEEK", "monthly": "MONTH", "month": "MONTH",
+    "quarterly": "QUARTER", "quarter": "QUARTER", "yearly": "YEAR", "annual": "YEAR",
+    "year": "YEAR",
+}  # fmt: skip
+
+
+def _resampled(q: Question) -> Built | None:
+    match = _RESAMPLE.search(q.text)
+    if match is None or q.series:
+        return None
+    unit_word = match[1] or match[4] or match[5]
+    measure = match[2] or match[3] or match[6]
+    if not q.symbols and q.group is None and q.theme is None:
+        refuse("it needs the symbols to resample.", "Monthly returns of SPY in 2024")
+    returns = not re.match(r"close|closing|price", measure)
+    return build.resampled(
+        _selection(q), _RESAMPLE_UNITS[unit_word], q.period or LAST_YEAR, returns=returns
+    )
+
+
+# --- volatility, drawdown, correlation --------------------------------------------------------
+
+_VOLATILITY = keywords(
+    r"volatil(?!ity index)|standard deviation of (?:the )?(?:daily )?returns|std of returns"
+)
+_RANKED = re.compile(
+    r"\b(most|least|highest|lowest|largest|smallest)\s+(?:\w+\s+)?(?:volatil|volatility)"
+)
+
+
+def _volatility(q: Question) -> Built | None:
+    if not q.has(_VOLATILITY) or q.series:
+        return None
+    daily = q.has(keywords(r"daily (?:volatility|standard deviation|std)"))
+    if q.has(
+        keywords(r"implied|realized vol(?:atility)? of (?:the )?vix|rolling|per (?:day|month)")
+    ):
+        refuse(
+            "it computes the volatility of daily returns over one period per symbol only.",
+            "What is the annualised volatility of SPY over the last year?",
+        )
+    ranked = _RANKED.search(q.text)
+    order = None
+    if ranked is not None:
+        order = "DESC" if ranked[1] in ("most", "highest", "largest") else "ASC"
+    elif not q.symbols and q.group is None and q.theme is None:
+        return None
+    count = q.count or (1 if _SINGULAR.search(q.text) else DEFAULT_COUNT)
+    return build.volatility(
+        _selection(q), q.period or LAST_YEAR, annualised=not daily, ranked=order, limit=count
+    )
+
+
+_DRAWDOWN = keywords(
+    r"drawdowns?|(?:below|off|from|under) (?:its|the|their) (?:all[- ]time )?(?:peak|high|top)s?"
+)
+_MAXIMUM = keywords(r"max(?:imum)?|worst|largest|biggest|deepest|greatest")
+_CURRENT = keywords(r"current|currently|now|today|right now|latest|at the moment|below|off|from")
+
+
+def _drawdown(q: Question) -> Built | None:
+    if not q.has(_DRAWDOWN) or q.series:
+        return None
+    if not q.symbols and q.group is None and q.theme is None:
+        refuse("it needs the symbols whose drawdown to compute.", "Max drawdown of QQQ in 2022")
+    maximum, current = q.has(_MAXIMUM), q.has(_CURRENT) and not q.has(keywords("drawdown"))
+    current = current or (q.has(_CURRENT) and not maximum)
+    if not maximum and not current and q.period is None:
+        refuse(
+            "it cannot tell whether you mean the maximum drawdown or the current one.",
+            "What is the maximum drawdown of SPY over the last 3 years?",
+        )
+    return build.drawdown(_selection(q), q.period or ALL_TIME, current=current and not maximum)
+
+
+_CORRELATION = keywords(r"correlat")
+_BETA = keywords(r"beta\b")
+
+
+def _correlation(q: Question) -> Built | None:
+    beta = q.has(_BETA)
+    if not (q.has(_CORRELATION) or beta) or q.series:
+        return None
+    symbols = q.symbols
+    if beta and len(symbols) == 1 and symbols[0] != BENCHMARK:
+        symbols = (symbols[0], BENCHMARK)
+    if len(symbols) != 2 or (beta and q.has(_CORRELATION)):
+        refuse(
+            "it computes the correlation or the beta of exactly two symbols' daily returns.",
+            "What is the correlation between SPY and QQQ over the last year?",
+        )
+    return build.correlation(symbols[0], symbols[1], q.period or LAST_YEAR, beta=beta)
+
+
+# --- indicators -------------------------------------------------------------------------------
+
+_SMA = re.compile(
+    r"\b(\d{1,3})[- ]?(?:day|d|bar|session)s?\s+(?:simple\s+)?(?:moving average|sma|ma|dma)\b"
+    r"|\bsma\s*\(?(\d{1,3})\b|\bmoving average (?:over|of) (?:the last )?(\d{1,3}) (?:days|bars)"
+)
+_OTHER_INDICATORS = keywords(
+    r"ema\b|exponential moving|rsi\b|relative strength|macd|bollinger|stochastic|atr\b|"
+    r"average true range|vwap"
+)
+
+
+def _moving_average(q: Question) -> Built | None:
+    if q.has(_OTHER_INDICATORS):
+        refuse(
+            "it computes simple moving averages of the close only among the indicators.",
+            "What is the 50-day moving average of SPY?",
+        )
+    if not q.has(keywords(r"moving average|sma\b|\d+[- ]?d?ma\b")):
+        return None
+    match = _SMA.search(q.text)
+    example = "What is the 200-day moving average of SPY?"
+    if match is None:
+        refuse("it needs the length of the moving average, in days.", example)
+    if not q.symbols:
+        refuse("it needs the symbols whose moving average to compute.", example)
+    if q.has(keywords(r"above|below|cross")):
+        refuse("it gives the moving average itself, not a comparison with it.", example)
+    window = int(match[1] or match[2] or match[3])
+    if not 2 <= window <= 500:
+        refuse("it computes moving averages of 2 to 500 days.", example)
+    on = q.period if q.period is not None and q.period.kind == "dates" else None
+    if q.period is not None and on is None and not q.followed:
+        refuse("it gives a moving average on the latest bar or on dates.", example)
+    return build.moving_average(q.symbols, window, on)
+
+
+# --- the universe, its data and its events ----------------------------------------------------
+
+_HOW_MANY = keywords(r"how many|number of|count of|count the")
+_LISTING = keywords(r"which|list|show|what are|name the|give me")
+_MEMBERS = keywords(
+    r"symbols|tickers|instruments|stocks|etfs|funds|coins|cryptos?|cryptocurrencies|tokens|"
+    r"companies|names|assets|members|constituents"
+)
+_MEASURED = keywords(
+    r"returns?|perform|gain|los[se]|price|close|volume|volatil|drawdown|dividend|split|"
+    r"best|worst|top\b|bottom\b|highest|lowest|most|least|rose|fell|up\b|down\b|news|sentiment|"
+    r"data|coverage|bars|history|move"
+)
+_PER_GROUP = keywords(r"(?:each|every|per|by) (?:universe )?group")
+
+
+def _universe(q: Question) -> Built | None:
+    if q.symbols or q.series or not q.has(_MEMBERS) or q.has(_MEASURED):
+        return None
+    selection = Selection(group=q.group, theme=q.theme)
+    if q.has(_HOW_MANY):
+        return build.symbol_count(selection, per_group=q.has(_PER_GROUP))
+    if q.has(_LISTING):
+        return build.list_symbols(selection)
+    return None
+
+
+_SPAN = keywords(
+    r"first (?:and last )?(?:date|day|bar)|last (?:date|day|bar) of (?:data|history)|earliest|"
+    r"oldest (?:date|bar|data)|how far back|"
+    r"when does (?:the )?(?:data|history).{0,30}(?:start|begin)|"
+    r"(?:data|history) (?:start|begin)|date range|span of (?:the )?(?:data|history)"
+)
+
+
+def _data_span(q: Question) -> Built | None:
+    if not q.has(_SPAN) or q.series or q.has(keywords(r"coverage|missing|gaps?\b|expected")):
+        return None
+    if not (q.symbols or q.group or q.theme or q.has(keywords("every|each|all"))):
+        return None  # a dataset's span: the coverage shape answers it
+    return build.data_span(_selection(q))
+
+
+_DIVIDEND = keywords(r"dividends?|payouts?|distributions?")
+_SPLIT = keywords(r"splits?|split\b")
+
+
+def _corporate_actions(q: Question) -> Built | None:
+    if q.series:
+        return None
+    if q.has(_SPLIT):
+        return build.splits(_selection(q), q.period or ALL_TIME)
+    if not q.has(_DIVIDEND):
+        return None
+    if q.has(keywords(r"yield|growth|payout ratio|next|upcoming|future")):
+        refuse(
+            "it lists stored dividends (ex-date and cash amount); it does not compute yields or "
+            "forecasts.",
+            "How many dividends did KO pay in 2024?",
+        )
+    if q.has(keywords(r"how many|number of|count|total|sum|how much")):
+        summary = "total"
+    elif q.has(keywords(r"last|latest|most recent|recent")) and q.period is None:
+        summary = "last"
+    else:
+        summary = "list"
+    return build.dividends(_selection(q), q.period or ALL_TIME, summary=summary)
+
+
+FAMILIES: tuple[Callable[[Question], Built | None], ...] = (
+    _corporate_actions,
+    _moving_average,
+    _correlation,
+    _volatility,
+    _drawdown,
+    _extreme_moves,
+    _resampled,
+    _data_span,
+    _universe,
+)
