@@ -17,7 +17,7 @@ import math
 import time
 import tomllib
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from importlib import resources
@@ -31,7 +31,7 @@ import sqlglot
 from tetra.chat.context import SchemaContext
 from tetra.chat.guard import SqlRejected, check_sql
 from tetra.chat.readonly import QueryFailed, ReadOnlyExecutor
-from tetra.chat.translation import TranslationFailed, Translator
+from tetra.chat.translation import TranslationFailed, Translator, Turn
 
 __all__ = [
     "EvalQuestion",
@@ -39,6 +39,7 @@ __all__ = [
     "Outcome",
     "QuestionResult",
     "compare_results",
+    "conversation",
     "load_questions",
     "run_eval",
 ]
@@ -49,13 +50,18 @@ _MAX_ASSIGNMENTS = 10_000  # column matchings tried before giving up
 
 @dataclass(frozen=True, slots=True)
 class EvalQuestion:
-    """A question, its reference SQL (DuckDB dialect), whether row order matters, its tags."""
+    """A question, its reference SQL (DuckDB dialect), whether row order matters, its tags.
+
+    `follows` names the question this one follows up in the same conversation ("and for
+    QQQ?"); the translator sees that chain of earlier questions as its history.
+    """
 
     id: str
     question: str
     sql: str
     ordered: bool = False
     tags: tuple[str, ...] = ()
+    follows: str = ""
 
 
 def load_questions(path: Path | None = None) -> list[EvalQuestion]:
@@ -72,13 +78,29 @@ def load_questions(path: Path | None = None) -> list[EvalQuestion]:
             sql=str(entry["sql"]).strip(),
             ordered=bool(entry.get("ordered", False)),
             tags=tuple(str(tag) for tag in entry.get("tags", ())),
+            follows=str(entry.get("follows", "")),
         )
         for entry in tomllib.loads(text).get("question", [])
     ]
     duplicates = sorted(i for i, n in Counter(q.id for q in questions).items() if n > 1)
     if duplicates:
         raise ValueError(f"duplicate question ids: {duplicates}")
+    seen: set[str] = set()
+    for question in questions:
+        if question.follows and question.follows not in seen:
+            raise ValueError(f"{question.id} follows {question.follows!r}, not an earlier question")
+        seen.add(question.id)
     return questions
+
+
+def conversation(question: EvalQuestion, by_id: Mapping[str, EvalQuestion]) -> list[Turn]:
+    """Return the earlier questions a follow-up continues, oldest first."""
+    turns: list[Turn] = []
+    current = question
+    while current.follows:
+        current = by_id[current.follows]
+        turns.insert(0, Turn(current.question, current.sql))
+    return turns
 
 
 # --- comparing results ------------------------------------------------------------------------
@@ -242,7 +264,8 @@ class EvalReport:
             f"## {self.provider} ({self.model}) on {self.dialect}",
             "",
             f"Execution accuracy: **{self.correct}/{self.total} = {self.accuracy:.1%}** "
-            f"in {self.elapsed_seconds:.1f} s",
+            f"in {self.elapsed_seconds:.1f} s; wrong answers (a different result, not refused): "
+            f"**{self.counts[Outcome.WRONG]}**",
             "",
             "| outcome | questions |",
             "|---|---:|",
@@ -275,8 +298,10 @@ def run_eval(
     """Translate, guard, run and compare every question; report execution accuracy."""
     started = time.perf_counter()
     results: list[QuestionResult] = []
+    by_id = {q.id: q for q in questions}
     for question in questions:
-        result = _evaluate(translator, executor, context, question, extra_columns)
+        history = conversation(question, by_id)
+        result = _evaluate(translator, executor, context, question, extra_columns, history)
         results.append(result)
         if on_progress is not None:
             on_progress(result)
@@ -303,10 +328,11 @@ def _evaluate(
     context: SchemaContext,
     question: EvalQuestion,
     extra_columns: bool,
+    history: Sequence[Turn] = (),
 ) -> QuestionResult:
     started = time.perf_counter()
     try:
-        translation = translator.translate(question.question, context)
+        translation = translator.translate(question.question, context, history)
     except TranslationFailed as failed:
         spent = time.perf_counter() - started
         return QuestionResult(question, Outcome.FAILED, detail=str(failed), translate_seconds=spent)

@@ -17,7 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.syntax import Syntax
 from rich.table import Table
 
-from tetra.chat.evaluation import EvalReport, load_questions, run_eval
+from tetra.chat.evaluation import EvalReport, Outcome, load_questions, run_eval
 from tetra.chat.policy import Privacy
 from tetra.chat.router import ProviderChoice
 from tetra.chat.service import ChatService
@@ -167,7 +167,8 @@ def _print_report(result: EvalReport) -> None:
     console.print(
         f"[bold]{result.provider} ({result.model}) on {result.dialect}: execution accuracy "
         f"{result.correct}/{result.total} = {result.accuracy:.1%}[/] "
-        f"in {result.elapsed_seconds:.1f} s"
+        f"in {result.elapsed_seconds:.1f} s; wrong answers (not refused): "
+        f"{result.counts[Outcome.WRONG]}"
     )
 
 
