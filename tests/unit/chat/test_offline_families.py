@@ -92,7 +92,8 @@ def test_follow_up_replaces_the_symbol_and_keeps_the_measure(
 
     translation = translator.translate("and for QQQ?", context(), history)
 
-    assert "'QQQ'" in translation.sql and "'AAPL'" not in translation.sql
+    assert "'QQQ'" in translation.sql
+    assert "'AAPL'" not in translation.sql
     assert "worst day" in translation.explanation
     assert "follow-up" in translation.explanation
 
@@ -132,7 +133,8 @@ def test_near_misses_are_refused_with_a_suggestion(
     with pytest.raises(TranslationFailed, match=reason) as failed:
         translator.translate(question, context())
 
-    assert failed.value.details is not None and "suggestion" in failed.value.details
+    assert failed.value.details is not None
+    assert "suggestion" in failed.value.details
 
 
 @pytest.mark.parametrize(
