@@ -21,6 +21,7 @@ from tetra.data.migrations import (
     v0005_ml_features_predictions,
     v0006_simulation,
     v0007_run_owner,
+    v0008_portfolio,
 )
 from tetra.data.migrations.operations import (
     AddColumn,
@@ -52,6 +53,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     v0005_ml_features_predictions.MIGRATION,
     v0006_simulation.MIGRATION,
     v0007_run_owner.MIGRATION,
+    v0008_portfolio.MIGRATION,
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version
