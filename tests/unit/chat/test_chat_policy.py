@@ -39,6 +39,8 @@ PRIVATE_CATALOG_TABLES = {
     "execution.orders",
     "execution.fills",
     "execution.positions",
+    "execution.order_events",
+    "execution.reconciliations",
     "simulation.runs",
     "simulation.parameters",
     "simulation.outcomes",

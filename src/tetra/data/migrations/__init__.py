@@ -22,6 +22,7 @@ from tetra.data.migrations import (
     v0006_simulation,
     v0007_run_owner,
     v0008_portfolio,
+    v0009_execution,
 )
 from tetra.data.migrations.operations import (
     AddColumn,
@@ -54,6 +55,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     v0006_simulation.MIGRATION,
     v0007_run_owner.MIGRATION,
     v0008_portfolio.MIGRATION,
+    v0009_execution.MIGRATION,
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -1,0 +1,326 @@
+"""The order manager (OMS): every order goes risk check -> journal -> broker, in that order.
+
+Map of one submit (`OrderManager.submit`):
+
+1. a client order id (a UUID: unique for the account's life, as Alpaca requires);
+2. the pre-trade engine (`tetra.risk.pretrade`) and the broker's health: a denial is stored
+   as a rejected order with its reason and never sent;
+3. the order is *persisted* (state ``new``) before anything leaves the process;
+4. the broker: an acknowledgment moves it on; a refusal is stored with the broker's reason
+   and not retried; an unknown outcome (timeout, 5xx) moves it to ``unknown`` and the order is
+   looked up by its client id, never blindly resent. Only when the broker has never seen it
+   is it sent again, under the same client id (which the brokers dedupe).
+
+`recover()` runs at start: every open order of the journal is looked up and adopts the
+broker's state and fills (an order persisted but never sent is sent then). `pump()` applies
+the brokers' events; fills are deduplicated by execution id and fed to the risk engine.
+`halt`, `flatten` and `resume` act through the risk engine's kill switch and trading states.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import suppress
+from dataclasses import replace
+from decimal import Decimal
+
+from tetra.core.clock import Clock
+from tetra.core.errors import TetraError
+from tetra.execution.broker import (
+    Broker,
+    BrokerError,
+    BrokerEvent,
+    BrokerOrder,
+    BrokerRejected,
+    BrokerUnavailable,
+    BrokerUnknown,
+)
+from tetra.execution.journal import ExecutionJournal
+from tetra.execution.orders import (
+    TERMINAL,
+    TRANSITIONS,
+    Fill,
+    Order,
+    OrderRequest,
+    OrderStatus,
+    Side,
+)
+from tetra.risk.orders import OrderIntent
+from tetra.risk.pretrade import PreTradeEngine
+from tetra.risk.state import OrderAction
+
+S = OrderStatus
+_RESENDABLE = frozenset({S.NEW, S.SUBMITTED, S.UNKNOWN})
+
+
+class OrderManagerError(TetraError):
+    """An order request the manager cannot act on (unknown order, book or broker)."""
+
+
+def new_client_order_id() -> str:
+    """Return a fresh client order id: a UUID4, 36 characters (fits Alpaca and Binance)."""
+    return str(uuid.uuid4())
+
+
+class OrderManager:
+    """Places, tracks and recovers orders over one or more brokers (see the module docstring)."""
+
+    def __init__(
+        self,
+        journal: ExecutionJournal,
+        brokers: Mapping[str, Broker],
+        risk: PreTradeEngine,
+        *,
+        clock: Clock,
+        routes: Mapping[str, str] | None = None,
+        new_id: Callable[[], str] = new_client_order_id,
+    ) -> None:
+        self.journal = journal
+        self.brokers = dict(brokers)
+        self.risk = risk
+        self._clock = clock
+        self._routes = dict(routes or {})
+        self._new_id = new_id
+        self._open: dict[str, Order] = {}
+        self._executions: set[str] = set()
+
+    # -- placing and cancelling ------------------------------------------------------------
+
+    def submit(self, request: OrderRequest) -> Order:
+        """Check, persist and send one order; return it in the state the broker left it."""
+        return self.submit_many([request])[0]
+
+    def submit_many(self, requests: Sequence[OrderRequest]) -> list[Order]:
+        """Check and persist every order in one write, then send them one by one."""
+        checked = [self._checked(request) for request in requests]
+        self.journal.persist(checked)
+        sent = [self._send(order) if order.status is S.NEW else order for order in checked]
+        self.journal.flush()
+        return sent
+
+    def cancel(self, client_order_id: str) -> Order:
+        """Ask the broker to cancel an open order; cancels pass every trading state."""
+        order = self._open.get(client_order_id) or self.journal.order(client_order_id)
+        if order is None:
+            raise OrderManagerError(f"no order {client_order_id!r}")
+        if not order.is_open:
+            return order
+        broker = self._broker(order.broker)
+        broker.cancel(order)
+        return self._refresh(order)
+
+    def open_orders(self) -> list[Order]:
+        """Return the open orders this manager tracks, oldest first."""
+        return sorted(self._open.values(), key=lambda o: (o.created_at, o.client_order_id))
+
+    # -- following the brokers ---------------------------------------------------------------
+
+    def pump(self) -> int:
+        """Apply every broker's pending events; return how many changed an order."""
+        changed = 0
+        for broker in self.brokers.values():
+            for event in broker.events():
+                changed += self._on_event(event)
+        self.journal.flush()
+        return changed
+
+    def recover(self) -> list[Order]:
+        """Resolve every open order of the journal with its broker (run at start)."""
+        stored = self.journal.orders(open_only=True)
+        self._executions |= self.journal.execution_ids(o.client_order_id for o in stored)
+        resolved = [self.resolve(order) for order in stored]
+        self.journal.flush()
+        return resolved
+
+    def resolve(self, order: Order) -> Order:
+        """Look `order` up at its broker and adopt what it says; resend only if never seen."""
+        self._open[order.client_order_id] = order
+        try:
+            view = self._broker(order.broker).lookup(order.client_order_id)
+        except (BrokerUnknown, BrokerUnavailable) as error:
+            if order.status in _RESENDABLE:
+                return self._move(order, S.UNKNOWN, f"lookup failed: {error}")
+            return order  # working at the broker as far as we know; reconciliation checks
+        if view is not None:
+            return self._adopt(order, view)
+        if order.status in _RESENDABLE:
+            return self._resend(order)
+        return order  # accepted once, now unknown to the broker: reconciliation reports it
+
+    def resolve_unknown(self) -> list[Order]:
+        """Resolve every order in state unknown (after a reconnect, or on a timer)."""
+        unknown = [o for o in self._open.values() if o.status is S.UNKNOWN]
+        resolved = [self.resolve(order) for order in unknown]
+        self.journal.flush()
+        return resolved
+
+    # -- kill switch -------------------------------------------------------------------------
+
+    def halt(self, scope: str, reason: str, by: str) -> int:
+        """Engage the kill switch of `scope` and cancel its open orders; return how many."""
+        self.risk.engage_kill_switch(scope, reason, by)
+        doomed = [o for o in self._open.values() if scope in ("*", o.book)]
+        if scope == "*":
+            for broker in self.brokers.values():
+                broker.cancel_all()  # IB: reqGlobalCancel; also orders placed outside Tetra
+        else:
+            for order in doomed:
+                self._broker(order.broker).cancel(order)
+        for order in doomed:
+            self._refresh(order)
+        self.journal.flush()
+        return len(doomed)
+
+    def resume(self, scope: str, reason: str, by: str) -> None:
+        """Release the kill switch of `scope`."""
+        self.risk.release_kill_switch(scope, reason, by)
+
+    def flatten(self, book: str, reason: str) -> list[Order]:
+        """Move `book` to REDUCING and send the orders that close it (each still checked)."""
+        intents = self.risk.begin_flatten(book, reason)
+        requests = [
+            OrderRequest(book, intent.symbol, intent.side, intent.quantity) for intent in intents
+        ]
+        return self.submit_many(requests)
+
+    # -- internals ---------------------------------------------------------------------------
+
+    def _checked(self, request: OrderRequest) -> Order:
+        broker_name = self._routes.get(request.book) or next(iter(self.brokers))
+        order = Order.from_request(request, self._new_id(), broker_name, self._clock.now())
+        verdict = self.risk.check(_intent(order))
+        if not verdict.allowed:
+            code = verdict.code.value if verdict.code is not None else "denied"
+            return order.moved(S.REJECTED, order.created_at, f"risk: {code}: {verdict.reason}")
+        health = self._broker(broker_name).health()
+        if not health.healthy:
+            reason = f"broker {broker_name} is not healthy: {health.reason}"
+            return order.moved(S.REJECTED, order.created_at, reason)
+        return order
+
+    def _send(self, order: Order) -> Order:
+        submitted = order if order.status is S.SUBMITTED else self._move(order, S.SUBMITTED)
+        try:
+            view = self._broker(order.broker).submit(submitted)
+        except BrokerRejected as refusal:
+            if refusal.duplicate:  # the broker holds it already: adopt its state
+                return self._resolve_once(submitted)
+            return self._move(submitted, S.REJECTED, f"broker: {refusal.reason}")
+        except BrokerUnavailable as error:
+            return self._move(submitted, S.REJECTED, f"not sent: {error}")
+        except BrokerUnknown as error:
+            unknown = self._move(submitted, S.UNKNOWN, f"outcome unknown: {error}")
+            return self._resolve_once(unknown)
+        return self._adopt(submitted, view)
+
+    def _resolve_once(self, order: Order) -> Order:
+        try:
+            view = self._broker(order.broker).lookup(order.client_order_id)
+        except BrokerError:
+            return order  # stays unknown; resolve_unknown() tries again later
+        return order if view is None else self._adopt(order, view)
+
+    def _resend(self, order: Order) -> Order:
+        if order.status is S.NEW and self.risk.kill_switches.halts(order.book):
+            return self._move(order, S.REJECTED, "halted before it was sent")
+        return self._send(order)
+
+    def _refresh(self, order: Order) -> Order:
+        try:
+            view = self._broker(order.broker).lookup(order.client_order_id)
+        except BrokerError:
+            return self._open.get(order.client_order_id, order)
+        current = self._open.get(order.client_order_id, order)
+        return current if view is None else self._adopt(current, view)
+
+    def _on_event(self, event: BrokerEvent) -> int:
+        order = self._open.get(event.client_order_id)
+        if order is None:
+            return 0  # not ours, or already closed: reconciliation reports strangers
+        if event.fill is not None:
+            return int(self._book_fill(order, event.fill) is not order)
+        if event.status in (S.PARTIALLY_FILLED, S.FILLED) or event.status is order.status:
+            return 0  # fills move orders by their quantities, not by the label
+        moved = self._move_if_allowed(order, event.status, event.reason, event.broker_order_id)
+        return int(moved is not order)
+
+    def _adopt(self, order: Order, view: BrokerOrder) -> Order:
+        for fill in view.fills:
+            order = self._book_fill(order, fill)
+        missing = view.filled_quantity - order.filled_quantity
+        if missing > 0 and view.average_fill_price is not None:
+            order = self._book_fill(order, _missed_fill(order, view, missing, self._clock))
+        if view.status not in (S.PARTIALLY_FILLED, S.FILLED):
+            order = self._move_if_allowed(order, view.status, view.reason, view.broker_order_id)
+        elif order.status in (S.SUBMITTED, S.UNKNOWN):
+            order = self._move_if_allowed(order, S.ACCEPTED, "", view.broker_order_id)
+        return order
+
+    def _book_fill(self, order: Order, fill: Fill) -> Order:
+        if fill.execution_id in self._executions or fill.quantity > order.remaining:
+            return order
+        if order.status in (S.SUBMITTED, S.UNKNOWN):
+            order = self._move(order, S.ACCEPTED)
+        self._executions.add(fill.execution_id)
+        filled = order.filled_by(fill)
+        signed = fill.quantity if order.side is Side.BUY else -fill.quantity
+        # a book the risk engine does not follow (recovered before it was set) has no exposure
+        with suppress(KeyError):
+            self.risk.apply_fill(order.book, order.symbol, signed, fill.price)
+        return self._keep(filled, fill)
+
+    def _move_if_allowed(
+        self, order: Order, status: OrderStatus, reason: str, broker_order_id: str = ""
+    ) -> Order:
+        if broker_order_id and order.broker_order_id != broker_order_id:
+            order = _with_broker_id(order, broker_order_id)
+        if status is order.status or status not in TRANSITIONS[order.status]:
+            return order  # late or out-of-order news: the state already went past it
+        return self._move(order, status, reason)
+
+    def _move(self, order: Order, status: OrderStatus, reason: str = "") -> Order:
+        return self._keep(order.moved(status, self._clock.now(), reason))
+
+    def _keep(self, order: Order, fill: Fill | None = None) -> Order:
+        if order.status in TERMINAL:
+            self._open.pop(order.client_order_id, None)
+        else:
+            self._open[order.client_order_id] = order
+        self.journal.record(order, fill)
+        return order
+
+    def _broker(self, name: str) -> Broker:
+        broker = self.brokers.get(name)
+        if broker is None:
+            raise OrderManagerError(f"no broker {name!r}; configured: {sorted(self.brokers)}")
+        return broker
+
+
+def _intent(order: Order) -> OrderIntent:
+    return OrderIntent(
+        order.client_order_id,
+        order.book,
+        order.symbol,
+        order.side,
+        order.quantity,
+        order.order_type,
+        order.limit_price,
+        order.stop_price,
+        OrderAction.SUBMIT,
+    )
+
+
+def _missed_fill(order: Order, view: BrokerOrder, missing: Decimal, clock: Clock) -> Fill:
+    """Book what the broker filled beyond our fills, at the price that makes its average."""
+    assert view.average_fill_price is not None
+    ours = (order.average_fill_price or Decimal(0)) * order.filled_quantity
+    price = (view.average_fill_price * view.filled_quantity - ours) / missing
+    execution_id = f"{order.client_order_id}:reconciled:{view.filled_quantity.normalize()}"
+    return Fill(
+        execution_id, order.client_order_id, missing, price.quantize(Decimal("1e-12")), clock.now()
+    )
+
+
+def _with_broker_id(order: Order, broker_order_id: str) -> Order:
+    return replace(order, broker_order_id=broker_order_id)

@@ -1,0 +1,222 @@
+"""An in-memory broker with fault injection: the reference fake of `tetra.execution.Broker`.
+
+It keeps orders by client order id like a venue does, fills market orders at once at the
+price set for the symbol (all, or a fraction with `partial`), and queues events. Faults are
+scripted per call (`script_submit`, `script_lookup`):
+
+- ``"timeout_after_accept"``: the order is placed, then the call raises `BrokerUnknown`;
+- ``"timeout_before_accept"``: nothing is placed, the call raises `BrokerUnknown`;
+- ``"unavailable"``: nothing is placed, `BrokerUnavailable`;
+- ``"reject"``: `BrokerRejected` (insufficient buying power).
+
+`dedupe="account"` refuses a client id ever used (Alpaca); ``"open"`` only one in use by an
+open order (Binance), so a resend of a filled order *would* duplicate it: the fault tests
+count `orders_placed` per client id to prove the order manager never does that.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter, deque
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from tetra.core.clock import Clock
+from tetra.execution.broker import (
+    BrokerAccount,
+    BrokerEvent,
+    BrokerOrder,
+    BrokerRejected,
+    BrokerUnavailable,
+    BrokerUnknown,
+    Health,
+)
+from tetra.execution.orders import TERMINAL, Fill, Order, OrderStatus, OrderType, Side
+
+__all__ = ["InMemoryBroker"]
+
+S = OrderStatus
+
+
+@dataclass
+class _Placed:
+    order: Order
+    broker_order_id: str
+    status: OrderStatus = S.ACCEPTED
+    fills: list[Fill] = field(default_factory=list)
+    reason: str = ""
+
+    @property
+    def filled(self) -> Decimal:
+        return sum((f.quantity for f in self.fills), Decimal(0))
+
+    def view(self) -> BrokerOrder:
+        filled = self.filled
+        average = (
+            sum((f.quantity * f.price for f in self.fills), Decimal(0)) / filled if filled else None
+        )
+        return BrokerOrder(
+            self.order.client_order_id,
+            self.status,
+            self.broker_order_id,
+            filled,
+            average,
+            tuple(self.fills),
+            self.reason,
+            self.order.symbol,
+            self.order.quantity,
+            self.order.side.value,
+        )
+
+
+class InMemoryBroker:
+    """A broker in memory (see the module docstring)."""
+
+    def __init__(
+        self,
+        clock: Clock,
+        *,
+        name: str = "memory",
+        prices: dict[str, Decimal] | None = None,
+        dedupe: str = "account",
+        fill_market_orders: bool = True,
+        partial: Decimal | None = None,
+    ) -> None:
+        self.name = name
+        self.prices = dict(prices or {})
+        self.dedupe = dedupe
+        self.fill_market_orders = fill_market_orders
+        self.partial = partial
+        self.healthy = True
+        self.orders_placed: Counter[str] = Counter()
+        self.received: list[Order] = []  # every order that reached the venue, in order
+        self._clock = clock
+        self._orders: dict[str, _Placed] = {}
+        self._history: list[_Placed] = []
+        self._events: deque[BrokerEvent] = deque()
+        self._submit_faults: deque[str] = deque()
+        self._lookup_faults: deque[str] = deque()
+        self._ids = itertools.count(1)
+        self._executions = itertools.count(1)
+        self._last_event: BrokerEvent | None = None
+
+    # -- scripting -------------------------------------------------------------------------
+
+    def script_submit(self, *faults: str) -> None:
+        """Make the next submits fail as listed (``"ok"`` for a normal one)."""
+        self._submit_faults.extend(faults)
+
+    def script_lookup(self, *faults: str) -> None:
+        """Make the next lookups fail as listed (``"ok"`` for a normal one)."""
+        self._lookup_faults.extend(faults)
+
+    def fill(self, client_order_id: str, quantity: Decimal, price: Decimal) -> Fill:
+        """Fill part of a working order (a partial fill) and queue its event."""
+        return self._fill(self._orders[client_order_id], quantity, price)
+
+    def repeat_last_event(self) -> None:
+        """Queue the last event again (a venue delivering it twice)."""
+        if self._last_event is not None:
+            self._events.append(self._last_event)
+
+    # -- the port --------------------------------------------------------------------------
+
+    def submit(self, order: Order) -> BrokerOrder:
+        fault = self._submit_faults.popleft() if self._submit_faults else "ok"
+        if fault == "unavailable":
+            raise BrokerUnavailable(f"{self.name}: not connected")
+        if fault == "timeout_before_accept":
+            raise BrokerUnknown(f"{self.name}: read timeout")
+        if fault == "reject":
+            raise BrokerRejected("insufficient buying power", code="40310000")
+        placed = self._place(order)
+        if fault == "timeout_after_accept":
+            raise BrokerUnknown(f"{self.name}: read timeout")
+        return placed.view()
+
+    def cancel(self, order: Order) -> None:
+        placed = self._orders.get(order.client_order_id)
+        if placed is not None and placed.status not in TERMINAL:
+            self._finish(placed, S.CANCELLED, "cancelled by request")
+
+    def cancel_all(self) -> None:
+        for placed in list(self._orders.values()):
+            if placed.status not in TERMINAL:
+                self._finish(placed, S.CANCELLED, "cancelled by cancel_all")
+
+    def lookup(self, client_order_id: str) -> BrokerOrder | None:
+        fault = self._lookup_faults.popleft() if self._lookup_faults else "ok"
+        if fault == "unavailable":
+            raise BrokerUnavailable(f"{self.name}: not connected")
+        if fault.startswith("timeout"):
+            raise BrokerUnknown(f"{self.name}: read timeout")
+        placed = self._orders.get(client_order_id)
+        return None if placed is None else placed.view()
+
+    def open_orders(self) -> list[BrokerOrder]:
+        return [p.view() for p in self._orders.values() if p.status not in TERMINAL]
+
+    def positions(self) -> dict[str, Decimal]:
+        held: dict[str, Decimal] = {}
+        for placed in self._history:
+            sign = 1 if placed.order.side is Side.BUY else -1
+            held[placed.order.symbol] = held.get(placed.order.symbol, Decimal(0)) + (
+                sign * placed.filled
+            )
+        return {symbol: quantity for symbol, quantity in held.items() if quantity}
+
+    def account(self) -> BrokerAccount:
+        return BrokerAccount(Decimal(1_000_000), Decimal(1_000_000), Decimal(1_000_000))
+
+    def events(self) -> list[BrokerEvent]:
+        drained = list(self._events)
+        self._events.clear()
+        return drained
+
+    def health(self) -> Health:
+        reason = "" if self.healthy else "no heartbeat"
+        return Health(self.healthy, reason, self._clock.now())
+
+    # -- the venue -------------------------------------------------------------------------
+
+    def _place(self, order: Order) -> _Placed:
+        existing = self._orders.get(order.client_order_id)
+        if existing is not None and (self.dedupe == "account" or existing.status not in TERMINAL):
+            raise BrokerRejected("client_order_id must be unique", duplicate=True)
+        placed = _Placed(order, f"{self.name}-{next(self._ids)}")
+        self._orders[order.client_order_id] = placed
+        self._history.append(placed)
+        self.orders_placed[order.client_order_id] += 1
+        self.received.append(order)
+        self._emit(placed, S.ACCEPTED)
+        price = self.prices.get(order.symbol)
+        if self.fill_market_orders and order.order_type is OrderType.MARKET and price is not None:
+            share = order.quantity * self.partial if self.partial else order.quantity
+            self._fill(placed, share, price)
+        return placed
+
+    def _fill(self, placed: _Placed, quantity: Decimal, price: Decimal) -> Fill:
+        execution_id = f"{self.name}-x{next(self._executions)}"
+        fill = Fill(execution_id, placed.order.client_order_id, quantity, price, self._clock.now())
+        placed.fills.append(fill)
+        done = placed.filled >= placed.order.quantity
+        placed.status = S.FILLED if done else S.PARTIALLY_FILLED
+        self._emit(placed, placed.status, fill)
+        return fill
+
+    def _finish(self, placed: _Placed, status: OrderStatus, reason: str) -> None:
+        placed.status = status
+        placed.reason = reason
+        self._emit(placed, status)
+
+    def _emit(self, placed: _Placed, status: OrderStatus, fill: Fill | None = None) -> None:
+        event = BrokerEvent(
+            placed.order.client_order_id,
+            status,
+            self._clock.now(),
+            fill,
+            placed.broker_order_id,
+            placed.reason,
+        )
+        self._last_event = event
+        self._events.append(event)
