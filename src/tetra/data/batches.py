@@ -62,8 +62,43 @@ def prepare_batch(table: Table, rows: Rows) -> pa.Table:
 
 
 def partition_batch(table: Table, rows: Rows) -> Partition:
-    """Split `rows` into the valid ones and the rejected ones with their reasons."""
-    batch = conform(table, rows)
+    """Split `rows` into the valid ones and the rejected ones with their reasons.
+
+    Values that cannot be read as their column's type (text where a number belongs, a number
+    too large for the column) reject their rows too, when the rows come as a frame; unknown or
+    missing columns still raise `InvalidBatch`, since they are the source's fault, not a row's.
+    """
+    if isinstance(rows, pd.DataFrame):
+        batch, unreadable = _conform_readable(table, rows.reset_index(drop=True))
+    else:
+        batch, unreadable = conform(table, rows), pd.DataFrame()
+    parts = _partition(table, batch)
+    if unreadable.empty:
+        return parts
+    rejected = pd.concat([unreadable, parts.rejected], ignore_index=True)
+    return Partition(valid=parts.valid, rejected=rejected)
+
+
+def _conform_readable(table: Table, frame: pd.DataFrame) -> tuple[pa.Table, pd.DataFrame]:
+    """Conform the rows whose values their columns can hold; return the others with reasons."""
+    rejected: list[pd.DataFrame] = []
+    for _ in range(len(table.columns) + 1):  # each pass removes one column's unreadable rows
+        try:
+            batch = conform(table, frame)
+        except InvalidBatch as error:
+            rows = sorted({p.row for p in error.problems})
+            if not rows or rows[0] < 0:
+                raise
+            why = {p.row: p.reason for p in error.problems}
+            rejected.append(frame.iloc[rows].assign(reason=[why[r] for r in rows]))
+            frame = frame.drop(index=frame.index[rows]).reset_index(drop=True)
+            continue
+        found = pd.concat(rejected, ignore_index=True) if rejected else pd.DataFrame()
+        return batch, found
+    raise InvalidBatch(table.qualified_name, [RowProblem(-1, "*", "rows cannot be conformed")])
+
+
+def _partition(table: Table, batch: pa.Table) -> Partition:
     problems = find_problems(table, batch)
     reasons: dict[int, list[str]] = {}
     for problem in problems:

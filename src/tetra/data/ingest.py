@@ -1,5 +1,9 @@
 """Write what a source fetched: validate, store, quarantine, then move the watermark.
 
+Validation is the record rules (`tetra.data.rules`: window, future, magnitudes, VWAP, symbols,
+control characters), then the table's batch checks (types, nulls, keys, OHLC invariants) and,
+for bars, the quality screen; every rejected record is quarantined with its reasons.
+
 Order matters for crash safety. The valid rows are written in one atomic upsert; the rejected
 and unparsed records go to ``ops.quarantine``; only then does the watermark advance. A crash
 anywhere leaves the watermark at or behind the data, so a rerun fetches again and, the
@@ -19,7 +23,8 @@ from tetra.data.migrations import table
 from tetra.data.ports import Query, Store
 from tetra.data.quality import OHLCV, JumpLimits, QualityWarning, Splits, screen_bars
 from tetra.data.quarantine import QUARANTINE, quarantine_rows, rejected_rows_as_records
-from tetra.data.sources import Fetched
+from tetra.data.rules import RuleContext, check_rows
+from tetra.data.sources import Fetched, Window
 
 WATERMARKS = "ops.watermarks"
 
@@ -46,18 +51,28 @@ def ingest(
     now: dt.datetime,
     watermark_symbol: str | None = None,
     limits: JumpLimits | None = None,
+    window: Window | None = None,
 ) -> Ingested:
-    """Store the valid rows of `fetched`, quarantine the rest, then advance the watermark."""
+    """Store the valid rows of `fetched`, quarantine the rest, then advance the watermark.
+
+    `window` is the window that was asked for: records dated outside it are quarantined.
+    """
     target = table(fetched.dataset)
+    checked = check_rows(fetched.dataset, fetched.rows, RuleContext(now, window))
     if fetched.dataset == OHLCV:
-        history, splits = _history(store, fetched.rows), _splits(store, fetched.rows)
-        screened = screen_bars(fetched.rows, history, now=now, limits=limits, splits=splits)
+        rows = checked.valid
+        history, splits = _history(store, rows), _splits(store, rows)
+        screened = screen_bars(rows, history, now=now, limits=limits, splits=splits)
         valid, rejected, warnings = screened.valid, screened.rejected, screened.warnings
     else:
-        parts = partition_batch(target, fetched.rows)
+        parts = partition_batch(target, checked.valid)
         valid, rejected, warnings = parts.valid.to_pandas(), parts.rejected, []
     written = store.upsert(fetched.dataset, valid) if len(valid) else 0
-    records = [*fetched.unparsed, *rejected_rows_as_records(rejected, target.key)]
+    records = [
+        *fetched.unparsed,
+        *rejected_rows_as_records(checked.rejected, target.key),
+        *rejected_rows_as_records(rejected, target.key),
+    ]
     if records:
         store.upsert(
             QUARANTINE,

@@ -1,7 +1,8 @@
 """Rows for ``ops.quarantine``: rejected records kept with their reason and raw payload.
 
 A record's id hashes its dataset, source, reason and payload, so quarantining the same bad
-record again (a rerun) changes nothing.
+record again (a rerun) changes nothing. Control characters in a record are kept visible as
+``\\xNN`` escapes: the quarantine shows what arrived, and PostgreSQL refuses a raw NUL.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import datetime as dt
 import hashlib
 import json
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 
 import pandas as pd
@@ -59,18 +61,37 @@ _COLUMNS = [
 def _row(
     dataset: str, source: str, record: RawRecord, run_id: str | None, now: dt.datetime
 ) -> dict[str, object]:
-    payload = json.dumps(record.payload, sort_keys=True, default=str)
-    digest = hashlib.sha256(f"{dataset}\n{source}\n{record.reason}\n{payload}".encode())
+    payload = json.dumps(_visible(record.payload), sort_keys=True, default=str)
+    reason = _visible_text(record.reason)
+    digest = hashlib.sha256(f"{dataset}\n{source}\n{reason}\n{payload}".encode())
     return {
         "record_id": digest.hexdigest()[:32],
         "dataset": dataset,
-        "natural_key": record.key or None,
-        "reason": record.reason,
+        "natural_key": _visible_text(record.key) or None,
+        "reason": reason,
         "payload": payload,
         "run_id": run_id,
         "quarantined_at": now,
         "source": source,
     }
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _visible_text(text: str) -> str:
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def _visible(value: object) -> object:
+    """Return a payload with control characters in its text shown as escapes, nested too."""
+    if isinstance(value, str):
+        return _visible_text(value)
+    if isinstance(value, Mapping):
+        return {_visible_text(str(k)): _visible(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_visible(v) for v in value]
+    return value
 
 
 def _plain(row: Mapping[str, object]) -> dict[str, object]:

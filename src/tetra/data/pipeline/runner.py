@@ -261,7 +261,13 @@ async def _whole_window(
             fetched = await call(list(ctx.plan.symbols), ctx.plan.window)
             for part in _with_scores(ctx, fetched, score):
                 done = await asyncio.to_thread(
-                    ingest, ctx.store, part, source=name, run_id=ctx.run_id, now=ctx.clock.now()
+                    ingest,
+                    ctx.store,
+                    part,
+                    source=name,
+                    run_id=ctx.run_id,
+                    now=ctx.clock.now(),
+                    window=ctx.plan.window,
                 )
                 result.add(done)
         except SourceError as error:

@@ -156,6 +156,7 @@ async def _fetch_one(
                 run_id=ctx.run_id,
                 now=ctx.clock.now(),
                 watermark_symbol=symbol,
+                window=window,
             )
             result.add(done)
     except QuotaExhausted as error:
