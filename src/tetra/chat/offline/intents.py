@@ -19,7 +19,7 @@ from tetra.chat.offline.question import Question, keywords
 from tetra.chat.offline.sql import Built
 from tetra.chat.translation import TranslationFailed
 
-__all__ = ["FAMILIES", "refuse", "without_extreme_move"]
+__all__ = ["FAMILIES", "check_qualifiers", "refuse", "without_extreme_move"]
 
 LAST_YEAR = Period("trailing", amount=1, unit="YEAR")
 DEFAULT_COUNT = 10
@@ -55,7 +55,7 @@ _DOWN = r"drops?|falls?|declines?|loss(?:es)?|crash(?:es)?|plunges?|sell-?offs?"
 _UP = r"gains?|rises?|jumps?|rall(?:y|ies)|surges?|advances?"
 _EXTREME = re.compile(
     r"\b(best|worst|biggest|largest|strongest|weakest|sharpest|steepest|greatest|deepest)"
-    r"(?:\s+\d+)?\s+(?:(one[- ]day|single[- ]day|1-day|daily|weekly|monthly|yearly|annual)\s+)?"
+    r"(?:\s+\d+)?\s+(?:performing\s+)?(?:(one[- ]day|single[- ]day|1-day|daily|weekly|monthly|yearly|annual)\s+)?"
     rf"(days?|weeks?|months?|years?|sessions?|{_DOWN}|{_UP}|moves?|returns?)\b"
 )
 _WORST = re.compile(rf"\b(?:worst|weakest|{_DOWN})\b")
@@ -136,7 +136,8 @@ _RANKED = re.compile(
 def _volatility(q: Question) -> Built | None:
     if not q.has(_VOLATILITY) or q.series:
         return None
-    daily = q.has(keywords(r"daily (?:volatility|standard deviation|std)"))
+    daily = q.has(keywords(r"daily (?:volatility|standard deviation|std)|standard deviation|std\b"))
+    daily = daily and not q.has(keywords(r"annuali[sz]ed|annual"))
     if q.has(
         keywords(r"implied|realized vol(?:atility)? of (?:the )?vix|rolling|per (?:day|month)")
     ):
@@ -175,7 +176,14 @@ def _drawdown(q: Question) -> Built | None:
             "it cannot tell whether you mean the maximum drawdown or the current one.",
             "What is the maximum drawdown of SPY over the last 3 years?",
         )
-    return build.drawdown(_selection(q), q.period or ALL_TIME, current=current and not maximum)
+    current = current and not maximum
+    if current and q.period is not None and q.period.kind == "dates" and q.period.last:
+        refuse(
+            "it measures a current drawdown from the peak of a period that runs to the latest "
+            "bar, not from a past period's peak.",
+            "How far is SPY below its peak since 2020?",
+        )
+    return build.drawdown(_selection(q), q.period or ALL_TIME, current=current)
 
 
 _CORRELATION = keywords(r"correlat")
@@ -288,13 +296,18 @@ def _corporate_actions(q: Question) -> Built | None:
         return build.splits(_selection(q), q.period or ALL_TIME)
     if not q.has(_DIVIDEND):
         return None
-    if q.has(keywords(r"yield|growth|payout ratio|next|upcoming|future")):
+    if q.has(
+        keywords(
+            r"yield|growth|payout ratio|next|upcoming|future|highest|lowest|most|"
+            r"least|top\b|largest|biggest|rank"
+        )
+    ):
         refuse(
-            "it lists stored dividends (ex-date and cash amount); it does not compute yields or "
-            "forecasts.",
+            "it lists stored dividends (ex-date and cash amount); it does not compute yields, "
+            "forecasts or rankings.",
             "How many dividends did KO pay in 2024?",
         )
-    if q.has(keywords(r"how many|number of|count|total|sum|how much")):
+    if q.has(keywords(r"how many|number of|count|total|sum")):
         summary = "total"
     elif q.has(keywords(r"last|latest|most recent|recent")) and q.period is None:
         summary = "last"
@@ -314,3 +327,47 @@ FAMILIES: tuple[Callable[[Question], Built | None], ...] = (
     _data_span,
     _universe,
 )
+
+
+# --- qualifiers no family computes: refused rather than dropped --------------------------------
+
+_QUALIFIERS = keywords(
+    r"median|rolling|excess|exclud|except\b|other than|ignoring|ratio\b|cagr|compound|"
+    r"sharpe|sortino|annuali[sz]ed returns?|average|mean\b|avg\b|intraday|volume|percentile|"
+    r"recover|adjusted|log returns?|in dollars|per share price|each day|every day|hourly"
+)
+_VERSUS = keywords(
+    r"relative to|versus|vs\b|against|minus|compared (?:to|with)|outperform|underperform|spread"
+)
+_RETURN_SPANS = keywords(r"(?:weekly|monthly|quarterly|yearly|annual) (?:returns?|changes?|data)")
+
+
+def check_qualifiers(q: Question, family: Callable[[Question], Built | None]) -> None:
+    """Refuse a family's answer when the question qualifies it in a way it does not compute."""
+    text = re.sub(r"moving average|standard deviation", " ", q.text)
+    if family is _resampled:
+        text = _RESAMPLE.sub(" ", text)
+    found = _QUALIFIERS.search(text)
+    if found is None and family is not _correlation:
+        found = _VERSUS.search(text)
+    if found is None and family in (_correlation, _volatility, _drawdown):
+        found = _RETURN_SPANS.search(text)
+    if found is not None:
+        refuse(
+            f"it understood the measure but not {found[0]!r}, which it does not compute; it "
+            "would rather not answer a different question.",
+            _EXAMPLES.get(family, "What was the biggest one-day drop of AAPL?"),
+        )
+
+
+_EXAMPLES: dict[Callable[[Question], Built | None], str] = {
+    _corporate_actions: "How many dividends did KO pay in 2024?",
+    _moving_average: "What is the 50-day moving average of SPY?",
+    _correlation: "What is the correlation between SPY and QQQ over the last year?",
+    _volatility: "What is the annualised volatility of SPY over the last year?",
+    _drawdown: "What was the maximum drawdown of QQQ in 2022?",
+    _extreme_moves: "What was the worst week of SPY in 2022?",
+    _resampled: "Monthly returns of SPY in 2024",
+    _data_span: "When does the data for AAPL start?",
+    _universe: "Which ETFs are in the AI infrastructure theme?",
+}

@@ -224,7 +224,7 @@ def _last_day(token: str) -> dt.date:
 _COUNT = re.compile(
     rf"\b(?:top|best|worst|bottom|biggest|largest|first|last|latest|recent)\s+{_NUMBER}\b(?!\s*(?:%|-|days?"
     r"|weeks?|months?|years?|quarters?|percent))"
-    rf"|\b{_NUMBER}\s+(?:best|worst|top|biggest|largest|strongest|weakest|stocks|etfs|coins|"
+    rf"|\b{_NUMBER}\s+(?:best|worst|top|biggest|largest|strongest|weakest|most|least|stocks|etfs|coins|"
     r"cryptos?|symbols|names|companies|tokens|funds|gainers|losers|movers)\b"
 )
 

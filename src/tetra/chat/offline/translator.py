@@ -23,7 +23,7 @@ from tetra.chat.context import SchemaContext, Vocabulary
 from tetra.chat.guard import Dialect, SqlRejected, check_sql
 from tetra.chat.offline import sql as build
 from tetra.chat.offline.followup import is_follow_up, merge
-from tetra.chat.offline.intents import FAMILIES, without_extreme_move
+from tetra.chat.offline.intents import FAMILIES, check_qualifiers, without_extreme_move
 from tetra.chat.offline.names import find_series, find_symbols
 from tetra.chat.offline.parse import (
     ALL_TIME,
@@ -85,7 +85,10 @@ _UNSUPPORTED = keywords(
     r"percentile|rank|above|below|more than|less than|greater than|exceed|cross|"
     r"trading days|sessions\b|vwap|intraday|open(?:ed|ing)\b|open price|daily high|daily low|"
     r"high of the day|low of the day|market cap|valuation|p/e\b|pe ratio|short interest|"
-    r"publishers?\b|wrote the most|most articles|most (?:news|stories|coverage)"
+    r"publishers?\b|wrote the most|most articles|most (?:news|stories|coverage)|"
+    r"annuali[sz]ed returns?|cagr|compound|average (?:daily |monthly |weekly )?returns?|"
+    r"excess return|relative (?:return|performance|strength)|exclud|except\b|rolling|ratio\b|"
+    r"(?:up|down|green|red|positive|negative|winning|losing) (?:days|sessions|weeks|months)"
 )
 _COVERAGE = keywords(
     r"coverage|covered|missing (?:days|bars|sessions|data|rows)|gaps? in|how much (?:data|"
@@ -126,7 +129,8 @@ _VOLUME = keywords(r"volume|traded|turnover")
 _RETURN = keywords(
     r"returns?|perform|change|gain|loss|up\b|down\b|move|rise|rose|risen|fell|fall|drop|"
     r"grow|grew|appreciat|how much did|percent|%|did better|did worse|compare|vs\b|versus|"
-    r"(?:has|have|did) .{1,40} (?:done|fared|performed)|how (?:is|are) .{1,40} doing"
+    r"(?:has|have|did) .{1,40} (?:done|fared|performed)|how (?:is|are) .{1,40} doing|"
+    r"how did .{1,40} (?:do|go|fare)\b"
 )
 _PRICE = keywords(r"price|close|closing|trading|quote|worth|last|latest|current|now|value|level|"
                 r"cost|how much is")  # fmt: skip
@@ -204,6 +208,7 @@ class OfflineTranslator:
         for family in FAMILIES:
             built = family(parsed)
             if built is not None:
+                check_qualifiers(parsed, family)
                 return built
         if (coverage := _coverage(parsed)) is not None:
             return coverage
@@ -221,14 +226,18 @@ class OfflineTranslator:
     def _parse(self, question: str) -> Question:
         text = re.sub(r"\s+", " ", question.lower()).strip()
         vocabulary = self.vocabulary
+        group = find_group(text)
+        theme = find_theme(text, vocabulary.themes)
+        if group is not None and theme is not None and theme in group.value.split("_"):
+            theme = None  # "growth stocks": the universe group, not the theme "growth"
         return Question(
             text=text,
             symbols=tuple(find_symbols(question, vocabulary)),
             series=tuple(find_series(text, vocabulary)),
             period=find_period(without_extreme_move(text)),
             count=find_count(text),
-            group=find_group(text),
-            theme=find_theme(text, vocabulary.themes),
+            group=group,
+            theme=theme,
         )
 
 
@@ -341,8 +350,14 @@ def _returns(q: Question) -> Built | None:
     return build.returns(period, what, symbols=q.symbols)
 
 
+_BARE_WORDS = 4
+
+
 def _history(q: Question) -> Built | None:
-    if len(q.symbols) != 1 or not (_wants_series(q) or q.period is not None):
+    # A period alone asks for the history only in a bare question ("AAPL in 2024"): a longer
+    # one names something else this shape does not compute.
+    bare = q.period is not None and len(q.text.split()) <= _BARE_WORDS
+    if len(q.symbols) != 1 or not (_wants_series(q) or bare):
         return None
     return build.price_history(q.symbols[0], q.period or LAST_YEAR, ohlc=q.has(_OHLC))
 
