@@ -55,7 +55,8 @@ _DOWN = r"drops?|falls?|declines?|loss(?:es)?|crash(?:es)?|plunges?|sell-?offs?"
 _UP = r"gains?|rises?|jumps?|rall(?:y|ies)|surges?|advances?"
 _EXTREME = re.compile(
     r"\b(best|worst|biggest|largest|strongest|weakest|sharpest|steepest|greatest|deepest)"
-    r"(?:\s+\d+)?\s+(?:performing\s+)?(?:(one[- ]day|single[- ]day|1-day|daily|weekly|monthly|yearly|annual)\s+)?"
+    r"(?:\s+\d+)?\s+(?:performing\s+)?"
+    r"(?:(one[- ]day|single[- ]day|1-day|daily|weekly|monthly|yearly|annual)\s+)?"
     rf"(days?|weeks?|months?|years?|sessions?|{_DOWN}|{_UP}|moves?|returns?)\b"
 )
 _WORST = re.compile(rf"\b(?:worst|weakest|{_DOWN})\b")
