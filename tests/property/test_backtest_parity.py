@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from tetra.backtest.compiled import run_compiled
 from tetra.backtest.engine import run_callbacks
 from tetra.market import BarContext, MarketData, OrderArrays, OrderKind, SizeKind
+from tetra.simulation.exits import Exits
 from tetra.simulation.orders import Commission, Costs, Slippage, TradingRules
 
 
@@ -61,8 +62,21 @@ def random_orders(seed: int, market: MarketData) -> OrderArrays:
     return orders
 
 
+def with_brackets(seed: int, market: MarketData, orders: OrderArrays) -> OrderArrays:
+    """The same orders, a third of them bracket entries with levels around the close."""
+    rng = np.random.default_rng(seed + 2)
+    reference = np.nan_to_num(market.close, nan=50.0)
+    chosen = np.isfinite(orders.size) & (rng.random(market.shape) < 0.3)
+    stop_loss = np.where(chosen, reference * rng.uniform(0.9, 0.99, market.shape), np.nan)
+    take_profit = np.where(chosen, reference * rng.uniform(1.01, 1.1, market.shape), np.nan)
+    take_profit[rng.random(market.shape) < 0.3] = np.nan
+    fields = (orders.size, orders.size_kind, orders.kind, orders.limit, orders.stop)
+    return OrderArrays(*fields, orders.time_in_force, stop_loss, take_profit)
+
+
 def replay(orders: OrderArrays):  # type: ignore[no-untyped-def]
     """A per-bar strategy placing exactly the orders of the arrays."""
+    stop_loss, take_profit = orders.brackets()
 
     def on_bar(bar: BarContext) -> None:
         for n in np.flatnonzero(np.isfinite(orders.size[bar.t])):
@@ -74,6 +88,8 @@ def replay(orders: OrderArrays):  # type: ignore[no-untyped-def]
                 limit=orders.limit[bar.t, n],
                 stop=orders.stop[bar.t, n],
                 good_till_cancelled=bool(orders.time_in_force[bar.t, n]),
+                stop_loss=stop_loss[bar.t, n],
+                take_profit=take_profit[bar.t, n],
             )
 
     return on_bar
@@ -106,6 +122,37 @@ def test_both_paths_fill_identically(seed: int, costs: Costs, rules: TradingRule
     np.testing.assert_array_equal(compiled.equity, per_bar.equity)
     np.testing.assert_array_equal(compiled.positions, per_bar.positions)
     assert len(compiled.fills) > 0
+
+
+EXITS = st.sampled_from(
+    [
+        Exits(),
+        Exits(stop_loss=0.03, take_profit=0.05),
+        Exits(trailing_stop=0.04, time_exit=5),
+        Exits(stop_loss_atr=1.5, take_profit_atr=3.0, atr_window=5, both_touched="target"),
+        Exits(trailing_stop_atr=2.0, atr_window=3, stop_loss=0.02),
+    ]
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 10_000), costs=COSTS, rules=RULES, exits=EXITS, brackets=st.booleans())
+def test_both_paths_fill_identically_with_stops_and_exits(
+    seed: int, costs: Costs, rules: TradingRules, exits: Exits, brackets: bool
+) -> None:
+    market = random_market(seed, bars=60, symbols=4)
+    orders = random_orders(seed, market)
+    if brackets:
+        orders = with_brackets(seed, market, orders)
+    account = {"cash": 100_000.0, "costs": costs, "rules": rules, "exits": exits}
+
+    compiled = run_compiled(market, orders, **account)  # type: ignore[arg-type]
+    per_bar = run_callbacks(market, replay(orders), **account)  # type: ignore[arg-type]
+
+    np.testing.assert_array_equal(compiled.fills, per_bar.fills)
+    np.testing.assert_array_equal(compiled.cash, per_bar.cash)
+    np.testing.assert_array_equal(compiled.equity, per_bar.equity)
+    np.testing.assert_array_equal(compiled.positions, per_bar.positions)
 
 
 @settings(max_examples=20, deadline=None)

@@ -3,15 +3,18 @@
 A strategy states its decisions as dense (T, N) arrays (`tetra.market.OrderArrays`): a
 finite `size` at row t is an order decided at bar t's close, executed from bar t+1 on by the
 same rules as the per-bar engine (`tetra.simulation.exchange`). Per bar the kernel
-(1) applies corporate actions, (2) executes pending orders, sells before buys so freed cash
-can be spent, (3) marks positions to the close, (4) queues the orders decided at this bar,
-one per symbol (a new order replaces a pending one). Day orders get one tradable bar;
+(1) applies corporate actions, (2) closes positions whose stops or exits the bar triggers
+(`tetra.simulation.exits`), (3) executes pending orders, sells before buys so freed cash
+can be spent, arming the exit levels of positions they open, (4) marks positions to the
+close and ratchets trailing stops, (5) queues the orders decided at this bar, one per
+symbol (a new order replaces a pending one). Day orders get one tradable bar;
 good-till-cancelled orders wait until they fill or are replaced.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numba
 import numpy as np
@@ -19,30 +22,32 @@ import numpy as np
 from tetra.market import MarketData, OrderArrays
 from tetra.market.orders import DAY, MARKET_ON_CLOSE, SHARES, TARGET_SHARES
 from tetra.simulation import exchange as x
+from tetra.simulation import exits as e
+from tetra.simulation.exits import Exits
 from tetra.simulation.layout import (
     A_CASH,
     A_EQUITY,
     B_CLOSE,
     B_OPEN,
-    F_FEE,
-    F_ORDER_ROW,
-    F_PRICE,
-    F_QUANTITY,
-    F_REALISED,
-    F_SYMBOL,
-    F_T,
     NO_ORDER,
     P_KIND,
     P_LIMIT,
     P_SIZE,
     P_SIZE_KIND,
     P_STOP,
+    P_STOP_LOSS,
+    P_TAKE_PROFIT,
     P_TIF,
     S_AVERAGE,
     S_LAST,
     S_ORDER_ROW,
     S_POSITION,
+    S_STOP_LOSS,
+    S_TAKE_PROFIT,
+    S_TRAIL_DISTANCE,
+    S_TRAIL_LEVEL,
     allocate,
+    record_fill,
 )
 from tetra.simulation.orders import Costs, TradingRules
 
@@ -50,9 +55,14 @@ Array = np.ndarray
 jit = numba.njit(cache=True, nogil=True)
 
 
+DECISION_COLUMNS = 10
+
+
 def decisions_of(orders: OrderArrays) -> np.ndarray:
-    """Return every order as rows (t, n, size, size_kind, kind, limit, stop, tif), by t then n."""
+    """Return every order as rows (t, n, size, size_kind, kind, limit, stop, tif, stop_loss,
+    take_profit), by t then n: the pending-order columns with the order's bar and symbol."""
     t, n = np.nonzero(np.isfinite(orders.size))
+    stop_loss, take_profit = orders.brackets()
     fields = (
         orders.size,
         orders.size_kind,
@@ -60,6 +70,8 @@ def decisions_of(orders: OrderArrays) -> np.ndarray:
         orders.limit,
         orders.stop,
         orders.time_in_force,
+        stop_loss,
+        take_profit,
     )
     return np.column_stack([t, n, *(np.asarray(f[t, n], dtype=np.float64) for f in fields)])
 
@@ -69,7 +81,41 @@ class KernelOutput:
     cash: np.ndarray  # (T,)
     equity: np.ndarray  # (T,)
     positions: np.ndarray  # (T, N)
-    fills: np.ndarray  # (F, 7): t, n, quantity, price, fee, realised, order row
+    fills: np.ndarray  # (F, FILL_COLUMNS), columns named in `tetra.simulation.layout`
+
+
+class FillModel(NamedTuple):
+    """What the exchange applies to every order and position, as arrays numba takes.
+
+    `costs` and `rules` as `tetra.simulation.exchange` lays them out; `exits` as
+    `tetra.simulation.exits` does; `atr` (T, N) feeds the ATR-multiple exits.
+    """
+
+    costs: Array
+    rules: Array
+    exits: Array
+    atr: Array
+
+
+def fill_model(
+    market: MarketData,
+    costs: Costs | None = None,
+    rules: TradingRules | None = None,
+    exits: Exits | None = None,
+    brackets: bool = False,
+) -> FillModel:
+    """Lay a run's costs, rules and exits out for the kernels (`brackets`: orders carry levels)."""
+    exits = exits or Exits()
+    if exits.uses_atr:
+        atr = e.average_true_range(market.high, market.low, market.close, exits.atr_window)
+    else:
+        atr = np.full(market.shape, np.nan)
+    return FillModel(
+        (costs or Costs()).as_array(),
+        (rules or TradingRules()).as_array(),
+        exits.as_array(brackets),
+        atr,
+    )
 
 
 def run_compiled(
@@ -79,8 +125,11 @@ def run_compiled(
     cash: float = 1_000_000.0,
     costs: Costs | None = None,
     rules: TradingRules | None = None,
+    exits: Exits | None = None,
 ) -> KernelOutput:
     """Simulate `orders` on `market`; see the module docstring for the bar cycle."""
+    stop_loss, take_profit = orders.brackets()
+    brackets = bool(np.isfinite(stop_loss).any() or np.isfinite(take_profit).any())
     result = simulate(
         market.bars(),
         market.split_ratio,
@@ -91,9 +140,10 @@ def run_compiled(
         orders.limit,
         orders.stop,
         orders.time_in_force,
+        stop_loss,
+        take_profit,
         float(cash),
-        (costs or Costs()).as_array(),
-        (rules or TradingRules()).as_array(),
+        fill_model(market, costs, rules, exits, brackets),
     )
     return KernelOutput(*result)
 
@@ -109,22 +159,31 @@ def simulate(
     limit: Array,
     stop: Array,
     tif: Array,
+    stop_loss: Array,
+    take_profit: Array,
     cash0: float,
-    costs: Array,
-    rules: Array,
+    model: FillModel,
 ) -> tuple[Array, Array, Array, Array]:
     t_count, n_count = bars.shape[0], bars.shape[1]
-    buffers = allocate(t_count, n_count, cash0, int(np.isfinite(size).sum()))
+    orders = int(np.isfinite(size).sum())
+    exits_on = model.exits[e.E_ACTIVE] != 0
+    buffers = allocate(t_count, n_count, cash0, 2 * orders if exits_on else orders)
     state, pending, account, fills, cash_out, equity_out, positions = buffers
     filled = 0
     for t in range(t_count):
         apply_actions(t, split_ratio, dividend, state, pending, account)
-        for side in (-1.0, 1.0):
-            filled = execute_pending(
-                t, side, bars, state, pending, account, costs, rules, fills, filled
+        if exits_on:
+            filled = e.execute_exits(
+                t, bars, state, account, model.costs, model.exits, fills, filled
             )
+        for side in (-1.0, 1.0):
+            filled = execute_pending(t, side, bars, state, pending, account, model, fills, filled)
         mark_to_market(t, bars, state, account)
-        queue_orders(t, size, size_kind, kind, limit, stop, tif, state, pending)
+        if exits_on:
+            e.ratchet(t, bars, state, model.exits)
+        queue_orders(
+            t, size, size_kind, kind, limit, stop, tif, stop_loss, take_profit, state, pending
+        )
         cash_out[t], equity_out[t] = account[A_CASH], account[A_EQUITY]
         positions[t, :] = state[S_POSITION, :]
     return cash_out, equity_out, positions, fills[:filled]
@@ -143,11 +202,13 @@ def apply_actions(
             state[S_POSITION, n] *= ratio
             state[S_AVERAGE, n] /= ratio
             state[S_LAST, n] /= ratio
+            for slot in (S_STOP_LOSS, S_TAKE_PROFIT, S_TRAIL_LEVEL, S_TRAIL_DISTANCE):
+                state[slot, n] /= ratio
             if state[S_ORDER_ROW, n] >= 0:  # an open order: its share count and prices split too
                 if pending[n, P_SIZE_KIND] == SHARES or pending[n, P_SIZE_KIND] == TARGET_SHARES:
                     pending[n, P_SIZE] *= ratio
-                pending[n, P_LIMIT] /= ratio
-                pending[n, P_STOP] /= ratio
+                for column in (P_LIMIT, P_STOP, P_STOP_LOSS, P_TAKE_PROFIT):
+                    pending[n, column] /= ratio
 
 
 @jit
@@ -158,8 +219,7 @@ def execute_pending(
     state: Array,
     pending: Array,
     account: Array,
-    costs: Array,
-    rules: Array,
+    model: FillModel,
     fills: Array,
     filled: int,
 ) -> int:
@@ -186,40 +246,22 @@ def execute_pending(
             position,
             account[A_CASH],
             equity,
-            costs,
-            rules,
+            model.costs,
+            model.rules,
         )
         if quantity != 0.0:
+            before = position
             position, average, realised = x.book(position, state[S_AVERAGE, n], quantity, price)
             state[S_POSITION, n], state[S_AVERAGE, n] = position, average
             account[A_CASH] -= quantity * price + fee
-            _record(fills, filled, t, n, quantity, price, fee, realised, row)
+            record_fill(fills, filled, t, n, quantity, price, fee, realised, row, e.SIGNAL, 0)
             filled += 1
             state[S_ORDER_ROW, n] = NO_ORDER
+            if model.exits[e.E_ACTIVE] != 0:
+                e.arm(t, n, before, price, order, state, model.exits, model.atr)
         elif order[P_TIF] == DAY:
             state[S_ORDER_ROW, n] = NO_ORDER
     return filled
-
-
-@jit
-def _record(
-    fills: Array,
-    i: int,
-    t: int,
-    n: int,
-    quantity: float,
-    price: float,
-    fee: float,
-    realised: float,
-    row: float,
-) -> None:
-    fills[i, F_T], fills[i, F_SYMBOL], fills[i, F_QUANTITY], fills[i, F_PRICE] = (
-        t,
-        n,
-        quantity,
-        price,
-    )
-    fills[i, F_FEE], fills[i, F_REALISED], fills[i, F_ORDER_ROW] = fee, realised, row
 
 
 @jit
@@ -243,12 +285,16 @@ def queue_orders(
     limit: Array,
     stop: Array,
     tif: Array,
+    stop_loss: Array,
+    take_profit: Array,
     state: Array,
     pending: Array,
 ) -> None:
+    """Make the orders decided at bar t the symbols' working orders."""
     for n in range(state.shape[1]):
         if np.isfinite(size[t, n]):
             pending[n, P_SIZE], pending[n, P_SIZE_KIND] = size[t, n], size_kind[t, n]
             pending[n, P_KIND], pending[n, P_LIMIT] = kind[t, n], limit[t, n]
             pending[n, P_STOP], pending[n, P_TIF] = stop[t, n], tif[t, n]
+            pending[n, P_STOP_LOSS], pending[n, P_TAKE_PROFIT] = stop_loss[t, n], take_profit[t, n]
             state[S_ORDER_ROW, n] = t

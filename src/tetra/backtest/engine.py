@@ -18,10 +18,13 @@ from tetra.backtest.compiled import (
     KernelOutput,
     apply_actions,
     execute_pending,
+    fill_model,
     mark_to_market,
 )
 from tetra.market import BarContext, MarketData, OrderKind, SizeKind
 from tetra.market.orders import DAY, GOOD_TILL_CANCELLED
+from tetra.simulation import exits as e
+from tetra.simulation.exits import Exits
 from tetra.simulation.layout import (
     A_CASH,
     A_EQUITY,
@@ -31,6 +34,8 @@ from tetra.simulation.layout import (
     P_SIZE,
     P_SIZE_KIND,
     P_STOP,
+    P_STOP_LOSS,
+    P_TAKE_PROFIT,
     P_TIF,
     S_ORDER_ROW,
     S_POSITION,
@@ -57,6 +62,7 @@ class EngineBarContext(BarContext):
         self._pending = pending
         self._account = account
         self._log = log
+        self.brackets = False  # whether an order carried exit levels (they then get armed)
 
     @property
     def positions(self) -> np.ndarray:
@@ -84,6 +90,8 @@ class EngineBarContext(BarContext):
         limit: float = math.nan,
         stop: float = math.nan,
         good_till_cancelled: bool = False,
+        stop_loss: float = math.nan,
+        take_profit: float = math.nan,
     ) -> None:
         """Place an order for the next bar; it replaces the symbol's pending order, if any."""
         n = self.column(symbol)
@@ -91,6 +99,9 @@ class EngineBarContext(BarContext):
         order[P_SIZE], order[P_SIZE_KIND], order[P_KIND] = size, int(size_kind), int(kind)
         order[P_LIMIT], order[P_STOP] = limit, stop
         order[P_TIF] = GOOD_TILL_CANCELLED if good_till_cancelled else DAY
+        order[P_STOP_LOSS], order[P_TAKE_PROFIT] = stop_loss, take_profit
+        if math.isfinite(stop_loss) or math.isfinite(take_profit):
+            self.brackets = True
         self._state[S_ORDER_ROW, n] = self.t
         if self._log is not None:
             self._log.append((self.t, n, *self._pending[n]))
@@ -106,31 +117,39 @@ def run_callbacks(
     cash: float = 1_000_000.0,
     costs: Costs | None = None,
     rules: TradingRules | None = None,
+    exits: Exits | None = None,
     log: list[tuple[float, ...]] | None = None,
 ) -> KernelOutput:
     """Run `on_bar` at every date of `market`; return the same output as the compiled path.
 
-    When `log` is given, every order placed is appended to it as
-    (t, n, size, size_kind, kind, limit, stop, time_in_force).
+    When `log` is given, every order placed is appended to it as its bar, its symbol and
+    its pending-order columns (`tetra.backtest.compiled.decisions_of` has the same rows).
     """
     t_count, n_count = market.shape
     bars = market.bars()
-    cost_array, rule_array = (costs or Costs()).as_array(), (rules or TradingRules()).as_array()
+    model = fill_model(market, costs, rules, exits)
     buffers = allocate(t_count, n_count, float(cash), max(4 * n_count, 64))
     state, pending, account, fills, cash_out, equity_out, positions = buffers
     context = EngineBarContext(market, state, pending, account, log)
     filled = 0
     for t in range(t_count):
-        if filled + n_count > len(fills):
+        if filled + 2 * n_count > len(fills):
             fills = np.vstack([fills, np.zeros_like(fills)])
+        exits_on = model.exits[e.E_ACTIVE] != 0
         apply_actions(t, market.split_ratio, market.dividend, state, pending, account)
-        for side in (-1.0, 1.0):
-            filled = execute_pending(
-                t, side, bars, state, pending, account, cost_array, rule_array, fills, filled
+        if exits_on:
+            filled = e.execute_exits(
+                t, bars, state, account, model.costs, model.exits, fills, filled
             )
+        for side in (-1.0, 1.0):
+            filled = execute_pending(t, side, bars, state, pending, account, model, fills, filled)
         mark_to_market(t, bars, state, account)
+        if exits_on:
+            e.ratchet(t, bars, state, model.exits)
         context.t = t
         on_bar(context)
+        if context.brackets:  # from now on fills arm exit levels, as on the compiled path
+            model.exits[e.E_ACTIVE] = 1.0
         cash_out[t], equity_out[t] = account[A_CASH], account[A_EQUITY]
         positions[t] = state[S_POSITION]
     return KernelOutput(cash_out, equity_out, positions, fills[:filled])

@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from tetra.backtest.compiled import DECISION_COLUMNS
 from tetra.backtest.result import BacktestResult
 from tetra.market import MarketData
 
@@ -55,5 +56,5 @@ def rerun_problems(run: Runner, market: MarketData, full: BacktestResult) -> lis
 
 def _until(decisions: np.ndarray | None, cut: int) -> np.ndarray:
     """Orders decided at rows up to and including `cut`, in decision order."""
-    rows = decisions if decisions is not None else np.zeros((0, 8))
+    rows = decisions if decisions is not None else np.zeros((0, DECISION_COLUMNS))
     return rows[rows[:, 0] <= cut]

@@ -12,13 +12,16 @@ from tetra.backtest.compiled import KernelOutput
 from tetra.backtest.trades import round_trips
 from tetra.market import MarketData
 from tetra.reports.metrics import Metrics, compute_metrics
+from tetra.simulation.exits import BOTH_TOUCHED, GAP, exit_reasons
 from tetra.simulation.layout import (
+    F_EXIT,
     F_FEE,
     F_ORDER_ROW,
     F_PRICE,
     F_QUANTITY,
     F_REALISED,
     F_SYMBOL,
+    F_FLAGS,
     F_T,
 )
 
@@ -65,6 +68,9 @@ class BacktestResult:
                 "fee": raw[:, F_FEE],
                 "realised": raw[:, F_REALISED],
                 "decided_ts": self.index[raw[:, F_ORDER_ROW].astype(np.int64)],
+                "exit_reason": exit_reasons(raw[:, F_EXIT]),
+                "gap": (raw[:, F_FLAGS].astype(np.int64) & GAP) != 0,
+                "both_touched": (raw[:, F_FLAGS].astype(np.int64) & BOTH_TOUCHED) != 0,
             }
         )
 

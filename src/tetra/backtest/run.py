@@ -6,11 +6,12 @@ from typing import Literal
 
 import numpy as np
 
-from tetra.backtest.compiled import decisions_of, run_compiled
+from tetra.backtest.compiled import DECISION_COLUMNS, decisions_of, run_compiled
 from tetra.backtest.engine import run_callbacks
 from tetra.backtest.guards import look_ahead_problems, rerun_problems
 from tetra.backtest.result import BacktestResult
 from tetra.market import MarketData
+from tetra.simulation.exits import Exits
 from tetra.simulation.orders import Costs, TradingRules
 from tetra.strategy.base import Strategy
 
@@ -25,6 +26,7 @@ def run_backtest(
     cash: float = 1_000_000.0,
     costs: Costs | None = None,
     rules: TradingRules | None = None,
+    exits: Exits | None = None,
     guards: bool = True,
 ) -> BacktestResult:
     """Backtest `strategy` on `market`; `auto` takes the compiled path when it can.
@@ -39,15 +41,15 @@ def run_backtest(
         if chosen == "compiled":
             orders = strategy.orders(data)
             assert orders is not None
-            output = run_compiled(data, orders, cash=cash, costs=costs, rules=rules)
+            output = run_compiled(data, orders, cash=cash, costs=costs, rules=rules, exits=exits)
             decisions = decisions_of(orders)
         else:
             strategy.init(data)
             log: list[tuple[float, ...]] = []
             output = run_callbacks(
-                data, strategy.on_bar, cash=cash, costs=costs, rules=rules, log=log
+                data, strategy.on_bar, cash=cash, costs=costs, rules=rules, exits=exits, log=log
             )
-            decisions = np.array(log, dtype=np.float64).reshape(-1, 8)
+            decisions = np.array(log, dtype=np.float64).reshape(-1, DECISION_COLUMNS)
         return BacktestResult(data, output, cash, name=strategy.describe(), decisions=decisions)
 
     def decide(data: MarketData) -> np.ndarray:

@@ -27,13 +27,16 @@ class _Open:
     realised: float = 0.0
     fees: float = 0.0
     exit_ts: object = None
+    exit_reason: str = ""
     rows: list[int] = field(default_factory=list)
 
 
 def round_trips(fills: pd.DataFrame) -> pd.DataFrame:
     """Return closed and still-open trades (open ones have NaN exit) from a fills table.
 
-    `fills` columns: ts, symbol, quantity (signed), price, fee, realised.
+    `fills` columns: ts, symbol, quantity (signed), price, fee, realised, and optionally
+    exit_reason (why the fill happened; "signal" when absent). A trade's exit reason is
+    its last closing fill's.
     """
     trades: list[dict[str, object]] = []
     for symbol, group in fills.groupby("symbol", sort=True):
@@ -49,7 +52,10 @@ def _symbol_trades(symbol: str, fills: pd.DataFrame) -> list[dict[str, object]]:
     columns = [
         fills[c].to_numpy(dtype=np.float64) for c in ("quantity", "price", "fee", "realised")
     ]
-    for ts, quantity, price, fee, realised in zip(fills["ts"], *columns, strict=True):
+    reasons = fills["exit_reason"] if "exit_reason" in fills else ["signal"] * len(fills)
+    for ts, reason, quantity, price, fee, realised in zip(
+        fills["ts"], reasons, *columns, strict=True
+    ):
         if current is None:
             current = _Open(symbol, np.sign(quantity), ts)
         closing = min(abs(quantity), abs(position)) if position * quantity < 0 else 0.0
@@ -60,7 +66,7 @@ def _symbol_trades(symbol: str, fills: pd.DataFrame) -> list[dict[str, object]]:
         current.realised += realised
         current.fees += fee * share
         if closing:
-            current.exit_ts = ts
+            current.exit_ts, current.exit_reason = ts, str(reason)
         position += quantity
         if position == 0 or (opening and closing):
             done.append(_finished(current))
@@ -91,4 +97,5 @@ def _finished(trade: _Open, *, closed: bool = True) -> dict[str, object]:
         "pnl": pnl,
         "fees": trade.fees,
         "return_pct": pnl / trade.entry_value if closed and trade.entry_value else np.nan,
+        "exit_reason": trade.exit_reason if closed else "",
     }

@@ -66,8 +66,14 @@ class BarContext(ABC):
         limit: float = math.nan,
         stop: float = math.nan,
         good_till_cancelled: bool = False,
+        stop_loss: float = math.nan,
+        take_profit: float = math.nan,
     ) -> None:
-        """Place an order for the next bar; it replaces the symbol's pending order, if any."""
+        """Place an order for the next bar; it replaces the symbol's pending order, if any.
+
+        `stop_loss` and `take_profit` make it a bracket entry: the exit prices of the
+        position it opens (`tetra.simulation.exits` has the rules).
+        """
 
     def order_target_percent(self, symbol: int | str, weight: float) -> None:
         self.order(symbol, weight, SizeKind.TARGET_PERCENT)

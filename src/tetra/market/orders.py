@@ -64,6 +64,8 @@ class OrderArrays:
     """Orders as (T, N) arrays; NaN `size` means no new order at that bar for that symbol.
 
     A finite `size` at row t is an order decided at bar t's close, executed from bar t+1 on.
+    `stop_loss` and `take_profit` (optional, NaN where unset) make an order a bracket entry:
+    the exit levels of the position it opens (`tetra.simulation.exits`).
     """
 
     size: np.ndarray
@@ -72,6 +74,15 @@ class OrderArrays:
     limit: np.ndarray
     stop: np.ndarray
     time_in_force: np.ndarray
+    stop_loss: np.ndarray | None = None
+    take_profit: np.ndarray | None = None
+
+    def brackets(self) -> tuple[np.ndarray, np.ndarray]:
+        """Return (stop_loss, take_profit) as float arrays, NaN where an order carries none."""
+        nan = np.full(self.size.shape, np.nan)
+        stop_loss = nan if self.stop_loss is None else np.asarray(self.stop_loss, np.float64)
+        take_profit = nan if self.take_profit is None else np.asarray(self.take_profit, np.float64)
+        return stop_loss, take_profit
 
     @classmethod
     def empty(cls, shape: tuple[int, int]) -> OrderArrays:

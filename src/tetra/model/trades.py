@@ -11,4 +11,8 @@ TRADE_COLUMNS = (
     "pnl",  # realised, net of both sides' fees
     "fees",
     "return_pct",  # pnl over entry value
+    "exit_reason",  # signal, stop_loss, take_profit, trailing_stop, time_exit; "" while open
 )
+
+# Columns a trades table may lack (tables from before they existed); readers default them.
+OPTIONAL_TRADE_COLUMNS = frozenset({"exit_reason"})

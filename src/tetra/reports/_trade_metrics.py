@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from tetra.model.trades import TRADE_COLUMNS
+from tetra.model.trades import OPTIONAL_TRADE_COLUMNS, TRADE_COLUMNS
 
 _FloatArray = npt.NDArray[np.float64]
 
@@ -27,7 +27,8 @@ def closed_trades(trades: pd.DataFrame | None) -> pd.DataFrame:
     """
     if trades is None or len(trades) == 0:
         return pd.DataFrame({name: pd.Series(dtype="float64") for name in TRADE_COLUMNS})
-    missing = [name for name in TRADE_COLUMNS if name not in trades.columns]
+    required = [name for name in TRADE_COLUMNS if name not in OPTIONAL_TRADE_COLUMNS]
+    missing = [name for name in required if name not in trades.columns]
     if missing:
         raise ValueError(f"trades table lacks columns: {', '.join(missing)}")
     numeric = trades.copy()

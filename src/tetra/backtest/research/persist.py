@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from decimal import Context, Decimal
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from tetra.backtest.research.walk_forward import WalkForwardResult
@@ -155,12 +156,21 @@ def trade_rows(run_id: str, trades: pd.DataFrame) -> pd.DataFrame:
             "side": trades["side"].astype(str).to_numpy(),
             "entry_ts": _utc_index(trades["entry_ts"]),
             "exit_ts": _utc_index(trades["exit_ts"]),
+            "exit_reason": _exit_reasons(trades),
             "source": SOURCE,
         }
     )
     for name in _MONEY:
         rows[name] = pd.Series([to_decimal(v) for v in trades[name]], dtype=object)
     return rows
+
+
+def _exit_reasons(trades: pd.DataFrame) -> np.ndarray:
+    """Return each trade's exit reason, None for open trades (and for tables without one)."""
+    if "exit_reason" not in trades:
+        return np.full(len(trades), None, dtype=object)
+    reasons = trades["exit_reason"].astype(object).to_numpy()
+    return np.where(trades["exit_ts"].isna().to_numpy() | (reasons == ""), None, reasons)
 
 
 def equity_rows(run_id: str, equity: pd.Series) -> pd.DataFrame:

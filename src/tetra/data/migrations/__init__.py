@@ -23,6 +23,7 @@ from tetra.data.migrations import (
     v0007_run_owner,
     v0008_portfolio,
     v0009_execution,
+    v0010_trade_exit_reason,
 )
 from tetra.data.migrations.operations import (
     AddColumn,
@@ -56,6 +57,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     v0007_run_owner.MIGRATION,
     v0008_portfolio.MIGRATION,
     v0009_execution.MIGRATION,
+    v0010_trade_exit_reason.MIGRATION,
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -101,6 +101,8 @@ class GatedBar(BarContext):
         limit: float = math.nan,
         stop: float = math.nan,
         good_till_cancelled: bool = False,
+        stop_loss: float = math.nan,
+        take_profit: float = math.nan,
     ) -> None:
         exit_order = size == 0.0 and size_kind in TARGETS
         if exit_order or self._allowed[self.column(symbol)]:
@@ -112,6 +114,8 @@ class GatedBar(BarContext):
                 limit=limit,
                 stop=stop,
                 good_till_cancelled=good_till_cancelled,
+                stop_loss=stop_loss,
+                take_profit=take_profit,
             )
 
     def cancel(self, symbol: int | str) -> None:

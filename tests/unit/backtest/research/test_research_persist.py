@@ -23,6 +23,7 @@ from tetra.backtest.research.persist import (
 from tetra.backtest.result import BacktestResult
 from tetra.backtest.run import run_backtest
 from tetra.market import MarketData
+from tetra.simulation.exits import Exits
 from tetra.simulation.orders import Commission, Costs, TradingRules
 from tetra.strategy.library.crossover import MovingAverageCrossover
 
@@ -146,3 +147,16 @@ def test_a_run_without_trades_is_stored_with_its_equity(
 
     assert stored.trades.empty
     assert list(stored.equity) == [CASH] * 8
+
+
+def test_stored_trades_keep_why_they_closed(store: SqlStore, market: MarketData) -> None:
+    strategy = MovingAverageCrossover(fast=3, slow=10, cash=CASH)
+    result = run_backtest(strategy, market, cash=CASH, exits=Exits(stop_loss=0.01))
+    record = backtest_record(result, strategy, started_at=STARTED, finished_at=FINISHED)
+
+    stored = load_run(store, save_run(store, record)).trades
+
+    reasons = [r if isinstance(r, str) else "" for r in stored["exit_reason"]]
+    assert reasons == list(result.trades["exit_reason"])  # open trades store NULL
+    assert stored["exit_reason"].isna().sum() == (result.trades["exit_reason"] == "").sum()
+    assert "stop_loss" in reasons
