@@ -16,12 +16,12 @@ from tetra.simulation.exits import BOTH_TOUCHED, GAP, exit_reasons
 from tetra.simulation.layout import (
     F_EXIT,
     F_FEE,
+    F_FLAGS,
     F_ORDER_ROW,
     F_PRICE,
     F_QUANTITY,
     F_REALISED,
     F_SYMBOL,
-    F_FLAGS,
     F_T,
 )
 

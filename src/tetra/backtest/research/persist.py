@@ -170,7 +170,10 @@ def _exit_reasons(trades: pd.DataFrame) -> np.ndarray:
     if "exit_reason" not in trades:
         return np.full(len(trades), None, dtype=object)
     reasons = trades["exit_reason"].astype(object).to_numpy()
-    return np.where(trades["exit_ts"].isna().to_numpy() | (reasons == ""), None, reasons)
+    open_trade = trades["exit_ts"].isna().to_numpy() | (reasons == "")
+    reasons[open_trade] = None
+    stored: np.ndarray = reasons
+    return stored
 
 
 def equity_rows(run_id: str, equity: pd.Series) -> pd.DataFrame:
