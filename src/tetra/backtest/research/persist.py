@@ -169,7 +169,7 @@ def _exit_reasons(trades: pd.DataFrame) -> np.ndarray:
     """Return each trade's exit reason, None for open trades (and for tables without one)."""
     if "exit_reason" not in trades:
         return np.full(len(trades), None, dtype=object)
-    reasons = trades["exit_reason"].astype(object).to_numpy()
+    reasons = trades["exit_reason"].to_numpy(dtype=object, copy=True)
     open_trade = trades["exit_ts"].isna().to_numpy() | (reasons == "")
     reasons[open_trade] = None
     stored: np.ndarray = reasons
