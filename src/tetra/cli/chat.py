@@ -22,6 +22,7 @@ from tetra.chat.policy import Privacy
 from tetra.chat.router import ProviderChoice
 from tetra.chat.service import ChatService
 from tetra.chat.translation import ProviderKind, Translator
+from tetra.cli import strategy_chat
 from tetra.cli.chat_wiring import build_chat
 from tetra.cli.common import console, errors, fail_cleanly, opened_store, settings, store_url
 from tetra.data.store_kind import StoreKind
@@ -30,6 +31,9 @@ app = typer.Typer(
     help="Ask the database in plain words: safe, read-only SQL you can see.",
     no_args_is_help=True,
 )
+app.command("strategy")(strategy_chat.strategy)
+app.command("strategy-schema")(strategy_chat.strategy_schema)
+app.command("strategy-eval")(strategy_chat.strategy_eval)
 
 SAMPLE = typer.Option(True, "--sample/--live", help="Sample store (default) or live store.")
 PROVIDER = typer.Option(

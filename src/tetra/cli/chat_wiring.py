@@ -28,8 +28,9 @@ from tetra.data.migrations import catalog
 from tetra.data.migrations.v0003_chat_role import CHAT_ROLE
 from tetra.data.ports import Store
 from tetra.settings import LlmEndpoint, Settings
+from tetra.strategy_chat.proposers import LlmProposer, OfflineProposer, ProposerRouter
 
-__all__ = ["build_chat", "chat_model", "chat_policy"]
+__all__ = ["build_chat", "chat_model", "chat_policy", "strategy_router"]
 
 logger = logging.getLogger(__name__)
 
@@ -93,3 +94,13 @@ def _executor(config: Settings, store: Store, url: str) -> tuple[ReadOnlyExecuto
         logger.info("chat: no TETRA_CHAT__DATABASE_URL; using the store URL as %s", CHAT_ROLE)
         return PostgresReadOnly(url, timeout_seconds=timeout, role=CHAT_ROLE), "postgres"
     return None
+
+
+def strategy_router(config: Settings) -> ProposerRouter:
+    """Return the strategy conversation's proposers: offline always, models when configured."""
+    local, cloud = chat_model(config.llm_local), chat_model(config.llm_cloud)
+    return ProposerRouter(
+        OfflineProposer(),
+        local=LlmProposer(local, ProviderKind.LOCAL) if local else None,
+        cloud=LlmProposer(cloud, ProviderKind.CLOUD) if cloud else None,
+    )

@@ -1,0 +1,109 @@
+"""`tetra chat strategy`: describe a strategy idea, refine it, and see the evidence.
+
+``tetra chat strategy "buy SPY when RSI(14) falls below 30 and sell above 70" "add a stop at
+2 ATR"`` runs one turn per argument (each later one refines the version before) and prints,
+per version, the spec in words, the diff, the metrics, the walk-forward, the deflated Sharpe,
+the Monte Carlo and the caveats. Nothing is saved: approving is `tetra chat approve`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from tetra.cli.chat_wiring import strategy_router
+from tetra.cli.common import console, errors, fail_cleanly, opened_store, settings
+from tetra.data.store_kind import StoreKind
+from tetra.strategy.spec import canonical_json, json_schema
+from tetra.strategy.spec.evaluation import evaluate_parser
+from tetra.strategy_chat.service import StoreMarketSource, StrategyChat, TurnFailed, Version
+
+SCHEMA_PATH = Path("docs/strategy-spec.schema.json")
+
+
+def strategy(
+    ideas: list[str] = typer.Argument(..., help="The idea, then any refinements, each quoted."),
+    provider: str = typer.Option("auto", help="auto, offline, local or cloud."),
+    sample: bool = typer.Option(True, "--sample/--live", help="Sample store or live store."),
+    as_json: bool = typer.Option(False, "--json", help="Print every version as JSON."),
+) -> None:
+    """Turn an idea into a validated spec, backtest it, walk it forward, and say how weak it is."""
+    kind = StoreKind.SAMPLE if sample else StoreKind.LIVE
+    with opened_store(kind) as store, fail_cleanly():
+        chat = StrategyChat(strategy_router(settings()), StoreMarketSource(store))
+        conversation_id = None
+        for idea in ideas:
+            try:
+                conversation, version = chat.turn(idea, conversation_id, provider)  # type: ignore[arg-type]
+            except TurnFailed as failure:
+                errors.print(f"[bold red]cannot use {idea!r}:[/] {failure}")
+                raise typer.Exit(1) from failure
+            conversation_id = conversation.id
+            if as_json:
+                console.print_json(json.dumps(_as_json(version), default=str))
+            else:
+                _show(version)
+
+
+def _as_json(version: Version) -> dict[str, object]:
+    evidence = version.evidence.as_dict()
+    evidence.pop("equity"), evidence.pop("drawdown")
+    return {
+        "version": version.number,
+        "spec": json.loads(canonical_json(version.spec)),
+        "spec_hash": version.spec_hash,
+        "results_digest": version.results_digest,
+        "provider": version.provider,
+        "words": version.words,
+        "diff": version.diff,
+        "evidence": evidence,
+        "reply": version.reply,
+    }
+
+
+def _show(version: Version) -> None:
+    console.rule(f"version {version.number} · {version.provider} · spec {version.spec_hash[:12]}")
+    for line in version.words:
+        console.print(f"  {line}")
+    for line in version.diff:
+        console.print(f"  [yellow]changed[/] {line}")
+    for note in version.notes:
+        console.print(f"  [dim]note: {note}[/]")
+    table = Table("candidate", "Sharpe", "total return", "fills")
+    for candidate in version.evidence.candidates:
+        table.add_row(
+            candidate.label, _fmt(candidate.sharpe), _fmt(candidate.total_return, pct=True),
+            str(candidate.fills),
+        )  # fmt: skip
+    console.print(table)
+    console.print(version.reply)
+    console.print(f"[dim]results digest {version.results_digest[:16]}[/]")
+
+
+def _fmt(value: float, *, pct: bool = False) -> str:
+    if not math.isfinite(value):
+        return "n/a"
+    return f"{value:.1%}" if pct else f"{value:.2f}"
+
+
+def strategy_schema(
+    out: Path = typer.Option(SCHEMA_PATH, help="Where to write the JSON schema."),
+) -> None:
+    """Write the strategy spec's JSON schema (what a model is asked to fill)."""
+    out.write_text(json.dumps(json_schema(), indent=2, sort_keys=True) + "\n")
+    console.print(f"wrote {out}")
+
+
+def strategy_eval() -> None:
+    """Score the offline parser on the shipped evaluation set of strategy ideas."""
+    outcomes = evaluate_parser()
+    for name in ("dev", "held_out"):
+        chosen = [o for o in outcomes if o.idea.set == name]
+        console.print(f"{name}: {sum(o.correct for o in chosen)}/{len(chosen)}")
+    for outcome in outcomes:
+        if not outcome.correct:
+            console.print(f"[red]miss[/] {outcome.idea.text}\n  got {outcome.got[:200]}")

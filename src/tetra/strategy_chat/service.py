@@ -1,0 +1,232 @@
+"""A strategy conversation: each turn is idea -> spec -> validation -> evidence -> reply.
+
+`StrategyChat.turn` proposes a spec (offline parser or model, `proposers.py`), shows it in
+plain words and as a diff against the previous version, gathers the evidence
+(`evidence.py`) on the market the spec names, and writes the reply from the numbers only
+(a template, never a model: results stay on this machine). Every turn is a new version of
+the conversation; nothing here saves or approves anything (see `approvals.py`).
+Conversations are kept in memory by the process that serves them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import secrets
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+import pandas as pd
+
+from tetra.core.errors import TetraError, ValidationError
+from tetra.data.ports import Query, Store
+from tetra.market import MarketData, load_market
+from tetra.strategy.spec import (
+    SpecInputs,
+    StrategySpec,
+    describe_spec,
+    spec_diff,
+    spec_hash,
+)
+from tetra.strategy_chat.evidence import Evidence, gather_evidence
+from tetra.strategy_chat.proposers import ProposalFailed, ProposerRouter, ProviderChoice
+
+__all__ = ["MarketSource", "StoreMarketSource", "StrategyChat", "TurnFailed", "Version"]
+
+BARS_PER_YEAR = 252
+_FAR_PAST, _FAR_FUTURE = dt.date(1900, 1, 1), dt.date(2200, 1, 1)
+
+
+class TurnFailed(TetraError):
+    """A turn produced no version; `reasons` says why (the parser's shapes, rejections)."""
+
+    def __init__(self, message: str, reasons: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.reasons = list(reasons)
+
+
+class MarketSource(Protocol):
+    """Where a spec's bars and extra inputs come from (a store, or a test's frames)."""
+
+    def market(self, symbols: Sequence[str], years: int) -> MarketData: ...
+
+    def inputs(self, spec: StrategySpec) -> tuple[SpecInputs, list[str]]: ...
+
+
+@dataclass(frozen=True)
+class Version:
+    number: int
+    idea: str
+    spec: StrategySpec
+    spec_hash: str
+    words: list[str]
+    diff: list[str]
+    evidence: Evidence
+    results_digest: str
+    provider: str
+    model: str
+    notes: list[str]
+    reply: str
+
+
+@dataclass
+class Conversation:
+    id: str
+    versions: list[Version] = field(default_factory=list)
+
+
+class StrategyChat:
+    """Strategy conversations over a proposer router and a market source."""
+
+    def __init__(self, router: ProposerRouter, source: MarketSource) -> None:
+        self.router, self.source = router, source
+        self._conversations: dict[str, Conversation] = {}
+        self._lock = threading.Lock()
+
+    def conversation(self, conversation_id: str) -> Conversation | None:
+        with self._lock:
+            return self._conversations.get(conversation_id)
+
+    def turn(
+        self, idea: str, conversation_id: str | None = None, provider: ProviderChoice = "auto"
+    ) -> tuple[Conversation, Version]:
+        """Run one turn; raise `TurnFailed` (the conversation is unchanged) when it cannot."""
+        conversation = self._open(conversation_id)
+        previous = conversation.versions[-1].spec if conversation.versions else None
+        try:
+            proposal = self.router.propose(idea, previous, provider)
+        except ProposalFailed as failure:
+            raise TurnFailed(str(failure), failure.reasons) from failure
+        spec = proposal.spec
+        try:
+            market = self.source.market(spec.referenced_symbols(), spec.years)
+        except ValidationError as error:
+            raise TurnFailed(f"no data for this spec: {error}") from error
+        inputs, input_notes = self.source.inputs(spec)
+        evidence = gather_evidence(spec, market, inputs)
+        evidence.caveats.extend(input_notes)
+        version = Version(
+            number=len(conversation.versions) + 1,
+            idea=idea,
+            spec=spec,
+            spec_hash=spec_hash(spec),
+            words=describe_spec(spec),
+            diff=spec_diff(previous, spec),
+            evidence=evidence,
+            results_digest=evidence.digest(spec),
+            provider=proposal.provider.value,
+            model=proposal.model,
+            notes=proposal.notes,
+            reply=explain(spec, evidence),
+        )
+        with self._lock:
+            conversation.versions.append(version)
+        return conversation, version
+
+    def _open(self, conversation_id: str | None) -> Conversation:
+        with self._lock:
+            if conversation_id is None:
+                conversation = Conversation(secrets.token_hex(8))
+                self._conversations[conversation.id] = conversation
+                return conversation
+            found = self._conversations.get(conversation_id)
+        if found is None:
+            raise TurnFailed(f"no conversation {conversation_id!r}")
+        return found
+
+
+def _pct(value: float | None) -> str:
+    return "n/a" if value is None or not math.isfinite(value) else f"{value:.1%}"
+
+
+def _num(value: float | None) -> str:
+    return "n/a" if value is None or not math.isfinite(value) else f"{value:.2f}"
+
+
+def explain(spec: StrategySpec, evidence: Evidence) -> str:
+    """Write the reply from the numbers: what was tested, what came out, what to doubt."""
+    m, wf, mc = evidence.metrics, evidence.walk_forward, evidence.monte_carlo
+    lines = [
+        f"Backtest {evidence.first_day} to {evidence.last_day} with costs: total return "
+        f"{_pct(m.get('total_return'))}, Sharpe {_num(m.get('sharpe_ratio'))}, max drawdown "
+        f"{_pct(m.get('max_drawdown'))}, {evidence.trades} trades.",
+    ]
+    if wf.get("folds"):
+        lines.append(
+            f"Walk-forward over {wf['folds']} folds (choosing among {len(evidence.candidates)} "
+            f"variants in-sample): out-of-sample Sharpe {_num(wf.get('sharpe_ratio'))} vs "
+            f"{_num(wf.get('in_sample_sharpe'))} in-sample."
+        )
+    dsr = evidence.deflated_sharpe
+    if dsr:
+        lines.append(f"Deflated Sharpe probability {_pct(dsr.get('probability'))}.")
+    if mc:
+        lines.append(
+            f"Bootstrap of daily returns ({int(mc['paths'])} paths): median total return "
+            f"{_pct(mc['total_return_p50'])}, 5th percentile {_pct(mc['total_return_p5'])}, "
+            f"probability of a loss {_pct(mc['probability_of_loss'])}."
+        )
+    if evidence.caveats:
+        lines.append("Caveats: " + "; ".join(evidence.caveats) + ".")
+    else:
+        lines.append("No caveat fired; past results still do not promise future ones.")
+    return "\n".join(lines)
+
+
+class StoreMarketSource:
+    """Bars, economic series and event dates from a store (sample or live)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def market(self, symbols: Sequence[str], years: int) -> MarketData:
+        full = load_market(self.store, list(symbols), _FAR_PAST, _FAR_FUTURE)
+        rows = full.shape[0]
+        return full.window(max(0, rows - years * BARS_PER_YEAR), rows)
+
+    def inputs(self, spec: StrategySpec) -> tuple[SpecInputs, list[str]]:
+        macro: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        notes = []
+        wanted = {rule.series.value for rule in spec.conditions() if rule.kind == "macro"}
+        for series in sorted(wanted):
+            frame = self._read("economic_data.indicators", {"series_id": series})
+            if frame.empty:
+                notes.append(f"{series} is not in the store: its filter never lets an entry pass")
+                continue
+            first = frame.sort_values("realtime_start").drop_duplicates("date")
+            known = np.maximum(
+                first["date"].to_numpy("datetime64[D]"),
+                first["realtime_start"].to_numpy("datetime64[D]"),
+            )
+            macro[series] = (known, first["value"].to_numpy(dtype=float))
+        events, event_notes = self._events(spec)
+        return SpecInputs(macro=macro, events=events), notes + event_notes
+
+    def _events(self, spec: StrategySpec) -> tuple[dict[str, dict[str, list[dt.date]]], list[str]]:
+        kinds = {rule.events for rule in spec.conditions() if rule.kind == "avoid_events"}
+        events: dict[str, dict[str, list[dt.date]]] = {}
+        notes = []
+        if "earnings" in kinds:
+            frame = self._read("events.earnings", {"symbol": list(spec.symbols)})
+            events["earnings"] = {
+                str(s): [d for d in pd.to_datetime(g["report_date"]).dt.date]
+                for s, g in frame.groupby("symbol")
+            }
+        if "fomc" in kinds:
+            frame = self._read("events.economic_events", {})
+            fomc = (
+                frame[frame["event"].str.contains("FOMC", case=False)] if not frame.empty else frame
+            )
+            events["fomc"] = (
+                {"*": list(pd.to_datetime(fomc["ts"]).dt.date)} if not fomc.empty else {}
+            )
+        for kind in sorted(kinds):
+            if not any(events.get(kind, {}).values()):
+                notes.append(f"no {kind} dates in the store: the event filter blocks nothing")
+        return events, notes
+
+    def _read(self, table: str, where: dict[str, object]) -> pd.DataFrame:
+        return self.store.read(Query(table, where=where))  # type: ignore[arg-type]

@@ -1,0 +1,73 @@
+"""Turns of a strategy conversation with the offline parser, on seeded random walks."""
+
+from __future__ import annotations
+
+import pytest
+
+from tetra.strategy_chat.proposers import OfflineProposer, ProposerRouter
+from tetra.strategy_chat.service import StrategyChat, TurnFailed
+
+
+def _chat(source: object) -> StrategyChat:
+    return StrategyChat(ProposerRouter(OfflineProposer()), source)  # type: ignore[arg-type]
+
+
+def test_an_idea_gives_a_spec_in_words_a_backtest_a_walk_forward_and_a_reply(walk_source) -> None:  # type: ignore[no-untyped-def]
+    chat = _chat(walk_source)
+
+    _, version = chat.turn("buy SPY when RSI(14) falls below 30 and sell above 70")
+
+    evidence = version.evidence
+    assert version.number == 1
+    assert version.diff == []
+    assert version.words[0].startswith("Buy SPY when RSI(14)")
+    assert evidence.trades > 0
+    assert "sharpe_ratio" in evidence.metrics
+    assert evidence.walk_forward["folds"] >= 4
+    assert len(evidence.candidates) == 5
+    assert 0.0 <= evidence.deflated_sharpe["probability"] <= 1.0
+    assert evidence.monte_carlo["paths"] == 200
+    assert "Walk-forward over" in version.reply
+    assert "Deflated Sharpe" in version.reply
+
+
+def test_a_refinement_is_a_new_version_with_a_diff(walk_source) -> None:  # type: ignore[no-untyped-def]
+    chat = _chat(walk_source)
+    conversation, _ = chat.turn("buy SPY when RSI(14) falls below 30 and sell above 70")
+
+    _, second = chat.turn("add a stop at 2 ATR", conversation.id)
+
+    assert second.number == 2
+    assert any(line.startswith("strategy.stop") for line in second.diff)
+    assert len(conversation.versions) == 2
+
+
+def test_the_same_idea_gives_the_same_hash_and_the_same_results(walk_source) -> None:  # type: ignore[no-untyped-def]
+    idea = "rotate monthly between QQQ and TLT by 3-month momentum"
+
+    _, first = _chat(walk_source).turn(idea)
+    _, second = _chat(walk_source).turn(idea)
+
+    assert first.spec_hash == second.spec_hash
+    assert first.results_digest == second.results_digest
+
+
+def test_weak_evidence_is_said_plainly(walk_source) -> None:  # type: ignore[no-untyped-def]
+    _, version = _chat(walk_source).turn(
+        "buy SPY when RSI(2) falls below 5 and sell above 95, max drawdown 1%"
+    )
+
+    text = " ".join(version.evidence.caveats)
+    assert "few trades" in text or "breaches the limit" in text
+    assert "Caveats:" in version.reply
+
+
+def test_an_idea_it_cannot_read_leaves_the_conversation_unchanged(walk_source) -> None:  # type: ignore[no-untyped-def]
+    chat = _chat(walk_source)
+    conversation, _ = chat.turn("golden cross on SPY")
+
+    with pytest.raises(TurnFailed) as failed:
+        chat.turn("make me rich", conversation.id)
+
+    assert failed.value.reasons  # the phrasings the parser knows
+    assert len(conversation.versions) == 1
