@@ -53,9 +53,8 @@ def test_a_valid_json_spec_from_the_model_is_accepted() -> None:
 def test_malformed_out_of_bounds_and_hostile_replies_are_rejected_with_a_reason(
     reply: str, reason: str
 ) -> None:
-    with FakeLlmServer([reply, reply]) as server:
-        with pytest.raises(ProposalFailed) as failed:
-            _proposer(server).propose(IDEA, None)
+    with FakeLlmServer([reply, reply]) as server, pytest.raises(ProposalFailed) as failed:
+        _proposer(server).propose(IDEA, None)
 
     assert reason in str(failed.value)
     assert len(server.requests) == 2  # the reason went back once
