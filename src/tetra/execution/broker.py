@@ -12,9 +12,9 @@ one contract suite in ``tests/contract/test_broker_contract.py``. The contract:
   ``duplicate=True``.
 - `cancel(order)` asks to cancel; the outcome arrives as an event or on lookup. Cancelling an
   order that is already done is not an error (the adapter returns quietly).
-- `lookup(client_order_id)` returns the broker's view of that order with every fill it knows,
-  or None if the broker has never seen it. It raises `BrokerUnknown`/`BrokerUnavailable` when
-  it cannot tell.
+- `lookup(order)` returns the broker's view of the order of `order.client_order_id` with
+  every fill it knows, or None if the broker has never seen it. It raises `BrokerUnknown`
+  or `BrokerUnavailable` when it cannot tell.
 - `open_orders()` and `positions()` are the broker's current truth, in Tetra's symbols;
   `account()` its balances.
 - `events()` drains the order events (acks, fills, cancels, rejects) received since the last
@@ -132,7 +132,7 @@ class Broker(Protocol):
 
     def cancel_all(self) -> None: ...
 
-    def lookup(self, client_order_id: str) -> BrokerOrder | None: ...
+    def lookup(self, order: Order) -> BrokerOrder | None: ...
 
     def open_orders(self) -> list[BrokerOrder]: ...
 

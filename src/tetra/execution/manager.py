@@ -137,7 +137,7 @@ class OrderManager:
         """Look `order` up at its broker and adopt what it says; resend only if never seen."""
         self._open[order.client_order_id] = order
         try:
-            view = self._broker(order.broker).lookup(order.client_order_id)
+            view = self._broker(order.broker).lookup(order)
         except (BrokerUnknown, BrokerUnavailable) as error:
             if order.status in _RESENDABLE:
                 return self._move(order, S.UNKNOWN, f"lookup failed: {error}")
@@ -216,7 +216,7 @@ class OrderManager:
 
     def _resolve_once(self, order: Order) -> Order:
         try:
-            view = self._broker(order.broker).lookup(order.client_order_id)
+            view = self._broker(order.broker).lookup(order)
         except BrokerError:
             return order  # stays unknown; resolve_unknown() tries again later
         return order if view is None else self._adopt(order, view)
@@ -228,7 +228,7 @@ class OrderManager:
 
     def _refresh(self, order: Order) -> Order:
         try:
-            view = self._broker(order.broker).lookup(order.client_order_id)
+            view = self._broker(order.broker).lookup(order)
         except BrokerError:
             return self._open.get(order.client_order_id, order)
         current = self._open.get(order.client_order_id, order)
@@ -246,6 +246,8 @@ class OrderManager:
         return int(moved is not order)
 
     def _adopt(self, order: Order, view: BrokerOrder) -> Order:
+        if order.status is S.NEW:  # it reached the broker before a crash: it was sent
+            order = self._move(order, S.SUBMITTED, "found at the broker")
         for fill in view.fills:
             order = self._book_fill(order, fill)
         missing = view.filled_quantity - order.filled_quantity

@@ -99,6 +99,7 @@ class InMemoryBroker:
         self._ids = itertools.count(1)
         self._executions = itertools.count(1)
         self._last_event: BrokerEvent | None = None
+        self._reject_reason = "insufficient buying power"
 
     # -- scripting -------------------------------------------------------------------------
 
@@ -114,6 +115,20 @@ class InMemoryBroker:
         """Fill part of a working order (a partial fill) and queue its event."""
         return self._fill(self._orders[client_order_id], quantity, price)
 
+    def placed(self, client_order_id: str) -> tuple[BrokerOrder, Order] | None:
+        """Return the venue's view and the order as received, or None if never placed."""
+        placed = self._orders.get(client_order_id)
+        return None if placed is None else (placed.view(), placed.order)
+
+    def all_placed(self) -> list[tuple[BrokerOrder, Order]]:
+        """Return every order placed, oldest first, as in `placed`."""
+        return [(p.view(), p.order) for p in self._history]
+
+    def reject_next(self, reason: str = "insufficient buying power") -> None:
+        """Make the next submit a refusal by the venue."""
+        self._submit_faults.append("reject")
+        self._reject_reason = reason
+
     def repeat_last_event(self) -> None:
         """Queue the last event again (a venue delivering it twice)."""
         if self._last_event is not None:
@@ -128,7 +143,7 @@ class InMemoryBroker:
         if fault == "timeout_before_accept":
             raise BrokerUnknown(f"{self.name}: read timeout")
         if fault == "reject":
-            raise BrokerRejected("insufficient buying power", code="40310000")
+            raise BrokerRejected(self._reject_reason, code="40310000")
         placed = self._place(order)
         if fault == "timeout_after_accept":
             raise BrokerUnknown(f"{self.name}: read timeout")
@@ -144,13 +159,13 @@ class InMemoryBroker:
             if placed.status not in TERMINAL:
                 self._finish(placed, S.CANCELLED, "cancelled by cancel_all")
 
-    def lookup(self, client_order_id: str) -> BrokerOrder | None:
+    def lookup(self, order: Order) -> BrokerOrder | None:
         fault = self._lookup_faults.popleft() if self._lookup_faults else "ok"
         if fault == "unavailable":
             raise BrokerUnavailable(f"{self.name}: not connected")
         if fault.startswith("timeout"):
             raise BrokerUnknown(f"{self.name}: read timeout")
-        placed = self._orders.get(client_order_id)
+        placed = self._orders.get(order.client_order_id)
         return None if placed is None else placed.view()
 
     def open_orders(self) -> list[BrokerOrder]:

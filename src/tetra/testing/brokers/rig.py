@@ -1,8 +1,8 @@
 """A ready-made order manager for tests: a store, a risk engine, a book and brokers.
 
-`trading_rig(store, broker)` wires the order manager the way the composition roots do, over
-a book ``core`` with 1,000,000 of equity and last closes for a few symbols, so tests (ours
-and users') need one line to get a working OMS.
+`trading_rig(store, brokers)` wires the order manager the way the composition roots do,
+over a book (``core`` unless named) with 1,000,000 of equity and last closes for a few
+symbols, so tests (ours and users') need one line to get a working OMS.
 """
 
 from __future__ import annotations
@@ -51,10 +51,13 @@ class Rig:
     risk: PreTradeEngine
     clock: FixedClock
     store: Store
+    book: str = "core"
 
-    def restart(self, brokers: dict[str, Broker]) -> Rig:
+    def restart(self, brokers: dict[str, Broker], *, book: str | None = None) -> Rig:
         """Return a fresh manager over the same store and brokers (a process restart)."""
-        return trading_rig(self.store, brokers, clock=self.clock, policy=self.risk.policy)
+        return trading_rig(
+            self.store, brokers, clock=self.clock, policy=self.risk.policy, book=book or self.book
+        )
 
 
 def trading_rig(
@@ -64,13 +67,14 @@ def trading_rig(
     clock: FixedClock | None = None,
     policy: RiskPolicy | None = None,
     positions: dict[str, Decimal] | None = None,
+    book: str = "core",
 ) -> Rig:
-    """Return an order manager over `store` and `brokers` trading the book ``core``."""
+    """Return an order manager over `store` and `brokers` trading `book`."""
     clock = clock or FixedClock(START)
     risk = PreTradeEngine(
         policy or RiskPolicy(), clock=clock, kill_switches=KillSwitchBoard(store, clock)
     )
-    risk.set_book("core", book_snapshot(positions))
+    risk.set_book(book, book_snapshot(positions))
     journal = ExecutionJournal(store)
     manager = OrderManager(journal, brokers, risk, clock=clock)
-    return Rig(manager, journal, risk, clock, store)
+    return Rig(manager, journal, risk, clock, store, book)

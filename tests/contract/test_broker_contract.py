@@ -1,0 +1,117 @@
+"""The broker port's contract, run on every adapter: paper, the fakes of Alpaca and Binance."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterator
+from decimal import Decimal
+
+import pytest
+from broker_venues import Venue, open_venue
+
+from tetra.core.clock import FixedClock
+from tetra.execution import BrokerRejected, Order, OrderRequest, OrderStatus, OrderType, Side
+from tetra.execution.orders import TimeInForce
+
+S = OrderStatus
+D = Decimal
+START = dt.datetime(2025, 3, 3, 14, 30, tzinfo=dt.UTC)
+BROKERS = ["memory", "paper", "alpaca"]
+
+
+@pytest.fixture(params=BROKERS)
+def venue(request: pytest.FixtureRequest) -> Iterator[Venue]:
+    with open_venue(request.param, FixedClock(START)) as opened:
+        opened.price("SPY", D(500))
+        yield opened
+
+
+def an_order(
+    venue: Venue, side: Side = Side.BUY, quantity: str = "10", limit: str | None = None
+) -> Order:
+    request = OrderRequest(
+        "core", "SPY", side, D(quantity),
+        OrderType.LIMIT if limit else OrderType.MARKET,
+        TimeInForce.GTC if limit else TimeInForce.DAY,
+        D(limit) if limit else None,
+    )  # fmt: skip
+    return Order.from_request(request, str(uuid.uuid4()), venue.broker.name, START)
+
+
+def test_a_market_order_fills_at_the_venue_price(venue: Venue) -> None:
+    order = an_order(venue)
+    venue.broker.submit(order)
+    view = venue.broker.lookup(order)
+    assert view is not None
+    assert (view.status, view.filled_quantity, view.average_fill_price) == (S.FILLED, D(10), D(500))
+    assert venue.broker.positions() == {"SPY": D(10)}
+
+
+def test_a_working_order_is_open_until_cancelled(venue: Venue) -> None:
+    order = an_order(venue, limit="400")
+    assert venue.broker.submit(order).status is S.ACCEPTED
+    assert [o.client_order_id for o in venue.broker.open_orders()] == [order.client_order_id]
+    venue.broker.cancel(order)
+    view = venue.broker.lookup(order)
+    assert view is not None
+    assert view.status is S.CANCELLED
+    assert venue.broker.open_orders() == []
+    venue.broker.cancel(order)  # cancelling a done order is no error
+
+
+def test_a_partial_fill_shows_its_quantity_and_price(venue: Venue) -> None:
+    if not venue.partial_fills:
+        pytest.skip("this venue fills whole orders")
+    order = an_order(venue, limit="400")
+    venue.broker.submit(order)
+    venue.fill_part(order, D(4), D("399.5"))
+    view = venue.broker.lookup(order)
+    assert view is not None
+    assert (view.status, view.filled_quantity, view.average_fill_price) == (
+        S.PARTIALLY_FILLED, D(4), D("399.5"),
+    )  # fmt: skip
+
+
+def test_a_refusal_raises_with_the_reason_and_leaves_no_order(venue: Venue) -> None:
+    venue.reject_next()
+    order = an_order(venue)
+    with pytest.raises(BrokerRejected, match="insufficient buying power") as refused:
+        venue.broker.submit(order)
+    assert not refused.value.duplicate
+    assert venue.broker.lookup(order) is None
+
+
+def test_an_order_never_sent_is_not_found(venue: Venue) -> None:
+    assert venue.broker.lookup(an_order(venue)) is None
+
+
+def test_a_restarted_adapter_finds_the_orders_of_the_venue(venue: Venue) -> None:
+    order = an_order(venue, limit="400")
+    venue.broker.submit(order)
+    again = venue.restart()
+    view = again.lookup(order)
+    assert view is not None
+    assert view.status is S.ACCEPTED
+    assert [o.client_order_id for o in again.open_orders()] == [order.client_order_id]
+
+
+def test_the_same_client_order_id_never_makes_a_second_order(venue: Venue) -> None:
+    order = an_order(venue, limit="400")
+    first = venue.broker.submit(order)
+    with pytest.raises(BrokerRejected) as refused:
+        venue.broker.submit(order)
+    assert refused.value.duplicate
+    assert [o.broker_order_id for o in venue.broker.open_orders()] == [first.broker_order_id]
+
+
+def test_cancel_all_leaves_nothing_open(venue: Venue) -> None:
+    venue.broker.submit(an_order(venue, limit="400"))
+    venue.broker.submit(an_order(venue, limit="390"))
+    venue.broker.cancel_all()
+    assert venue.broker.open_orders() == []
+
+
+def test_a_healthy_venue_says_so_and_reports_an_account(venue: Venue) -> None:
+    assert venue.broker.health().healthy
+    assert venue.broker.account().equity > 0
