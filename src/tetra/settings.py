@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import (
@@ -44,7 +45,14 @@ class ChatSettings(BaseModel):
     """The database chat: which tables are private, and how it reaches the database."""
 
     private_schemas: list[str] = Field(
-        default_factory=lambda: ["strategies", "execution", "portfolio", "simulation"],
+        default_factory=lambda: [
+            "strategies",
+            "execution",
+            "portfolio",
+            "simulation",
+            "cycle",
+            "reports",
+        ],
         description="Schemas only the local model may see; their rows never go to the cloud.",
     )
     public_schemas: list[str] = Field(
@@ -162,6 +170,10 @@ class Settings(BaseSettings):
     ml: MlSettings = Field(default_factory=MlSettings)
     ray: RaySettings = Field(default_factory=RaySettings)
     simulation: SimulationSettings = Field(default_factory=SimulationSettings)
+    books: dict[str, dict[str, Any]] = Field(
+        default_factory=dict,
+        description="Books the daily cycle runs: [books.<name>] tables (see parse_book).",
+    )
 
     @classmethod
     def settings_customise_sources(

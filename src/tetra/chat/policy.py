@@ -21,7 +21,14 @@ __all__ = [
 ]
 
 DEFAULT_PUBLIC_SCHEMAS = ("market_data", "economic_data", "events", "news", "derived")
-DEFAULT_PRIVATE_SCHEMAS = ("strategies", "execution", "portfolio", "simulation")
+DEFAULT_PRIVATE_SCHEMAS = (
+    "strategies",
+    "execution",
+    "portfolio",
+    "simulation",
+    "cycle",
+    "reports",
+)
 DEFAULT_PUBLIC_TABLES = ("ops.coverage", "ops.ingest_runs", "ops.quarantine")
 
 

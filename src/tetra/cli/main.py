@@ -11,6 +11,7 @@ from tetra.cli import (
     backtest,
     chat,
     coverage,
+    cycle,
     ml,
     pipeline,
     risk,
@@ -50,6 +51,7 @@ app.add_typer(chat.app, name="chat")
 app.add_typer(risk.app, name="risk")
 app.add_typer(ml.app, name="ml")
 app.add_typer(simulate.app, name="simulate")
+app.add_typer(cycle.app, name="cycle")
 app.command("coverage")(coverage.coverage)
 app.command("pipeline")(pipeline.pipeline)
 app.command("serve")(serve.serve)

@@ -49,6 +49,13 @@ PRIVATE_CATALOG_TABLES = {
     "simulation.outcomes",
     "simulation.bands",
     "simulation.scenario_results",
+    "portfolio.books",
+    "portfolio.fills",
+    "portfolio.holdings",
+    "cycle.runs",
+    "cycle.recommendations",
+    "reports.reports",
+    "reports.deliveries",
 }
 # Kill switches and the risk journal are controls, not data to ask about: the chat cannot read them.
 UNREADABLE_CATALOG_TABLES = {

@@ -24,6 +24,7 @@ from tetra.data.migrations import (
     v0008_portfolio,
     v0009_execution,
     v0010_trade_exit_reason,
+    v0011_cycle_reports,
 )
 from tetra.data.migrations.operations import (
     AddColumn,
@@ -58,6 +59,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     v0008_portfolio.MIGRATION,
     v0009_execution.MIGRATION,
     v0010_trade_exit_reason.MIGRATION,
+    v0011_cycle_reports.MIGRATION,
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

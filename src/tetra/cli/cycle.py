@@ -1,0 +1,125 @@
+"""`tetra cycle`: the daily decision cycle of the books declared in tetra.toml.
+
+Each command first stores the declared books (a new version only when a definition
+changed), then runs: `run` (one session, every book or `--book`), `replay` (a window, day
+by day as if live), `books` (the stored books and their versions). Bad input is one red
+line and exit code 1.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import typer
+from rich.table import Table
+
+from tetra.cli.common import KIND_OPTION, console, fail_cleanly, opened_store, settings
+from tetra.core.clock import SystemClock
+from tetra.cycle import CycleContext, CycleResult, replay, run_cycle
+from tetra.data.store_kind import StoreKind
+from tetra.data.universe import load_universe
+from tetra.portfolio import StoredBooks, parse_book
+from tetra.strategy.library import STRATEGIES
+
+app = typer.Typer(help="The daily cycle: books -> recommendations with reasoning.")
+
+BOOK = typer.Option(None, "--book", help="Run only this book (default: every declared book).")
+DATE = typer.Option(None, "--date", help="Session (YYYY-MM-DD); default: the last stored close.")
+
+
+@contextmanager
+def cycle_context(sample: bool) -> Iterator[CycleContext]:
+    """Open the store, store the declared books and give the cycle's context."""
+    kind = StoreKind.SAMPLE if sample else StoreKind.LIVE
+    with opened_store(kind) as store, fail_cleanly():
+        clock = SystemClock()
+        books = StoredBooks(store)
+        for name, table in settings().books.items():
+            books.save_book(parse_book(name, table), at=clock.now())
+        yield CycleContext(store, books, STRATEGIES, clock, universe=load_universe())
+
+
+@app.command("run")
+def run_command(
+    book: str | None = BOOK,
+    date: str | None = DATE,
+    sample: bool = KIND_OPTION,
+) -> None:
+    """Run the cycle for one session and print each book's recommendations."""
+    session = None if date is None else _date(date)
+    with cycle_context(sample) as ctx:
+        names = [book] if book else [v.name for v in ctx.books.books()]
+        if not names:
+            raise typer.BadParameter("no books: declare [books.<name>] in tetra.toml")
+        for name in names:
+            print_result(run_cycle(ctx, name, session))
+
+
+@app.command("replay")
+def replay_command(
+    book: str = typer.Option(..., "--book", help="The book to replay."),
+    start: str = typer.Option(..., help="First session (YYYY-MM-DD)."),
+    end: str = typer.Option(..., help="Last session (YYYY-MM-DD)."),
+    sample: bool = KIND_OPTION,
+) -> None:
+    """Run the cycle day by day over stored history, as if live; print the equity curve."""
+    with cycle_context(sample) as ctx:
+        table = Table("session", "equity", "orders", "fills", title=f"replay of {book}")
+        for result in replay(ctx, book, _date(start), _date(end)):
+            table.add_row(
+                str(result.session),
+                f"{result.valuation.equity:,.2f}",
+                str(len(result.recommendations)),
+                str(len(result.fills)),
+            )
+        console.print(table)
+
+
+@app.command("books")
+def books_command(sample: bool = KIND_OPTION) -> None:
+    """List the stored books with their latest version."""
+    with cycle_context(sample) as ctx:
+        table = Table("book", "version", "mode", "capital", "strategies", "symbols")
+        for version in ctx.books.books():
+            b = version.book
+            strategies = ", ".join(f"{s.label} {s.weight}" for s in b.strategies)
+            table.add_row(
+                b.name,
+                str(version.version),
+                b.mode,
+                f"{b.capital:,}",
+                strategies,
+                str(len(b.symbols)),
+            )
+        console.print(table)
+
+
+def print_result(result: CycleResult) -> None:
+    """Print one book's recommendations with the rule behind each."""
+    value = result.valuation
+    title = (
+        f"{result.version.name} at {result.session}: equity {value.equity:,.2f}, "
+        f"cash {value.cash:,.2f}"
+    )
+    table = Table("symbol", "order", "price", "target", "risk", "why", title=title)
+    for rec in result.recommendations:
+        why = "; ".join(f"{r['strategy']}: {r['rule']}" for r in rec.reasoning)
+        risk = "ok" if rec.allowed else f"denied: {rec.risk.get('code')}"
+        table.add_row(
+            rec.symbol,
+            f"{rec.side} {abs(rec.quantity)}",
+            str(rec.price),
+            str(rec.target),
+            risk,
+            why,
+        )
+    console.print(table)
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(f"{text!r} is not a date (YYYY-MM-DD)") from None

@@ -1,0 +1,126 @@
+"""A book's strategies as sleeves: each runs on its share of capital and yields target positions.
+
+A sleeve is one strategy of a book backtested from the book's anchor date to the session,
+with cash = capital x weight. Orders a strategy decides at the session's close fill from the
+next bar on, so the sleeve runs on the market plus one *flat bar* (open = high = low = close
+= the session's close) dated the next day: the positions after that bar are the sleeve's
+targets for tomorrow, valued at today's close. Strategies are causal (the library's
+truncation tests), so the flat bar changes no decision made up to the session.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from tetra.backtest.result import BacktestResult
+from tetra.backtest.run import run_backtest
+from tetra.core.errors import ValidationError
+from tetra.market import MarketData
+from tetra.portfolio import Book, StrategyAllocation
+from tetra.simulation.orders import Commission, Costs, TradingRules
+from tetra.strategy.base import Strategy
+
+Registry = Mapping[str, type[Strategy[Any]]]
+FEE_BASIS_POINTS = 1.0  # the commission both the sleeves' backtests and paper fills charge
+COSTS = Costs(commission=Commission(basis_points=FEE_BASIS_POINTS))
+
+
+@dataclass(frozen=True)
+class Sleeve:
+    """One strategy's run up to the session: targets, today's decisions, its backtest."""
+
+    allocation: StrategyAllocation
+    strategy: Strategy[Any]
+    result: BacktestResult  # on the market plus the flat bar
+    held: np.ndarray  # (N,) positions at the session's close
+    targets: np.ndarray  # (N,) positions after today's decisions fill
+
+    @property
+    def today(self) -> int:
+        """Row of the session in the sleeve's market (the flat bar is the row after)."""
+        return self.result.market.shape[0] - 2
+
+
+def build_strategy(allocation: StrategyAllocation, registry: Registry, cash: float) -> Any:
+    """Instantiate a book's strategy; its `cash` parameter defaults to the sleeve's capital."""
+    kind = registry.get(allocation.strategy)
+    if kind is None:
+        known = ", ".join(sorted(registry))
+        raise ValidationError(f"unknown strategy {allocation.strategy!r}; the library has {known}")
+    params = dict(allocation.params)
+    if "cash" in kind.Config.model_fields and "cash" not in params:
+        params["cash"] = cash
+    try:
+        return kind(**params)
+    except ValueError as error:  # pydantic's ValidationError is a ValueError
+        raise ValidationError(f"strategy {allocation.label!r}: {error}") from None
+
+
+def check_book(book: Book, registry: Registry, known_symbols: set[str]) -> None:
+    """Raise `ValidationError` naming an unknown strategy, bad parameters or unknown symbols."""
+    for allocation in book.strategies:
+        build_strategy(allocation, registry, float(book.capital * allocation.weight))
+    unknown = sorted(set(book.symbols) - known_symbols)
+    if unknown:
+        raise ValidationError(f"book {book.name!r}: unknown symbol(s) {', '.join(unknown)}")
+
+
+def run_sleeves(
+    book: Book, market: MarketData, registry: Registry, rules: TradingRules
+) -> list[Sleeve]:
+    """Run every strategy of `book` on `market` (ending at the session) with the flat bar."""
+    extended = with_flat_bar(market)
+    return [_sleeve(book, allocation, extended, registry, rules) for allocation in book.strategies]
+
+
+def _sleeve(
+    book: Book,
+    allocation: StrategyAllocation,
+    market: MarketData,
+    registry: Registry,
+    rules: TradingRules,
+) -> Sleeve:
+    cash = float(book.capital * allocation.weight)
+    strategy = build_strategy(allocation, registry, cash)
+    result = run_backtest(strategy, market, cash=cash, costs=COSTS, rules=rules, guards=False)
+    positions = result.output.positions
+    return Sleeve(allocation, strategy, result, positions[-2].copy(), positions[-1].copy())
+
+
+def with_flat_bar(market: MarketData) -> MarketData:
+    """Return `market` plus one bar dated the next day at the last known close of each symbol."""
+    if market.shape[0] == 0:
+        raise ValidationError("no bars to run the cycle on")
+    last = _last_close(market.close)
+    day = market.dates[-1] + np.timedelta64(1, "D")
+    ones, zeros = np.ones_like(last), np.zeros_like(last)
+    volume = np.nan_to_num(market.volume[-1], nan=0.0)
+    rows = {
+        "open": last,
+        "high": last,
+        "low": last,
+        "close": last,
+        "volume": volume,
+        "split_ratio": ones,
+        "dividend": zeros,
+    }
+    arrays = {k: np.vstack([getattr(market, k), v[None, :]]) for k, v in rows.items()}
+    dates = np.append(market.dates, day)
+    return MarketData(dates, market.symbols, adjustment=market.adjustment, **arrays)
+
+
+def _last_close(close: np.ndarray) -> np.ndarray:
+    seen = np.isfinite(close)
+    rows = np.where(seen, np.arange(close.shape[0])[:, None], -1).max(axis=0)
+    picked = close[np.maximum(rows, 0), np.arange(close.shape[1])]
+    return np.where(rows >= 0, picked, np.nan)
+
+
+def session_of(market: MarketData) -> dt.date:
+    """Return the last date of `market` as a `datetime.date`."""
+    return dt.date.fromisoformat(str(market.dates[-1].astype("datetime64[D]")))
