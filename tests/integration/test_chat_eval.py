@@ -8,6 +8,7 @@ accuracy, and whatever it answers correctly on DuckDB it must answer correctly o
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,10 +43,10 @@ pytestmark = pytest.mark.slow
 POLICY = TablePolicy.classify(catalog())
 QUESTIONS = load_questions()
 BY_ID = [pytest.param(q, id=q.id) for q in QUESTIONS]
-# Measured: 186 of 225 on DuckDB and on PostgreSQL, none wrong (48 are outside its
-# families). A drop below this floor is a
+# Measured: 232 of 276 on DuckDB and on PostgreSQL, none wrong (53 are outside its
+# families; 46 of the 51 post-hoc questions). A drop below this floor is a
 # regression of the offline translator (or of the store); a rise is welcome: raise the floor.
-OFFLINE_CORRECT_FLOOR = 186
+OFFLINE_CORRECT_FLOOR = 232
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +104,7 @@ def postgres_context(postgres_executor: PostgresReadOnly) -> SchemaContext:
 @pytest.fixture(scope="module")
 def duckdb_report(duckdb_executor: DuckDBReadOnly, duckdb_context: SchemaContext) -> EvalReport:
     translator = OfflineTranslator(load_vocabulary(duckdb_executor, POLICY))
-    return run_eval(translator, duckdb_executor, duckdb_context, QUESTIONS)
+    return _kept(run_eval(translator, duckdb_executor, duckdb_context, QUESTIONS))
 
 
 @pytest.fixture(scope="module")
@@ -111,7 +112,16 @@ def postgres_report(
     postgres_executor: PostgresReadOnly, postgres_context: SchemaContext
 ) -> EvalReport:
     translator = OfflineTranslator(load_vocabulary(postgres_executor, POLICY))
-    return run_eval(translator, postgres_executor, postgres_context, QUESTIONS)
+    return _kept(run_eval(translator, postgres_executor, postgres_context, QUESTIONS))
+
+
+def _kept(report: EvalReport) -> EvalReport:
+    """Write the report where TETRA_CHAT_EVAL_REPORTS points, for the numbers in the docs."""
+    folder = os.environ.get("TETRA_CHAT_EVAL_REPORTS")
+    if folder:
+        path = Path(folder) / f"offline-{report.dialect}.md"
+        path.write_text(report.to_markdown() + "\n", encoding="utf-8")
+    return report
 
 
 # --- the reference queries --------------------------------------------------------------------

@@ -39,6 +39,7 @@ def _selection(q: Question) -> Selection:
 
 
 _SINGULAR = re.compile(
+    r"\bwhich of (?:the|these|those)\b.{0,40}\b(?:is|was|has|had)\b|"
     r"\b(?:which|what)\s+(?:single\s+)?(?:stock|etf|coin|crypto(?:currency)?|symbol|asset|fund|"
     r"company|token|one)\b(?!s)"
 )
@@ -55,7 +56,7 @@ _DOWN = r"drops?|falls?|declines?|loss(?:es)?|crash(?:es)?|plunges?|sell-?offs?"
 _UP = r"gains?|rises?|jumps?|rall(?:y|ies)|surges?|advances?"
 _EXTREME = re.compile(
     r"\b(best|worst|biggest|largest|strongest|weakest|sharpest|steepest|greatest|deepest)"
-    r"(?:\s+\d+)?\s+(?:performing\s+)?"
+    r"(?:\s+\d+)?\s+(?:performing\s+|trading\s+|calendar\s+)?"
     r"(?:(one[- ]day|single[- ]day|1-day|daily|weekly|monthly|yearly|annual)\s+)?"
     rf"(days?|weeks?|months?|years?|sessions?|{_DOWN}|{_UP}|moves?|returns?)\b"
 )
@@ -145,6 +146,11 @@ def _volatility(q: Question) -> Built | None:
         refuse(
             "it computes the volatility of daily returns over one period per symbol only.",
             "What is the annualised volatility of SPY over the last year?",
+        )
+    if q.has(keywords(r"(?:more|less) volatile|than\b|compared")):
+        refuse(
+            "it gives each symbol's volatility, not a comparison between them.",
+            "What is the annualised volatility of NVDA and SPY over the last year?",
         )
     ranked = _RANKED.search(q.text)
     order = None
@@ -299,7 +305,7 @@ def _corporate_actions(q: Question) -> Built | None:
         return None
     if q.has(
         keywords(
-            r"yield|growth|payout ratio|next|upcoming|future|highest|lowest|most|"
+            r"yield|growth|payout ratio|next|upcoming|future|highest|lowest|most(?! recent)|"
             r"least|top\b|largest|biggest|rank"
         )
     ):

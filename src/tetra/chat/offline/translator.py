@@ -366,8 +366,20 @@ def _wants_series(q: Question) -> bool:
     return q.has(_HISTORY) and (q.period is not None or not q.has(_LATEST))
 
 
+# Words asking for more than the latest close: the last shape must not swallow them.
+_NOT_LATEST = keywords(
+    r"best|worst|biggest|largest|smallest|highest|lowest|most|least|more|less|than|average|"
+    r"total|sum|count|how many|ever|when|which (?:day|date|week|month)|first|rank|between"
+)
+
+
+_MOST_RECENT = keywords(r"most recent(?:ly)?")
+
+
 def _latest(q: Question) -> Built | None:
     if not q.symbols or not (q.has(_PRICE) or len(q.text.split()) <= len(q.symbols) + 1):
+        return None
+    if _NOT_LATEST.search(_MOST_RECENT.sub(" ", q.text)):
         return None
     return build.latest_closes(q.symbols)
 
