@@ -123,6 +123,50 @@ class SimulationSettings(BaseModel):
     )
 
 
+class GdeltSettings(BaseModel):
+    """GDELT 2.0 events: which to keep, and how far back a backfill may reach."""
+
+    enabled: bool = True
+    root_codes: list[str] = Field(
+        default_factory=lambda: ["13", "14", "15", "16", "17", "18", "19", "20"],
+        description="CAMEO root codes kept (default: threaten through mass violence).",
+    )
+    min_mentions: int = Field(default=10, ge=1)
+    root_events_only: bool = True
+    max_backfill_days: int = Field(default=7, ge=1, le=3660)
+
+
+class GprSettings(BaseModel):
+    enabled: bool = True
+    publication_lag_days: int = Field(
+        default=7, ge=0, description="Assumed delay before a value was public, for history."
+    )
+
+
+class RedditSettings(BaseModel):
+    """An OAuth app (https://www.reddit.com/prefs/apps); without it the social step is skipped."""
+
+    client_id: str | None = None
+    client_secret: SecretStr | None = None
+    user_agent: str = "python:tetra:0.1 (self-hosted research platform)"
+    subreddits: list[str] = Field(
+        default_factory=lambda: [
+            "stocks",
+            "investing",
+            "wallstreetbets",
+            "StockMarket",
+            "CryptoCurrency",
+        ]
+    )
+
+
+class CryptoUniverseSettings(BaseModel):
+    top: int = Field(default=10, ge=1, le=100)
+    apply: bool = Field(
+        default=False, description="Record top-N changes in the membership, not only report them."
+    )
+
+
 class Settings(BaseSettings):
     """Every setting Tetra reads; build once at a composition root and pass it down."""
 
@@ -174,6 +218,10 @@ class Settings(BaseSettings):
         default_factory=dict,
         description="Books the daily cycle runs: [books.<name>] tables (see parse_book).",
     )
+    gdelt: GdeltSettings = Field(default_factory=GdeltSettings)
+    gpr: GprSettings = Field(default_factory=GprSettings)
+    reddit: RedditSettings = Field(default_factory=RedditSettings)
+    crypto_universe: CryptoUniverseSettings = Field(default_factory=CryptoUniverseSettings)
 
     @classmethod
     def settings_customise_sources(

@@ -19,6 +19,9 @@ TOPICS = (
     ("news", "news.sentiment"),
     ("events", "events.earnings"),
     ("events", "events.economic_events"),
+    # per country and day (a card per raw event id would be one entity per event)
+    ("geopolitics", "derived.geopolitical_daily"),
+    ("social", "derived.social_daily"),
 )
 
 

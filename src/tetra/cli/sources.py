@@ -4,7 +4,9 @@ Live runs use what the settings make usable: yfinance (keyless) or Polygon for b
 corporate actions, Binance for crypto bars, CoinGecko for crypto price series, FRED (keyed,
 or its keyless CSV) for macro series, NewsAPI and Alpha Vantage for news when their keys
 are set (articles without a vendor score are scored locally), Alpha Vantage earnings and
-the economic calendar (FOMC always; CPI, payrolls and GDP release dates with a FRED key).
+the economic calendar (FOMC always; CPI, payrolls and GDP release dates with a FRED key),
+GDELT events and the GPR index (keyless), Reddit posts with an OAuth app, and CoinGecko's
+market-cap ranking for the crypto group.
 """
 
 from __future__ import annotations
@@ -16,19 +18,27 @@ from tetra.adapters.sources.binance import BinanceConfig, BinanceSource
 from tetra.adapters.sources.calendar import EconomicCalendarSource
 from tetra.adapters.sources.coingecko import CoinGeckoConfig, CoinGeckoSource
 from tetra.adapters.sources.fred import KEY_SERIES, FredConfig, FredSource
+from tetra.adapters.sources.gdelt import GdeltConfig, GdeltSource
+from tetra.adapters.sources.gpr import GprConfig, GprSource
 from tetra.adapters.sources.newsapi import NewsApiConfig, NewsApiSource
 from tetra.adapters.sources.polygon import PolygonSource
+from tetra.adapters.sources.reddit import RedditConfig, RedditSource
 from tetra.adapters.sources.sample import SampleSource
 from tetra.adapters.sources.sample_extras import (
     SampleMacroSource,
     SampleNewsSource,
     score_sample_articles,
 )
+from tetra.adapters.sources.sample_world import (
+    SampleGeopoliticalSource,
+    SampleRanking,
+    SampleSocialSource,
+)
 from tetra.adapters.sources.yfinance import YFinanceSource
 from tetra.core.errors import ConfigurationError
 from tetra.data.pipeline import Sources
 from tetra.data.sentiment import score_articles
-from tetra.data.sources import EventSource, Fetched, NewsSource
+from tetra.data.sources import EventSource, Fetched, GeopoliticalSource, NewsSource
 from tetra.model.instruments import Instrument
 from tetra.sample.history import SampleSpec
 from tetra.settings import Settings
@@ -53,6 +63,9 @@ def sample_sources(instruments: Sequence[Instrument], spec: SampleSpec | None = 
         news=(SampleNewsSource(sample),),
         events=(macro,),
         score_news=score_sample_articles,
+        geopolitical=(SampleGeopoliticalSource(sample.spec),),
+        social=(SampleSocialSource(sample),),
+        ranking=SampleRanking(sample),
     )
 
 
@@ -71,6 +84,11 @@ def live_sources(
         news=_news_sources(settings, instruments),
         events=_event_sources(settings),
         score_news=score_locally,
+        geopolitical=_geopolitical_sources(settings),
+        social=_social_sources(settings, instruments),
+        ranking=coingecko,
+        crypto_top=settings.crypto_universe.top,
+        apply_ranking=settings.crypto_universe.apply,
     )
 
 
@@ -110,3 +128,21 @@ def _event_sources(settings: Settings) -> tuple[EventSource, ...]:
     if settings.alphavantage.api_key is not None:
         found.append(AlphaVantageSource(AlphaVantageConfig(settings.alphavantage.api_key)))
     return tuple(found)
+
+
+def _geopolitical_sources(settings: Settings) -> tuple[GeopoliticalSource, ...]:
+    found: list[GeopoliticalSource] = []
+    if settings.gdelt.enabled:
+        found.append(GdeltSource(GdeltConfig.from_settings(settings)))
+    if settings.gpr.enabled:
+        found.append(GprSource(GprConfig.from_settings(settings)))
+    return tuple(found)
+
+
+def _social_sources(
+    settings: Settings, instruments: Sequence[Instrument]
+) -> tuple[NewsSource, ...]:
+    config = RedditConfig.from_settings(settings)
+    if not config.keyed:
+        return ()
+    return (RedditSource(config, [i.symbol for i in instruments]),)

@@ -16,7 +16,7 @@ positively said so (e.g. no bars on a holiday).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
@@ -112,3 +112,49 @@ class PriceSeriesSource(Protocol):
     name: str
 
     async def price_series(self, symbol: str, window: Window) -> Fetched: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    """What a file-based source fetched up to `through`: everything before it has been read.
+
+    The pipeline ingests `fetched`, then moves the source's watermark to `through`, so a run
+    killed between batches resumes after the last batch it stored. `note` tells what the
+    batch lacks that is not an error (files the vendor never published, say).
+    """
+
+    fetched: list[Fetched]
+    through: dt.datetime
+    note: str = ""
+
+
+@runtime_checkable
+class GeopoliticalSource(Protocol):
+    """Geopolitical events or indices published over time (GDELT files, the GPR index).
+
+    `batches(window, since)` yields, oldest first, what was published for the window's days
+    after `since` (the watermark; None for everything in the window).
+    """
+
+    name: str
+
+    def batches(self, window: Window, since: dt.datetime | None = None) -> AsyncIterator[Batch]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class RankedAsset:
+    """One asset of a market-cap ranking."""
+
+    symbol: str
+    rank: int
+    market_cap: float
+    vendor_id: str
+
+
+@runtime_checkable
+class MarketCapRanking(Protocol):
+    """Assets ordered by market capitalisation, largest first (CoinGecko's /coins/markets)."""
+
+    name: str
+
+    async def ranking(self, count: int) -> list[RankedAsset]: ...

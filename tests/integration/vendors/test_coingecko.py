@@ -294,3 +294,33 @@ def test_live_bitcoin_daily_prices() -> None:
 
     assert len(fetched.rows) == 10
     prepare_batch(table("market_data.price_series"), fetched.rows)
+
+
+def test_the_ranking_leaves_out_stablecoins_and_wrappers_and_keeps_tetra_symbols() -> None:
+    seen: list[httpx.Request] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, content=(FIXTURES / "coins_markets_top.json").read_bytes())
+
+    gecko = CoinGeckoSource(transport=httpx.MockTransport(handle))
+    ranking = asyncio.run(gecko.ranking(10))
+
+    assert [a.symbol for a in ranking] == [
+        "BTC",
+        "ETH",
+        "XRP",
+        "BNB",
+        "SOL",
+        "TRX",
+        "DOGE",
+        "ADA",
+        "HYPE",
+        "LINK",
+    ]
+    assert [a.rank for a in ranking] == list(range(1, 11))
+    assert ranking[0].vendor_id == "bitcoin"
+    assert ranking[0].market_cap == 1.818e12
+    assert seen[0].url.path == "/api/v3/coins/markets"
+    assert seen[0].url.params["order"] == "market_cap_desc"
+    assert seen[0].url.params["vs_currency"] == "usd"

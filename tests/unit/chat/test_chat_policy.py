@@ -26,6 +26,10 @@ PUBLIC_CATALOG_TABLES = {
     "derived.feature_sets",  # ML feature definitions, values and model scores: derived data
     "derived.features",
     "derived.predictions",
+    "events.geopolitical",  # geopolitics and social attention: public data like news
+    "derived.geopolitical_daily",
+    "derived.social_daily",
+    "market_data.universe_membership",
     "ops.coverage",
     "ops.ingest_runs",
     "ops.quarantine",

@@ -10,7 +10,9 @@ from pydantic import BaseModel, Field
 class TopicCoverage(BaseModel):
     """One coverage card: a dataset's size, breadth, range and freshness."""
 
-    topic: str = Field(description="market_data, crypto, economic_data, news or events.")
+    topic: str = Field(
+        description="market_data, crypto, economic_data, news, events, geopolitics or social."
+    )
     dataset: str
     records: int
     entities: int = Field(description="Symbols, series or events covered.")

@@ -25,6 +25,7 @@ from tetra.data.migrations import (
     v0009_execution,
     v0010_trade_exit_reason,
     v0011_cycle_reports,
+    v0012_geopolitics_social,
 )
 from tetra.data.migrations.operations import (
     AddColumn,
@@ -60,6 +61,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     v0009_execution.MIGRATION,
     v0010_trade_exit_reason.MIGRATION,
     v0011_cycle_reports.MIGRATION,
+    v0012_geopolitics_social.MIGRATION,
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -26,6 +26,9 @@ class Step(StrEnum):
     NEWS_SENTIMENT = "news_sentiment"
     EVENT_DATA = "event_data"
     CRYPTO = "crypto"
+    GEOPOLITICAL = "geopolitical"
+    SOCIAL = "social_sentiment"
+    CRYPTO_UNIVERSE = "crypto_universe"
     DATA_QUALITY = "data_quality"
 
 

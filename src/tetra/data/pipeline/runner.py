@@ -37,6 +37,7 @@ from tetra.data.pipeline.steps import (
     describe,
     per_symbol,
 )
+from tetra.data.pipeline.world import crypto_universe, geopolitical, social_sentiment
 from tetra.data.ports import Store
 from tetra.data.quality import stale_warnings
 from tetra.data.sources import Fetched, Window
@@ -325,4 +326,7 @@ _STEPS = {
     Step.ECONOMIC_DATA: economic_data,
     Step.NEWS_SENTIMENT: news_sentiment,
     Step.EVENT_DATA: event_data,
+    Step.GEOPOLITICAL: geopolitical,
+    Step.SOCIAL: lambda ctx: social_sentiment(ctx, _whole_window),
+    Step.CRYPTO_UNIVERSE: crypto_universe,
 }

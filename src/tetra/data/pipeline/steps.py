@@ -31,6 +31,8 @@ from tetra.data.sources import (
     EconomicSource,
     EventSource,
     Fetched,
+    GeopoliticalSource,
+    MarketCapRanking,
     NewsSource,
     PriceSeriesSource,
     RawRecord,
@@ -58,6 +60,11 @@ class Sources:
     news: tuple[NewsSource, ...] = ()
     events: tuple[EventSource, ...] = ()
     score_news: Scorer | None = None  # local sentiment for articles without a vendor score
+    geopolitical: tuple[GeopoliticalSource, ...] = ()
+    social: tuple[NewsSource, ...] = ()  # social posts, behind the news port
+    ranking: MarketCapRanking | None = None  # keeps the crypto group the top `crypto_top`
+    crypto_top: int = 10
+    apply_ranking: bool = False  # record membership changes, not only report them
 
 
 @dataclass

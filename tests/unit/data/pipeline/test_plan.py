@@ -41,6 +41,9 @@ def test_steps_keep_their_order_and_honour_skip_and_only() -> None:
         Step.MARKET_DATA,
         Step.ECONOMIC_DATA,
         Step.CRYPTO,
+        Step.GEOPOLITICAL,
+        Step.SOCIAL,
+        Step.CRYPTO_UNIVERSE,
         Step.DATA_QUALITY,
     )
     assert select_steps(only=["crypto", "market_data"]) == (Step.MARKET_DATA, Step.CRYPTO)

@@ -74,7 +74,15 @@ export interface TopicCard {
   sources: string[]
 }
 
-const TOPIC_ORDER = ['market_data', 'crypto', 'economic_data', 'news', 'events']
+const TOPIC_ORDER = [
+  'market_data',
+  'crypto',
+  'economic_data',
+  'news',
+  'events',
+  'geopolitics',
+  'social',
+]
 
 function minOf(values: (string | null)[]): string | null {
   const found = values.filter((v): v is string => v !== null).sort()

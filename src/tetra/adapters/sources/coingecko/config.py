@@ -37,6 +37,30 @@ COIN_IDS: Mapping[str, str] = MappingProxyType(
     }
 )
 
+# Coins the "10 largest" ranking leaves out: stablecoins (a dollar, not an asset to trade) and
+# wrapped or staked versions of another coin (the same asset twice). CoinGecko ids.
+EXCLUDED_FROM_RANKING = frozenset(
+    {
+        "tether",
+        "usd-coin",
+        "usds",
+        "dai",
+        "ethena-usde",
+        "first-digital-usd",
+        "true-usd",
+        "paypal-usd",
+        "binance-bridged-usdt-bnb-smart-chain",
+        "staked-ether",
+        "wrapped-steth",
+        "wrapped-bitcoin",
+        "weth",
+        "wrapped-beacon-eth",
+        "wrapped-eeth",
+        "coinbase-wrapped-btc",
+        "binance-peg-weth",
+    }
+)
+
 
 @dataclass(frozen=True, slots=True)
 class CoinGeckoConfig:
@@ -49,6 +73,7 @@ class CoinGeckoConfig:
     max_history_days: int | None = 365
     vs_currency: str = "usd"
     coin_ids: Mapping[str, str] = field(default_factory=lambda: COIN_IDS)
+    excluded_ids: frozenset[str] = EXCLUDED_FROM_RANKING
     timeout: float = 10.0
 
     @classmethod

@@ -35,10 +35,11 @@ from tetra.adapters.sources.coingecko.parsing import (
     midnight_only,
     price_series_frame,
     read_chart,
+    read_markets,
 )
 from tetra.core.clock import Clock, SystemClock
 from tetra.core.errors import MalformedPayload, SourceUnavailable
-from tetra.data.sources import Fetched, RawRecord, Window
+from tetra.data.sources import Fetched, RankedAsset, RawRecord, Window
 
 log = logging.getLogger(__name__)
 
@@ -117,6 +118,25 @@ class CoinGeckoSource:
             earliest,
         )
         return limit
+
+    async def ranking(self, count: int) -> list[RankedAsset]:
+        """Return the `count` largest coins by market cap, stablecoins and wrappers left out.
+
+        One ``/coins/markets`` page (``order=market_cap_desc``) with room for the excluded
+        ones; a coin in `COIN_IDS` keeps its Tetra symbol, another one takes its ticker.
+        """
+        params: Params = {
+            "vs_currency": self.config.vs_currency,
+            "order": "market_cap_desc",
+            "per_page": min(250, count + len(self.config.excluded_ids) + 10),
+            "page": 1,
+        }
+        payload = await self._http.get_json("/coins/markets", params)
+        try:
+            ranked = read_markets(payload, self.config.excluded_ids, self.config.coin_ids)
+        except ChartShapeError as error:
+            raise MalformedPayload(SOURCE, str(error), json.dumps(payload)[:2000]) from error
+        return ranked[:count]
 
     def _read(self, payload: Any, symbol: str) -> tuple[list[Point], list[RawRecord]]:
         try:

@@ -21,7 +21,7 @@ import pandas as pd
 
 from tetra.adapters.sources.coingecko.config import SOURCE
 from tetra.data.migrations import table
-from tetra.data.sources import RawRecord
+from tetra.data.sources import RankedAsset, RawRecord
 
 PRICE_SERIES_COLUMNS = table("market_data.price_series").column_names
 DAY_MS = 86_400_000
@@ -156,3 +156,27 @@ def _number(value: object, name: str) -> float | None:
     if not math.isfinite(value):
         raise PointError(f"{name} is not finite: {value!r}")
     return float(value)
+
+
+def read_markets(
+    payload: object, excluded: frozenset[str], symbols: Mapping[str, str]
+) -> list[RankedAsset]:
+    """Read ``/coins/markets`` rows (id, symbol, market_cap, ...) into a ranking, largest first.
+
+    Excluded ids and coins without a market cap are skipped; ranks count the coins kept.
+    """
+    if not isinstance(payload, list):
+        raise ChartShapeError("/coins/markets answer is not a list")
+    tickers = {coin_id: symbol for symbol, coin_id in symbols.items()}
+    kept: list[tuple[float, str, str]] = []
+    for entry in payload:
+        if not isinstance(entry, Mapping):
+            continue
+        coin_id, ticker, cap = entry.get("id"), entry.get("symbol"), entry.get("market_cap")
+        if not isinstance(coin_id, str) or not isinstance(ticker, str) or coin_id in excluded:
+            continue
+        if not isinstance(cap, int | float) or isinstance(cap, bool) or not cap > 0:
+            continue
+        kept.append((float(cap), coin_id, tickers.get(coin_id, ticker.upper())))
+    kept.sort(key=lambda item: -item[0])
+    return [RankedAsset(symbol, i + 1, cap, cid) for i, (cap, cid, symbol) in enumerate(kept)]
