@@ -23,6 +23,7 @@ from tetra.market import MarketData, OrderArrays
 from tetra.market.orders import DAY, MARKET_ON_CLOSE, SHARES, TARGET_SHARES
 from tetra.simulation import exchange as x
 from tetra.simulation import exits as e
+from tetra.simulation import risk_gate as g
 from tetra.simulation.exits import Exits
 from tetra.simulation.layout import (
     A_CASH,
@@ -82,19 +83,22 @@ class KernelOutput:
     equity: np.ndarray  # (T,)
     positions: np.ndarray  # (T, N)
     fills: np.ndarray  # (F, FILL_COLUMNS), columns named in `tetra.simulation.layout`
+    journal: np.ndarray | None = None  # risk-gate rows (`tetra.simulation.risk_gate`), if managed
 
 
 class FillModel(NamedTuple):
     """What the exchange applies to every order and position, as arrays numba takes.
 
     `costs` and `rules` as `tetra.simulation.exchange` lays them out; `exits` as
-    `tetra.simulation.exits` does; `atr` (T, N) feeds the ATR-multiple exits.
+    `tetra.simulation.exits` does; `atr` (T, N) feeds the ATR-multiple exits; `gate` is the
+    risk gate (`tetra.simulation.risk_gate`), switched off for an unmanaged run.
     """
 
     costs: Array
     rules: Array
     exits: Array
     atr: Array
+    gate: g.Gate
 
 
 def fill_model(
@@ -103,6 +107,7 @@ def fill_model(
     rules: TradingRules | None = None,
     exits: Exits | None = None,
     brackets: bool = False,
+    gate: g.Gate | None = None,
 ) -> FillModel:
     """Lay a run's costs, rules and exits out for the kernels (`brackets`: orders carry levels)."""
     exits = exits or Exits()
@@ -115,6 +120,7 @@ def fill_model(
         (rules or TradingRules()).as_array(),
         exits.as_array(brackets),
         atr,
+        gate if gate is not None else g.no_gate(market.shape[1]),
     )
 
 
@@ -126,8 +132,13 @@ def run_compiled(
     costs: Costs | None = None,
     rules: TradingRules | None = None,
     exits: Exits | None = None,
+    gate: g.Gate | None = None,
 ) -> KernelOutput:
-    """Simulate `orders` on `market`; see the module docstring for the bar cycle."""
+    """Simulate `orders` on `market`; see the module docstring for the bar cycle.
+
+    With a `gate` (`tetra.backtest.managed` builds one from a risk policy) every order
+    passes the risk gate and the output carries its journal.
+    """
     stop_loss, take_profit = orders.brackets()
     brackets = bool(np.isfinite(stop_loss).any() or np.isfinite(take_profit).any())
     result = simulate(
@@ -143,9 +154,18 @@ def run_compiled(
         stop_loss,
         take_profit,
         float(cash),
-        fill_model(market, costs, rules, exits, brackets),
+        fill_model(market, costs, rules, exits, brackets, gate),
     )
-    return KernelOutput(*result)
+    return KernelOutput(*result, journal=None if gate is None else journal_of(gate))
+
+
+def journal_of(gate: g.Gate) -> np.ndarray:
+    """Return the journal rows a run wrote into `gate`."""
+    entries = int(gate.status[g.G_ENTRIES])
+    if entries > gate.journal.shape[0]:
+        raise RuntimeError(f"risk journal overflow: {entries} rows, room for {len(gate.journal)}")
+    rows: np.ndarray = gate.journal[:entries].copy()
+    return rows
 
 
 @jit
@@ -169,24 +189,53 @@ def simulate(
     exits_on = model.exits[e.E_ACTIVE] != 0
     buffers = allocate(t_count, n_count, cash0, 2 * orders if exits_on else orders)
     state, pending, account, fills, cash_out, equity_out, positions = buffers
+    gate_on = model.gate.status[g.G_ON] != 0
     filled = 0
     for t in range(t_count):
-        apply_actions(t, split_ratio, dividend, state, pending, account)
-        if exits_on:
-            filled = e.execute_exits(
-                t, bars, state, account, model.costs, model.exits, fills, filled
-            )
-        for side in (-1.0, 1.0):
-            filled = execute_pending(t, side, bars, state, pending, account, model, fills, filled)
-        mark_to_market(t, bars, state, account)
-        if exits_on:
-            e.ratchet(t, bars, state, model.exits)
+        filled = fill_bar(t, bars, split_ratio, dividend, state, pending, account, model, fills,
+                          filled)  # fmt: skip
         queue_orders(
             t, size, size_kind, kind, limit, stop, tif, stop_loss, take_profit, state, pending
         )
+        if gate_on:
+            g.screen_orders(t, state, pending, account, model.gate)
         cash_out[t], equity_out[t] = account[A_CASH], account[A_EQUITY]
         positions[t, :] = state[S_POSITION, :]
     return cash_out, equity_out, positions, fills[:filled]
+
+
+@jit
+def fill_bar(
+    t: int,
+    bars: Array,
+    split_ratio: Array,
+    dividend: Array,
+    state: Array,
+    pending: Array,
+    account: Array,
+    model: FillModel,
+    fills: Array,
+    filled: int,
+) -> int:
+    """Run bar t up to its close: actions, exits, pending orders, marks, trailing stops, limits.
+
+    Both paths call it; then the compiled kernel queues the bar's orders and the per-bar
+    engine calls the strategy. Returns the new fill count.
+    """
+    exits_on, gate_on = model.exits[e.E_ACTIVE] != 0, model.gate.status[g.G_ON] != 0
+    apply_actions(t, split_ratio, dividend, state, pending, account)
+    if exits_on:
+        filled = e.execute_exits(t, bars, state, account, model.costs, model.exits, fills, filled)
+    if gate_on:
+        g.begin_fills(state, model.gate)
+    for side in (-1.0, 1.0):
+        filled = execute_pending(t, side, bars, state, pending, account, model, fills, filled)
+    mark_to_market(t, bars, state, account)
+    if exits_on:
+        e.ratchet(t, bars, state, model.exits)
+    if gate_on:
+        g.check_limits(t, state, account, model.gate)
+    return filled
 
 
 @jit
@@ -249,6 +298,11 @@ def execute_pending(
             model.costs,
             model.rules,
         )
+        if quantity != 0.0 and model.gate.status[g.G_ON] != 0:
+            quantity, fee = _gated(t, n, quantity, price, fee, state, account, model)
+            if quantity == 0.0:
+                state[S_ORDER_ROW, n] = NO_ORDER  # the caps leave no room: the order ends
+                continue
         if quantity != 0.0:
             before = position
             position, average, realised = x.book(position, state[S_AVERAGE, n], quantity, price)
@@ -259,9 +313,30 @@ def execute_pending(
             state[S_ORDER_ROW, n] = NO_ORDER
             if model.exits[e.E_ACTIVE] != 0:
                 e.arm(t, n, before, price, order, state, model.exits, model.atr)
+            if model.gate.status[g.G_ON] != 0:
+                g.booked(n, before, position, state, model.gate)
         elif order[P_TIF] == DAY:
             state[S_ORDER_ROW, n] = NO_ORDER
     return filled
+
+
+@jit
+def _gated(
+    t: int,
+    n: int,
+    quantity: float,
+    price: float,
+    fee: float,
+    state: Array,
+    account: Array,
+    model: FillModel,
+) -> tuple[float, float]:
+    """Return the fill's (quantity, fee) after the risk gate's caps."""
+    fractional = model.rules[x.R_FRACTIONAL] != 0
+    allowed = g.allowed_quantity(t, n, quantity, price, state, account, fractional, model.gate)
+    if allowed == quantity:
+        return quantity, fee
+    return allowed, x.commission(allowed, price, model.costs)
 
 
 @jit

@@ -1,8 +1,9 @@
 """The per-bar path: a Python `on_bar` per date, any logic, the same exchange underneath.
 
-Each date runs the compiled path's own bar cycle (`tetra.backtest.compiled`): corporate
-actions, pending orders (sells, then buys), marking to the close; then the strategy's
-`on_bar` sees the bar and places orders for the next one. Orders land in the same pending
+Each date runs the compiled path's own bar cycle (`tetra.backtest.compiled.fill_bar`):
+corporate actions, exits, pending orders (sells, then buys), marking to the close, the risk
+gate's limit check when managed; then the strategy's `on_bar` sees the bar and places
+orders for the next one, which the gate screens. Orders land in the same pending
 arrays the kernel uses, so both paths fill identically (the parity tests prove it). One
 working order per symbol: a new order replaces the pending one.
 """
@@ -15,15 +16,16 @@ from collections.abc import Callable
 import numpy as np
 
 from tetra.backtest.compiled import (
+    FillModel,
     KernelOutput,
-    apply_actions,
-    execute_pending,
+    fill_bar,
     fill_model,
-    mark_to_market,
+    journal_of,
 )
 from tetra.market import BarContext, MarketData, OrderKind, SizeKind
 from tetra.market.orders import DAY, GOOD_TILL_CANCELLED
 from tetra.simulation import exits as e
+from tetra.simulation import risk_gate as g
 from tetra.simulation.exits import Exits
 from tetra.simulation.layout import (
     A_CASH,
@@ -118,16 +120,19 @@ def run_callbacks(
     costs: Costs | None = None,
     rules: TradingRules | None = None,
     exits: Exits | None = None,
+    gate: g.Gate | None = None,
     log: list[tuple[float, ...]] | None = None,
 ) -> KernelOutput:
     """Run `on_bar` at every date of `market`; return the same output as the compiled path.
 
     When `log` is given, every order placed is appended to it as its bar, its symbol and
     its pending-order columns (`tetra.backtest.compiled.decisions_of` has the same rows).
+    With a `gate`, orders pass the risk gate as on the compiled path.
     """
     t_count, n_count = market.shape
     bars = market.bars()
-    model = fill_model(market, costs, rules, exits)
+    model = fill_model(market, costs, rules, exits, gate=gate)
+    gate_on = gate is not None and gate.status[g.G_ON] != 0
     buffers = allocate(t_count, n_count, float(cash), max(4 * n_count, 64))
     state, pending, account, fills, cash_out, equity_out, positions = buffers
     context = EngineBarContext(market, state, pending, account, log)
@@ -135,21 +140,28 @@ def run_callbacks(
     for t in range(t_count):
         if filled + 2 * n_count > len(fills):
             fills = np.vstack([fills, np.zeros_like(fills)])
-        exits_on = model.exits[e.E_ACTIVE] != 0
-        apply_actions(t, market.split_ratio, market.dividend, state, pending, account)
-        if exits_on:
-            filled = e.execute_exits(
-                t, bars, state, account, model.costs, model.exits, fills, filled
-            )
-        for side in (-1.0, 1.0):
-            filled = execute_pending(t, side, bars, state, pending, account, model, fills, filled)
-        mark_to_market(t, bars, state, account)
-        if exits_on:
-            e.ratchet(t, bars, state, model.exits)
+        model = _journal_room(model, n_count)
+        split_ratio, dividend = market.split_ratio, market.dividend
+        filled = fill_bar(t, bars, split_ratio, dividend, state, pending, account, model, fills,
+                          filled)  # fmt: skip
         context.t = t
         on_bar(context)
         if context.brackets:  # from now on fills arm exit levels, as on the compiled path
             model.exits[e.E_ACTIVE] = 1.0
+        if gate_on:
+            g.screen_orders(t, state, pending, account, model.gate)
         cash_out[t], equity_out[t] = account[A_CASH], account[A_EQUITY]
         positions[t] = state[S_POSITION]
-    return KernelOutput(cash_out, equity_out, positions, fills[:filled])
+    journal = None if gate is None else journal_of(model.gate)
+    return KernelOutput(cash_out, equity_out, positions, fills[:filled], journal)
+
+
+def _journal_room(model: FillModel, n_count: int) -> FillModel:
+    """Return `model` with room in its gate's journal for one more bar (doubling it if short)."""
+    gate = model.gate
+    if gate.status[g.G_ON] == 0 or gate.status[g.G_ENTRIES] + 2 * n_count + 16 <= len(gate.journal):
+        return model
+    grown = np.vstack(
+        [gate.journal, np.zeros((len(gate.journal) + 2 * n_count + 16, gate.journal.shape[1]))]
+    )
+    return model._replace(gate=gate._replace(journal=grown))

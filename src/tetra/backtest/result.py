@@ -9,9 +9,11 @@ import numpy as np
 import pandas as pd
 
 from tetra.backtest.compiled import KernelOutput
+from tetra.backtest.managed import interventions_frame
 from tetra.backtest.trades import round_trips
 from tetra.market import MarketData
 from tetra.reports.metrics import Metrics, compute_metrics
+from tetra.risk import RiskPolicy
 from tetra.simulation.exits import BOTH_TOUCHED, GAP, exit_reasons
 from tetra.simulation.layout import (
     F_EXIT,
@@ -35,7 +37,13 @@ class BacktestResult:
     initial_cash: float
     name: str = "backtest"
     warnings: list[str] = field(default_factory=list)
-    decisions: np.ndarray | None = None  # rows (t, n, size, size_kind, kind, limit, stop, tif)
+    decisions: np.ndarray | None = None  # rows (t, n, pending-order columns): decisions_of
+    risk_policy: RiskPolicy | None = None  # the policy a risk-managed run ran under
+
+    @cached_property
+    def interventions(self) -> pd.DataFrame:
+        """What the risk gate did, one row per intervention with its reason (empty if none)."""
+        return interventions_frame(self.output.journal, self.market, self.risk_policy)
 
     @cached_property
     def index(self) -> pd.DatetimeIndex:

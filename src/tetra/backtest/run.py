@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
 from tetra.backtest.compiled import DECISION_COLUMNS, decisions_of, run_compiled
 from tetra.backtest.engine import run_callbacks
 from tetra.backtest.guards import look_ahead_problems, rerun_problems
+from tetra.backtest.managed import RiskManaged
 from tetra.backtest.result import BacktestResult
 from tetra.market import MarketData
+from tetra.risk import RiskPolicy
 from tetra.simulation.exits import Exits
 from tetra.simulation.orders import Costs, TradingRules
 from tetra.strategy.base import Strategy
@@ -27,6 +29,7 @@ def run_backtest(
     costs: Costs | None = None,
     rules: TradingRules | None = None,
     exits: Exits | None = None,
+    risk_policy: RiskPolicy | None = None,
     guards: bool = True,
 ) -> BacktestResult:
     """Backtest `strategy` on `market`; `auto` takes the compiled path when it can.
@@ -34,23 +37,36 @@ def run_backtest(
     With `guards` (the default) the run is repeated on truncated data and once more in full,
     and any look-ahead or non-determinism lands in `result.warnings`, beside warnings for a
     run that saw no data or made no trades. Sweeps turn the guards off for speed.
+    A `risk_policy` (or a `RiskManaged` strategy) runs every order through the risk gate;
+    `result.interventions` lists what it did.
     """
+    if risk_policy is not None and not isinstance(strategy, RiskManaged):
+        strategy = RiskManaged(strategy, risk_policy)
+    managed = strategy if isinstance(strategy, RiskManaged) else None
     chosen = _path(strategy, path)
+    account: dict[str, Any] = {"cash": cash, "costs": costs, "rules": rules, "exits": exits}
 
     def once(data: MarketData) -> BacktestResult:
         if chosen == "compiled":
             orders = strategy.orders(data)
             assert orders is not None
-            output = run_compiled(data, orders, cash=cash, costs=costs, rules=rules, exits=exits)
             decisions = decisions_of(orders)
+            gate = managed.gate(data, cash, len(decisions)) if managed else None
+            output = run_compiled(data, orders, gate=gate, **account)
         else:
             strategy.init(data)
             log: list[tuple[float, ...]] = []
-            output = run_callbacks(
-                data, strategy.on_bar, cash=cash, costs=costs, rules=rules, exits=exits, log=log
-            )
+            gate = managed.gate(data, cash) if managed else None
+            output = run_callbacks(data, strategy.on_bar, gate=gate, log=log, **account)
             decisions = np.array(log, dtype=np.float64).reshape(-1, DECISION_COLUMNS)
-        return BacktestResult(data, output, cash, name=strategy.describe(), decisions=decisions)
+        return BacktestResult(
+            data,
+            output,
+            cash,
+            name=strategy.describe(),
+            decisions=decisions,
+            risk_policy=managed.policy if managed else None,
+        )
 
     def decide(data: MarketData) -> np.ndarray:
         if chosen == "compiled":  # decisions alone: no need to run the kernel
