@@ -12,11 +12,13 @@ from decimal import Decimal
 from typing import Protocol
 
 from tetra.adapters.brokers.alpaca import AlpacaBroker, AlpacaConfig
+from tetra.adapters.brokers.binance import BinanceBroker, BinanceConfig
 from tetra.adapters.brokers.paper import PaperBroker, PaperConfig
 from tetra.core.clock import FixedClock
 from tetra.execution import Broker, Order
 from tetra.testing.brokers import InMemoryBroker
 from tetra.testing.brokers.alpaca import KEY_ID, SECRET, FakeAlpaca
+from tetra.testing.brokers.binance import API_KEY, SECRET_KEY, FakeBinance
 
 CRYPTO = frozenset({"BTC", "ETH"})
 
@@ -24,6 +26,7 @@ CRYPTO = frozenset({"BTC", "ETH"})
 class Venue(Protocol):
     broker: Broker
     partial_fills: bool
+    symbol: str
 
     def price(self, symbol: str, price: Decimal) -> None: ...
 
@@ -36,6 +39,7 @@ class Venue(Protocol):
 
 class MemoryVenue:
     partial_fills = True
+    symbol = "SPY"
 
     def __init__(self, clock: FixedClock) -> None:
         self.broker = self.venue = InMemoryBroker(clock)
@@ -55,6 +59,7 @@ class MemoryVenue:
 
 class PaperVenue:
     partial_fills = False  # the simulated exchange fills whole orders, as the backtests do
+    symbol = "SPY"
 
     def __init__(self, clock: FixedClock) -> None:
         self.broker = self.paper = PaperBroker(clock, PaperConfig(cash=Decimal(1_000_000)))
@@ -66,7 +71,7 @@ class PaperVenue:
         raise NotImplementedError
 
     def reject_next(self) -> None:
-        self.paper.set_price("SPY", Decimal(10_000_000))  # more than the cash: refused
+        self.paper.set_price(self.symbol, Decimal(10_000_000))  # more than the cash: refused
 
     def restart(self) -> Broker:
         return self.paper  # the paper venue lives in the process (see PaperBroker)
@@ -74,6 +79,7 @@ class PaperVenue:
 
 class AlpacaVenue:
     partial_fills = True
+    symbol = "SPY"
 
     def __init__(self, clock: FixedClock, fake: FakeAlpaca) -> None:
         self.fake, self.clock = fake, clock
@@ -93,6 +99,30 @@ class AlpacaVenue:
         return AlpacaBroker(config, self.clock, crypto=CRYPTO)
 
 
+class BinanceVenue:
+    partial_fills = True
+    symbol = "BTC"
+
+    def __init__(self, clock: FixedClock, fake: FakeBinance) -> None:
+        self.fake, self.clock = fake, clock
+        self.broker = self.restart()
+
+    def price(self, symbol: str, price: Decimal) -> None:
+        self.fake.venue.prices[self.symbol] = price
+
+    def fill_part(self, order: Order, quantity: Decimal, price: Decimal) -> None:
+        self.fake.venue.fill(order.client_order_id, quantity, price)
+
+    def reject_next(self) -> None:
+        self.fake.script("reject")
+
+    def restart(self) -> Broker:
+        config = BinanceConfig(
+            API_KEY, SECRET_KEY, base_url=self.fake.base_url, timeout_seconds=0.2
+        )
+        return BinanceBroker(config, self.clock)
+
+
 @contextmanager
 def open_venue(name: str, clock: FixedClock) -> Iterator[Venue]:
     if name == "memory":
@@ -102,5 +132,8 @@ def open_venue(name: str, clock: FixedClock) -> Iterator[Venue]:
     elif name == "alpaca":
         with FakeAlpaca(clock, crypto=CRYPTO) as fake:
             yield AlpacaVenue(clock, fake)
+    elif name == "binance":
+        with FakeBinance(clock) as fake:
+            yield BinanceVenue(clock, fake)
     else:
         raise ValueError(name)
