@@ -40,7 +40,10 @@ SAMPLE = typer.Option(True, "--sample/--live", help="Sample store (default) or l
 SYMBOLS = typer.Option("", help="Comma-separated symbols (default: every stored symbol).")
 START = typer.Option("", help="First day, YYYY-MM-DD (default: the store's first).")
 END = typer.Option("", help="Last day, inclusive (default: the store's last).")
-SETS = typer.Option(",".join(FEATURE_SETS), "--sets", help="Comma-separated feature sets.")
+DEFAULT_SETS = ",".join(name for name in FEATURE_SETS if name != "geopolitics")  # GPR: opt in
+SETS = typer.Option(
+    DEFAULT_SETS, "--sets", help=f"Comma-separated feature sets (known: {', '.join(FEATURE_SETS)})."
+)
 NAME = typer.Argument(..., help="Registered model name.")
 VERSION = typer.Option(
     None, min=1, help="Model version (default: production for --book, else latest)."

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 WORLD = "*"
+LATEST_REALTIME = dt.date(9999, 12, 31)  # a vintage still current, as FRED writes it
 INDEX_COLUMNS = [
     "country",
     "date",
@@ -73,24 +74,33 @@ def _fold(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 
 
 def gpr_vintages(fresh: pd.DataFrame, stored: pd.DataFrame, today: dt.date) -> pd.DataFrame:
-    """Return the rows of `fresh` to store: values not stored yet, or changed (dated `today`).
+    """Return the rows to store for `fresh`: new values, revisions, and the vintages they end.
 
-    `stored` holds the stored rows of the same series (any vintages); the latest vintage of
-    each (series_id, date) is what a changed value is compared with.
+    `stored` holds the stored rows of the same series (any vintages); a value is compared with
+    the latest stored vintage of its (series_id, date). New and revised values are current
+    (``realtime_end`` = 9999-12-31, FRED's convention); a revision is dated `today` and the
+    vintage it replaces gets ``realtime_end`` = the day before.
     """
+    current = fresh.assign(realtime_end=LATEST_REALTIME)
     if fresh.empty or stored.empty:
-        return fresh
+        return current
     latest = (
-        stored.sort_values("realtime_start")
+        stored.assign(date=pd.to_datetime(stored["date"]).dt.date)
+        .sort_values("realtime_start")
         .groupby(["series_id", "date"], as_index=False)
-        .last()[["series_id", "date", "value"]]
-        .rename(columns={"value": "stored_value"})
+        .last()
     )
-    latest["date"] = pd.to_datetime(latest["date"]).dt.date
-    merged = fresh.assign(date=pd.to_datetime(fresh["date"]).dt.date).merge(
-        latest, on=["series_id", "date"], how="left"
+    merged = current.assign(date=pd.to_datetime(current["date"]).dt.date).merge(
+        latest[["series_id", "date", "value"]].rename(columns={"value": "stored_value"}),
+        on=["series_id", "date"],
+        how="left",
     )
     new = merged["stored_value"].isna()
     changed = ~new & ~np.isclose(merged["value"], merged["stored_value"], rtol=0, atol=1e-9)
     merged.loc[changed, "realtime_start"] = today
-    return merged[new | changed].drop(columns=["stored_value"]).reset_index(drop=True)
+    kept = merged[new | changed].drop(columns=["stored_value"])
+    revised = merged.loc[changed, ["series_id", "date"]]
+    ended = latest.merge(revised, on=["series_id", "date"]).assign(
+        realtime_end=today - dt.timedelta(days=1)
+    )
+    return pd.concat([kept, ended[list(kept.columns)]], ignore_index=True)

@@ -141,7 +141,7 @@ def generate_gpr(start: dt.date, end: dt.date, events: pd.DataFrame, seed: int) 
                 "series_id": name,
                 "date": days.date,
                 "realtime_start": (days + lag).date,
-                "realtime_end": None,
+                "realtime_end": dt.date(9999, 12, 31),
                 "value": np.round(values, 4),
             }
         )

@@ -94,11 +94,15 @@ def test_gpr_vintages_keep_new_values_drop_unchanged_and_date_revisions_today() 
         ]
     )
 
-    kept = gpr_vintages(fresh, stored, dt.date(2025, 12, 10)).set_index("date")
+    kept = gpr_vintages(fresh, stored, dt.date(2025, 12, 10))
 
-    assert sorted(kept.index) == [dt.date(2025, 11, 25), dt.date(2025, 11, 26)]
-    assert kept.loc[dt.date(2025, 11, 25), "realtime_start"] == dt.date(2025, 12, 10)
-    assert kept.loc[dt.date(2025, 11, 26), "realtime_start"] == dt.date(2025, 12, 3)
+    rows = {(r.date, r.realtime_start): (r.value, r.realtime_end) for r in kept.itertuples()}
+    current = dt.date(9999, 12, 31)
+    assert rows == {
+        (dt.date(2025, 11, 25), dt.date(2025, 12, 10)): (125.00, current),  # the revision
+        (dt.date(2025, 11, 25), dt.date(2025, 12, 2)): (121.88, dt.date(2025, 12, 9)),  # ended
+        (dt.date(2025, 11, 26), dt.date(2025, 12, 3)): (135.60, current),  # new
+    }
 
 
 def test_gpr_vintages_compare_with_the_latest_vintage() -> None:

@@ -92,7 +92,21 @@ EVENTS = FeatureSet(
     "Days to the next announced earnings report; days since earnings, splits and dividends.",
 )
 
+GEOPOLITICS = FeatureSet(
+    "geopolitics",
+    1,
+    (
+        F.of("gprd", "macro_level", series="GPRD"),
+        F.of("gprd_chg_5", "macro_change", series="GPRD", lag=5),
+        F.of("gprd_chg_21", "macro_change", series="GPRD", lag=21),
+        F.of("gprd_act", "macro_level", series="GPRD_ACT"),
+        F.of("gprd_threat", "macro_level", series="GPRD_THREAT"),
+    ),
+    "The Caldara-Iacoviello geopolitical risk index and its acts/threats parts, as known on "
+    "each day through the vintages the geopolitical step records (pipeline step geopolitical).",
+)
+
 FEATURE_SETS: Mapping[str, FeatureSet] = MappingProxyType(
-    {s.name: s for s in (PRICE_VOLUME, CROSS_SECTION, MACRO, NEWS, EVENTS)}
+    {s.name: s for s in (PRICE_VOLUME, CROSS_SECTION, MACRO, NEWS, EVENTS, GEOPOLITICS)}
 )
 BAR_SETS = ("price_volume", "cross_section", "events")  # computable from bars alone

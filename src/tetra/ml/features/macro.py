@@ -53,7 +53,8 @@ def _series_rows(context: FeatureContext, series: str) -> pd.DataFrame:
         known = ", ".join(sorted(context.inputs.macro_series)) or "none"
         raise FeatureSetError(
             f"macro series {series!r} is not in the store (known: {known}); "
-            "run the pipeline's economic_data step or drop the feature"
+            "run the pipeline's economic_data step (GPR series: its geopolitical step) "
+            "or drop the feature"
         )
     return rows.sort_values(["realtime_start", "date"], kind="stable")
 

@@ -25,6 +25,7 @@ from tetra.core.errors import MalformedPayload
 from tetra.data.sources import Batch, Fetched, RawRecord, Window
 
 INDICATORS = "economic_data.indicators"
+LATEST_REALTIME = dt.date(9999, 12, 31)  # still current, as FRED writes it
 
 
 class GprSource:
@@ -74,7 +75,7 @@ def _frame(found: list[tuple[str, dt.date, float]], today: dt.date, lag: int) ->
             "series_id": series,
             "date": day,
             "realtime_start": min(today, day + shift),
-            "realtime_end": None,
+            "realtime_end": LATEST_REALTIME,
             "value": value,
             "source": SOURCE,
         }
