@@ -67,6 +67,11 @@ class ChatSettings(BaseModel):
     )
     timeout_seconds: float = 30.0
     max_rows: int = 1000
+    export_max_rows: int = Field(
+        default=1_000_000,
+        ge=1,
+        description="Rows a CSV or Excel export of a chat query may hold (the screen shows 1,000).",
+    )
 
 
 class SmtpSettings(BaseModel):

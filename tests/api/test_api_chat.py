@@ -183,6 +183,64 @@ def test_export_downloads_the_rows_with_formulas_defused(
     assert not any(line.split(",", 1)[1].startswith("=") for line in lines[1:])
 
 
+CROSS_JOIN = (
+    "SELECT a.symbol, a.ts, b.close FROM market_data.ohlcv AS a "
+    "CROSS JOIN market_data.ohlcv AS b ORDER BY a.symbol, a.ts, b.close"
+)
+
+
+def test_export_streams_rows_beyond_the_screen_cap_with_the_count_in_the_headers(
+    chat_client_for: ClientFor,
+) -> None:
+    client = chat_client_for(chat_settings())
+    sql = CROSS_JOIN.replace("ORDER BY", "WHERE b.symbol = 'AAA' ORDER BY")
+
+    response = client.request("POST", "/api/chat/export", json={"sql": sql, "format": "csv"})
+
+    assert response.status_code == 200, response.text
+    expected = len(SYMBOLS) * 60 * 60
+    assert expected > 1000
+    assert response.headers["x-row-count"] == str(expected)
+    assert response.headers["x-truncated"] == "false"
+    assert response.headers["x-row-cap"] == "1000000"
+    lines = response.text.splitlines()
+    assert lines[0] == "symbol,ts,close"
+    assert len(lines) == expected + 1
+
+
+@pytest.mark.parametrize("format_", ["csv", "xlsx"])
+def test_export_stops_at_the_configured_cap_and_says_it_was_cut(
+    chat_client_for: ClientFor, format_: str
+) -> None:
+    config = chat_settings()
+    config.chat.export_max_rows = 1500
+    client = chat_client_for(config)
+
+    response = client.request(
+        "POST", "/api/chat/export", json={"sql": CROSS_JOIN, "format": format_}
+    )
+
+    assert response.status_code == 200, response.text
+    assert (response.headers["x-row-count"], response.headers["x-truncated"]) == ("1500", "true")
+    if format_ == "csv":
+        assert len(response.text.splitlines()) == 1501
+    else:
+        sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+        assert sheet is not None
+        assert sheet.max_row == 1501
+
+
+def test_export_of_sql_the_guard_rejects_answers_400(chat_client_for: ClientFor) -> None:
+    client = chat_client_for(chat_settings())
+
+    status, body = _post(
+        client, "/api/chat/export", {"sql": "DELETE FROM market_data.ohlcv", "format": "csv"}
+    )
+
+    assert status == 400
+    assert body["error"]["code"] == "sql_rejected"
+
+
 def test_schema_context_for_the_public_audience_has_no_private_table(
     chat_client_for: ClientFor,
 ) -> None:

@@ -323,3 +323,79 @@ def test_chat_role_ddl_rejects_a_name_that_is_not_a_plain_identifier() -> None:
 def test_postgres_readonly_with_a_missing_role_fails_cleanly(pg_seeded: str) -> None:
     with pytest.raises(QueryFailed, match="cannot switch to the role 'no_such_role'"):
         PostgresReadOnly(pg_seeded, role="no_such_role")
+
+
+# --- streaming in batches (exports) -----------------------------------------------------------
+
+BIG = "SELECT range AS n, 'row ' || CAST(range AS VARCHAR) AS label FROM range(10000)"
+BIG_POSTGRES = "SELECT n, 'row ' || n AS label FROM generate_series(0, 9999) AS n"
+
+
+@pytest.fixture(params=["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)])
+def any_readonly(
+    request: pytest.FixtureRequest, duckdb_path: str
+) -> Iterator[tuple[DuckDBReadOnly | PostgresReadOnly, str]]:
+    if request.param == "duckdb":
+        executor: DuckDBReadOnly | PostgresReadOnly = DuckDBReadOnly(
+            duckdb_path, timeout_seconds=TIMEOUT_SECONDS
+        )
+        big = BIG
+    else:
+        executor = request.getfixturevalue("pg_readonly")
+        big = BIG_POSTGRES
+    yield executor, big
+    if request.param == "duckdb":
+        executor.close()
+
+
+def test_run_batches_hands_every_row_over_in_order_in_bounded_frames(
+    any_readonly: tuple[DuckDBReadOnly | PostgresReadOnly, str],
+) -> None:
+    executor, big = any_readonly
+    frames: list[pd.DataFrame] = []
+
+    elapsed = executor.run_batches(big + " ORDER BY n", frames.append, batch_rows=4096)
+
+    assert elapsed >= 0
+    assert len(frames) >= 3
+    assert max(len(f) for f in frames) <= 4096
+    rows = pd.concat(frames, ignore_index=True)
+    assert rows["n"].tolist() == list(range(10_000))
+    assert list(rows.columns) == ["n", "label"]
+
+
+def test_run_batches_of_an_empty_result_gives_one_frame_naming_the_columns(
+    any_readonly: tuple[DuckDBReadOnly | PostgresReadOnly, str],
+) -> None:
+    executor, _ = any_readonly
+    frames: list[pd.DataFrame] = []
+
+    executor.run_batches(f"SELECT symbol, close FROM {OHLCV} WHERE 1 = 0", frames.append)
+
+    assert [(len(f), list(f.columns)) for f in frames] == [(0, ["symbol", "close"])]
+
+
+@pytest.mark.parametrize("sql", WRITES)
+def test_run_batches_refuses_writes_like_run(
+    any_readonly: tuple[DuckDBReadOnly | PostgresReadOnly, str], sql: str
+) -> None:
+    executor, _ = any_readonly
+
+    with pytest.raises(QueryFailed):
+        executor.run_batches(sql, lambda frame: None)
+
+    assert executor.run(f"SELECT count(*) AS n FROM {OHLCV}").frame["n"].iloc[0] == 10
+
+
+def test_run_batches_stops_when_the_consumer_fails_and_the_executor_stays_usable(
+    any_readonly: tuple[DuckDBReadOnly | PostgresReadOnly, str],
+) -> None:
+    executor, big = any_readonly
+
+    def full_disk(frame: pd.DataFrame) -> None:
+        raise OSError("no space left on device")
+
+    with pytest.raises(OSError, match="no space"):
+        executor.run_batches(big, full_disk, batch_rows=2048)
+
+    assert executor.run("SELECT 42 AS answer").frame["answer"].iloc[0] == 42

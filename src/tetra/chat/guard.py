@@ -85,16 +85,23 @@ class GuardedQuery:
 
 
 def check_sql(
-    sql: str, *, dialect: Dialect, allowed_tables: Set[str], limit: int = MAX_ROWS
+    sql: str,
+    *,
+    dialect: Dialect,
+    allowed_tables: Set[str],
+    limit: int = MAX_ROWS,
+    ceiling: int = MAX_ROWS,
 ) -> GuardedQuery:
     """Return `sql` rewritten as a capped read-only query, or raise `SqlRejected`.
 
     `allowed_tables` holds qualified names such as ``market_data.ohlcv``; `limit` is capped at
-    `MAX_ROWS`. Every rejection is logged at WARNING with its reason.
+    `ceiling`: `MAX_ROWS` for the screen, the export cap for a file. Every rejection is logged
+    at WARNING with its reason.
     """
     try:
         try:
-            return _check(sql, dialect, frozenset(t.lower() for t in allowed_tables), limit)
+            allowed = frozenset(t.lower() for t in allowed_tables)
+            return _check(sql, dialect, allowed, min(limit, ceiling))
         except RecursionError:  # a long flat chain (a+a+...+a) deepens the tree, not brackets
             raise SqlRejected("the query is nested too deeply to check") from None
     except SqlRejected as rejected:
@@ -110,7 +117,7 @@ def _check(sql: str, dialect: Dialect, allowed: frozenset[str], limit: int) -> G
     _reject_forbidden_nodes(tree)
     tables = frozenset(_check_tables(tree, allowed))
     _reject_denied_functions(tree, dialect)
-    rows = min(limit, MAX_ROWS)
+    rows = limit
     inner = tree.sql(dialect=dialect, comments=False)
     return GuardedQuery(f"SELECT * FROM ({inner}) AS guarded LIMIT {rows}", tables, rows)
 

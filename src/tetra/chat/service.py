@@ -10,11 +10,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import IO
 
 import pandas as pd
 
 from tetra.chat.charts import ChartSpec, suggest_chart
 from tetra.chat.context import Expiring, SchemaContext, load_schema_context
+from tetra.chat.export import EXCEL_MAX_ROWS, ExportFormat, ExportWriter
 from tetra.chat.guard import MAX_ROWS, Dialect, SqlRejected, check_sql
 from tetra.chat.llm import summarize_rows
 from tetra.chat.policy import Privacy, TablePolicy
@@ -22,6 +24,8 @@ from tetra.chat.readonly import ReadOnlyExecutor
 from tetra.chat.router import ChatRouter, ProviderChoice
 from tetra.chat.suggestions import suggested_questions
 from tetra.chat.translation import ChatModel, ModelFailed, ProviderKind, Turn
+
+EXPORT_MAX_ROWS = 1_000_000  # rows a CSV or Excel export may hold (TETRA_CHAT__EXPORT_MAX_ROWS)
 
 __all__ = ["Answer", "ChatService", "Executed"]
 
@@ -63,6 +67,16 @@ class Executed:
         return len(self.frame) >= self.limit
 
 
+@dataclass(frozen=True, slots=True)
+class Exported:
+    """What an export wrote: its rows, whether the cap cut it, the cap, the seconds it took."""
+
+    rows: int
+    truncated: bool
+    cap: int
+    elapsed_seconds: float
+
+
 class ChatService:
     """The database chat over one store, its router and its read-only executor."""
 
@@ -75,12 +89,14 @@ class ChatService:
         *,
         summarizers: Mapping[ProviderKind, ChatModel] | None = None,
         max_rows: int = MAX_ROWS,
+        export_max_rows: int = EXPORT_MAX_ROWS,
         context_ttl_seconds: float = CONTEXT_TTL_SECONDS,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.executor, self.dialect, self.policy, self.router = executor, dialect, policy, router
         self.summarizers = dict(summarizers or {})
         self.max_rows = min(max_rows, MAX_ROWS)
+        self.export_max_rows = export_max_rows
         self._context = Expiring(
             lambda: load_schema_context(self.executor, self.dialect, self.policy),
             ttl_seconds=context_ttl_seconds,
@@ -142,6 +158,33 @@ class ChatService:
         if not summarize:
             return executed
         return self._summarize(executed, question, sql)
+
+    def export(self, sql: str, format: ExportFormat, destination: IO[bytes]) -> Exported:
+        """Guard `sql` and stream all its rows, up to the export cap, into a file.
+
+        The same guard and read-only executor as `execute`, with the export cap instead of the
+        screen's: one row past the cap is read only to tell that the file was cut.
+        """
+        cap = (
+            min(self.export_max_rows, EXCEL_MAX_ROWS) if format == "xlsx" else self.export_max_rows
+        )
+        readable = self.context().table_names
+        guarded = check_sql(
+            sql, dialect=self.dialect, allowed_tables=readable, limit=cap + 1, ceiling=cap + 1
+        )
+        writer = ExportWriter(destination, format)
+        seen = 0
+
+        def keep(frame: pd.DataFrame) -> None:
+            nonlocal seen
+            room = cap - writer.rows
+            if room > 0 or writer.rows == 0:
+                writer.add(frame.iloc[: max(room, 0)])
+            seen += len(frame)
+
+        elapsed = self.executor.run_batches(guarded.sql, keep)
+        writer.close()
+        return Exported(writer.rows, seen > cap, cap, elapsed)
 
     def _summarize(self, executed: Executed, question: str, sql: str) -> Executed:
         picked = self._summarizer(executed.privacy)

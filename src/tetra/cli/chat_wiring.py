@@ -62,7 +62,13 @@ def build_chat(config: Settings, store: Store, url: str) -> ChatService | None:
     if cloud:
         summarizers[ProviderKind.CLOUD] = cloud
     return ChatService(
-        executor, dialect, policy, router, summarizers=summarizers, max_rows=config.chat.max_rows
+        executor,
+        dialect,
+        policy,
+        router,
+        summarizers=summarizers,
+        max_rows=config.chat.max_rows,
+        export_max_rows=config.chat.export_max_rows,
     )
 
 

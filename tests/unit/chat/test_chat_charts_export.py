@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from tetra.chat.charts import ChartSpec, suggest_chart
-from tetra.chat.export import MEDIA_TYPES, export_frame
+from tetra.chat.export import MEDIA_TYPES, ExportWriter, export_frame
 
 DAYS = pd.to_datetime(["2024-05-01", "2024-05-02", "2024-05-03"])
 FORMULAS = [
@@ -225,3 +225,25 @@ def test_export_leaves_numbers_and_text_that_starts_no_formula_alone() -> None:
 
     assert exported["change"].tolist() == [-1.5, 2.0]
     assert exported["note"].tolist() == ["down 1.5%", "a = b"]
+
+
+def test_export_writer_writes_the_header_once_over_several_batches() -> None:
+    buffer = io.BytesIO()
+    writer = ExportWriter(buffer, "csv")
+
+    writer.add(pd.DataFrame({"n": [1, 2]}))
+    writer.add(pd.DataFrame({"n": [3]}))
+    writer.close()
+
+    assert buffer.getvalue().decode("utf-8") == "n\n1\n2\n3\n"
+    assert writer.rows == 3
+
+
+def test_export_writer_of_an_empty_result_writes_the_header_only() -> None:
+    buffer = io.BytesIO()
+    writer = ExportWriter(buffer, "xlsx")
+
+    writer.add(pd.DataFrame({"symbol": pd.Series([], dtype=object)}))
+    writer.close()
+
+    assert workbook_rows(buffer.getvalue()) == [("symbol",)]

@@ -234,3 +234,24 @@ def test_comments_do_not_reach_the_database() -> None:
     )
 
     assert "DELETE" not in guarded.sql
+
+
+def test_an_export_raises_the_ceiling_but_keeps_the_guard() -> None:
+    guarded = check_sql(
+        "SELECT * FROM market_data.ohlcv",
+        dialect="duckdb",
+        allowed_tables=ALLOWED,
+        limit=1_000_001,
+        ceiling=1_000_001,
+    )
+
+    assert guarded.limit == 1_000_001
+    assert guarded.sql.endswith(") AS guarded LIMIT 1000001")
+    with pytest.raises(SqlRejected):
+        check_sql(
+            "DELETE FROM market_data.ohlcv",
+            dialect="duckdb",
+            allowed_tables=ALLOWED,
+            limit=10_000,
+            ceiling=10_000,
+        )

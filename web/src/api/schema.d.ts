@@ -3277,7 +3277,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The file; X-Truncated says whether the row cap cut it. */
+            /** @description The file, every row up to the export cap (TETRA_CHAT__EXPORT_MAX_ROWS, default 1,000,000); X-Row-Count, X-Row-Cap and X-Truncated say how many and whether the cap cut it. */
             200: {
                 headers: {
                     [name: string]: unknown;

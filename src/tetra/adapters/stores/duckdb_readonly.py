@@ -13,10 +13,20 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
+from collections.abc import Callable
 
 import duckdb
+import pandas as pd
 
-from tetra.chat.readonly import DEFAULT_TIMEOUT_SECONDS, QueryFailed, QueryResult, QueryTimedOut
+from tetra.chat.readonly import (
+    BATCH_ROWS,
+    DEFAULT_TIMEOUT_SECONDS,
+    QueryFailed,
+    QueryResult,
+    QueryTimedOut,
+)
+
+_VECTOR_ROWS = 2048  # DuckDB hands results out in vectors of this many rows
 
 
 class DuckDBReadOnly:
@@ -53,13 +63,41 @@ class DuckDBReadOnly:
 
     def run(self, sql: str) -> QueryResult:
         """Run `sql`; interrupt it and raise `QueryTimedOut` past the time limit."""
+        frames: list[pd.DataFrame] = []
+        elapsed = self._read(sql, lambda cursor: frames.append(cursor.df()))
+        return QueryResult(frames[0], elapsed)
+
+    def run_batches(
+        self,
+        sql: str,
+        on_batch: Callable[[pd.DataFrame], None],
+        *,
+        batch_rows: int = BATCH_ROWS,
+    ) -> float:
+        """Run `sql`, handing its rows to `on_batch` in frames of whole DuckDB vectors."""
+        vectors = max(1, batch_rows // _VECTOR_ROWS)
+
+        def fetch(cursor: duckdb.DuckDBPyConnection) -> None:
+            first = True
+            while True:
+                frame = cursor.fetch_df_chunk(vectors)
+                if len(frame) == 0 and not first:
+                    return
+                on_batch(frame)
+                first = False
+                if len(frame) == 0:
+                    return
+
+        return self._read(sql, fetch)
+
+    def _read(self, sql: str, consume: Callable[[duckdb.DuckDBPyConnection], None]) -> float:
         with self._lock:
             timer = threading.Timer(self.timeout_seconds, self._connection.interrupt)
             started = time.perf_counter()
             timer.start()
             try:
                 self._connection.execute("BEGIN TRANSACTION READ ONLY")
-                frame = self._connection.execute(sql).df()
+                consume(self._connection.execute(sql))
             except duckdb.InterruptException as error:
                 raise QueryTimedOut(f"the query ran past {self.timeout_seconds:g} s") from error
             except duckdb.Error as error:
@@ -67,7 +105,7 @@ class DuckDBReadOnly:
             finally:
                 timer.cancel()
                 self._end_transaction()
-            return QueryResult(frame, time.perf_counter() - started)
+            return time.perf_counter() - started
 
     def _end_transaction(self) -> None:
         # No transaction is open when BEGIN itself failed or was interrupted.

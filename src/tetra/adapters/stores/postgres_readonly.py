@@ -12,12 +12,19 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 
 import pandas as pd
 import psycopg
 from psycopg import sql as sql_lib
 
-from tetra.chat.readonly import DEFAULT_TIMEOUT_SECONDS, QueryFailed, QueryResult, QueryTimedOut
+from tetra.chat.readonly import (
+    BATCH_ROWS,
+    DEFAULT_TIMEOUT_SECONDS,
+    QueryFailed,
+    QueryResult,
+    QueryTimedOut,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -86,7 +93,48 @@ class PostgresReadOnly:
             frame = pd.DataFrame.from_records(rows, columns=columns)
             return QueryResult(frame, time.perf_counter() - started)
 
+    def run_batches(
+        self,
+        sql: str,
+        on_batch: Callable[[pd.DataFrame], None],
+        *,
+        batch_rows: int = BATCH_ROWS,
+    ) -> float:
+        """Run `sql` through a server-side cursor (DECLARE ... CURSOR FOR: one SELECT only)."""
+        with self._lock:
+            started = time.perf_counter()
+            try:
+                with self._connection.transaction():
+                    self._connection.execute(b"SET TRANSACTION READ ONLY")
+                    self._connection.execute(
+                        f"SET LOCAL statement_timeout = {self._milliseconds}".encode()
+                    )
+                    with self._connection.cursor(name="tetra_chat_export") as cursor:
+                        cursor.execute(sql.encode())
+                        _each_batch(cursor, on_batch, batch_rows)
+            except psycopg.errors.QueryCanceled as error:
+                raise QueryTimedOut(f"the query ran past {self.timeout_seconds:g} s") from error
+            except psycopg.Error as error:
+                raise QueryFailed(f"the query failed: {error}") from error
+            return time.perf_counter() - started
+
     def close(self) -> None:
         """Close the connection."""
         with self._lock:
             self._connection.close()
+
+
+def _each_batch(
+    cursor: psycopg.ServerCursor[tuple[object, ...]],
+    on_batch: Callable[[pd.DataFrame], None],
+    batch_rows: int,
+) -> None:
+    columns = [c.name for c in cursor.description or ()]
+    first = True
+    while True:
+        rows = cursor.fetchmany(batch_rows)
+        if rows or first:
+            on_batch(pd.DataFrame.from_records(rows, columns=columns))
+        if len(rows) < batch_rows:
+            return
+        first = False

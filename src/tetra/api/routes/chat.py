@@ -6,10 +6,14 @@ nothing stored in the database (news text, say) can make the server run a query.
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
+from starlette.background import BackgroundTask
 from starlette.exceptions import HTTPException
+from starlette.responses import FileResponse
 
 from tetra.api.chat_results import chart_model, json_columns, json_rows
 from tetra.api.deps import blocking
@@ -25,7 +29,7 @@ from tetra.api.schemas.chat import (
     SchemaContextResponse,
     TableContext,
 )
-from tetra.chat.export import MEDIA_TYPES, export_frame
+from tetra.chat.export import MEDIA_TYPES
 from tetra.chat.policy import Privacy
 from tetra.chat.service import ChatService
 from tetra.chat.translation import Turn
@@ -134,19 +138,32 @@ async def execute(chat: ChatDep, body: ExecuteRequest) -> ExecuteResponse:
     responses={
         200: {
             "content": {media: {} for media in MEDIA_TYPES.values()},
-            "description": "The file; X-Truncated says whether the row cap cut it.",
+            "description": (
+                "The file, every row up to the export cap (TETRA_CHAT__EXPORT_MAX_ROWS, default "
+                "1,000,000); X-Row-Count, X-Row-Cap and X-Truncated say how many and whether "
+                "the cap cut it."
+            ),
         }
     },
 )
 async def export(chat: ChatDep, body: ExportRequest) -> Response:
-    done = await blocking(chat.execute, body.sql)
-    data = await blocking(export_frame, done.frame, body.format)
-    return Response(
-        data,
+    # The rows stream from the database into a temporary file (never all in memory), which
+    # is then streamed to the client with the row count in its headers.
+    path = Path(tempfile.mkstemp(prefix="tetra-export-", suffix=f".{body.format}")[1])
+    try:
+        with path.open("wb") as file:
+            done = await blocking(chat.export, body.sql, body.format, file)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return FileResponse(
+        path,
         media_type=MEDIA_TYPES[body.format],
         headers={
             "Content-Disposition": f'attachment; filename="tetra-query.{body.format}"',
-            "X-Row-Count": str(len(done.frame)),
+            "X-Row-Count": str(done.rows),
+            "X-Row-Cap": str(done.cap),
             "X-Truncated": "true" if done.truncated else "false",
         },
+        background=BackgroundTask(path.unlink, missing_ok=True),
     )
