@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import (
@@ -172,6 +172,32 @@ class CryptoUniverseSettings(BaseModel):
     )
 
 
+class AlertSettings(BaseModel):
+    """Tetra's own alerts: where they go and when data counts as stale."""
+
+    webhook_url: SecretStr | None = Field(
+        default=None, description="POST alerts here (Slack and Telegram URLs hold a secret)."
+    )
+    webhook_format: Literal["json", "slack", "telegram"] = "json"
+    telegram_chat_id: str | None = Field(default=None, description="For webhook_format=telegram.")
+    email: bool = Field(default=False, description="Also email alerts to smtp.recipients.")
+    stale_after_hours: float = Field(default=96.0, gt=0, description="Newest bar older: stale.")
+    quarantine_threshold: int = Field(
+        default=100, ge=0, description="Quarantined records per dataset per 24 h that alert."
+    )
+
+
+class OpsSettings(BaseModel):
+    """Long-running processes: the scheduler's metrics port, scheduled backups."""
+
+    metrics_host: str = "127.0.0.1"
+    metrics_port: int | None = Field(
+        default=None, description="The scheduler serves /metrics here (Prometheus scrapes it)."
+    )
+    backup_dir: Path | None = Field(default=None, description="Default data_dir/backups.")
+    backup_keep: int = Field(default=7, ge=0, description="Daily backups kept; 0 = no backup.")
+
+
 class Settings(BaseSettings):
     """Every setting Tetra reads; build once at a composition root and pass it down."""
 
@@ -227,6 +253,8 @@ class Settings(BaseSettings):
     gpr: GprSettings = Field(default_factory=GprSettings)
     reddit: RedditSettings = Field(default_factory=RedditSettings)
     crypto_universe: CryptoUniverseSettings = Field(default_factory=CryptoUniverseSettings)
+    alerts: AlertSettings = Field(default_factory=AlertSettings)
+    ops: OpsSettings = Field(default_factory=OpsSettings)
 
     @classmethod
     def settings_customise_sources(
@@ -244,6 +272,10 @@ class Settings(BaseSettings):
     @property
     def live_store(self) -> str:
         return self.store_url or str(self.data_dir / "tetra.duckdb")
+
+    @property
+    def backup_dir(self) -> Path:
+        return self.ops.backup_dir or self.data_dir / "backups"
 
     @property
     def scenario_dir(self) -> Path:

@@ -13,15 +13,11 @@ from pathlib import Path
 
 from fastapi import Depends, FastAPI, Response
 from fastapi.middleware.cors import CORSMiddleware
-from prometheus_client import (
-    CONTENT_TYPE_LATEST,
-    CollectorRegistry,
-    generate_latest,
-)
 
 from tetra import __version__
+from tetra.adapters.metrics.prometheus import CONTENT_TYPE, PrometheusTelemetry
 from tetra.api.cache import TtlCache
-from tetra.api.deps import require_api_key
+from tetra.api.deps import require_api_key, require_metrics_key
 from tetra.api.errors import ERROR_RESPONSES, install_error_handlers
 from tetra.api.events import EventHub
 from tetra.api.metrics import RequestMetrics
@@ -40,6 +36,7 @@ from tetra.api.routes import (
 from tetra.api.routes import chat as chat_routes
 from tetra.chat.service import ChatService
 from tetra.compute import Executor
+from tetra.core.telemetry import install
 from tetra.data.ports import Store
 from tetra.ml.tracking import Tracker
 
@@ -126,16 +123,17 @@ def create_app(
 
 
 def _install_metrics(app: FastAPI) -> None:
-    registry = CollectorRegistry()
-    app.add_middleware(RequestMetrics, registry=registry)
+    sink = PrometheusTelemetry()
+    install(sink)
+    app.add_middleware(RequestMetrics, registry=sink.registry)
 
     @app.get(
         "/metrics",
         tags=["health"],
-        summary="Prometheus metrics",
-        dependencies=[Depends(require_api_key)],
+        summary="Prometheus metrics (Authorization: Bearer <API key>, or X-API-Key)",
+        dependencies=[Depends(require_metrics_key)],
         response_class=Response,
         responses={401: ERROR_RESPONSES[401]},
     )
     async def metrics() -> Response:
-        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+        return Response(sink.exposition(), media_type=CONTENT_TYPE)

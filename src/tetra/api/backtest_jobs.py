@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ from tetra.api.schemas.backtests import RunRequest, RunStatus, SweepRequest
 from tetra.backtest.research.persist import RunRecord, backtest_record, save_run
 from tetra.backtest.research.sweep import METRICS, StrategyClass, configure, sweep
 from tetra.backtest.run import run_backtest
+from tetra.core.telemetry import telemetry
 from tetra.data.ports import Store
 from tetra.market import MarketData, load_market
 from tetra.ml.storage import with_stored_signal
@@ -86,6 +88,12 @@ class PreparedSweep:
     request: SweepRequest
     strategy_class: StrategyClass
     costs: Costs
+
+
+def count_job(kind: str, status: str, seconds: float) -> None:
+    """Count a finished research job (backtest, sweep, simulation) and time it."""
+    telemetry().increment("tetra_research_jobs", {"kind": kind, "status": status})
+    telemetry().observe("tetra_research_job_seconds", {"kind": kind}, seconds)
 
 
 def invalid(loc: tuple[str | int, ...], message: str) -> RequestValidationError:
@@ -208,12 +216,15 @@ class BacktestJobs:
 
     async def _guarded(self, job: Job, work: Callable[[Job], Coroutine[Any, Any, None]]) -> None:
         async with self._slots:
+            started = time.perf_counter()
             try:
                 await work(job)
             except Exception as error:  # a background job must report any failure, not vanish
                 log.warning("%s %s failed: %s", job.kind, job.job_id, error, exc_info=True)
                 job.error = str(error) or type(error).__name__
                 await self._update(job, "failed", job.progress)
+            finally:
+                count_job(job.kind, job.status, time.perf_counter() - started)
 
     async def _update(self, job: Job, status: RunStatus, progress: float) -> None:
         job.status, job.progress = status, progress

@@ -40,6 +40,19 @@ def require_api_key(request: Request, key: Annotated[str | None, Depends(API_KEY
         raise HTTPException(status_code=401, detail="missing or wrong X-API-Key")
 
 
+def require_metrics_key(request: Request) -> None:
+    """Refuse a scrape without the API key, as ``Authorization: Bearer`` or ``X-API-Key``.
+
+    Prometheus sends a bearer token (``authorization.credentials_file`` in its config).
+    """
+    expected: str = request.app.state.api_key
+    bearer = request.headers.get("Authorization", "")
+    scheme, _, token = bearer.partition(" ")
+    key = token.strip() if scheme.lower() == "bearer" else request.headers.get("X-API-Key")
+    if key is None or not secrets.compare_digest(key.encode(), expected.encode()):
+        raise HTTPException(status_code=401, detail="missing or wrong bearer token or X-API-Key")
+
+
 def api_key_for(settings: Settings) -> str:
     """Return the configured key, or the one generated at init into data_dir/api_key."""
     if settings.api_key is not None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from typing import TypeVar
 import anyio.from_thread
 from fastapi.exceptions import RequestValidationError
 
+from tetra.api.backtest_jobs import count_job
 from tetra.api.deps import blocking
 from tetra.api.events import EventHub
 from tetra.api.schemas.simulation import SimulationRunRequest, SimulationStatus
@@ -150,6 +152,7 @@ class SimulationJobs:
         self, job: SimulationJob, request: SimulationRequest, started: dt.datetime
     ) -> None:
         async with self._slots:
+            began = time.perf_counter()
             try:
                 await self._update(job, "running", 0.0)
                 await blocking(self._work, job, request, started)
@@ -158,6 +161,8 @@ class SimulationJobs:
                 log.warning("simulation %s failed: %s", job.run_id, error, exc_info=True)
                 job.error = str(error) or type(error).__name__
                 await self._update(job, "failed", job.progress)
+            finally:
+                count_job("simulation", job.status, time.perf_counter() - began)
 
     def _work(self, job: SimulationJob, request: SimulationRequest, started: dt.datetime) -> None:
         def progress(done: float) -> None:  # called in this worker thread

@@ -3,7 +3,7 @@
 Public tables (market, macro, news, derived data, pipeline health) may be described to and
 queried for a cloud model. Private ones (strategies, execution, portfolio) are described only to
 the local model, and no row of theirs ever leaves the machine. Tables in neither set (migration
-bookkeeping, watermarks, store facts) are not readable by the chat at all.
+bookkeeping, watermarks, store facts, alert state) are not readable by the chat at all.
 """
 
 from __future__ import annotations

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import typer
 
 from tetra import __version__
+from tetra.adapters.metrics.prometheus import MULTIPROCESS_ENV, PrometheusTelemetry
 from tetra.cli import (
+    alerts,
     backtest,
     chat,
     coverage,
@@ -33,6 +36,7 @@ from tetra.cli.demo import (
 from tetra.cli.ml_demo import print_demo_model
 from tetra.cli.pipeline import expand_variadic, print_result
 from tetra.cli.sample import backfill_sample
+from tetra.core.telemetry import install
 from tetra.data.store_kind import StoreKind
 from tetra.sample.history import SampleSpec
 
@@ -44,6 +48,7 @@ app = typer.Typer(
 )
 app.add_typer(universe.app, name="universe")
 app.add_typer(store.app, name="store")
+app.add_typer(alerts.app, name="alerts")
 app.add_typer(sample.app, name="sample")
 app.add_typer(schedule.app, name="schedule")
 app.add_typer(backtest.app, name="backtest")
@@ -81,6 +86,10 @@ def main(
     ),
 ) -> None:
     """Tetra: data, store, backtests, reports and execution on your own machine."""
+    if os.environ.get(MULTIPROCESS_ENV):
+        # A child of `tetra schedule run` (or of a multi-worker server): its metrics go to the
+        # shared folder the parent serves.
+        install(PrometheusTelemetry())
 
 
 @app.command()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shlex
 import shutil
 import subprocess
@@ -13,7 +14,8 @@ from typing import Annotated
 
 import typer
 
-from tetra.cli.common import console, errors, fail_cleanly
+from tetra.adapters.metrics.prometheus import MULTIPROCESS_ENV, serve_multiprocess
+from tetra.cli.common import console, errors, fail_cleanly, settings
 from tetra.core.clock import SystemClock
 from tetra.scheduler.daily import (
     DEFAULT_TIMEZONE,
@@ -39,6 +41,8 @@ from tetra.scheduler.install import (
     run_commands,
     write_entries,
 )
+from tetra.scheduler.operations import after_daily_run
+from tetra.settings import Settings
 
 app = typer.Typer(help="Run Tetra's daily data job by itself, every day.", no_args_is_help=True)
 
@@ -118,10 +122,14 @@ def run_in_foreground(
     with fail_cleanly():
         command = daily_command(executable or tetra_executable(), logs)
     logs.mkdir(parents=True, exist_ok=True)
+    serve_scheduler_metrics(settings())
+    after = [command[0], "schedule", "after-run"]
 
     def job() -> None:
         outcome = subprocess.run(command, check=False)
         console.print(f"daily run finished with exit code {outcome.returncode}")
+        checked = subprocess.run(after, check=False)
+        console.print(f"alert check and backup finished with exit code {checked.returncode}")
 
     scheduler = build_scheduler(job, at=time_of_day, timezone=timezone)
     scheduler.start()
@@ -133,6 +141,37 @@ def run_in_foreground(
         console.print("stopping the scheduler")
     finally:
         scheduler.shutdown(wait=False)
+
+
+def serve_scheduler_metrics(config: Settings) -> None:
+    """Serve /metrics for this process and its daily-run children when a port is set.
+
+    The children write their samples to a shared folder (prometheus-client's multiprocess
+    mode), emptied here first as that mode requires.
+    """
+    port = config.ops.metrics_port
+    if port is None:
+        return
+    folder = (config.data_dir / "metrics").absolute()
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    os.environ[MULTIPROCESS_ENV] = str(folder)  # inherited by every job process
+    serve_multiprocess(config.ops.metrics_host, port)
+    console.print(f"metrics on http://{config.ops.metrics_host}:{port}/metrics")
+
+
+@app.command("after-run", hidden=True)
+def after_run() -> None:
+    """Check the alert rules and back the live store up (what `run` does after each job)."""
+    report = after_daily_run(settings(), SystemClock())
+    if report.alerts is not None:
+        console.print(f"alerts: {len(report.alerts.firing)} firing")
+    if report.backup is not None:
+        console.print(f"backed up the live store to {report.backup}", soft_wrap=True)
+    for problem in report.problems:
+        errors.print(problem, soft_wrap=True, markup=False)
+    if report.problems:
+        raise typer.Exit(1)
 
 
 @app.command()

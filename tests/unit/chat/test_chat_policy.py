@@ -62,6 +62,7 @@ PRIVATE_CATALOG_TABLES = {
 UNREADABLE_CATALOG_TABLES = {
     "ops.store_info",
     "ops.watermarks",
+    "ops.alerts",
     "risk.kill_switches",
     "risk.events",
 }

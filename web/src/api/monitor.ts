@@ -9,3 +9,9 @@ export type CoverageResponse = Omit<components['schemas']['CoverageResponse'], '
 export function fetchCoverage(api: ApiClient): Promise<CoverageResponse> {
   return unwrap(api.GET('/api/monitor/coverage'))
 }
+
+export type AlertItem = components['schemas']['AlertItem']
+
+export function fetchAlerts(api: ApiClient, includeResolved = false): Promise<AlertItem[]> {
+  return unwrap(api.GET('/api/monitor/alerts', { params: { query: { include_resolved: includeResolved } } }))
+}

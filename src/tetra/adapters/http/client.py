@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +16,7 @@ from tetra.adapters.http.ratelimit import Sleep, TokenBucket
 from tetra.adapters.http.retry import RETRYABLE_STATUS, RetryPolicy, parse_retry_after
 from tetra.adapters.http.scrub import Scrubber, guard_library_logs
 from tetra.core.errors import MalformedPayload, QuotaExhausted, SourceUnavailable
+from tetra.core.telemetry import telemetry
 
 log = logging.getLogger(__name__)
 
@@ -93,12 +95,22 @@ class VendorHttp:
             ) from error
 
     async def _attempt(self, url: str, params: Params) -> tuple[httpx.Response | None, _Problem]:
+        started = time.perf_counter()
+        source = {"source": self.source}
         try:
             response = await self._client.get(url, params=params)
         except httpx.TimeoutException as error:
+            telemetry().increment("tetra_vendor_requests", {**source, "outcome": "timeout"})
             return None, _Problem(f"timed out: {self.scrub(str(error)) or type(error).__name__}")
         except httpx.TransportError as error:
+            telemetry().increment("tetra_vendor_requests", {**source, "outcome": "transport_error"})
             return None, _Problem(f"transport error: {self.scrub(str(error))}")
+        telemetry().observe("tetra_vendor_request_seconds", source, time.perf_counter() - started)
+        status = response.status_code
+        outcome = "ok" if status < 400 else f"http_{status // 100}xx"
+        telemetry().increment("tetra_vendor_requests", {**source, "outcome": outcome})
+        if status in (418, 429):
+            telemetry().increment("tetra_vendor_throttled", source)
         return self._judge(response)
 
     def _judge(self, response: httpx.Response) -> tuple[httpx.Response | None, _Problem]:

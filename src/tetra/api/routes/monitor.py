@@ -11,10 +11,17 @@ from tetra.api.coverage import build_coverage
 from tetra.api.deps import StoreDep, blocking
 from tetra.api.errors import ERROR_RESPONSES
 from tetra.api.schemas.common import Page
-from tetra.api.schemas.monitor import CoverageResponse, EntityStats, TableInfo, TableStats
+from tetra.api.schemas.monitor import (
+    AlertItem,
+    CoverageResponse,
+    EntityStats,
+    TableInfo,
+    TableStats,
+)
 from tetra.core.dates import as_date
 from tetra.data.migrations import catalog, schemas
 from tetra.data.ports import Store
+from tetra.monitoring.alerts import stored_alerts
 
 router = APIRouter(prefix="/api/monitor", tags=["monitor"], responses=ERROR_RESPONSES)
 
@@ -34,6 +41,20 @@ async def coverage(request: Request, store: StoreDep) -> Response:
 
     body: bytes = await request.app.state.cache.get("coverage", build)
     return Response(content=body, media_type="application/json")
+
+
+@router.get("/alerts", response_model=list[AlertItem], summary="Tetra's alerts, firing first")
+async def alerts(
+    store: StoreDep,
+    include_resolved: bool = Query(False, description="Also list resolved alerts."),
+) -> list[AlertItem]:
+    """List the alerts the last checks recorded (`tetra alerts check`, the scheduler)."""
+    found = await blocking(stored_alerts, store)
+    return [
+        AlertItem.model_validate(a, from_attributes=True)
+        for a in found
+        if include_resolved or a.state == "firing"
+    ]
 
 
 @router.get("/schemas", response_model=list[TableInfo], summary="Schemas and their tables")

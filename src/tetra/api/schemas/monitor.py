@@ -70,3 +70,19 @@ class EntityStats(BaseModel):
     rows: int
     first: dt.date | None
     last: dt.date | None
+
+
+class AlertItem(BaseModel):
+    """One of Tetra's alerts (``ops.alerts``): what is wrong, since when, whether announced."""
+
+    alert_id: str = Field(description="rule:subject, e.g. stale_data:market_data.ohlcv.")
+    rule: str = Field(description="stale_data, failed_run, quarantine_spike, halted_book, ...")
+    subject: str
+    severity: str = Field(description="warning or critical.")
+    state: str = Field(description="firing or resolved.")
+    message: str
+    first_seen: dt.datetime
+    last_seen: dt.datetime
+    resolved_at: dt.datetime | None
+    notified_state: str | None = Field(description="The state last delivered (webhook, email).")
+    delivery_error: str | None

@@ -26,6 +26,7 @@ from tetra.data.migrations import (
     v0010_trade_exit_reason,
     v0011_cycle_reports,
     v0012_geopolitics_social,
+    v0013_alerts,
 )
 from tetra.data.migrations.operations import (
     AddColumn,
@@ -62,6 +63,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     v0010_trade_exit_reason.MIGRATION,
     v0011_cycle_reports.MIGRATION,
     v0012_geopolitics_social.MIGRATION,
+    v0013_alerts.MIGRATION,
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

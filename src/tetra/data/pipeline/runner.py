@@ -23,6 +23,7 @@ import pandas as pd
 
 from tetra.core.clock import Clock, SystemClock
 from tetra.core.errors import SourceError, StoreError
+from tetra.core.telemetry import telemetry
 from tetra.data.calendars import sessions
 from tetra.data.coverage import coverage_rows, store_coverage
 from tetra.data.ingest import ingest
@@ -85,11 +86,14 @@ class Pipeline:
             results = await self._steps(ctx)
         except BaseException as error:  # store trouble, Ctrl-C, cancelled: say so, then go on
             crash = {"run": f"stopped: {describe(error)}"}
-            self._record(run_id, plan, started, self.clock.now(), RunStatus.FAILED, [], crash)
+            ended = self.clock.now()
+            self._record(run_id, plan, started, ended, RunStatus.FAILED, [], crash)
+            _count_run(plan, RunStatus.FAILED, [], (ended - started).total_seconds())
             raise
         status = overall_status(results)
         finished = self.clock.now()
         self._record(run_id, plan, started, finished, status, results)
+        _count_run(plan, status, results, (finished - started).total_seconds())
         return RunResult(run_id, status, results, started, finished, tuple(abandoned))
 
     async def _steps(self, ctx: RunContext) -> list[StepResult]:
@@ -126,6 +130,16 @@ class Pipeline:
             "source": "tetra",
         }
         self.store.upsert(RUNS, pd.DataFrame([row]))
+
+
+def _count_run(plan: RunPlan, status: str, results: list[StepResult], seconds: float) -> None:
+    sink = telemetry()
+    sink.increment("tetra_pipeline_runs", {"mode": plan.mode.value, "status": str(status)})
+    sink.observe("tetra_pipeline_run_seconds", {"mode": plan.mode.value}, seconds)
+    for result in results:
+        step = {"step": result.step.value}
+        sink.increment("tetra_rows_written", step, result.written)
+        sink.increment("tetra_rows_quarantined", step, result.quarantined)
 
 
 async def _contained(step: Step, work: Coroutine[Any, Any, StepResult]) -> StepResult:

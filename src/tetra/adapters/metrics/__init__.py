@@ -1,0 +1,1 @@
+"""Metric exporters: Prometheus (prometheus-client), behind `tetra.core.telemetry`."""

@@ -1,0 +1,247 @@
+"""Tetra's alerts on real stores: rules fire on synthetic conditions, clear on recovery,
+are announced once, and reach loopback webhook and SMTP receivers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import pandas as pd
+import pytest
+
+from tetra.adapters.alerts import EmailChannel, WebhookChannel, WebhookFormat
+from tetra.adapters.stores import open_store
+from tetra.adapters.stores.base import SqlStore
+from tetra.data.ports import Store
+from tetra.monitoring import (
+    Alert,
+    Condition,
+    FailedRuns,
+    HaltedBooks,
+    QuarantineSpike,
+    StaleData,
+    check_alerts,
+)
+from tetra.monitoring.alerts import stored_alerts
+from tetra.testing.builders import bars_frame
+from tetra.testing.loopback import SmtpSink, WebhookSink
+
+NOW = dt.datetime(2026, 3, 6, 12, 0, tzinfo=dt.UTC)  # a Friday
+
+
+@pytest.fixture
+def sql_store(store_url: str) -> Iterator[SqlStore]:
+    with open_store(store_url) as store:
+        yield store
+
+
+def _bars_until(store: Store, last_day: str) -> None:
+    store.upsert("market_data.ohlcv", bars_frame(("SPY",), start=last_day, periods=1))
+
+
+def _kill_switch(store: Store, engaged: bool, at: dt.datetime) -> None:
+    row = {
+        "scope": "core",
+        "engaged": engaged,
+        "reason": "drawdown breaker",
+        "changed_by": "cli",
+        "changed_at": at,
+        "source": "tetra",
+    }
+    store.upsert("risk.kill_switches", pd.DataFrame([row]))
+
+
+def test_stale_data_fires_once_and_clears_when_fresh_bars_arrive(sql_store: SqlStore) -> None:
+    rules = [StaleData(max_age=dt.timedelta(days=4))]
+    with WebhookSink() as sink:
+        hook = WebhookChannel(sink.url)
+        _bars_until(sql_store, "2026-02-27")
+
+        first = check_alerts(sql_store, rules, [hook], NOW)
+        again = check_alerts(sql_store, rules, [hook], NOW + dt.timedelta(hours=1))
+        _bars_until(sql_store, "2026-03-06")
+        recovered = check_alerts(sql_store, rules, [hook], NOW + dt.timedelta(hours=2))
+
+    assert [a.alert_id for a in first.firing] == ["stale_data:market_data.ohlcv"]
+    assert "7.5 days old" in first.firing[0].message
+    assert again.delivered == ()
+    assert len(again.firing) == 1
+    assert recovered.firing == ()
+    assert [(b["state"], b["alert_id"]) for b in sink.bodies] == [
+        ("firing", "stale_data:market_data.ohlcv"),
+        ("resolved", "stale_data:market_data.ohlcv"),
+    ]
+    (stored,) = stored_alerts(sql_store)
+    assert stored.state == "resolved"
+    assert stored.notified_state == "resolved"
+    assert stored.first_seen == NOW
+    assert stored.resolved_at == NOW + dt.timedelta(hours=2)
+
+
+def test_a_halted_book_fires_and_clears_when_its_kill_switch_is_released(
+    sql_store: SqlStore,
+) -> None:
+    rules = [HaltedBooks()]
+    _kill_switch(sql_store, True, NOW)
+
+    halted = check_alerts(sql_store, rules, [], NOW)
+    _kill_switch(sql_store, False, NOW + dt.timedelta(minutes=5))
+    released = check_alerts(sql_store, rules, [], NOW + dt.timedelta(minutes=10))
+
+    assert [a.alert_id for a in halted.firing] == ["halted_book:kill_switch:core"]
+    assert halted.firing[0].message == "kill switch engaged for core: drawdown breaker"
+    assert released.firing == ()
+    assert [a.state for a in released.changed] == ["resolved"]
+
+
+def test_a_halted_state_transition_of_a_book_fires(sql_store: SqlStore) -> None:
+    event = {
+        "event_id": "e1",
+        "book": "growth",
+        "at": NOW,
+        "kind": "transition",
+        "previous_state": "reducing",
+        "current_state": "halted",
+        "code": "drawdown",
+        "reason": "drawdown 21% beyond 20%",
+        "source": "tetra",
+    }
+    sql_store.upsert("risk.events", pd.DataFrame([event]))
+
+    report = check_alerts(sql_store, [HaltedBooks()], [], NOW)
+
+    assert [a.alert_id for a in report.firing] == ["halted_book:book:growth"]
+
+
+def test_a_failed_run_and_a_quarantine_spike_fire(sql_store: SqlStore) -> None:
+    run = {
+        "run_id": "daily-1",
+        "mode": "daily",
+        "status": "failed",
+        "started_at": NOW - dt.timedelta(hours=1),
+        "finished_at": NOW - dt.timedelta(minutes=50),
+        "rows_written": 0,
+        "rows_quarantined": 3,
+        "steps": "{}",
+        "errors": "{}",
+        "source": "tetra",
+    }
+    sql_store.upsert("ops.ingest_runs", pd.DataFrame([run]))
+    records = [
+        {
+            "record_id": f"r{i}",
+            "dataset": "market_data.ohlcv",
+            "natural_key": f"SPY|{i}",
+            "reason": "high below low",
+            "payload": "{}",
+            "quarantined_at": NOW - dt.timedelta(hours=2),
+            "source": "test",
+        }
+        for i in range(3)
+    ]
+    sql_store.upsert("ops.quarantine", pd.DataFrame(records))
+
+    report = check_alerts(sql_store, [FailedRuns(), QuarantineSpike(threshold=2)], [], NOW)
+
+    assert sorted(a.alert_id for a in report.firing) == [
+        "failed_run:pipeline",
+        "quarantine_spike:market_data.ohlcv",
+    ]
+
+
+def test_a_failed_delivery_is_retried_on_the_next_check(sql_store: SqlStore) -> None:
+    rules = [StaleData(max_age=dt.timedelta(days=4))]
+    _bars_until(sql_store, "2026-02-27")
+    with WebhookSink(status=503) as down:
+        failed = check_alerts(sql_store, rules, [WebhookChannel(down.url)], NOW)
+    with WebhookSink() as up:
+        retried = check_alerts(sql_store, rules, [WebhookChannel(up.url)], NOW)
+
+    assert failed.failed_deliveries == ("webhook: webhook answered HTTP 503",)
+    assert stored_alerts(sql_store)[0].notified_state == "firing"
+    assert [a.alert_id for a in retried.delivered] == ["stale_data:market_data.ohlcv"]
+    assert len(up.bodies) == 1
+
+
+class _BrokenRule:
+    name = "stale_data"
+
+    def evaluate(self, store: Store, now: dt.datetime) -> list[Condition]:
+        raise RuntimeError("store went away")
+
+
+def test_a_broken_rule_raises_its_own_alert_and_keeps_its_alerts_firing(
+    sql_store: SqlStore,
+) -> None:
+    _bars_until(sql_store, "2026-02-27")
+    check_alerts(sql_store, [StaleData()], [], NOW)
+
+    report = check_alerts(sql_store, [_BrokenRule()], [], NOW + dt.timedelta(hours=1))
+
+    assert sorted(a.alert_id for a in report.firing) == [
+        "check_failed:stale_data",
+        "stale_data:market_data.ohlcv",
+    ]
+
+
+def _alert(state: str = "firing") -> Alert:
+    return Alert(
+        "stale_data:market_data.ohlcv",
+        "stale_data",
+        "market_data.ohlcv",
+        "critical",
+        state,
+        "newest row is 7.5 days old",
+        NOW,
+        NOW,
+    )
+
+
+@pytest.mark.parametrize(
+    ("format", "expected"),
+    [
+        (
+            WebhookFormat.SLACK,
+            {"text": "[FIRING] critical stale_data:market_data.ohlcv: newest row is 7.5 days old"},
+        ),
+        (
+            WebhookFormat.TELEGRAM,
+            {
+                "chat_id": "-100123",
+                "text": "[FIRING] critical stale_data:market_data.ohlcv: "
+                "newest row is 7.5 days old",
+            },
+        ),
+    ],
+)
+def test_chat_app_webhook_formats(format: WebhookFormat, expected: dict[str, str]) -> None:
+    with WebhookSink() as sink:
+        WebhookChannel(sink.url, format, chat_id="-100123").deliver(_alert())
+
+    assert sink.bodies == [expected]
+
+
+def test_email_delivery_reaches_a_loopback_smtp_server() -> None:
+    with SmtpSink() as smtp:
+        channel = EmailChannel(
+            smtp.host, smtp.port, "tetra@example.com", ["ops@example.com"], starttls=False
+        )
+        channel.deliver(_alert())
+        channel.deliver(_alert("resolved"))
+
+    assert [m["Subject"] for m in smtp.messages] == [
+        "[Tetra] FIRING critical stale_data:market_data.ohlcv",
+        "[Tetra] RESOLVED critical stale_data:market_data.ohlcv",
+    ]
+    assert smtp.envelopes[0] == ("tetra@example.com", ["ops@example.com"])
+    assert "newest row is 7.5 days old" in smtp.messages[0].get_payload()
+
+
+def test_the_chat_cannot_read_the_alerts_table() -> None:
+    from tetra.chat.policy import TablePolicy
+    from tetra.data.migrations import catalog
+
+    policy = TablePolicy.classify(catalog())
+
+    assert "ops.alerts" in catalog()
+    assert "ops.alerts" not in policy.readable
