@@ -2778,7 +2778,7 @@ export interface components {
             sources: string[];
             /**
              * Topic
-             * @description market_data, crypto, economic_data, news or events.
+             * @description market_data, crypto, economic_data, news, events, geopolitics or social.
              */
             topic: string;
         };
