@@ -48,7 +48,7 @@ def run_command(
     sample: bool = KIND_OPTION,
 ) -> None:
     """Run the cycle for one session and print each book's recommendations."""
-    session = None if date is None else _date(date)
+    session = None if date is None else parse_date(date)
     with cycle_context(sample) as ctx:
         names = [book] if book else [v.name for v in ctx.books.books()]
         if not names:
@@ -67,7 +67,7 @@ def replay_command(
     """Run the cycle day by day over stored history, as if live; print the equity curve."""
     with cycle_context(sample) as ctx:
         table = Table("session", "equity", "orders", "fills", title=f"replay of {book}")
-        for result in replay(ctx, book, _date(start), _date(end)):
+        for result in replay(ctx, book, parse_date(start), parse_date(end)):
             table.add_row(
                 str(result.session),
                 f"{result.valuation.equity:,.2f}",
@@ -118,7 +118,7 @@ def print_result(result: CycleResult) -> None:
     console.print(table)
 
 
-def _date(text: str) -> dt.date:
+def parse_date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:

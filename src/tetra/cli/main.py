@@ -17,6 +17,7 @@ from tetra.cli import (
     cycle,
     ml,
     pipeline,
+    report,
     risk,
     sample,
     schedule,
@@ -57,6 +58,7 @@ app.add_typer(risk.app, name="risk")
 app.add_typer(ml.app, name="ml")
 app.add_typer(simulate.app, name="simulate")
 app.add_typer(cycle.app, name="cycle")
+app.add_typer(report.app, name="report")
 app.command("coverage")(coverage.coverage)
 app.command("pipeline")(pipeline.pipeline)
 app.command("serve")(serve.serve)

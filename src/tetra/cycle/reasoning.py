@@ -90,8 +90,8 @@ def indicators(sleeve: Sleeve, n: int) -> list[Indicator]:
     if hasattr(strategy, "value_and_levels"):
         history = np.array([strategy.value_and_levels(i)[0][n] for i in range(t + 1)])
         levels = strategy.value_and_levels(t)[1]
-        names = ("lower", "upper", "middle")
-        thresholds = {names[i]: _level(level, n) for i, level in enumerate(levels[:3])}
+        names = ("long entry", "long exit", "short entry", "short exit")
+        thresholds = {name: _level(level, n) for name, level in zip(names, levels, strict=False)}
         return [_at(strategy.name.split("_")[0], history, thresholds)]
     close = market.close[: t + 1, n]
     change = (

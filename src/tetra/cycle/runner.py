@@ -66,6 +66,7 @@ class CycleResult:
     recommendations: list[Recommendation]
     valuation: Valuation
     fills: list[Fill]
+    summary: dict[str, Any] = field(repr=False)
     sleeves: list[Sleeve] = field(repr=False)
     market: MarketData = field(repr=False)
 
@@ -127,6 +128,7 @@ def _cycle_day(
     )
     valuation = ledger.valuation(marks)
     summary = _summary(valuation, ledger.positions, sleeves, fills)
+    summary["marks"] = {s: str(m) for s, m in sorted(marks.items())}
     run = RunRecord(
         book.name,
         session,
@@ -140,7 +142,9 @@ def _cycle_day(
         ctx.clock.now(),
     )
     save_run(ctx.store, run, recommendations)
-    return CycleResult(version, session, anchor, recommendations, valuation, fills, sleeves, market)
+    return CycleResult(
+        version, session, anchor, recommendations, valuation, fills, summary, sleeves, market
+    )
 
 
 def latest_session(store: Store, symbols: list[str]) -> dt.date:

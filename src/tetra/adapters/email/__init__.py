@@ -1,0 +1,1 @@
+"""Email delivery adapters: SMTP (`smtp.SmtpMailer`)."""

@@ -1,0 +1,151 @@
+"""The start- and end-of-day report as data: one typed payload, stored, rendered, emailed.
+
+A report is built once (`tetra.cycle.daily_reports`), stored as JSON in ``reports.reports``
+and rendered from that payload alone: HTML for the web, HTML + text + PNG charts for email.
+Money is `Decimal` (the ledger's numbers, exact); market numbers and ratios are floats.
+Pydantic models because the same payload is stored and served by the API unchanged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+ReportKind = Literal["sod", "eod"]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class IndicatorLine(_Frozen):
+    name: str
+    value: float | None
+    percentile: float | None
+    thresholds: dict[str, float | None]
+
+
+class Reason(_Frozen):
+    """Why one strategy wants the order: its rule, indicators and track record."""
+
+    strategy: str
+    described: str
+    rule: str
+    decision: dict[str, Any] | None
+    indicators: list[IndicatorLine]
+    track_record: dict[str, float | int | None]
+
+
+class RecommendationLine(_Frozen):
+    symbol: str
+    side: str
+    quantity: Decimal
+    held: Decimal
+    target: Decimal
+    price: Decimal
+    notional: Decimal
+    allowed: bool
+    risk_code: str | None
+    risk_reason: str
+    reasons: list[Reason]
+
+
+class PositionLine(_Frozen):
+    symbol: str
+    quantity: Decimal
+    mark: Decimal
+    value: Decimal
+    weight: float
+    cost: Decimal
+    unrealised: Decimal
+    day_pnl: Decimal | None  # EOD: change of value less today's cash flows in the symbol
+
+
+class FillLine(_Frozen):
+    symbol: str
+    quantity: Decimal
+    price: Decimal
+    decision_price: Decimal | None
+    slippage: Decimal | None
+    fee: Decimal
+    strategy: str
+
+
+class Mover(_Frozen):
+    symbol: str
+    close: float
+    change: float  # over the last session
+
+
+class Valuation(_Frozen):
+    equity: Decimal
+    cash: Decimal
+    market_value: Decimal
+    realised: Decimal
+    unrealised: Decimal
+    fees: Decimal
+
+
+class PnlSplit(_Frozen):
+    """The day's P&L from the ledger: total = realised + unrealised change - fees, exactly."""
+
+    total: Decimal
+    realised: Decimal
+    unrealised_change: Decimal
+    fees: Decimal
+
+
+class RiskBlock(_Frozen):
+    drawdown: float | None
+    var_95: Decimal | None  # one-day historical VaR in money, from the book's backtest curve
+    gross_exposure: float
+    largest_weight: float
+    limits: dict[str, float]  # caps of the book's policy (empty without a policy)
+    trading_state: str
+
+
+class CurvePoint(_Frozen):
+    session: dt.date
+    backtest: float
+    benchmark: float | None
+    ledger: float | None
+
+
+class DailyReport(_Frozen):
+    """One book's start-of-day (``sod``) or end-of-day (``eod``) report for one session."""
+
+    kind: ReportKind
+    book: str
+    session: dt.date
+    generated_at: dt.datetime
+    mode: str
+    benchmark: str
+    summary: str
+    valuation: Valuation
+    pnl: PnlSplit | None
+    pnl_by_strategy: dict[str, float]
+    positions: list[PositionLine]
+    fills: list[FillLine]
+    recommendations: list[RecommendationLine]
+    movers: list[Mover]
+    risk: RiskBlock
+    curve: list[CurvePoint]
+    data_quality: list[str]
+    warnings: list[str]
+
+    @property
+    def report_id(self) -> str:
+        return report_id(self.kind, self.book, self.session)
+
+    @property
+    def title(self) -> str:
+        name = "Start of day" if self.kind == "sod" else "End of day"
+        return f"{name}: {self.book}, {self.session.isoformat()}"
+
+
+def report_id(kind: str, book: str, session: dt.date) -> str:
+    """Return the stored id of a report: ``kind:book:session``."""
+    return f"{kind}:{book}:{session.isoformat()}"
