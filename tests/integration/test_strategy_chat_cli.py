@@ -8,7 +8,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from tetra.adapters.stores import open_store
 from tetra.cli.chat import app
+from tetra.data.store_kind import StoreKind
+from tetra.portfolio import BookMode, StoredBooks
 
 runner = CliRunner()
 
@@ -54,3 +57,26 @@ def test_a_symbol_without_data_is_one_clear_line() -> None:
     assert result.exit_code == 1
     assert "no data for this spec" in result.output
     assert "Traceback" not in result.output
+
+
+def test_approve_as_adds_the_last_version_to_a_paper_book_and_nothing_is_saved_without_it(
+    data_dir: Path,
+) -> None:
+    idea = "buy SPY when RSI(14) falls below 30 and sell above 70"
+    plain = runner.invoke(app, ["strategy", idea])
+    approved = runner.invoke(
+        app, ["strategy", idea, "--approve-as", "Ada Lovelace", "--book", "cli-ideas",
+              "--weight", "0.25"],
+    )  # fmt: skip
+
+    assert plain.exit_code == 0, plain.output
+    assert approved.exit_code == 0, approved.output
+    assert "approved by Ada Lovelace" in approved.output
+    store = open_store(str(data_dir / "sample.duckdb"), StoreKind.SAMPLE)
+    try:
+        assert store.count("strategies.approvals") == 1
+        book = StoredBooks(store).book("cli-ideas")
+        assert book is not None
+        assert book.book.mode is BookMode.PAPER
+    finally:
+        store.close()

@@ -31,14 +31,18 @@ from tetra.api.routes import (
     pipeline,
     risk,
     simulation,
+    strategy_chat,
     universe,
 )
 from tetra.api.routes import chat as chat_routes
 from tetra.chat.service import ChatService
 from tetra.compute import Executor
+from tetra.core.clock import SystemClock
 from tetra.core.telemetry import install
 from tetra.data.ports import Store
 from tetra.ml.tracking import Tracker
+from tetra.strategy_chat.proposers import OfflineProposer, ProposerRouter
+from tetra.strategy_chat.service import StoreMarketSource, StrategyChat
 
 COVERAGE_TTL_SECONDS = 300.0  # a backstop: runs that change the store clear the cache at once
 
@@ -54,6 +58,7 @@ def create_app(
     tracker: Tracker | Callable[[], Tracker] | None = None,
     simulation_executor: Callable[[], Executor] | None = None,
     scenario_dirs: list[Path] | None = None,
+    strategy_proposers: ProposerRouter | None = None,
 ) -> FastAPI:
     """Build the API over `store`; `static_dir` serves the built web app at `/`.
 
@@ -62,6 +67,8 @@ def create_app(
     runs and models of `/api/ml`.
     `simulation_executor` makes the executor Monte Carlo runs use (default: a local pool
     of two threads); `scenario_dirs` hold the user's scenario files.
+    `strategy_proposers` turn ideas into specs in `/api/strategy-chat` (default: the offline
+    parser alone).
     """
     hub = EventHub()
 
@@ -90,6 +97,9 @@ def create_app(
     app.state.simulation_executor = simulation_executor
     app.state.scenario_dirs = list(scenario_dirs or [])
     app.state.cache = TtlCache(COVERAGE_TTL_SECONDS)
+    proposers = strategy_proposers or ProposerRouter(OfflineProposer())
+    app.state.strategy_chat = StrategyChat(proposers, StoreMarketSource(store))
+    app.state.clock = SystemClock()
     install_error_handlers(app)
     _install_metrics(app)
     if cors_origins:
@@ -111,6 +121,7 @@ def create_app(
         simulation,
         live,
         chat_routes,
+        strategy_chat,
         ml,
     )
     for module in routers:

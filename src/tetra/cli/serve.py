@@ -30,7 +30,7 @@ def serve(
     from tetra.adapters.stores import open_store
     from tetra.api.app import create_app
     from tetra.api.deps import api_key_for
-    from tetra.cli.chat_wiring import build_chat
+    from tetra.cli.chat_wiring import build_chat, strategy_router
 
     config = settings()
     kind = StoreKind.SAMPLE if sample else StoreKind.LIVE
@@ -50,6 +50,7 @@ def serve(
         tracker=_tracker,  # MLflow opens on the first /api/ml request, not at start
         simulation_executor=_simulation_executor(config),
         scenario_dirs=[config.scenario_dir],
+        strategy_proposers=strategy_router(config),
     )
     bind_host, bind_port = host or config.api_host, port or config.api_port
     console.print(f"Tetra on http://{bind_host}:{bind_port} ({kind} store)")

@@ -3,13 +3,14 @@
 ``tetra chat strategy "buy SPY when RSI(14) falls below 30 and sell above 70" "add a stop at
 2 ATR"`` runs one turn per argument (each later one refines the version before) and prints,
 per version, the spec in words, the diff, the metrics, the walk-forward, the deflated Sharpe,
-the Monte Carlo and the caveats. Nothing is saved: approving is `tetra chat approve`.
+the Monte Carlo and the caveats. Nothing is saved unless `--approve-as NAME` is given.
 """
 
 from __future__ import annotations
 
 import json
 import math
+from decimal import Decimal
 from pathlib import Path
 
 import typer
@@ -17,9 +18,13 @@ from rich.table import Table
 
 from tetra.cli.chat_wiring import strategy_router
 from tetra.cli.common import console, errors, fail_cleanly, opened_store, settings
+from tetra.core.clock import SystemClock
+from tetra.data.ports import Store
 from tetra.data.store_kind import StoreKind
+from tetra.portfolio import StoredBooks
 from tetra.strategy.spec import canonical_json, json_schema
 from tetra.strategy.spec.evaluation import evaluate_parser
+from tetra.strategy_chat.approvals import Action, ApprovalRefused, ApprovalRequest, Approvals
 from tetra.strategy_chat.service import StoreMarketSource, StrategyChat, TurnFailed, Version
 
 SCHEMA_PATH = Path("docs/strategy-spec.schema.json")
@@ -30,12 +35,21 @@ def strategy(
     provider: str = typer.Option("auto", help="auto, offline, local or cloud."),
     sample: bool = typer.Option(True, "--sample/--live", help="Sample store or live store."),
     as_json: bool = typer.Option(False, "--json", help="Print every version as JSON."),
+    approve_as: str | None = typer.Option(
+        None, "--approve-as", help="Your name: save the last version shown (your decision)."
+    ),
+    book: str | None = typer.Option(None, help="With --approve-as: add it to this paper book."),
+    weight: float = typer.Option(1.0, help="With --book: its share of the book's capital."),
 ) -> None:
-    """Turn an idea into a validated spec, backtest it, walk it forward, and say how weak it is."""
+    """Turn an idea into a validated spec, backtest it, walk it forward, and say how weak it is.
+
+    Nothing is saved unless you pass --approve-as with your name: then the last version, as
+    printed, is saved (or added to the paper book --book), recorded with your name and time.
+    """
     kind = StoreKind.SAMPLE if sample else StoreKind.LIVE
     with opened_store(kind) as store, fail_cleanly():
         chat = StrategyChat(strategy_router(settings()), StoreMarketSource(store))
-        conversation_id = None
+        conversation_id, version = None, None
         for idea in ideas:
             try:
                 conversation, version = chat.turn(idea, conversation_id, provider)  # type: ignore[arg-type]
@@ -47,6 +61,25 @@ def strategy(
                 console.print_json(json.dumps(_as_json(version), default=str))
             else:
                 _show(version)
+        if approve_as is not None and version is not None:
+            _approve(store, version, approve_as, book, weight)
+
+
+def _approve(store: Store, version: Version, by: str, book: str | None, weight: float) -> None:
+    action: Action = "save" if book is None else "add_to_book"
+    request = ApprovalRequest(
+        by, action, version.spec_hash, version.results_digest, book, Decimal(str(weight))
+    )
+    try:
+        approval = Approvals(store, StoredBooks(store), SystemClock()).approve(version, request)
+    except ApprovalRefused as refused:
+        errors.print(f"[bold red]not approved:[/] {refused}")
+        raise typer.Exit(1) from refused
+    where = f" to paper book {approval.book} (version {approval.book_version})" if book else ""
+    console.print(
+        f"[green]approved[/] by {approval.approved_by} at {approval.approved_at}: "
+        f"{approval.action}{where}, spec {approval.spec_hash[:12]}"
+    )
 
 
 def _as_json(version: Version) -> dict[str, object]:

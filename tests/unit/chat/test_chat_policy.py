@@ -40,6 +40,7 @@ PRIVATE_CATALOG_TABLES = {
     "strategies.signals",
     "strategies.trades",
     "strategies.performance",
+    "strategies.approvals",
     "execution.orders",
     "execution.fills",
     "execution.positions",

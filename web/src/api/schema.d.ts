@@ -392,26 +392,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/monitor/alerts": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Tetra's alerts, firing first
-         * @description List the alerts the last checks recorded (`tetra alerts check`, the scheduler).
-         */
-        get: operations["alerts_api_monitor_alerts_get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/monitor/coverage": {
         parameters: {
             query?: never;
@@ -779,6 +759,75 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/strategy-chat/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every recorded approval */
+        get: operations["approvals_list_api_strategy_chat_approvals_get"];
+        put?: never;
+        /** Save a spec, or add it to a paper book: a person's explicit decision */
+        post: operations["approve_api_strategy_chat_approvals_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/strategy-chat/conversations/{conversation_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every version of a conversation */
+        get: operations["conversation_api_strategy_chat_conversations__conversation_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/strategy-chat/schema": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The strategy spec's JSON schema */
+        get: operations["schema_api_strategy_chat_schema_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/strategy-chat/turns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Propose, validate and test a spec */
+        post: operations["turn_api_strategy_chat_turns_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/universe": {
         parameters: {
             query?: never;
@@ -820,7 +869,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Prometheus metrics (Authorization: Bearer <API key>, or X-API-Key) */
+        /** Prometheus metrics */
         get: operations["metrics_metrics_get"];
         put?: never;
         post?: never;
@@ -839,54 +888,70 @@ export interface components {
          * @enum {string}
          */
         Adjustment: "raw" | "split_adjusted" | "total_return";
+        /** ApprovalOut */
+        ApprovalOut: {
+            /** Action */
+            action: string;
+            /** Approval Id */
+            approval_id: string;
+            /** Approved At */
+            approved_at: string;
+            /** Approved By */
+            approved_by: string;
+            /** Book */
+            book: string | null;
+            /** Book Version */
+            book_version: number | null;
+            /** Mode */
+            mode: string;
+            /** Results Digest */
+            results_digest: string;
+            /** Spec Hash */
+            spec_hash: string;
+        };
         /**
-         * AlertItem
-         * @description One of Tetra's alerts (``ops.alerts``): what is wrong, since when, whether announced.
+         * ApprovalRequestIn
+         * @description An explicit decision by a named person on a version they have seen.
          */
-        AlertItem: {
+        ApprovalRequestIn: {
             /**
-             * Alert Id
-             * @description rule:subject, e.g. stale_data:market_data.ohlcv.
+             * Action
+             * @enum {string}
              */
-            alert_id: string;
-            /** Delivery Error */
-            delivery_error: string | null;
+            action: "save" | "add_to_book";
+            /** Approved By */
+            approved_by: string;
             /**
-             * First Seen
-             * Format: date-time
+             * Book
+             * @description The paper book (add_to_book).
              */
-            first_seen: string;
+            book?: string | null;
             /**
-             * Last Seen
-             * Format: date-time
+             * Capital
+             * @description Capital of a new book.
+             * @default 100000
              */
-            last_seen: string;
-            /** Message */
-            message: string;
+            capital: number | string;
+            /** Conversation Id */
+            conversation_id: string;
             /**
-             * Notified State
-             * @description The state last delivered (webhook, email).
+             * Results Digest
+             * @description The digest shown.
              */
-            notified_state: string | null;
-            /** Resolved At */
-            resolved_at: string | null;
+            results_digest: string;
             /**
-             * Rule
-             * @description stale_data, failed_run, quarantine_spike, halted_book, ...
+             * Spec Hash
+             * @description The hash shown.
              */
-            rule: string;
+            spec_hash: string;
+            /** Version */
+            version: number;
             /**
-             * Severity
-             * @description warning or critical.
+             * Weight
+             * @description Share of the book's capital.
+             * @default 1
              */
-            severity: string;
-            /**
-             * State
-             * @description firing or resolved.
-             */
-            state: string;
-            /** Subject */
-            subject: string;
+            weight: number | string;
         };
         /** BandPoint */
         BandPoint: {
@@ -965,6 +1030,19 @@ export interface components {
             /** Symbol */
             symbol: string;
         };
+        /** CandidateOut */
+        CandidateOut: {
+            /** Fills */
+            fills: number;
+            /** Label */
+            label: string;
+            /** Sharpe */
+            sharpe: number | null;
+            /** Spec Hash */
+            spec_hash: string;
+            /** Total Return */
+            total_return: number | null;
+        };
         /**
          * ChartSpecModel
          * @description A declarative chart over result columns; the client draws it, nothing executes.
@@ -1027,6 +1105,13 @@ export interface components {
             run_id: string;
             /** Strategy */
             strategy: string;
+        };
+        /** ConversationOut */
+        ConversationOut: {
+            /** Conversation Id */
+            conversation_id: string;
+            /** Versions */
+            versions: components["schemas"]["VersionOut"][];
         };
         /** CorporateActionMarker */
         CorporateActionMarker: {
@@ -1201,6 +1286,47 @@ export interface components {
          */
         ErrorResponse: {
             error: components["schemas"]["ErrorBody"];
+        };
+        /** EvidenceOut */
+        EvidenceOut: {
+            /** Candidates */
+            candidates: components["schemas"]["CandidateOut"][];
+            /** Caveats */
+            caveats: string[];
+            /** Deflated Sharpe */
+            deflated_sharpe: {
+                [key: string]: number | null;
+            };
+            /** Drawdown */
+            drawdown: [
+                string,
+                number
+            ][];
+            /** Equity */
+            equity: [
+                string,
+                number
+            ][];
+            /** First Day */
+            first_day: string;
+            /** Last Day */
+            last_day: string;
+            /** Metrics */
+            metrics: {
+                [key: string]: number | null;
+            };
+            /** Monte Carlo */
+            monte_carlo: {
+                [key: string]: number | null;
+            };
+            /** Trades */
+            trades: number;
+            /** Walk Forward */
+            walk_forward: {
+                [key: string]: number | null;
+            };
+            /** Warnings */
+            warnings: string[];
         };
         /** ExecuteRequest */
         ExecuteRequest: {
@@ -2778,7 +2904,7 @@ export interface components {
             sources: string[];
             /**
              * Topic
-             * @description market_data, crypto, economic_data, news, events, geopolitics or social.
+             * @description market_data, crypto, economic_data, news or events.
              */
             topic: string;
         };
@@ -2845,6 +2971,31 @@ export interface components {
             /** Reason */
             reason: string;
         };
+        /** TurnRequest */
+        TurnRequest: {
+            /**
+             * Conversation Id
+             * @description Continue this conversation (None: a new one).
+             */
+            conversation_id?: string | null;
+            /**
+             * Idea
+             * @description The idea, or a refinement.
+             */
+            idea: string;
+            /**
+             * Provider
+             * @default auto
+             * @enum {string}
+             */
+            provider: "auto" | "offline" | "local" | "cloud";
+        };
+        /** TurnResponse */
+        TurnResponse: {
+            /** Conversation Id */
+            conversation_id: string;
+            version: components["schemas"]["VersionOut"];
+        };
         /**
          * VarOut
          * @description One VaR/CVaR estimate, always with its method.
@@ -2874,6 +3025,34 @@ export interface components {
             var: number;
             /** Var Amount */
             var_amount: number;
+        };
+        /** VersionOut */
+        VersionOut: {
+            /** Diff */
+            diff: string[];
+            evidence: components["schemas"]["EvidenceOut"];
+            /** Idea */
+            idea: string;
+            /** Model */
+            model: string;
+            /** Notes */
+            notes: string[];
+            /** Number */
+            number: number;
+            /** Provider */
+            provider: string;
+            /** Reply */
+            reply: string;
+            /** Results Digest */
+            results_digest: string;
+            /** Spec */
+            spec: {
+                [key: string]: unknown;
+            };
+            /** Spec Hash */
+            spec_hash: string;
+            /** Words */
+            words: string[];
         };
         /** VolatilityOut */
         VolatilityOut: {
@@ -3346,7 +3525,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The file, every row up to the export cap (TETRA_CHAT__EXPORT_MAX_ROWS, default 1,000,000); X-Row-Count, X-Row-Cap and X-Truncated say how many and whether the cap cut it. */
+            /** @description The file; X-Truncated says whether the row cap cut it. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4154,56 +4333,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RunDetailOut"];
-                };
-            };
-            /** @description Missing or wrong X-API-Key. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not found. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Invalid request. */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    alerts_api_monitor_alerts_get: {
-        parameters: {
-            query?: {
-                /** @description Also list resolved alerts. */
-                include_resolved?: boolean;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["AlertItem"][];
                 };
             };
             /** @description Missing or wrong X-API-Key. */
@@ -5439,6 +5568,298 @@ export interface operations {
                 };
             };
             /** @description Invalid request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    approvals_list_api_strategy_chat_approvals_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalOut"][];
+                };
+            };
+            /** @description Missing or wrong X-API-Key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The approval was refused; nothing stored. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No spec from the idea, with the reasons. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    approve_api_strategy_chat_approvals_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApprovalRequestIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalOut"];
+                };
+            };
+            /** @description Missing or wrong X-API-Key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The approval was refused; nothing stored. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No spec from the idea, with the reasons. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    conversation_api_strategy_chat_conversations__conversation_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                conversation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationOut"];
+                };
+            };
+            /** @description Missing or wrong X-API-Key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The approval was refused; nothing stored. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No spec from the idea, with the reasons. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    schema_api_strategy_chat_schema_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Missing or wrong X-API-Key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The approval was refused; nothing stored. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No spec from the idea, with the reasons. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    turn_api_strategy_chat_turns_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TurnRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TurnResponse"];
+                };
+            };
+            /** @description Missing or wrong X-API-Key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The approval was refused; nothing stored. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No spec from the idea, with the reasons. */
             422: {
                 headers: {
                     [name: string]: unknown;

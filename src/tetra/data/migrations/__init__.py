@@ -27,6 +27,7 @@ from tetra.data.migrations import (
     v0011_cycle_reports,
     v0012_geopolitics_social,
     v0013_alerts,
+    v0014_strategy_approvals,
 )
 from tetra.data.migrations.operations import (
     AddColumn,
@@ -64,6 +65,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     v0011_cycle_reports.MIGRATION,
     v0012_geopolitics_social.MIGRATION,
     v0013_alerts.MIGRATION,
+    v0014_strategy_approvals.MIGRATION,
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version
