@@ -392,6 +392,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/monitor/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Tetra's alerts, firing first
+         * @description List the alerts the last checks recorded (`tetra alerts check`, the scheduler).
+         */
+        get: operations["alerts_api_monitor_alerts_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/monitor/coverage": {
         parameters: {
             query?: never;
@@ -869,7 +889,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Prometheus metrics */
+        /** Prometheus metrics (Authorization: Bearer <API key>, or X-API-Key) */
         get: operations["metrics_metrics_get"];
         put?: never;
         post?: never;
@@ -888,6 +908,55 @@ export interface components {
          * @enum {string}
          */
         Adjustment: "raw" | "split_adjusted" | "total_return";
+        /**
+         * AlertItem
+         * @description One of Tetra's alerts (``ops.alerts``): what is wrong, since when, whether announced.
+         */
+        AlertItem: {
+            /**
+             * Alert Id
+             * @description rule:subject, e.g. stale_data:market_data.ohlcv.
+             */
+            alert_id: string;
+            /** Delivery Error */
+            delivery_error: string | null;
+            /**
+             * First Seen
+             * Format: date-time
+             */
+            first_seen: string;
+            /**
+             * Last Seen
+             * Format: date-time
+             */
+            last_seen: string;
+            /** Message */
+            message: string;
+            /**
+             * Notified State
+             * @description The state last delivered (webhook, email).
+             */
+            notified_state: string | null;
+            /** Resolved At */
+            resolved_at: string | null;
+            /**
+             * Rule
+             * @description stale_data, failed_run, quarantine_spike, halted_book, ...
+             */
+            rule: string;
+            /**
+             * Severity
+             * @description warning or critical.
+             */
+            severity: string;
+            /**
+             * State
+             * @description firing or resolved.
+             */
+            state: string;
+            /** Subject */
+            subject: string;
+        };
         /** ApprovalOut */
         ApprovalOut: {
             /** Action */
@@ -2904,7 +2973,7 @@ export interface components {
             sources: string[];
             /**
              * Topic
-             * @description market_data, crypto, economic_data, news or events.
+             * @description market_data, crypto, economic_data, news, events, geopolitics or social.
              */
             topic: string;
         };
@@ -3525,7 +3594,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The file; X-Truncated says whether the row cap cut it. */
+            /** @description The file, every row up to the export cap (TETRA_CHAT__EXPORT_MAX_ROWS, default 1,000,000); X-Row-Count, X-Row-Cap and X-Truncated say how many and whether the cap cut it. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4333,6 +4402,56 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RunDetailOut"];
+                };
+            };
+            /** @description Missing or wrong X-API-Key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    alerts_api_monitor_alerts_get: {
+        parameters: {
+            query?: {
+                /** @description Also list resolved alerts. */
+                include_resolved?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertItem"][];
                 };
             };
             /** @description Missing or wrong X-API-Key. */
