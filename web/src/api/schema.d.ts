@@ -1085,6 +1085,11 @@ export interface components {
             /** Earnings */
             earnings: components["schemas"]["EarningsMarker"][];
             /**
+             * Geopolitical
+             * @description World conflict spikes in the range (events.geopolitical).
+             */
+            geopolitical?: components["schemas"]["GeopoliticalMarker"][];
+            /**
              * Indicators
              * @description The indicator columns of every bar.
              */
@@ -1501,6 +1506,39 @@ export interface components {
             name: string;
             /** Version */
             version: number;
+        };
+        /**
+         * GeopoliticalMarker
+         * @description A day the world's conflict index spiked (the same for every symbol).
+         */
+        GeopoliticalMarker: {
+            /**
+             * Conflict Intensity
+             * @description Mentions of conflict events that day.
+             */
+            conflict_intensity: number;
+            /**
+             * Country
+             * @description FIPS 10-4 code of that event's country.
+             */
+            country: string | null;
+            /**
+             * Date
+             * Format: date
+             */
+            date: string;
+            /**
+             * Headline
+             * @description The day's most-mentioned event: kind and place.
+             */
+            headline: string | null;
+            /** Source */
+            source: string;
+            /**
+             * Zscore
+             * @description Standard deviations above the 90 days before.
+             */
+            zscore: number;
         };
         /** Health */
         Health: {

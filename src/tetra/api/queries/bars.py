@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from tetra.api.queries.common import NotFound, Row, day_bounds, rows
+from tetra.api.queries.geopolitics import spikes as geopolitical_spikes
 from tetra.api.queries.indicators import IndicatorSpec, indicator_frame
 from tetra.api.schemas.market import BarOut, BarsResponse, CorporateActionMarker, EarningsMarker
 from tetra.data.ports import Query, Scalar, Store
@@ -67,6 +68,7 @@ def bars(store: Store, request: BarsRequest) -> BarsResponse:
             EarningsMarker.model_validate(r)
             for r in _markers(store, "events.earnings", request.symbol, days)
         ],
+        geopolitical=geopolitical_spikes(store, (days[0], days[1])),
     )
 
 

@@ -49,6 +49,17 @@ class EarningsMarker(BaseModel):
     source: str
 
 
+class GeopoliticalMarker(BaseModel):
+    """A day the world's conflict index spiked (the same for every symbol)."""
+
+    date: dt.date
+    conflict_intensity: float = Field(description="Mentions of conflict events that day.")
+    zscore: float = Field(description="Standard deviations above the 90 days before.")
+    headline: str | None = Field(description="The day's most-mentioned event: kind and place.")
+    country: str | None = Field(description="FIPS 10-4 code of that event's country.")
+    source: str
+
+
 class BarsResponse(BaseModel):
     """A symbol's bars in a range, with indicators and the events to mark on its chart."""
 
@@ -59,6 +70,10 @@ class BarsResponse(BaseModel):
     bars: list[BarOut]
     corporate_actions: list[CorporateActionMarker]
     earnings: list[EarningsMarker]
+    geopolitical: list[GeopoliticalMarker] = Field(
+        default_factory=list,
+        description="World conflict spikes in the range (events.geopolitical).",
+    )
 
 
 class MacroSeriesOut(BaseModel):

@@ -88,8 +88,11 @@ function snap(days: string[], day: string): string | null {
   return days[low] ?? null
 }
 
-/** Split, dividend and earnings markers that fall within the bars shown. */
-export function eventMarkers(response: Pick<BarsResponse, 'corporate_actions' | 'earnings'>, bars: MarketBar[]): ChartMarker[] {
+/** Split, dividend, earnings and geopolitical-spike markers that fall within the bars shown. */
+export function eventMarkers(
+  response: Pick<BarsResponse, 'corporate_actions' | 'earnings'> & Partial<Pick<BarsResponse, 'geopolitical'>>,
+  bars: MarketBar[],
+): ChartMarker[] {
   const days = bars.map((bar) => bar.ts.slice(0, 10))
   const first = days[0]
   if (first === undefined) return []
@@ -104,6 +107,7 @@ export function eventMarkers(response: Pick<BarsResponse, 'corporate_actions' | 
     else place(action.ex_date, { position: 'belowBar', shape: 'circle', color: '#0891b2', text: 'D' })
   }
   for (const report of response.earnings) place(report.report_date, { position: 'aboveBar', shape: 'arrowDown', color: '#d97706', text: 'E' })
+  for (const spike of response.geopolitical ?? []) place(spike.date, { position: 'belowBar', shape: 'arrowUp', color: '#dc2626', text: 'G' })
   return markers
 }
 

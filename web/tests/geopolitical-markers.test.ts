@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest'
+import type { MarketBar } from '@/api/market'
+import { eventMarkers } from '@/components/symbol/barsView'
+
+const bar = (ts: string): MarketBar => ({ ts, open: 1, high: 1, low: 1, close: 1, volume: 1, vwap: null, trades: null, indicators: {} })
+const bars = ['2025-06-02', '2025-06-03', '2025-06-04'].map((d) => bar(`${d}T00:00:00Z`))
+
+describe('geopolitical spike markers', () => {
+  it('marks a spike day below its bar', () => {
+    const markers = eventMarkers(
+      {
+        corporate_actions: [],
+        earnings: [],
+        geopolitical: [{ date: '2025-06-03', conflict_intensity: 900, zscore: 4.2, headline: 'fighting: Kyiv', country: 'UP', source: 'gdelt' }],
+      },
+      bars,
+    )
+    expect(markers).toEqual([{ time: '2025-06-03', position: 'belowBar', shape: 'arrowUp', color: '#dc2626', text: 'G' }])
+  })
+
+  it('leaves responses without geopolitics unmarked', () => {
+    expect(eventMarkers({ corporate_actions: [], earnings: [] }, bars)).toEqual([])
+  })
+})
