@@ -223,6 +223,9 @@ class Settings(BaseSettings):
     api_key: SecretStr | None = Field(
         default=None, description="Key for X-API-Key; generated into data_dir/api_key if unset."
     )
+    web_dir: Path | None = Field(
+        default=None, description="The built web app; default web/dist beside the sources."
+    )
     api_host: str = "127.0.0.1"
     api_port: int = 8000
     cors_origins: list[str] = Field(default_factory=list)

@@ -39,7 +39,8 @@ def serve(
     store = open_store(url, kind)
     _sweep_abandoned_runs(store)
     chat = build_chat(config, store, url)
-    static = str(WEB_DIST) if (WEB_DIST / "index.html").exists() else None
+    web_dir = config.web_dir or WEB_DIST
+    static = str(web_dir) if (web_dir / "index.html").exists() else None
     app = create_app(
         store,
         api_key=key,
