@@ -83,14 +83,21 @@ def _visible_text(text: str) -> str:
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
-def _visible(value: object) -> object:
+MAX_PAYLOAD_DEPTH = 32  # deeper nesting is cut off, so storing a payload never recurses far
+
+
+def _visible(value: object, depth: int = 0) -> object:
     """Return a payload with control characters in its text shown as escapes, nested too."""
     if isinstance(value, str):
         return _visible_text(value)
+    if isinstance(value, Mapping | list | tuple) and depth >= MAX_PAYLOAD_DEPTH:
+        return f"<nested deeper than {MAX_PAYLOAD_DEPTH} levels>"
     if isinstance(value, Mapping):
-        return {_visible_text(str(k)): _visible(v) for k, v in value.items()}
+        return {_visible_text(str(k)): _visible(v, depth + 1) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_visible(v) for v in value]
+        return [_visible(v, depth + 1) for v in value]
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**18:
+        return f"<integer of {value.bit_length()} bits>"
     return value
 
 

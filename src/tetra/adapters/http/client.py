@@ -88,7 +88,7 @@ class VendorHttp:
     def decode_json(self, response: httpx.Response) -> Any:
         try:
             return json.loads(response.content)
-        except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        except (ValueError, RecursionError) as error:  # bad JSON, bad UTF-8, too deep or long
             text = self.scrub(response.text[:2000])
             raise MalformedPayload(
                 self.source, f"response is not valid JSON ({error})", text

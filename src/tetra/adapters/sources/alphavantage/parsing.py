@@ -65,7 +65,7 @@ def _json_notice(content: bytes) -> tuple[str, str] | None:
         return None
     try:
         payload = json.loads(content)
-    except (json.JSONDecodeError, UnicodeDecodeError):
+    except (ValueError, RecursionError):
         return None
     if not isinstance(payload, Mapping) or "feed" in payload:
         return None
@@ -208,7 +208,10 @@ def bounded(value: object, low: float, high: float, name: str) -> float:
     """Read a number given as a number or as text (per-ticker scores are strings)."""
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise TypeError(f"{name} {value!r} is not a number")
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:
+        raise ValueError(f"{name} is too large a number") from None
     if not (math.isfinite(number) and low <= number <= high):
         raise ValueError(f"{name} {number} outside [{low:g}, {high:g}]")
     return number

@@ -5,7 +5,8 @@ quoteAssetVolume, numberOfTrades, takerBuyBaseAssetVolume, takerBuyQuoteAssetVol
 ignore]``: times in Unix milliseconds, prices and volumes as **strings**. A kline is
 identified by its open time, which becomes ``ts`` (UTC midnight for daily klines).
 
-- `read_klines` turns each array into a `Kline`, or into a `RawRecord` saying why not;
+- `read_klines` turns each array into a `Kline`, or into a `RawRecord` saying why not (a
+  second kline of the same open time included: none vanishes untraced);
 - `closed_klines` keeps the klines whose close time has passed (the newest may be open);
 - `klines_frame` builds the rows, one per open time, with ``vwap`` derived from the quote
   volume.
@@ -27,6 +28,7 @@ from tetra.data.sources import RawRecord
 
 OHLCV_COLUMNS = table("market_data.ohlcv").column_names
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_LATEST_MS = 7_258_118_400_000  # 2200-01-01T00:00Z
 _FIELDS_USED = 9  # openTime .. numberOfTrades; the taker volumes and `ignore` are not stored
 
 
@@ -58,15 +60,15 @@ def read_kline(row: object) -> Kline:
     if not isinstance(row, list) or len(row) < _FIELDS_USED:
         raise KlineError(f"kline is not an array of at least {_FIELDS_USED} fields")
     return Kline(
-        open_time=_integer(row[0], "openTime"),
+        open_time=_time(row[0], "openTime"),
         open=_number(row[1], "open"),
         high=_number(row[2], "high"),
         low=_number(row[3], "low"),
         close=_number(row[4], "close"),
         volume=_number(row[5], "volume"),
-        close_time=_integer(row[6], "closeTime"),
+        close_time=_time(row[6], "closeTime"),
         quote_volume=_number(row[7], "quoteAssetVolume"),
-        trades=_integer(row[8], "numberOfTrades"),
+        trades=_count(row[8], "numberOfTrades"),
     )
 
 
@@ -74,11 +76,17 @@ def read_klines(rows: Iterable[object], key_prefix: str) -> tuple[list[Kline], l
     """Read every kline; the unreadable ones become RawRecords keyed ``prefix/openTime``."""
     klines: list[Kline] = []
     unparsed: list[RawRecord] = []
+    seen: set[int] = set()
     for row in rows:
         try:
-            klines.append(read_kline(row))
+            kline = read_kline(row)
+            if kline.open_time in seen:
+                raise KlineError("duplicate openTime: the first kline of that time is kept")
         except KlineError as error:
             unparsed.append(RawRecord(str(error), raw_payload(row), _record_key(key_prefix, row)))
+            continue
+        seen.add(kline.open_time)
+        klines.append(kline)
     return klines, unparsed
 
 
@@ -140,11 +148,26 @@ def _number(value: object, name: str) -> float:
         raise KlineError(f"{name} is not a number: {value!r}")
     try:
         number = float(value)
-    except ValueError:
+    except (ValueError, OverflowError):  # not a number, or an integer too large for a float
         raise KlineError(f"{name} is not a number: {value!r}") from None
     if not math.isfinite(number):
         raise KlineError(f"{name} is not finite: {value!r}")
     return number
+
+
+def _time(value: object, name: str) -> int:
+    """Read Unix milliseconds between 1970 and 2200 (a time beyond cannot be a kline's)."""
+    millis = _integer(value, name)
+    if not 0 <= millis < _LATEST_MS:
+        raise KlineError(f"{name} is not a time between 1970 and 2200: {value!r}")
+    return millis
+
+
+def _count(value: object, name: str) -> int:
+    count = _integer(value, name)
+    if not 0 <= count < 2**63:
+        raise KlineError(f"{name} is not a count that fits 64 bits: {value!r}")
+    return count
 
 
 def _integer(value: object, name: str) -> int:

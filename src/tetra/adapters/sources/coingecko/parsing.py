@@ -153,9 +153,13 @@ def _number(value: object, name: str) -> float | None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise PointError(f"{name} is not a number: {value!r}")
-    if not math.isfinite(value):
+    try:
+        number = float(value)
+    except OverflowError:
+        raise PointError(f"{name} is too large a number") from None
+    if not math.isfinite(number):
         raise PointError(f"{name} is not finite: {value!r}")
-    return float(value)
+    return number
 
 
 def read_markets(

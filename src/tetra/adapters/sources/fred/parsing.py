@@ -59,7 +59,10 @@ def parse_value(value: object) -> float | None:
             return None
         number = float(value)
     elif isinstance(value, int | float) and not isinstance(value, bool):
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:
+            raise ValueError("value is too large a number") from None
     else:
         raise ValueError(f"value {value!r} is neither a string nor a number")
     if not math.isfinite(number):

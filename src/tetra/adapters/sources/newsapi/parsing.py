@@ -63,7 +63,7 @@ def decode_error_body(content: bytes, scrub: Callable[[str], str] = str) -> Exce
     """Return `vendor_error` of a raw body, or None when it is not JSON at all."""
     try:
         payload = json.loads(content)
-    except (json.JSONDecodeError, UnicodeDecodeError):
+    except (ValueError, RecursionError):
         return None
     return vendor_error(payload, scrub)
 

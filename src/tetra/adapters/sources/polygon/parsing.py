@@ -25,6 +25,9 @@ OHLCV_COLUMNS = table("market_data.ohlcv").column_names
 ACTION_COLUMNS = table("market_data.corporate_actions").column_names
 EXCHANGE_TZ = "America/New_York"
 
+_EXACT = 2**53  # integers above this are not exact as JSON numbers read into floats
+_LATEST_MS = 7_258_118_400_000  # 2200-01-01T00:00Z: a later bar time is garbage
+
 RowReader = Callable[[Any, str], dict[str, object]]
 
 
@@ -151,7 +154,7 @@ def _bar_row(record: Any, symbol: str, interval: str, crypto: bool) -> dict[str,
     return {
         "symbol": symbol,
         "interval": interval,
-        "ts": session_start(_integer(bar, "t"), interval, crypto=crypto),
+        "ts": session_start(_millis(bar, "t"), interval, crypto=crypto),
         "open": _number(bar, "o"),
         "high": _number(bar, "h"),
         "low": _number(bar, "l"),
@@ -205,14 +208,24 @@ def _number(record: Mapping[str, Any], name: str) -> float:
         raise Unreadable(f"'{name}' is missing")
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise Unreadable(f"'{name}' is not a number: {value!r}")
-    return float(value)
+    try:
+        return float(value)
+    except OverflowError:
+        raise Unreadable(f"'{name}' is too large a number") from None
 
 
 def _integer(record: Mapping[str, Any], name: str) -> int:
     value = _number(record, name)
-    if not math.isfinite(value) or value != int(value):
-        raise Unreadable(f"'{name}' is not an integer: {record.get(name)!r}")
+    if not math.isfinite(value) or value != int(value) or abs(value) > _EXACT:
+        raise Unreadable(f"'{name}' is not an integer of at most 2**53: {record.get(name)!r}")
     return int(value)
+
+
+def _millis(record: Mapping[str, Any], name: str) -> int:
+    value = _integer(record, name)
+    if not 0 <= value < _LATEST_MS:
+        raise Unreadable(f"'{name}' is not a time between 1970 and 2200: {value!r}")
+    return value
 
 
 def _date(record: Mapping[str, Any], name: str) -> dt.date:
