@@ -6,7 +6,7 @@ PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 
 .DEFAULT_GOAL := help
 .PHONY: help demo test check lint typecheck services bench bench-backtest clean \
-        web web-install web-test web-e2e api-client chromium bench-api bench-chat bench-risk bench-ml
+        web web-install web-test web-e2e api-client chromium bench-api bench-chat bench-risk bench-ml bench-execution
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -51,6 +51,9 @@ bench: $(VENV)/.dev services ## Run the benchmarks (see benchmarks/README.md)
 
 bench-api: $(VENV)/.dev ## API load: coverage p50/p99 and req/s (wrk if installed), page load
 	$(BIN)/python -m benchmarks.api_load
+
+bench-execution: $(VENV)/.dev ## Order manager orders/s and latency (paper, Alpaca fake); reconcile 150 positions/1,000 orders
+	$(BIN)/python -m benchmarks.execution.run
 
 bench-risk: $(VENV)/.dev ## Pre-trade checks/s (150-position book); VaR + correlation + contributions
 	$(BIN)/python -m benchmarks.risk.run

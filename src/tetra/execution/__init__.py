@@ -5,6 +5,7 @@ Map:
   broker.py     the broker port every adapter implements, its errors and reports
   journal.py    orders, state changes, fills and positions in the `execution` schema
   manager.py    the order manager: risk check -> persist -> send; lookup on unknown; recovery
+  reconcile.py  orders and positions compared with a broker's: fixed where safe, else reported
 """
 
 from tetra.execution.broker import (
@@ -32,6 +33,7 @@ from tetra.execution.orders import (
     Side,
     TimeInForce,
 )
+from tetra.execution.reconcile import Difference, Reconciliation, reconcile
 
 __all__ = [
     "TERMINAL",
@@ -44,6 +46,7 @@ __all__ = [
     "BrokerRejected",
     "BrokerUnavailable",
     "BrokerUnknown",
+    "Difference",
     "ExecutionJournal",
     "Fill",
     "Health",
@@ -54,7 +57,9 @@ __all__ = [
     "OrderRequest",
     "OrderStatus",
     "OrderType",
+    "Reconciliation",
     "Side",
     "TimeInForce",
     "new_client_order_id",
+    "reconcile",
 ]

@@ -3,11 +3,13 @@
 Two kinds of writes, because a store write costs milliseconds and the order manager's
 throughput is bounded by how many it makes:
 
-- `persist(orders)` is synchronous: the rows are in the store when it returns. The order
-  manager calls it for new orders *before* sending them (the client order id must survive a
-  crash between the write and the send) and for decisions only Tetra knows (a denial).
+- `persist(orders)` is synchronous: the order rows are in the store when it returns (one
+  upsert). The order manager calls it for new orders *before* sending them (the client order
+  id must survive a crash between the write and the send) and for decisions only Tetra knows
+  (a denial). Their state-change events are buffered like the rest.
 - `record(...)` buffers what the broker told us (acks, fills, cancels) and writes it in one
-  batch per table on `flush()` (or when the buffer is full, or with the next `persist`).
+  batch per table on `flush()` (when the buffer is full, before every read, when the order
+  manager pumps events or recovers, and when its owner closes it).
   A crash loses at most the buffer, and the broker still holds the truth: the restart's
   lookup by client order id recovers every state and fill.
 
@@ -51,6 +53,7 @@ class ExecutionJournal:
     """Reads and writes the `execution` schema through any `Store` (see the module docstring)."""
 
     def __init__(self, store: Store, *, buffer_limit: int = _BUFFER_LIMIT) -> None:
+        self.store = store
         self._store = store
         self._limit = buffer_limit
         self._orders: dict[str, dict[str, object]] = {}
@@ -63,10 +66,12 @@ class ExecutionJournal:
     # -- writes --------------------------------------------------------------------------
 
     def persist(self, orders: Iterable[Order]) -> None:
-        """Write `orders` (and anything buffered) now; return once it is stored."""
+        """Write `orders` now, in one upsert (with any order rows buffered before)."""
         for order in orders:
             self._buffer_order(order)
-        self.flush()
+        if self._orders:
+            self._store.upsert(ORDERS, pd.DataFrame(list(self._orders.values())))
+            self._orders = {}
 
     def record(self, order: Order, fill: Fill | None = None) -> None:
         """Buffer `order`'s new state (its event) and the fill that caused it, if any."""
@@ -74,7 +79,7 @@ class ExecutionJournal:
         if fill is not None:
             self._fills.append(_fill_row(order, fill))
             self._move_position(order, fill)
-        if len(self._orders) + len(self._events) >= self._limit:
+        if len(self._orders) + len(self._events) + len(self._fills) >= self._limit:
             self.flush()
 
     def flush(self) -> None:

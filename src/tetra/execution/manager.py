@@ -92,12 +92,14 @@ class OrderManager:
         return self.submit_many([request])[0]
 
     def submit_many(self, requests: Sequence[OrderRequest]) -> list[Order]:
-        """Check and persist every order in one write, then send them one by one."""
+        """Check and persist every order in one write, then send them one by one.
+
+        What the broker answered is buffered in the journal (see `ExecutionJournal`): one
+        store write per call, so a daily cycle's orders cost one write, not one per order.
+        """
         checked = [self._checked(request) for request in requests]
         self.journal.persist(checked)
-        sent = [self._send(order) if order.status is S.NEW else order for order in checked]
-        self.journal.flush()
-        return sent
+        return [self._send(order) if order.status is S.NEW else order for order in checked]
 
     def cancel(self, client_order_id: str) -> Order:
         """Ask the broker to cancel an open order; cancels pass every trading state."""
@@ -128,10 +130,14 @@ class OrderManager:
     def recover(self) -> list[Order]:
         """Resolve every open order of the journal with its broker (run at start)."""
         stored = self.journal.orders(open_only=True)
-        self._executions |= self.journal.execution_ids(o.client_order_id for o in stored)
+        self.remember_fills(stored)
         resolved = [self.resolve(order) for order in stored]
         self.journal.flush()
         return resolved
+
+    def remember_fills(self, orders: Sequence[Order]) -> None:
+        """Load the execution ids booked for `orders`, so a fill is never booked twice."""
+        self._executions |= self.journal.execution_ids(o.client_order_id for o in orders)
 
     def resolve(self, order: Order) -> Order:
         """Look `order` up at its broker and adopt what it says; resend only if never seen."""
@@ -143,7 +149,7 @@ class OrderManager:
                 return self._move(order, S.UNKNOWN, f"lookup failed: {error}")
             return order  # working at the broker as far as we know; reconciliation checks
         if view is not None:
-            return self._adopt(order, view)
+            return self.adopt(order, view)
         if order.status in _RESENDABLE:
             return self._resend(order)
         return order  # accepted once, now unknown to the broker: reconciliation reports it
@@ -212,14 +218,14 @@ class OrderManager:
         except BrokerUnknown as error:
             unknown = self._move(submitted, S.UNKNOWN, f"outcome unknown: {error}")
             return self._resolve_once(unknown)
-        return self._adopt(submitted, view)
+        return self.adopt(submitted, view)
 
     def _resolve_once(self, order: Order) -> Order:
         try:
             view = self._broker(order.broker).lookup(order)
         except BrokerError:
             return order  # stays unknown; resolve_unknown() tries again later
-        return order if view is None else self._adopt(order, view)
+        return order if view is None else self.adopt(order, view)
 
     def _resend(self, order: Order) -> Order:
         if order.status is S.NEW and self.risk.kill_switches.halts(order.book):
@@ -232,7 +238,7 @@ class OrderManager:
         except BrokerError:
             return self._open.get(order.client_order_id, order)
         current = self._open.get(order.client_order_id, order)
-        return current if view is None else self._adopt(current, view)
+        return current if view is None else self.adopt(current, view)
 
     def _on_event(self, event: BrokerEvent) -> int:
         order = self._open.get(event.client_order_id)
@@ -245,7 +251,8 @@ class OrderManager:
         moved = self._move_if_allowed(order, event.status, event.reason, event.broker_order_id)
         return int(moved is not order)
 
-    def _adopt(self, order: Order, view: BrokerOrder) -> Order:
+    def adopt(self, order: Order, view: BrokerOrder) -> Order:
+        """Take the broker's view of `order`: book fills we missed, record its state."""
         if order.status is S.NEW:  # it reached the broker before a crash: it was sent
             order = self._move(order, S.SUBMITTED, "found at the broker")
         for fill in view.fills:
