@@ -16,7 +16,7 @@ import pandas as pd
 
 from tetra.chat.charts import ChartSpec, suggest_chart
 from tetra.chat.context import Expiring, SchemaContext, load_schema_context
-from tetra.chat.export import EXCEL_MAX_ROWS, ExportFormat, ExportWriter
+from tetra.chat.export import EXCEL_MAX_ROWS, ExportFormat, ExportWriter, StagedFrames
 from tetra.chat.guard import MAX_ROWS, Dialect, SqlRejected, check_sql
 from tetra.chat.llm import summarize_rows
 from tetra.chat.policy import Privacy, TablePolicy
@@ -163,7 +163,8 @@ class ChatService:
         """Guard `sql` and stream all its rows, up to the export cap, into a file.
 
         The same guard and read-only executor as `execute`, with the export cap instead of the
-        screen's: one row past the cap is read only to tell that the file was cut.
+        screen's: one row past the cap is read only to tell that the file was cut. A CSV file
+        is written as the rows arrive; an Excel workbook after the query, from staged frames.
         """
         cap = (
             min(self.export_max_rows, EXCEL_MAX_ROWS) if format == "xlsx" else self.export_max_rows
@@ -173,16 +174,26 @@ class ChatService:
             sql, dialect=self.dialect, allowed_tables=readable, limit=cap + 1, ceiling=cap + 1
         )
         writer = ExportWriter(destination, format)
-        seen = 0
+        staged = StagedFrames() if format == "xlsx" else None
+        sink = staged.add if staged is not None else writer.add
+        seen = kept = 0
 
         def keep(frame: pd.DataFrame) -> None:
-            nonlocal seen
-            room = cap - writer.rows
-            if room > 0 or writer.rows == 0:
-                writer.add(frame.iloc[: max(room, 0)])
+            nonlocal seen, kept
+            room = cap - kept
+            if room > 0 or seen == 0:
+                sink(frame.iloc[: max(room, 0)])
+                kept += min(len(frame), max(room, 0))
             seen += len(frame)
 
-        elapsed = self.executor.run_batches(guarded.sql, keep)
+        try:
+            elapsed = self.executor.run_batches(guarded.sql, keep)
+        except BaseException:
+            if staged is not None:
+                staged.close()
+            raise
+        if staged is not None:
+            staged.replay_into(writer)
         writer.close()
         return Exported(writer.rows, seen > cap, cap, elapsed)
 

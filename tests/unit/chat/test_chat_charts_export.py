@@ -162,7 +162,7 @@ def test_csv_export_is_utf8_without_an_index() -> None:
 
     data = export_frame(frame, "csv")
 
-    assert data.decode("utf-8") == "publisher,score\nZürich Börse,0.5\n"
+    assert data.decode("utf-8") == 'publisher,score\n"Zürich Börse",0.5\n'
     assert MEDIA_TYPES["csv"] == "text/csv; charset=utf-8"
 
 
@@ -247,3 +247,23 @@ def test_export_writer_of_an_empty_result_writes_the_header_only() -> None:
     writer.close()
 
     assert workbook_rows(buffer.getvalue()) == [("symbol",)]
+
+
+def test_csv_export_writes_utc_timestamps_days_alone_and_columns_without_text() -> None:
+    frame = pd.DataFrame(
+        {
+            "day": pd.to_datetime(["2024-05-01", "2024-05-02"]).tz_localize("UTC"),
+            "at": pd.to_datetime(["2024-05-01 12:00", "2024-05-02 09:30"]).tz_localize(
+                "America/New_York"
+            ),
+            "note": [None, None],
+        }
+    )
+
+    text = export_frame(frame, "csv").decode("utf-8")
+
+    assert text.splitlines() == [
+        "day,at,note",
+        "2024-05-01,2024-05-01 16:00:00,",
+        "2024-05-02,2024-05-02 13:30:00,",
+    ]
