@@ -12,10 +12,10 @@ Run: ``python -m benchmarks.chat_export`` after ``tetra demo`` (or with TETRA_DA
 from __future__ import annotations
 
 import os
+import resource
 import shutil
 import tempfile
 import time
-import resource
 from pathlib import Path
 
 from tetra.adapters.stores import open_store
