@@ -22,6 +22,8 @@ from tetra.backtest.research.sweep import configure
 from tetra.backtest.run import run_backtest
 from tetra.data.ports import Store
 from tetra.market import load_market
+from tetra.risk.policy import parse_policy
+from tetra.simulation.exits import Exits
 from tetra.simulation.orders import Commission, Costs, Slippage
 from tetra.strategy.library import STRATEGIES
 
@@ -121,6 +123,31 @@ async def test_posted_run_completes_with_the_final_equity_of_a_direct_backtest(
     )
 
 
+async def test_a_run_under_a_risk_policy_with_exits_keeps_its_interventions_and_reasons(
+    client: httpx.AsyncClient, bars_store: Store
+) -> None:
+    policy = {"max_position_weight": 0.3, "max_drawdown": 0.05, "persistence": 1}
+    exits = {"stop_loss": 0.03, "take_profit": 0.08}
+
+    detail = await completed_run(client, risk_policy=policy, exits=exits)
+
+    assert detail["status"] == "done", detail
+    market = load_market(bars_store, list(SYMBOLS[:2]), START, END)
+    costs = Costs(Commission(basis_points=5.0), Slippage(basis_points=2.0))
+    strategy = STRATEGIES["sma_crossover"](**CROSSOVER, cash=100_000.0)
+    expected = run_backtest(strategy, market, cash=100_000.0, costs=costs,
+                            risk_policy=parse_policy(policy), exits=Exits(**exits))  # fmt: skip
+    assert detail["equity"][-1]["equity"] == pytest.approx(expected.final_equity, rel=1e-12)
+    assert detail["interventions_total"] == len(expected.interventions) > 0
+    got = [(i["action"], i["code"], i["reason"]) for i in detail["interventions"]]
+    want = expected.interventions[["action", "code", "reason"]].itertuples(index=False)
+    assert got == [tuple(row) for row in want][: len(got)]
+    reasons = [t["exit_reason"] or "" for t in detail["trades"]]
+    assert reasons == list(expected.trades["exit_reason"])[: len(reasons)]
+    assert {"stop_loss", "take_profit"} & set(reasons)
+    assert detail["params"]["risk_policy"] == policy
+
+
 async def test_run_detail_holds_drawdown_monthly_returns_and_params(
     client: httpx.AsyncClient,
 ) -> None:
@@ -198,6 +225,9 @@ async def test_a_run_is_queued_then_reports_progress_until_done(
         ({"symbols": []}, ["body", "symbols"]),
         ({"end": "2022-01-01"}, ["body"]),
         ({"cash": -1}, ["body", "cash"]),
+        ({"exits": {"stop_loss": 0.05, "stop_loss_atr": 2}}, ["body", "exits", "stop_loss"]),
+        ({"exits": {"stop_loss": 1.5}}, ["body", "exits", "stop_loss"]),
+        ({"exits": {"time_exit": 0}}, ["body", "exits", "time_exit"]),
     ],
 )
 async def test_invalid_runs_are_refused_with_the_error_model(

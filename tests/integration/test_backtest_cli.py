@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -52,6 +53,51 @@ def test_run_prints_metrics_writes_a_labelled_report_and_saves_the_run(
     with open_store(data_dir / "sample.duckdb", StoreKind.SAMPLE) as store:
         runs = store.read(Query("strategies.runs", where={"run_id": run_id}))
     assert list(runs["mode"]) == ["backtest"]
+
+
+def test_run_with_stops_under_a_risk_policy_prints_and_stores_its_interventions(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    policy = tmp_path / "policy.toml"
+    policy.write_text("max_position_weight = 0.3\nmax_drawdown = 0.03\npersistence = 1\n")
+
+    result = runner.invoke(
+        app,
+        ["run", "sma_crossover", "--symbols", "SPY,QQQ,AAPL", "--start", "2024-01-01",
+         "--end", "2025-12-31", "--param", "fast=5", "--param", "slow=20",
+         "--stop-loss", "3%", "--trailing-stop", "2.5atr", "--risk-policy", str(policy)],
+    )  # fmt: skip
+
+    assert result.exit_code == 0, result.output
+    assert "Risk interventions" in result.output
+    assert "resized" in result.output
+    run_id = result.output.split("saved run ")[1].split()[0]
+    with open_store(data_dir / "sample.duckdb", StoreKind.SAMPLE) as store:
+        runs = store.read(Query("strategies.runs", where={"run_id": run_id}))
+        trades = store.read(Query("strategies.trades", where={"run_id": run_id}))
+    params = runs["params"].iloc[0]
+    params = json.loads(params) if isinstance(params, str) else params
+    assert params["exits"] == {"stop_loss": 0.03, "trailing_stop_atr": 2.5, "atr_window": 14,
+                               "both_touched": "stop"}  # fmt: skip
+    assert params["risk_policy"]["max_drawdown"] == 0.03
+    assert params["interventions_total"] >= len(params["interventions"]) > 0
+    assert {"stop_loss", "trailing_stop"} & set(trades["exit_reason"].dropna())
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--stop-loss", "five"], "--stop-loss 'five' is not 5%, 0.05 or 2atr"),
+        (["--take-profit", "-3%"], "take_profit"),
+        (["--risk-policy", "missing.toml"], "cannot read the policy"),
+        (["--both-touched", "worst"], "--both-touched"),
+    ],
+)
+def test_bad_exits_or_policy_exit_2_with_a_clear_message(options: list[str], message: str) -> None:
+    result = runner.invoke(app, ["run", "sma_crossover", "--symbols", "SPY", "--no-save", *options])
+
+    assert result.exit_code == 2, result.output
+    assert message in result.output
 
 
 def test_run_with_no_save_stores_nothing_new(data_dir: Path) -> None:

@@ -24,20 +24,22 @@ import anyio.from_thread
 import pandas as pd
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
-from starlette.exceptions import HTTPException
 
 from tetra.api.cache import TtlCache
 from tetra.api.deps import blocking
 from tetra.api.events import Event, EventHub
-from tetra.api.schemas.backtests import RunRequest, RunStatus, SweepRequest
+from tetra.api.schemas.backtests import ExitsIn, RunRequest, RunStatus, SweepRequest
+from tetra.backtest.managed import stored_interventions
 from tetra.backtest.research.persist import RunRecord, backtest_record, save_run
 from tetra.backtest.research.sweep import METRICS, StrategyClass, configure, sweep
 from tetra.backtest.run import run_backtest
+from tetra.core.errors import ValidationError as TetraValidationError
 from tetra.core.telemetry import telemetry
 from tetra.data.ports import Store
 from tetra.market import MarketData, load_market
 from tetra.ml.storage import with_stored_signal
-from tetra.risk.policy import RiskPolicyError, parse_policy
+from tetra.risk.policy import RiskPolicy, RiskPolicyError, parse_policy
+from tetra.simulation.exits import Exits
 from tetra.simulation.orders import Commission, Costs, Slippage
 from tetra.strategy.base import Strategy, StrategyConfig
 from tetra.strategy.library import STRATEGIES
@@ -80,6 +82,8 @@ class PreparedRun:
     strategy: Strategy  # type: ignore[type-arg]
     costs: Costs
     started_at: dt.datetime
+    risk_policy: RiskPolicy | None = None
+    exits: Exits | None = None
 
 
 @dataclass(frozen=True)
@@ -122,30 +126,33 @@ def prepare_run(request: RunRequest, started_at: dt.datetime) -> PreparedRun:
             [{"loc": ("body", "params", *e["loc"]), "msg": e["msg"]} for e in error.errors()]
         ) from error
     costs = costs_of(request.commission_bps, request.slippage_bps)
-    refuse_risk_policy(request.risk_policy)
+    policy = risk_policy_of(request.risk_policy)
+    exits = exits_of(request.exits)
     run_id = run_id_of(cls, config, started_at)
-    return PreparedRun(run_id, request, cls(config), costs, started_at)
+    return PreparedRun(run_id, request, cls(config), costs, started_at, policy, exits)
 
 
-def refuse_risk_policy(document: dict[str, Any] | None) -> None:
-    """Check a run's risk policy (422 naming the field), then say backtests cannot apply it yet.
-
-    Backtests apply a policy through `RiskManaged`, which is not built yet; accepting the
-    policy and running without it would silently ignore the user's limits.
-    """
+def risk_policy_of(document: dict[str, Any] | None) -> RiskPolicy | None:
+    """Return the run's risk policy, or raise the API's 422 naming the bad field."""
     if document is None:
-        return
+        return None
     try:
-        parse_policy(document)
+        return parse_policy(document)
     except RiskPolicyError as error:
         raise RequestValidationError(
             [{"loc": ("body", "risk_policy", *error.field.split(".")), "msg": str(error)}]
         ) from None
-    raise HTTPException(
-        status_code=501,
-        detail="backtests cannot apply a risk policy yet (RiskManaged is not built); the "
-        "policy is valid: run without it, or check a book against it on the Risk page",
-    )
+
+
+def exits_of(exits: ExitsIn | None) -> Exits | None:
+    """Return the run's exits, or raise a 422 for combinations the fields alone allow."""
+    if exits is None:
+        return None
+    try:
+        return Exits(**exits.model_dump())
+    except TetraValidationError as error:
+        field = str(error).split(":", 1)[0]
+        raise invalid(("body", "exits", field), str(error)) from None
 
 
 def run_id_of(cls: StrategyClass, config: StrategyConfig, started_at: dt.datetime) -> str:
@@ -248,7 +255,13 @@ class BacktestJobs:
         strategy = await blocking(with_stored_signal, prepared.strategy, self._store, market)
         await self._update(job, "running", 0.25)
         result = await blocking(
-            run_backtest, strategy, market, cash=request.cash, costs=prepared.costs
+            run_backtest,
+            strategy,
+            market,
+            cash=request.cash,
+            costs=prepared.costs,
+            exits=prepared.exits,
+            risk_policy=prepared.risk_policy,
         )
         await self._update(job, "running", 0.8)
         params = {
@@ -256,6 +269,7 @@ class BacktestJobs:
             "symbols": list(market.symbols),
             "legs": prepared.strategy.legs(market.symbols),
             "warnings": list(result.warnings),
+            **stored_interventions(result.interventions),
         }
         record = await blocking(
             backtest_record,

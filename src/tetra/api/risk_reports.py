@@ -80,14 +80,15 @@ class RunBooks:
         prepared = prepare_run(request, stored.run["started_at"])
         market = load_market(self._store, request.symbols, request.start, request.end,
                              adjustment=request.adjustment)  # fmt: skip
-        result = run_backtest(prepared.strategy, market, cash=request.cash,
-                              costs=prepared.costs, guards=False)  # fmt: skip
+        result = run_backtest(prepared.strategy, market, cash=request.cash, costs=prepared.costs,
+                              exits=prepared.exits, risk_policy=prepared.risk_policy,
+                              guards=False)  # fmt: skip
         return final_book(result), history_of(market), result.output.equity
 
 
 def _run_request(run_id: str, definition: dict[str, Any], raw: object) -> RunRequest:
-    params = _json(raw)
-    params.pop("warnings", None)
+    # the stored params also hold what the run produced (warnings, legs, interventions)
+    params = {k: v for k, v in _json(raw).items() if k in RunRequest.model_fields}
     try:
         return RunRequest(
             strategy=str(definition["name"]), params=_json(definition.get("config")), **params

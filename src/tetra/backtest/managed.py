@@ -21,6 +21,7 @@ from tetra.risk import LIMIT_KINDS, RiskPolicy, TradingState, bucket_labels, pol
 from tetra.simulation import risk_gate as g
 from tetra.strategy.base import Strategy, StrategyConfig
 
+INTERVENTIONS_KEPT = 500  # journal rows kept with a stored run (the total is kept too)
 INTERVENTION_COLUMNS = ("ts", "symbol", "action", "code", "requested", "allowed", "state", "reason")
 ACTIONS = ("resized", "refused", "cancelled", "tripped", "cleared")
 
@@ -145,3 +146,10 @@ def _reason(
         f"{LIMIT_KINDS[code]}{where} {requested:.2%} {relation} cap {allowed:.2%}: "
         f"{ACTIONS[action]}, the book is {state}"
     )
+
+
+def stored_interventions(frame: pd.DataFrame) -> dict[str, Any]:
+    """Return the journal as kept in a stored run's params: its first rows and its total."""
+    shown = frame.head(INTERVENTIONS_KEPT)
+    rows = shown.assign(ts=shown["ts"].astype(str).str[:10]).to_dict("records")
+    return {"interventions": rows, "interventions_total": len(frame)}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from pydantic import ValidationError
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from tetra.backtest.managed import stored_interventions
 from tetra.backtest.research import params as p
 from tetra.backtest.research import views
 from tetra.backtest.research.persist import backtest_record, save_run, walk_forward_record
@@ -24,6 +26,7 @@ from tetra.backtest.research.sweep import StrategyClass, configure, sweep
 from tetra.backtest.research.walk_forward import folds, walk_forward
 from tetra.backtest.result import BacktestResult
 from tetra.backtest.run import run_backtest
+from tetra.cli import backtest_risk as r
 from tetra.cli.common import console, errors, fail_cleanly, opened_store
 from tetra.data.ports import Store
 from tetra.data.store_kind import StoreKind
@@ -31,6 +34,8 @@ from tetra.market import Adjustment, MarketData, load_market
 from tetra.ml.storage import with_stored_signal
 from tetra.reports.metrics import Metrics
 from tetra.reports.tearsheet import render_tearsheet
+from tetra.risk import RiskPolicy
+from tetra.simulation.exits import Exits
 from tetra.simulation.orders import Commission, Costs, Slippage
 from tetra.strategy.library import STRATEGIES
 
@@ -72,20 +77,31 @@ def run(
     param: list[str] = PARAMS, path: str = typer.Option("auto", help="auto, compiled, callback."),
     cash: float = CASH, commission_bps: float = COMMISSION, slippage_bps: float = SLIPPAGE,
     adjustment: Adjustment = ADJUSTMENT, sample: bool = SAMPLE, report: Path | None = REPORT,
-    save: bool = SAVE,
+    save: bool = SAVE, stop_loss: str | None = r.STOP_LOSS, take_profit: str | None = r.TAKE_PROFIT,
+    trailing_stop: str | None = r.TRAILING_STOP, time_exit: int | None = r.TIME_EXIT,
+    atr_window: int = r.ATR_WINDOW, both_touched: str = r.BOTH_TOUCHED,
+    risk_policy: str | None = r.RISK_POLICY,
 ) -> None:  # fmt: skip
-    """Backtest one strategy with fixed parameters and print its summary."""
+    """Backtest one strategy with fixed parameters and print its summary.
+
+    Stops and exits apply to every position; a risk policy resizes and refuses orders and
+    prints what it did.
+    """
     cls = _strategy_class(strategy)
     instance = cls(_checked(lambda: configure(cls, p.parse_params(param), cash)))
     if path not in PATHS:
         _bad(f"--path must be one of {', '.join(PATHS)}, not {path!r}")
     costs = _costs(commission_bps, slippage_bps)
+    exits = _checked(lambda: r.exits_of(stop_loss, take_profit, trailing_stop, time_exit,
+                                        atr_window, both_touched))  # fmt: skip
+    policy = _checked(lambda: r.policy_of(risk_policy))
     with _market(sample, symbols, start, end, adjustment) as (store, market), fail_cleanly():
         instance = with_stored_signal(instance, store, market)
         started = dt.datetime.now(dt.UTC)
         result: BacktestResult = _checked(
-            lambda: run_backtest(instance, market, path=path, cash=cash, costs=costs)  # type: ignore[arg-type]
-        )
+            lambda: run_backtest(instance, market, path=path, cash=cash, costs=costs,  # type: ignore[arg-type]
+                                 exits=exits, risk_policy=policy)
+        )  # fmt: skip
         metrics = result.metrics()
         _print_metrics(f"{instance.describe()} on {', '.join(market.symbols)}", metrics, sample)
         for leg in instance.legs(market.symbols):
@@ -93,6 +109,8 @@ def run(
         trades = result.trades
         title = f"Last {min(10, len(trades))} of {len(trades)} trades"
         _table(title, ("symbol", "side", "entry", "exit", "pnl"), views.trade_rows(trades))
+        if policy is not None:
+            r.print_interventions(result.interventions)
         for warning in result.warnings:
             console.print(f"[yellow]warning: {warning}[/]")
         if report is not None:
@@ -101,7 +119,8 @@ def run(
             record = backtest_record(
                 result, instance, started_at=started, finished_at=dt.datetime.now(dt.UTC),
                 params={**_run_params(market, cash, adjustment, sample),
-                        "legs": instance.legs(market.symbols)},
+                        "legs": instance.legs(market.symbols),
+                        **_risk_params(exits, policy, result)},
             )  # fmt: skip
             console.print(f"saved run [bold]{save_run(store, record)}[/]")
 
@@ -236,6 +255,18 @@ def _market(
 
 def _costs(commission_bps: float, slippage_bps: float) -> Costs:
     return Costs(Commission(basis_points=commission_bps), Slippage(basis_points=slippage_bps))
+
+
+def _risk_params(exits: Exits | None, policy: RiskPolicy | None,
+                 result: BacktestResult) -> dict[str, Any]:  # fmt: skip
+    """Return what a stored run keeps of its exits, its policy and the policy's journal."""
+    kept: dict[str, Any] = {}
+    if exits is not None:
+        kept["exits"] = {k: v for k, v in asdict(exits).items() if v is not None}
+    if policy is not None:
+        kept["risk_policy"] = policy.model_dump(mode="json", exclude_defaults=True)
+        kept.update(stored_interventions(result.interventions))
+    return kept
 
 
 def _run_params(

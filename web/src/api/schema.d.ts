@@ -1461,6 +1461,44 @@ export interface components {
              */
             truncated: boolean;
         };
+        /**
+         * ExitsIn
+         * @description Stops and exits applied to every position of a run (`tetra.simulation.exits`).
+         *
+         *     Fractions are of the entry price (0.05 = 5 %); `*_atr` legs are multiples of the ATR over
+         *     `atr_window` bars, as of the bar before the entry. A leg is a fraction or a multiple.
+         */
+        ExitsIn: {
+            /**
+             * Atr Window
+             * @default 14
+             */
+            atr_window: number;
+            /**
+             * Both Touched
+             * @description Which fill a bar touching both the stop and the target takes.
+             * @default stop
+             * @enum {string}
+             */
+            both_touched: "stop" | "target";
+            /** Stop Loss */
+            stop_loss?: number | null;
+            /** Stop Loss Atr */
+            stop_loss_atr?: number | null;
+            /** Take Profit */
+            take_profit?: number | null;
+            /** Take Profit Atr */
+            take_profit_atr?: number | null;
+            /**
+             * Time Exit
+             * @description Exit at the open after n bars.
+             */
+            time_exit?: number | null;
+            /** Trailing Stop */
+            trailing_stop?: number | null;
+            /** Trailing Stop Atr */
+            trailing_stop_atr?: number | null;
+        };
         /** ExportRequest */
         ExportRequest: {
             /**
@@ -1700,6 +1738,49 @@ export interface components {
             symbol: string;
             /** Themes */
             themes: string[];
+        };
+        /**
+         * InterventionOut
+         * @description One thing the risk gate did during a run, and why.
+         */
+        InterventionOut: {
+            /**
+             * Action
+             * @enum {string}
+             */
+            action: "resized" | "refused" | "cancelled" | "tripped" | "cleared";
+            /**
+             * Allowed
+             * @description Quantity let through, or the limit's cap.
+             */
+            allowed: number | null;
+            /**
+             * Code
+             * @description The limit (resized, tripped, cleared) or the book's state.
+             */
+            code: string;
+            /** Reason */
+            reason: string;
+            /**
+             * Requested
+             * @description Order quantity, or the limit's value.
+             */
+            requested: number | null;
+            /**
+             * State
+             * @description The book's trading state after it.
+             */
+            state: string;
+            /**
+             * Symbol
+             * @description The symbol, the bucket of a group/theme/class cap, or ''.
+             */
+            symbol: string;
+            /**
+             * Ts
+             * Format: date
+             */
+            ts: string;
         };
         /** KillSwitchOut */
         KillSwitchOut: {
@@ -2318,6 +2399,16 @@ export interface components {
             /** Error */
             error?: string | null;
             /**
+             * Interventions
+             * @description What the risk policy did (the first 500), for runs with a risk_policy.
+             */
+            interventions?: components["schemas"]["InterventionOut"][];
+            /**
+             * Interventions Total
+             * @default 0
+             */
+            interventions_total: number;
+            /**
              * Legs
              * @description Each leg's role, for strategies whose legs have one.
              */
@@ -2431,6 +2522,8 @@ export interface components {
              * @description Last day, inclusive.
              */
             end: string;
+            /** @description Stops and exits for every position. */
+            exits?: components["schemas"]["ExitsIn"] | null;
             /**
              * Params
              * @description The strategy's config.
@@ -2440,7 +2533,7 @@ export interface components {
             };
             /**
              * Risk Policy
-             * @description A risk policy to run the strategy under (see /api/risk/policy). Checked, then refused with 501 until backtests can apply one (RiskManaged).
+             * @description A risk policy to run the strategy under (see /api/risk/policy): caps resize orders, breached limits move the book to reducing or halted; every intervention is listed in the run's `interventions`.
              */
             risk_policy?: {
                 [key: string]: unknown;
@@ -3023,6 +3116,11 @@ export interface components {
             entry_ts: string | null;
             /** Exit Price */
             exit_price: number | null;
+            /**
+             * Exit Reason
+             * @description signal, stop_loss, take_profit, trailing_stop or time_exit; null while open.
+             */
+            exit_reason?: string | null;
             /**
              * Exit Ts
              * @description null while the trade is open.

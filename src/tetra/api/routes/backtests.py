@@ -26,6 +26,7 @@ from tetra.api.schemas.backtests import (
     CompareResponse,
     DrawdownPoint,
     EquityPoint,
+    InterventionOut,
     LegOut,
     MetricRow,
     MonthlyReturns,
@@ -213,6 +214,8 @@ def _listed_metrics(store: Store, run_ids: list[str]) -> dict[tuple[str, str], f
 def _detail(run: StoredRun) -> RunDetail:
     params = dict(_json_object(run.run.get("params")))
     warnings = [str(w) for w in params.pop("warnings", [])]
+    interventions = [InterventionOut.model_validate(row) for row in params.pop("interventions", [])]
+    interventions_total = int(params.pop("interventions_total", 0))
     legs = [LegOut.model_validate(leg) for leg in params.pop("legs", [])]
     trades = run.trades
     return RunDetail(
@@ -233,6 +236,8 @@ def _detail(run: StoredRun) -> RunDetail:
         trades=[_trade(row) for row in trades.head(TRADES_SHOWN).itertuples(index=False)],
         trades_total=len(trades),
         warnings=warnings,
+        interventions=interventions,
+        interventions_total=interventions_total,
     )
 
 
@@ -259,8 +264,13 @@ def _trade(row: Any) -> TradeOut:
         side=str(row.side),
         entry_ts=_moment(row.entry_ts),
         exit_ts=_moment(row.exit_ts),
+        exit_reason=_reason(getattr(row, "exit_reason", None)),
         **numbers,
     )
+
+
+def _reason(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
 
 
 def _points(equity: pd.Series) -> list[EquityPoint]:

@@ -25,6 +25,28 @@ class StrategyInfo(BaseModel):
     config_schema: dict[str, Any] = Field(description="JSON schema of the strategy's config.")
 
 
+class ExitsIn(BaseModel):
+    """Stops and exits applied to every position of a run (`tetra.simulation.exits`).
+
+    Fractions are of the entry price (0.05 = 5 %); `*_atr` legs are multiples of the ATR over
+    `atr_window` bars, as of the bar before the entry. A leg is a fraction or a multiple.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    stop_loss: float | None = Field(None, gt=0, lt=1)
+    stop_loss_atr: float | None = Field(None, gt=0)
+    take_profit: float | None = Field(None, gt=0)
+    take_profit_atr: float | None = Field(None, gt=0)
+    trailing_stop: float | None = Field(None, gt=0, lt=1)
+    trailing_stop_atr: float | None = Field(None, gt=0)
+    time_exit: int | None = Field(None, ge=1, description="Exit at the open after n bars.")
+    atr_window: int = Field(14, ge=1)
+    both_touched: Literal["stop", "target"] = Field(
+        "stop", description="Which fill a bar touching both the stop and the target takes."
+    )
+
+
 class RunRequest(BaseModel):
     """One backtest: a strategy with its parameters on symbols between two days."""
 
@@ -41,9 +63,11 @@ class RunRequest(BaseModel):
     adjustment: Adjustment = Adjustment.RAW
     risk_policy: dict[str, Any] | None = Field(
         None,
-        description="A risk policy to run the strategy under (see /api/risk/policy). Checked, "
-        "then refused with 501 until backtests can apply one (RiskManaged).",
+        description="A risk policy to run the strategy under (see /api/risk/policy): caps "
+        "resize orders, breached limits move the book to reducing or halted; every "
+        "intervention is listed in the run's `interventions`.",
     )
+    exits: ExitsIn | None = Field(None, description="Stops and exits for every position.")
 
     @model_validator(mode="after")
     def _ordered(self) -> RunRequest:
@@ -101,6 +125,23 @@ class TradeOut(BaseModel):
     exit_price: float | None
     pnl: float | None
     fees: float | None
+    exit_reason: str | None = Field(
+        None,
+        description="signal, stop_loss, take_profit, trailing_stop or time_exit; null while open.",
+    )
+
+
+class InterventionOut(BaseModel):
+    """One thing the risk gate did during a run, and why."""
+
+    ts: dt.date
+    symbol: str = Field(description="The symbol, the bucket of a group/theme/class cap, or ''.")
+    action: Literal["resized", "refused", "cancelled", "tripped", "cleared"]
+    code: str = Field(description="The limit (resized, tripped, cleared) or the book's state.")
+    requested: float | None = Field(description="Order quantity, or the limit's value.")
+    allowed: float | None = Field(description="Quantity let through, or the limit's cap.")
+    state: str = Field(description="The book's trading state after it.")
+    reason: str
 
 
 class LegOut(BaseModel):
@@ -130,6 +171,11 @@ class RunDetail(BaseModel):
     trades: list[TradeOut] = Field(default_factory=list, description="The first 500 trades.")
     trades_total: int = 0
     warnings: list[str] = Field(default_factory=list)
+    interventions: list[InterventionOut] = Field(
+        default_factory=list,
+        description="What the risk policy did (the first 500), for runs with a risk_policy.",
+    )
+    interventions_total: int = 0
 
 
 class ComparedRun(BaseModel):
