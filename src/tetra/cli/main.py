@@ -24,6 +24,7 @@ from tetra.cli import (
     serve,
     simulate,
     store,
+    trade,
     universe,
 )
 from tetra.cli.common import console, opened_store
@@ -59,6 +60,7 @@ app.add_typer(ml.app, name="ml")
 app.add_typer(simulate.app, name="simulate")
 app.add_typer(cycle.app, name="cycle")
 app.add_typer(report.app, name="report")
+app.add_typer(trade.app, name="trade")
 app.command("coverage")(coverage.coverage)
 app.command("pipeline")(pipeline.pipeline)
 app.command("serve")(serve.serve)

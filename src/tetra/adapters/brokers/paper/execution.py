@@ -60,14 +60,16 @@ class _Working:
     status: OrderStatus = S.ACCEPTED
     fills: list[Fill] = field(default_factory=list)
     reason: str = ""
+    prior: Decimal = Decimal(0)  # filled before a restart (see `PaperBroker.restore`)
+    prior_paid: Decimal = Decimal(0)
 
     @property
     def filled(self) -> Decimal:
-        return sum((f.quantity for f in self.fills), Decimal(0))
+        return self.prior + sum((f.quantity for f in self.fills), Decimal(0))
 
     def view(self) -> BrokerOrder:
         filled = self.filled
-        paid = sum((f.quantity * f.price for f in self.fills), Decimal(0))
+        paid = self.prior_paid + sum((f.quantity * f.price for f in self.fills), Decimal(0))
         return BrokerOrder(
             self.order.client_order_id,
             self.status,
@@ -117,6 +119,22 @@ class PaperBroker:
                 and working.order.time_in_force is not TimeInForce.GTC
             ):
                 self._finish(working, S.EXPIRED, "day order unfilled at the end of the bar")
+
+    def restore_positions(self, positions: Mapping[str, Decimal]) -> None:
+        """Set the account's positions (a new process: the journal's positions are the truth)."""
+        self._positions = dict(positions)
+
+    def restore(self, orders: list[Order]) -> None:
+        """Put back open orders kept in the journal (the venue of a new process starts empty)."""
+        for order in orders:
+            if order.client_order_id in self._orders or not order.is_open:
+                continue
+            working = _Working(order, order.broker_order_id or f"paper-{next(self._ids)}")
+            if order.filled_quantity and order.average_fill_price is not None:
+                working.prior = order.filled_quantity  # booked already: no fills to report again
+                working.prior_paid = order.filled_quantity * order.average_fill_price
+                working.status = S.PARTIALLY_FILLED
+            self._orders[order.client_order_id] = working
 
     # -- the port --------------------------------------------------------------------------
 

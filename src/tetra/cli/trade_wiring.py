@@ -1,0 +1,87 @@
+"""How `tetra trade` builds an order manager: store, broker, risk engine, the book's snapshot.
+
+Brokers: ``paper`` (default) fills at the store's latest close with the backtests' cost model
+and gets back the open paper orders the journal holds; ``alpaca`` and ``binance`` read their
+keys from the environment (paper host and testnet unless ``--live``). The risk engine uses
+the packaged default policy and the store's kill switches; a book's snapshot is the journal's
+positions for it, the broker account's equity and buying power, and the latest closes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+from tetra.adapters.brokers.alpaca import AlpacaBroker, AlpacaConfig
+from tetra.adapters.brokers.binance import BinanceBroker, BinanceConfig
+from tetra.adapters.brokers.paper import PaperBroker
+from tetra.core.clock import Clock
+from tetra.core.errors import ConfigurationError
+from tetra.data.ports import Query, Store
+from tetra.execution import Broker, ExecutionJournal, OrderManager
+from tetra.model.instruments import AssetClass
+from tetra.risk.book import BookSnapshot
+from tetra.risk.killswitch import KillSwitchBoard
+from tetra.risk.policy import default_policy, packaged_universe
+from tetra.risk.pretrade import PreTradeEngine
+
+BROKERS = ("paper", "alpaca", "binance")
+
+
+def latest_closes(store: Store, symbols: Iterable[str]) -> dict[str, Decimal]:
+    """Return the latest daily close of each symbol the store has."""
+    wanted = sorted(set(symbols))
+    if not wanted:
+        return {}
+    frame = store.read(
+        Query("market_data.ohlcv", where={"symbol": wanted, "interval": "1d"},
+              columns=["symbol", "ts", "close"])
+    )  # fmt: skip
+    if frame.empty:
+        return {}
+    last = frame.sort_values("ts").groupby("symbol")["close"].last()
+    return {str(symbol): Decimal(repr(float(close))) for symbol, close in last.items()}
+
+
+def make_broker(
+    name: str, store: Store, journal: ExecutionJournal, clock: Clock, live: bool
+) -> Broker:
+    """Return the named broker, configured for paper/testnet unless `live`."""
+    if name == "paper":
+        paper = PaperBroker(clock)
+        universe = [instrument.symbol for instrument in packaged_universe()]
+        for symbol, price in latest_closes(store, universe).items():
+            paper.set_price(symbol, price)
+        paper.restore(journal.orders(open_only=True, broker="paper"))
+        held: dict[str, Decimal] = {}
+        for (_, _, symbol), quantity in journal.positions("paper").items():
+            held[symbol] = held.get(symbol, Decimal(0)) + quantity
+        paper.restore_positions(held)
+        return paper
+    if name == "alpaca":
+        crypto = frozenset(
+            i.symbol for i in packaged_universe() if i.asset_class is AssetClass.CRYPTO
+        )
+        return AlpacaBroker(AlpacaConfig.from_env(paper=not live), clock, crypto=crypto)
+    if name == "binance":
+        return BinanceBroker(BinanceConfig.from_env(testnet=not live), clock)
+    raise ConfigurationError(f"unknown broker {name!r}; choose one of {', '.join(BROKERS)}")
+
+
+def order_manager(
+    store: Store, broker_name: str, books: Iterable[str], clock: Clock, *, live: bool = False
+) -> OrderManager:
+    """Return an order manager over one broker, with `books` registered with the risk engine."""
+    journal = ExecutionJournal(store)
+    broker = make_broker(broker_name, store, journal, clock, live)
+    risk = PreTradeEngine(
+        default_policy(), clock=clock, kill_switches=KillSwitchBoard(store, clock)
+    )
+    account = broker.account()
+    held = journal.positions(broker_name)
+    closes = latest_closes(store, [instrument.symbol for instrument in packaged_universe()])
+    for book in books:
+        positions = {s: q for (b, _, s), q in held.items() if b == book and s in closes}
+        risk.set_book(book, BookSnapshot(account.equity, account.buying_power, positions, closes))
+    routes = dict.fromkeys(books, broker_name)
+    return OrderManager(journal, {broker_name: broker}, risk, clock=clock, routes=routes)

@@ -1,0 +1,60 @@
+"""`tetra trade` on a small sample store through the paper broker: orders, halt, flatten."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from small_sample import load_small_sample
+from typer.testing import CliRunner
+
+from tetra.cli.trade import app
+from tetra.data.pipeline import Step
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def sample_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data_dir = tmp_path_factory.mktemp("trade-cli") / "data"
+    return load_small_sample(data_dir, ("SPY", "TLT", "BTC"), (Step.MARKET_DATA, Step.CRYPTO))
+
+
+@pytest.fixture(autouse=True)
+def data_dir(sample_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("TETRA_DATA_DIR", str(sample_dir))
+    monkeypatch.delenv("TETRA_STORE_URL", raising=False)
+    monkeypatch.delenv("TETRA_SAMPLE_STORE_URL", raising=False)
+    monkeypatch.setenv("COLUMNS", "200")
+    return sample_dir
+
+
+def trade(*args: str) -> tuple[int, str]:
+    result = runner.invoke(app, [*args[:1], *args[1:], "--sample"])
+    return result.exit_code, result.output
+
+
+def test_orders_halt_flatten_and_reconcile_through_the_paper_broker() -> None:
+    code, out = trade("submit", "SPY", "10")
+    assert code == 0, out
+    assert "filled" in out
+    code, out = trade("submit", "NOPE", "1")
+    assert (code, "unknown_symbol" in out) == (3, True), out
+    code, out = trade("submit", "SPY", "ten")
+    assert code == 2, out
+    code, out = trade("halt", "--reason", "drill")
+    assert (code, "HALTED" in out) == (0, True), out
+    code, out = trade("submit", "TLT", "5")
+    assert (code, "trading_halted" in out) == (3, True), out
+    code, out = trade("flatten", "core", "--reason", "drill")
+    assert code == 0, out
+    assert "sell" in out
+    assert "filled" in out
+    code, out = trade("resume", "--reason", "drill over")
+    assert code == 0, out
+    code, out = trade("status")
+    assert code == 0, out
+    assert "kill switch *: active" in out
+    assert "broker paper: healthy" in out
+    code, out = trade("reconcile")
+    assert (code, out.strip().splitlines()[-1]) == (0, "clean"), out
