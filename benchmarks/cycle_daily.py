@@ -89,9 +89,7 @@ def _context(store: object, symbols: list[str]) -> CycleContext:
             "symbols": symbols,
             "mode": "paper",
             "risk_policy": "default",
-            "strategies": [
-                {"strategy": s, "weight": w, "params": p} for s, w, p in strategies
-            ],
+            "strategies": [{"strategy": s, "weight": w, "params": p} for s, w, p in strategies],
         }
         books.save_book(parse_book(name, table), at=clock.now())
     return CycleContext(store, books, STRATEGIES, clock, universe=load_universe())  # type: ignore[arg-type]
