@@ -66,6 +66,12 @@ class ChatSettings(BaseModel):
         description="PostgreSQL login of the tetra_chat role; unset: the store URL + SET ROLE.",
     )
     timeout_seconds: float = 30.0
+    pool_size: int = Field(
+        default=4,
+        ge=1,
+        le=64,
+        description="Read-only connections the chat runs queries on: a slow query takes one.",
+    )
     max_rows: int = 1000
     export_max_rows: int = Field(
         default=1_000_000,

@@ -9,6 +9,7 @@ its own connection, logged in as the read-only ``tetra_chat`` role when
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from tetra.adapters.llm import OpenAICompatibleModel
 from tetra.adapters.stores.duckdb_readonly import DuckDBReadOnly
@@ -20,6 +21,7 @@ from tetra.chat.guard import Dialect
 from tetra.chat.llm import LlmTranslator
 from tetra.chat.offline import OfflineTranslator
 from tetra.chat.policy import TablePolicy
+from tetra.chat.pool import ExecutorPool
 from tetra.chat.readonly import QueryFailed, ReadOnlyExecutor
 from tetra.chat.router import ChatRouter
 from tetra.chat.service import ChatService
@@ -90,15 +92,36 @@ def chat_model(endpoint: LlmEndpoint) -> OpenAICompatibleModel | None:
 
 
 def _executor(config: Settings, store: Store, url: str) -> tuple[ReadOnlyExecutor, Dialect] | None:
+    """Return a pool of `chat.pool_size` read-only executors over the store, and its dialect."""
+    found = _executor_factory(config, store, url)
+    if found is None:
+        return None
+    factory, dialect = found
+    pool = ExecutorPool(
+        factory, size=config.chat.pool_size, wait_seconds=config.chat.timeout_seconds
+    )
+    return pool, dialect
+
+
+def _executor_factory(
+    config: Settings, store: Store, url: str
+) -> tuple[Callable[[], ReadOnlyExecutor], Dialect] | None:
     timeout = config.chat.timeout_seconds
     if isinstance(store, DuckDBStore):
-        return DuckDBReadOnly.over(store.chat_connection(), timeout_seconds=timeout), "duckdb"
+        return (
+            lambda: DuckDBReadOnly.over(store.chat_connection(), timeout_seconds=timeout),
+            "duckdb",
+        )
     if isinstance(store, PostgresStore):
         login = config.chat.database_url
         if login is not None:
-            return PostgresReadOnly(login.get_secret_value(), timeout_seconds=timeout), "postgres"
+            secret = login.get_secret_value()
+            return lambda: PostgresReadOnly(secret, timeout_seconds=timeout), "postgres"
         logger.info("chat: no TETRA_CHAT__DATABASE_URL; using the store URL as %s", CHAT_ROLE)
-        return PostgresReadOnly(url, timeout_seconds=timeout, role=CHAT_ROLE), "postgres"
+        return (
+            lambda: PostgresReadOnly(url, timeout_seconds=timeout, role=CHAT_ROLE),
+            "postgres",
+        )
     return None
 
 
