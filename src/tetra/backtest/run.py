@@ -6,12 +6,12 @@ from typing import Any, Literal
 
 import numpy as np
 
-from tetra.backtest.compiled import DECISION_COLUMNS, decisions_of, run_compiled
+from tetra.backtest.compiled import DECISION_COLUMNS, KernelOutput, decisions_of, run_compiled
 from tetra.backtest.engine import run_callbacks
-from tetra.backtest.guards import look_ahead_problems, rerun_problems
+from tetra.backtest.guards import GuardedOrders, look_ahead_problems, rerun_problems
 from tetra.backtest.managed import RiskManaged
 from tetra.backtest.result import BacktestResult
-from tetra.market import MarketData
+from tetra.market import MarketData, OrderArrays
 from tetra.risk import RiskPolicy
 from tetra.simulation.exits import Exits
 from tetra.simulation.orders import Costs, TradingRules
@@ -46,19 +46,7 @@ def run_backtest(
     chosen = _path(strategy, path)
     account: dict[str, Any] = {"cash": cash, "costs": costs, "rules": rules, "exits": exits}
 
-    def once(data: MarketData) -> BacktestResult:
-        if chosen == "compiled":
-            orders = strategy.orders(data)
-            assert orders is not None
-            decisions = decisions_of(orders)
-            gate = managed.gate(data, cash, len(decisions)) if managed else None
-            output = run_compiled(data, orders, gate=gate, **account)
-        else:
-            strategy.init(data)
-            log: list[tuple[float, ...]] = []
-            gate = managed.gate(data, cash) if managed else None
-            output = run_callbacks(data, strategy.on_bar, gate=gate, log=log, **account)
-            decisions = np.array(log, dtype=np.float64).reshape(-1, DECISION_COLUMNS)
+    def result_of(data: MarketData, output: KernelOutput, decisions: np.ndarray) -> BacktestResult:
         return BacktestResult(
             data,
             output,
@@ -68,21 +56,47 @@ def run_backtest(
             risk_policy=managed.policy if managed else None,
         )
 
+    def compiled(data: MarketData, guarded: bool = False) -> BacktestResult:
+        orders = _orders_of(strategy, data)
+        guard = GuardedOrders(lambda d: _orders_of(strategy, d), data, orders) if guarded else None
+        if guard is not None:
+            guard.start()  # decides on the guard thread while this one runs the kernel
+        decisions = decisions_of(orders)
+        gate = managed.gate(data, cash, len(decisions)) if managed else None
+        result = result_of(data, run_compiled(data, orders, gate=gate, **account), decisions)
+        if guard is not None:
+            result.warnings.extend(guard.problems())
+        return result
+
+    def callback(data: MarketData) -> BacktestResult:
+        strategy.init(data)
+        log: list[tuple[float, ...]] = []
+        gate = managed.gate(data, cash) if managed else None
+        output = run_callbacks(data, strategy.on_bar, gate=gate, log=log, **account)
+        return result_of(
+            data, output, np.array(log, dtype=np.float64).reshape(-1, DECISION_COLUMNS)
+        )
+
     def decide(data: MarketData) -> np.ndarray:
-        if chosen == "compiled":  # decisions alone: no need to run the kernel
-            orders = strategy.orders(data)
-            assert orders is not None
-            return decisions_of(orders)
-        decisions = once(data).decisions
+        decisions = callback(data).decisions
         assert decisions is not None
         return decisions
 
-    result = once(market)
-    result.warnings.extend(bias_warnings(market, result))
-    if guards:
-        result.warnings.extend(look_ahead_problems(decide, market, result))
-        result.warnings.extend(rerun_problems(once, market, result))
+    if chosen == "compiled":
+        result = compiled(market, guarded=guards)
+    else:
+        result = callback(market)
+        if guards:
+            result.warnings.extend(look_ahead_problems(decide, market, result))
+            result.warnings.extend(rerun_problems(callback, market, result))
+    result.warnings[:0] = bias_warnings(market, result)
     return result
+
+
+def _orders_of(strategy: Strategy, data: MarketData) -> OrderArrays:  # type: ignore[type-arg]
+    orders = strategy.orders(data)
+    assert orders is not None
+    return orders
 
 
 def _path(strategy: Strategy, path: Path) -> str:  # type: ignore[type-arg]

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import ClassVar
 
 import numpy as np
 
+from tetra.backtest.compiled import run_compiled
+from tetra.backtest.guards import truncation_points
 from tetra.backtest.run import run_backtest
-from tetra.market import BarContext, MarketData, OrderArrays, SizeKind
+from tetra.market import BarContext, MarketData, OrderArrays, OrderKind, SizeKind
 from tetra.strategy.base import Strategy, StrategyConfig
 
 
@@ -88,3 +91,97 @@ def test_a_rerun_is_bit_identical() -> None:
 
     assert np.array_equal(first.output.equity, second.output.equity)
     assert first.fills.equals(second.fills)
+
+
+class PeeksOneBar(Strategy[StrategyConfig]):
+    """Holds as many shares as the next bar's close: leaky at every truncation point."""
+
+    name: ClassVar[str] = "peeks_one_bar"
+
+    def orders(self, market: MarketData) -> OrderArrays:
+        ahead = np.vstack([market.close[1:], np.full((1, market.shape[1]), np.nan)])
+        return OrderArrays.of(np.floor(ahead), SizeKind.TARGET_SHARES)
+
+
+class Noisy(Strategy[StrategyConfig]):
+    """Draws from an unseeded generator: each call decides differently."""
+
+    name: ClassVar[str] = "noisy"
+
+    def orders(self, market: MarketData) -> OrderArrays:
+        draws = np.random.default_rng().random(market.shape)
+        return OrderArrays.of(np.where(draws > 0.5, 100.0, 0.0), SizeKind.TARGET_SHARES)
+
+
+class DriftingLimit(Strategy[StrategyConfig]):
+    """Same sizes every call, but the limit price drifts with a call counter."""
+
+    name: ClassVar[str] = "drifting_limit"
+    calls: ClassVar[list[int]] = []
+
+    def orders(self, market: MarketData) -> OrderArrays:
+        self.calls.append(1)
+        sizes = np.where(market.close > np.roll(market.close, 1, axis=0), 100.0, 0.0)
+        orders = OrderArrays.of(sizes, SizeKind.TARGET_SHARES, OrderKind.LIMIT)
+        limit = market.close * (1.0 + 0.001 * len(self.calls))
+        return dataclasses.replace(orders, limit=limit)
+
+
+class CallbackPeeker(Strategy[StrategyConfig]):
+    """The per-bar path's look-ahead bug: reads the next bar through the market panel."""
+
+    name: ClassVar[str] = "callback_peeker"
+
+    def on_bar(self, bar: BarContext) -> None:
+        if bar.t + 1 >= bar.market.shape[0]:
+            return
+        up = bar.market.close[bar.t + 1] > bar.close
+        for n, rising in enumerate(up):
+            bar.order(n, 100.0 if rising else 0.0, SizeKind.TARGET_SHARES)
+
+
+def test_a_one_bar_peek_is_caught_at_every_truncation_point() -> None:
+    market = walk()
+
+    result = run_backtest(PeeksOneBar(), market)
+
+    caught = [w for w in result.warnings if w.startswith("look-ahead")]
+    assert len(caught) == len(truncation_points(market)) == 3
+
+
+def test_an_unseeded_strategy_is_reported_non_deterministic() -> None:
+    result = run_backtest(Noisy(), walk())
+
+    assert "non-deterministic: a rerun gave different results" in result.warnings
+
+
+def test_a_difference_in_any_order_field_counts_not_only_sizes() -> None:
+    result = run_backtest(DriftingLimit(), walk())
+
+    assert "non-deterministic: a rerun gave different results" in result.warnings
+
+
+def test_the_per_bar_path_is_guarded_too() -> None:
+    result = run_backtest(CallbackPeeker(), walk())
+
+    assert any(w.startswith("look-ahead") for w in result.warnings)
+
+
+def test_guards_leave_the_result_identical_to_an_unguarded_run() -> None:
+    guarded = run_backtest(PeeksOneBar(), walk())
+    plain = run_backtest(PeeksOneBar(), walk(), guards=False)
+
+    assert np.array_equal(guarded.output.equity, plain.output.equity)
+    assert np.array_equal(guarded.output.fills, plain.output.fills)
+
+
+def test_the_fill_kernel_is_a_pure_function_of_its_inputs() -> None:
+    # the compiled path's determinism guard compares orders only, which rests on this
+    market = walk(bars=300)
+    orders = PeeksOneBar().orders(market)
+
+    first = run_compiled(market, orders, cash=1e6)
+    second = run_compiled(market, orders, cash=1e6)
+
+    for name in ("cash", "equity", "positions", "fills"):
+        assert np.array_equal(getattr(first, name), getattr(second, name)), name

@@ -11,5 +11,5 @@ Kernel = TypeVar("Kernel", bound=Callable[..., object])
 
 
 def njit(kernel: Kernel) -> Kernel:
-    """Compile `kernel` in nopython mode, caching the machine code next to the source."""
-    return cast(Kernel, numba.njit(cache=True)(kernel))
+    """Compile `kernel` in nopython mode, GIL released, machine code cached beside the source."""
+    return cast(Kernel, numba.njit(cache=True, nogil=True)(kernel))
