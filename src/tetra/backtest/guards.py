@@ -147,7 +147,8 @@ def _cells(field: np.ndarray | None, rows: int, cells: np.ndarray) -> np.ndarray
     """Return the values at flat indices `cells` of the first `rows` rows of `field`."""
     if field is None:
         return np.full(len(cells), np.nan)
-    return np.asarray(field[:rows]).reshape(-1)[cells]
+    values: np.ndarray = np.asarray(field[:rows]).reshape(-1)[cells]
+    return values
 
 
 _NON_DETERMINISTIC = "non-deterministic: a rerun gave different results"
