@@ -178,6 +178,33 @@ describe('ChatPage', () => {
     wrapper.unmount()
   })
 
+  it('keeps an edited query as its own history entry, and undoing the edit brings its rows back', async () => {
+    const edited: ExecuteResult = { ...result, sql: 'SELECT 1 AS one', columns: [{ name: 'one', type: 'number' }], rows: [[1]], row_count: 1 }
+    mockApi({
+      'POST /api/chat/query': (body) => json(200, answer(String(body.question))),
+      'POST /api/chat/execute': (body) => json(200, body.sql === SQL ? result : edited),
+    })
+    const wrapper = await mountPage()
+    await ask(wrapper, 'latest close of SPY')
+    await wrapper.get('[data-testid="run-sql"]').trigger('click')
+    await flushPromises()
+
+    await wrapper.get('[data-testid="edit-sql"]').trigger('click')
+    await wrapper.get('[data-testid="sql-editor"]').setValue('SELECT 1 AS one')
+    await wrapper.get('[data-testid="run-sql"]').trigger('click')
+    await flushPromises()
+    expect(wrapper.findAll('[data-testid="result-table"] tbody tr')).toHaveLength(1)
+    const stored = JSON.parse(localStorage.getItem(CHAT_HISTORY_STORAGE_KEY)!) as { sql: string }[]
+    expect(stored.map((entry) => entry.sql)).toEqual(['SELECT 1 AS one', SQL])
+
+    const undo = wrapper.findAll('button').find((button) => button.text() === 'Undo edits')!
+    await undo.trigger('click')
+
+    expect(wrapper.findAll('[data-testid="result-table"] tbody tr')).toHaveLength(2)
+    expect(wrapper.get('[data-testid="result-meta"]').text()).toBe('2 rows · 3.4 ms')
+    wrapper.unmount()
+  })
+
   it('lists what the offline translator understands, and asks an example when clicked', async () => {
     const message =
       'Offline translator: The offline translator (no language model) did not recognise this question. It answers these shapes: the latest price of symbols; the return over a period. For example: "What is the latest close of AAPL?". For other questions configure a language model.'

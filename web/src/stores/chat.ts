@@ -58,6 +58,8 @@ export interface ChatTurn {
   /** The SQL to run: the answer's, or the user's edit of it. */
   sql: string
   execution: Execution | null
+  /** The finished run of each SQL this turn ran, so undoing an edit brings its rows back. */
+  runs: Record<string, Execution>
   summary: Summary | null
 }
 
@@ -95,7 +97,7 @@ export const useChatStore = defineStore('chat', () => {
   }
 
   function addTurn(fields: Partial<ChatTurn> & Pick<ChatTurn, 'question' | 'status'>): ChatTurn {
-    const base = { id: nextId++, requested: provider.value, answer: null, fromHistory: null, error: null, sql: '', execution: null, summary: null }
+    const base = { id: nextId++, requested: provider.value, answer: null, fromHistory: null, error: null, sql: '', execution: null, summary: null, runs: {} }
     turns.value.push({ ...base, ...fields })
     return turns.value[turns.value.length - 1]!
   }
@@ -124,6 +126,7 @@ export const useChatStore = defineStore('chat', () => {
     try {
       const result = await executeSql(useApi(), { sql, question: turn.question, summarize })
       turn.execution = { status: 'done', sql, result, error: null }
+      turn.runs[sql] = turn.execution
       if (summarize) turn.summary = { status: 'done', text: result.summary, by: result.summary_by, note: result.summary_note, error: null }
       const edited = sql !== (turn.answer?.sql ?? turn.fromHistory?.sql)
       if (edited) history.remember({ question: turn.question, sql, provider: turn.answer?.provider ?? turn.fromHistory?.provider ?? 'offline', time: new Date().toISOString() })
@@ -138,9 +141,13 @@ export const useChatStore = defineStore('chat', () => {
     addTurn({ question: entry.question, status: 'translated', fromHistory: entry, sql: entry.sql })
   }
 
+  /** Change the turn's SQL; back to a query it already ran (undo), its rows come back too. */
   function setSql(id: number, sql: string): void {
     const turn = find(id)
-    if (turn) turn.sql = sql
+    if (!turn) return
+    turn.sql = sql
+    const earlier = turn.runs[sql]
+    if (earlier && turn.execution?.status !== 'running') turn.execution = earlier
   }
 
   function clearConversation(): void {
