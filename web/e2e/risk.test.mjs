@@ -1,6 +1,6 @@
 // The Risk page against a real backend (sample store, `tetra serve`), at desktop and phone
 // widths: a book's report drawn with the API's numbers, the kill switch behind a confirmation,
-// and the strategy form's risk policy refused clearly while backtests cannot apply one.
+// and a backtest run under a risk policy with exits, its interventions listed with the results.
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { startStack } from './backend.mjs'
@@ -91,21 +91,30 @@ describe('kill switch from the risk page', () => {
   })
 })
 
-describe('risk policy on the strategy form', () => {
-  it('sends the policy and shows that backtests cannot apply one yet', async () => {
-    const page = await open('desktop', '/strategies')
-    await page.getByTestId('strategy-form').waitFor()
+describe('risk policy and exits on the strategy form', () => {
+  for (const viewport of ['desktop', 'phone']) {
+    it(`runs under the policy and lists its interventions (${viewport})`, async () => {
+      const page = await open(viewport, '/strategies')
+      await page.getByTestId('strategy-form').waitFor()
 
-    await page.getByTestId('risk-policy-toggle').check()
-    const policy = page.getByLabel('Risk policy (JSON)')
-    await page.waitForFunction(() => document.querySelector('textarea')?.value.includes('max_drawdown'))
-    await policy.fill('{"max_drawdown": 0.1}')
-    await page.getByRole('button', { name: 'Run backtest' }).click()
+      await page.getByTestId('exit-stop_loss').fill('3')
+      await page.getByTestId('risk-policy-toggle').check()
+      const policy = page.getByLabel('Risk policy (JSON)')
+      await page.waitForFunction(() => document.querySelector('textarea')?.value.includes('max_drawdown'))
+      await policy.fill('{"max_drawdown": 3}')
+      await page.getByRole('button', { name: 'Run backtest' }).click()
+      await page.getByText(/max_drawdown/).last().waitFor()
 
-    await page.getByText('backtests cannot apply a risk policy yet').waitFor()
-    await policy.fill('{"max_drawdown": 3}')
-    await page.getByRole('button', { name: 'Run backtest' }).click()
-    await page.getByText(/max_drawdown/).last().waitFor()
-    await page.context().close()
-  })
+      await policy.fill('{"max_position_weight": 0.1}')
+      await page.getByRole('button', { name: 'Run backtest' }).click()
+      const panel = page.getByTestId('interventions-panel')
+      await panel.waitFor({ timeout: 60_000 })
+      await panel.getByTestId('intervention-row').first().waitFor()
+      assert.match(await panel.innerText(), /resized to .* by the position_weight cap/)
+      const width = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+      assert.ok(width <= 1, `the page scrolls sideways by ${width}px`)
+      await screenshot(page, `strategies-risk-interventions-${viewport}`)
+      await page.context().close()
+    })
+  }
 })
