@@ -205,6 +205,30 @@ async def test_single_leg_strategies_list_no_roles(client: httpx.AsyncClient) ->
     assert detail["legs"] == []
 
 
+@pytest.mark.parametrize(
+    ("strategy", "params"),
+    [("buy_and_hold", {}), ("sma_crossover", CROSSOVER)],
+)
+async def test_trade_counts_agree_between_metrics_table_and_totals(
+    client: httpx.AsyncClient, strategy: str, params: dict[str, Any]
+) -> None:
+    detail = await completed_run(client, strategy=strategy, params=params)
+
+    trades = detail["trades"]
+    still_open = [t for t in trades if t["exit_ts"] is None]
+    closed = [t for t in trades if t["exit_ts"] is not None]
+    assert still_open, "both strategies hold positions at the end of the year"
+    assert detail["metrics"]["number_of_trades"] == detail["trades_closed"] == len(closed)
+    assert detail["metrics"]["open_trades"] == detail["trades_open"] == len(still_open)
+    assert detail["trades_total"] == len(trades)
+    assert all(t["pnl"] is None and t["unrealised_pnl"] is not None for t in still_open)
+    assert all(t["pnl"] is not None and t["unrealised_pnl"] is None for t in closed)
+    unrealised = sum(t["unrealised_pnl"] for t in still_open)
+    assert detail["metrics"]["unrealised_pnl"] == pytest.approx(unrealised, abs=1e-6)
+    booked = sum(t["pnl"] for t in closed) + unrealised
+    assert booked == pytest.approx(detail["equity"][-1]["equity"] - 100_000.0, abs=1e-3)
+
+
 async def test_a_run_is_queued_then_reports_progress_until_done(
     client: httpx.AsyncClient,
 ) -> None:
@@ -239,13 +263,34 @@ async def test_invalid_runs_are_refused_with_the_error_model(
     assert any(d["loc"][: len(location)] == location for d in error["details"]), error
 
 
-async def test_a_run_without_bars_fails_with_its_reason(client: httpx.AsyncClient) -> None:
+async def test_a_run_without_bars_fails_with_its_reason_and_no_traceback(
+    client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
     accepted = await client.post("/api/backtests/runs", json=run_body(symbols=["ZZZ"]))
 
     assert accepted.status_code == 202
     detail = await finished(client, f"/api/backtests/runs/{accepted.json()['run_id']}")
     assert detail["status"] == "failed"
     assert "ZZZ" in detail["error"]
+    [logged] = [r for r in caplog.records if "failed" in r.getMessage()]
+    assert "ZZZ" in logged.getMessage()
+    assert not logged.exc_info
+
+
+async def test_a_start_before_the_data_is_said_in_the_results(
+    client: httpx.AsyncClient,
+) -> None:
+    detail = await completed_run(client, start="2020-01-01", end="2024-06-30")
+
+    first = detail["equity"][0]["date"]
+    assert any(f"the data starts on {first}" in w for w in detail["warnings"]), detail["warnings"]
+    assert any("before the end asked for (2024-06-30)" in w for w in detail["warnings"])
+
+
+async def test_a_run_within_the_data_has_no_date_warning(client: httpx.AsyncClient) -> None:
+    detail = await completed_run(client)
+
+    assert not any("the data" in w for w in detail["warnings"])
 
 
 async def test_runs_are_listed_newest_first_and_paginated(client: httpx.AsyncClient) -> None:

@@ -49,6 +49,7 @@ log = logging.getLogger(__name__)
 KEPT_JOBS = 1_000  # finished jobs remembered in memory; their results stay in the store
 CONCURRENT_JOBS = 2  # backtests running at once; the others wait as "queued"
 SWEEP_WORKERS = 2
+CLIPPED_AFTER_DAYS = 5  # a weekend plus a holiday or two between a date asked and a bar is normal
 
 
 @dataclass
@@ -181,6 +182,17 @@ def prepare_sweep(request: SweepRequest, sweep_id: str) -> PreparedSweep:
     return PreparedSweep(sweep_id, request, cls, costs)
 
 
+def clipped_dates(request: RunRequest, market: MarketData) -> list[str]:
+    """Say where the stored bars start later or end earlier than the dates asked for."""
+    first, last = (dt.date.fromisoformat(str(day)) for day in (market.dates[0], market.dates[-1]))
+    said = []
+    if (first - request.start).days > CLIPPED_AFTER_DAYS:
+        said.append(f"the data starts on {first}, after the start asked for ({request.start})")
+    if (request.end - last).days > CLIPPED_AFTER_DAYS:
+        said.append(f"the data ends on {last}, before the end asked for ({request.end})")
+    return said
+
+
 class BacktestJobs:
     """The backtests and sweeps of one app, run as background tasks in the thread pool."""
 
@@ -227,7 +239,11 @@ class BacktestJobs:
             try:
                 await work(job)
             except Exception as error:  # a background job must report any failure, not vanish
-                log.warning("%s %s failed: %s", job.kind, job.job_id, error, exc_info=True)
+                # A user's mistake (unknown symbol, no bars) is one line; a bug keeps its trace.
+                user_error = isinstance(error, TetraValidationError)
+                log.warning(
+                    "%s %s failed: %s", job.kind, job.job_id, error, exc_info=not user_error
+                )
                 job.error = str(error) or type(error).__name__
                 await self._update(job, "failed", job.progress)
             finally:
@@ -268,7 +284,7 @@ class BacktestJobs:
             **request.model_dump(mode="json", exclude={"strategy", "params"}),
             "symbols": list(market.symbols),
             "legs": prepared.strategy.legs(market.symbols),
-            "warnings": list(result.warnings),
+            "warnings": [*clipped_dates(request, market), *result.warnings],
             **stored_interventions(result.interventions),
         }
         record = await blocking(

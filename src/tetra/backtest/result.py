@@ -12,6 +12,7 @@ from tetra.backtest.compiled import KernelOutput
 from tetra.backtest.managed import interventions_frame
 from tetra.backtest.trades import round_trips
 from tetra.market import MarketData
+from tetra.model.trades import Mark
 from tetra.reports.metrics import Metrics, compute_metrics
 from tetra.risk import RiskPolicy
 from tetra.simulation.exits import BOTH_TOUCHED, GAP, exit_reasons
@@ -84,7 +85,20 @@ class BacktestResult:
 
     @cached_property
     def trades(self) -> pd.DataFrame:
-        return round_trips(self.fills)
+        """Closed and open trades; open ones marked at their symbol's last close."""
+        return round_trips(self.fills, self.marks)
+
+    @cached_property
+    def marks(self) -> dict[str, Mark]:
+        """Per symbol: its last finite close in the run (NaN if none) and the final position."""
+        if not len(self.index):
+            return {}
+        closes = pd.DataFrame(self.market.close).ffill().to_numpy()[-1]
+        held = self.output.positions[-1]
+        return {
+            symbol: Mark(float(closes[n]), float(held[n]))
+            for n, symbol in enumerate(self.market.symbols)
+        }
 
     @cached_property
     def gross_exposure(self) -> pd.Series:

@@ -1,18 +1,20 @@
-"""Round-trip trades from fills: a trade opens when a symbol leaves flat and closes at flat.
+"""Round-trip trades from fills, as `tetra.model.trades` defines them.
 
 A fill that flips a position (long 100, sell 150) closes the trade and opens a new one in
 the other direction with the remainder. Entry and exit prices are quantity-weighted;
 `pnl` is realised P&L net of the fees of both sides; `return_pct` is pnl over entry value.
+A trade still open at the end is marked at its symbol's mark (the run's last close).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from tetra.model.trades import TRADE_COLUMNS
+from tetra.model.trades import TRADE_COLUMNS, Mark, unrealised_pnl
 
 
 @dataclass
@@ -31,21 +33,23 @@ class _Open:
     rows: list[int] = field(default_factory=list)
 
 
-def round_trips(fills: pd.DataFrame) -> pd.DataFrame:
+def round_trips(fills: pd.DataFrame, marks: Mapping[str, Mark] | None = None) -> pd.DataFrame:
     """Return closed and still-open trades (open ones have NaN exit) from a fills table.
 
     `fills` columns: ts, symbol, quantity (signed), price, fee, realised, and optionally
     exit_reason (why the fill happened; "signal" when absent). A trade's exit reason is
-    its last closing fill's.
+    its last closing fill's. `marks`: where each symbol's open trade is valued (without
+    one, its unrealised P&L is NaN).
     """
     trades: list[dict[str, object]] = []
     for symbol, group in fills.groupby("symbol", sort=True):
-        trades += _symbol_trades(str(symbol), group)
+        mark = (marks or {}).get(str(symbol), Mark(np.nan, np.nan))
+        trades += _symbol_trades(str(symbol), group, mark)
     frame = pd.DataFrame(trades, columns=list(TRADE_COLUMNS))
     return frame.sort_values(["entry_ts", "symbol"], kind="stable").reset_index(drop=True)
 
 
-def _symbol_trades(symbol: str, fills: pd.DataFrame) -> list[dict[str, object]]:
+def _symbol_trades(symbol: str, fills: pd.DataFrame, mark: Mark) -> list[dict[str, object]]:
     done: list[dict[str, object]] = []
     current: _Open | None = None
     position = 0.0
@@ -76,11 +80,13 @@ def _symbol_trades(symbol: str, fills: pd.DataFrame) -> list[dict[str, object]]:
             current.entry_value += opening * price
             current.fees += fee * (1.0 - share)
     if current is not None and current.quantity:
-        done.append(_finished(current, closed=False))
+        done.append(_finished(current, mark=mark))
     return done
 
 
-def _finished(trade: _Open, *, closed: bool = True) -> dict[str, object]:
+def _finished(trade: _Open, *, mark: Mark | None = None) -> dict[str, object]:
+    """Return the trade's row: closed unless a `mark` (even NaN) values it as still open."""
+    closed = mark is None
     entry_price = trade.entry_value / trade.quantity if trade.quantity else np.nan
     exit_price = (
         trade.exit_value / trade.exit_quantity if closed and trade.exit_quantity else np.nan
@@ -88,7 +94,7 @@ def _finished(trade: _Open, *, closed: bool = True) -> dict[str, object]:
     pnl = trade.realised - trade.fees if closed else np.nan
     return {
         "symbol": trade.symbol,
-        "side": "long" if trade.side > 0 else "short",
+        "side": _side(trade),
         "quantity": trade.quantity,
         "entry_ts": trade.entry_ts,
         "entry_price": entry_price,
@@ -98,4 +104,15 @@ def _finished(trade: _Open, *, closed: bool = True) -> dict[str, object]:
         "fees": trade.fees,
         "return_pct": pnl / trade.entry_value if closed and trade.entry_value else np.nan,
         "exit_reason": trade.exit_reason if closed else "",
+        "mark_price": np.nan if mark is None else mark.price,
+        "unrealised_pnl": np.nan if mark is None else _unrealised(trade, mark, entry_price),
     }
+
+
+def _unrealised(trade: _Open, mark: Mark, entry_price: float) -> float:
+    cost_of_held = (trade.quantity - trade.exit_quantity) * entry_price
+    return unrealised_pnl(_side(trade), mark, cost_of_held, trade.realised, trade.fees)
+
+
+def _side(trade: _Open) -> str:
+    return "long" if trade.side > 0 else "short"

@@ -32,7 +32,7 @@ from tetra.data.ports import Store
 from tetra.data.store_kind import StoreKind
 from tetra.market import Adjustment, MarketData, load_market
 from tetra.ml.storage import with_stored_signal
-from tetra.reports.metrics import Metrics
+from tetra.reports.metrics import Metrics, trade_counts
 from tetra.reports.tearsheet import render_tearsheet
 from tetra.risk import RiskPolicy
 from tetra.simulation.exits import Exits
@@ -107,7 +107,11 @@ def run(
         for leg in instance.legs(market.symbols):
             console.print(f"leg {leg['symbol']}: {leg['role']}")
         trades = result.trades
-        title = f"Last {min(10, len(trades))} of {len(trades)} trades"
+        counts = trade_counts(trades)
+        title = (
+            f"Last {min(10, len(trades))} of {counts.total} trades "
+            f"({counts.closed} closed, {counts.open} open)"
+        )
         _table(title, ("symbol", "side", "entry", "exit", "pnl"), views.trade_rows(trades))
         if policy is not None:
             r.print_interventions(result.interventions)

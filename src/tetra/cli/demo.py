@@ -62,7 +62,7 @@ RISK_CASE = "momentum top 3 of 8"
 def print_demo_backtests(store: Store, start: dt.date, end: dt.date) -> dict[str, BacktestResult]:
     """Backtest each demo case on the sample store, print their metrics; return the results."""
     table = Table(title="Library strategies on the SAMPLE universe (synthetic; costs included)")
-    for name in ("strategy", "total", "CAGR", "Sharpe", "max DD", "trades"):
+    for name in ("strategy", "total", "CAGR", "Sharpe", "max DD", "closed", "open"):
         table.add_column(name, justify="left" if name == "strategy" else "right")
     warnings: list[str] = []
     results: dict[str, BacktestResult] = {}
@@ -80,6 +80,7 @@ def print_demo_backtests(store: Store, start: dt.date, end: dt.date) -> dict[str
             f"{metrics.sharpe_ratio:.2f}",
             f"{metrics.max_drawdown:.1%}",
             f"{metrics.number_of_trades:,}",
+            f"{metrics.open_trades:,}",
         )
         warnings += [f"{case.label}: {w}" for w in result.warnings]
     console.print(table)

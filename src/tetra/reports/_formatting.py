@@ -74,6 +74,8 @@ RETURN_METRICS: tuple[tuple[str, str, Format], ...] = (
 )
 TRADE_METRICS: tuple[tuple[str, str, Format], ...] = (
     ("number_of_trades", "Closed trades", count),
+    ("open_trades", "Open trades", count),
+    ("unrealised_pnl", "Unrealised P&L of open trades", number),
     ("win_rate", "Win rate", percent),
     ("profit_factor", "Profit factor", ratio),
     ("expectancy", "Expectancy per trade", number),

@@ -1,10 +1,12 @@
 """Trade and activity metrics: win rate, profit factor, expectancy, exposure, turnover.
 
-Trade statistics read the backtest engine's trades table (`TRADE_COLUMNS`). Only closed
-trades count, i.e. rows with a `pnl`; `pnl` is taken as booked by the engine, net of
-`fees`, and is not adjusted again. A trade with zero P&L is neither a win nor a loss but
-counts in the win-rate denominator. Without closed trades every statistic is NaN.
-Numeric columns may hold floats or `Decimal`s (the store's DECIMAL columns).
+Trade statistics read the backtest engine's trades table (`TRADE_COLUMNS`, defined in
+`tetra.model.trades`). Only closed trades count, i.e. rows with a `pnl`; open trades are
+counted apart (`trade_counts`) with their unrealised P&L (`unrealised_total`). `pnl` is
+taken as booked by the engine, net of `fees`, and is not adjusted again. A trade with
+zero P&L is neither a win nor a loss but counts in the win-rate denominator. Without
+closed trades every statistic is NaN. Numeric columns may hold floats or `Decimal`s (the
+store's DECIMAL columns).
 """
 
 from __future__ import annotations
@@ -15,15 +17,20 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from tetra.model.trades import OPTIONAL_TRADE_COLUMNS, TRADE_COLUMNS
+from tetra.model.trades import OPTIONAL_TRADE_COLUMNS, TRADE_COLUMNS, TradeCounts
 
 _FloatArray = npt.NDArray[np.float64]
+NUMERIC_TRADE_COLUMNS = (
+    "quantity", "entry_price", "exit_price", "pnl", "fees", "return_pct", "mark_price",
+    "unrealised_pnl",
+)  # fmt: skip
 
 
 def closed_trades(trades: pd.DataFrame | None) -> pd.DataFrame:
     """Return the closed trades (rows with a P&L), numeric columns as float64.
 
-    Raise ValueError when a non-empty table lacks one of `TRADE_COLUMNS`.
+    Raise ValueError when a non-empty table lacks one of `TRADE_COLUMNS` (the marks of open
+    trades may be missing: tables written before they existed have none).
     """
     if trades is None or len(trades) == 0:
         return pd.DataFrame({name: pd.Series(dtype="float64") for name in TRADE_COLUMNS})
@@ -32,14 +39,31 @@ def closed_trades(trades: pd.DataFrame | None) -> pd.DataFrame:
     if missing:
         raise ValueError(f"trades table lacks columns: {', '.join(missing)}")
     numeric = trades.copy()
-    for name in ("quantity", "entry_price", "exit_price", "pnl", "fees", "return_pct"):
-        numeric[name] = numeric[name].astype("float64")
+    for name in NUMERIC_TRADE_COLUMNS:
+        if name in numeric.columns:
+            numeric[name] = numeric[name].astype("float64")
     return numeric[numeric["pnl"].notna()]
 
 
 def number_of_trades(trades: pd.DataFrame | None) -> int:
     """Return how many trades are closed."""
     return len(closed_trades(trades))
+
+
+def trade_counts(trades: pd.DataFrame | None) -> TradeCounts:
+    """Return how many trades are closed and how many still open (no exit)."""
+    if trades is None or len(trades) == 0:
+        return TradeCounts(0, 0)
+    closed = int(trades["pnl"].notna().sum())  # stored tables too: they lack return_pct
+    return TradeCounts(closed, len(trades) - closed)
+
+
+def unrealised_total(trades: pd.DataFrame | None) -> float:
+    """Return the open trades' unrealised P&L, summed; 0 without open trades."""
+    if trades is None or len(trades) == 0 or "unrealised_pnl" not in trades.columns:
+        return 0.0
+    values = trades["unrealised_pnl"].astype("float64")
+    return float(values[trades["pnl"].isna()].sum())
 
 
 def win_rate(trades: pd.DataFrame | None) -> float:

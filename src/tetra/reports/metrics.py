@@ -42,7 +42,9 @@ from tetra.reports._trade_metrics import (
     number_of_trades,
     payoff_ratio,
     profit_factor,
+    trade_counts,
     turnover,
+    unrealised_total,
     win_rate,
 )
 
@@ -73,7 +75,9 @@ __all__ = [
     "simple_returns",
     "sortino_ratio",
     "total_return",
+    "trade_counts",
     "turnover",
+    "unrealised_total",
     "validate_equity",
     "win_rate",
 ]
@@ -97,7 +101,9 @@ class Metrics:
     calmar_ratio: float
     max_drawdown: float
     max_drawdown_duration: int
-    number_of_trades: int
+    number_of_trades: int  # closed trades; open ones are `open_trades`
+    open_trades: int
+    unrealised_pnl: float  # of the open trades, at the run's last closes
     win_rate: float
     profit_factor: float
     expectancy: float
@@ -148,6 +154,8 @@ def compute_metrics(
         max_drawdown=max_drawdown(returns),
         max_drawdown_duration=max_drawdown_duration(returns),
         number_of_trades=number_of_trades(trades),
+        open_trades=trade_counts(trades).open,
+        unrealised_pnl=unrealised_total(trades),
         win_rate=win_rate(trades),
         profit_factor=profit_factor(trades),
         expectancy=expectancy(trades),

@@ -17,14 +17,13 @@ import pandas as pd
 
 from tetra.reports import _formatting as fmt
 from tetra.reports._tearsheet_style import STYLESHEET
+from tetra.reports._trade_metrics import NUMERIC_TRADE_COLUMNS, trade_counts
 from tetra.reports.metrics import TRADE_COLUMNS, Metrics, simple_returns, validate_equity
 from tetra.reports.periodic import MONTH_NAMES, monthly_returns_table, yearly_returns
 from tetra.reports.svg import LineSeries, area_chart, heatmap, line_chart
 
 MAX_TRADES_SHOWN = 200
-_NUMERIC_TRADE_COLUMNS = frozenset(
-    {"quantity", "entry_price", "exit_price", "pnl", "fees", "return_pct"}
-)
+_NUMERIC_TRADE_COLUMNS = frozenset(NUMERIC_TRADE_COLUMNS)
 
 
 def render_tearsheet(
@@ -141,7 +140,12 @@ def _trades_table(trades: pd.DataFrame | None) -> str:
     if trades is None or total == 0:
         return '<p class="note">No trades.</p>'
     shown = trades.head(MAX_TRADES_SHOWN)
-    note = f"Showing the first {fmt.count(len(shown))} of {fmt.count(total)} trades."
+    counts = trade_counts(trades)
+    note = (
+        f"{fmt.count(total)} trades: {fmt.count(counts.closed)} closed, "
+        f"{fmt.count(counts.open)} open (marked at the last close). "
+        f"Showing the first {fmt.count(len(shown))}."
+    )
     head = "".join(f'<th scope="col">{escape(name)}</th>' for name in TRADE_COLUMNS)
     rows = "".join(_trade_row(record) for record in shown.to_dict("records"))
     return (

@@ -156,7 +156,9 @@ def test_trades_table_shows_the_first_200_trades_with_a_count() -> None:
 
     html = render_tearsheet("t", equity, trades, metrics)
 
-    assert "Showing the first 200 of 250 trades." in html
+    assert (
+        "250 trades: 250 closed, 0 open (marked at the last close). Showing the first 200." in html
+    )
     trades_table = html[html.index('<table class="trades">') :]
     assert trades_table.count("<tr>") == 201
     for column in TRADE_COLUMNS:

@@ -2440,7 +2440,18 @@ export interface components {
              */
             trades?: components["schemas"]["TradeOut"][];
             /**
+             * Trades Closed
+             * @default 0
+             */
+            trades_closed: number;
+            /**
+             * Trades Open
+             * @default 0
+             */
+            trades_open: number;
+            /**
              * Trades Total
+             * @description trades_closed + trades_open.
              * @default 0
              */
             trades_total: number;
@@ -3108,7 +3119,10 @@ export interface components {
              */
             topic: string;
         };
-        /** TradeOut */
+        /**
+         * TradeOut
+         * @description One trade as `tetra.model.trades` defines it: closed (with `pnl`) or open.
+         */
         TradeOut: {
             /** Entry Price */
             entry_price: number | null;
@@ -3128,7 +3142,15 @@ export interface components {
             exit_ts: string | null;
             /** Fees */
             fees: number | null;
-            /** Pnl */
+            /**
+             * Mark Price
+             * @description Open trades: the run's last close.
+             */
+            mark_price?: number | null;
+            /**
+             * Pnl
+             * @description Realised, net of fees; null while open.
+             */
             pnl: number | null;
             /** Quantity */
             quantity: number | null;
@@ -3136,6 +3158,11 @@ export interface components {
             side: string;
             /** Symbol */
             symbol: string;
+            /**
+             * Unrealised Pnl
+             * @description Open trades: P&L at mark_price, net of the fees paid.
+             */
+            unrealised_pnl?: number | null;
         };
         /**
          * TradingStateOut

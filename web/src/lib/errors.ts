@@ -15,3 +15,40 @@ export function errorMessage(caught: unknown): string {
   }
   return caught instanceof Error ? caught.message : String(caught)
 }
+
+/** Where a problem of the run form belongs: a form key for the field it names. */
+const BODY_FIELDS: Record<string, string> = {
+  strategy: 'strategy',
+  symbols: 'symbols',
+  start: 'dates',
+  end: 'dates',
+  cash: 'cash',
+  commission_bps: 'commission',
+  slippage_bps: 'slippage',
+  adjustment: 'adjustment',
+  benchmark: 'benchmark',
+  risk_policy: 'risk_policy',
+}
+
+/** Pydantic's messages start with the error's kind ("Value error, ..."); a person wants the rest. */
+function plainMessage(message: string): string {
+  return message.replace(/^(Value|Assertion) error, /, '')
+}
+
+/**
+ * The field problems of a 422, keyed as the run form names its fields: a strategy parameter by
+ * its name, a check over several parameters as `params`, anything else about the request as
+ * `form`. Empty for any other failure.
+ */
+export function fieldErrors(caught: unknown): Record<string, string> {
+  if (!(caught instanceof ApiError) || caught.status !== 422 || !Array.isArray(caught.details)) return {}
+  const found: Record<string, string> = {}
+  for (const problem of caught.details as FieldProblem[]) {
+    if (typeof problem?.msg !== 'string') continue
+    const loc = (Array.isArray(problem.loc) ? problem.loc : []).filter((part) => part !== 'body').map(String)
+    const key = loc[0] === 'params' ? (loc[1] ?? 'params') : (BODY_FIELDS[loc[0] ?? ''] ?? 'form')
+    const message = plainMessage(problem.msg)
+    found[key] = found[key] ? `${found[key]}; ${message}` : message
+  }
+  return found
+}

@@ -43,6 +43,7 @@ from tetra.api.schemas.common import Page
 from tetra.backtest.research.persist import StoredRun, load_run
 from tetra.data.ports import Query as StoreQuery
 from tetra.data.ports import Store
+from tetra.reports.metrics import trade_counts
 from tetra.reports.periodic import monthly_returns_table, yearly_returns
 from tetra.strategy.library import STRATEGIES
 
@@ -50,7 +51,9 @@ router = APIRouter(prefix="/api/backtests", tags=["backtests"], responses=ERROR_
 
 TRADES_SHOWN = 500
 LISTED_METRICS = ("total_return", "sharpe_ratio", "max_drawdown")
-TRADE_NUMBERS = ("quantity", "entry_price", "exit_price", "pnl", "fees")
+TRADE_NUMBERS = (
+    "quantity", "entry_price", "exit_price", "pnl", "fees", "mark_price", "unrealised_pnl"
+)  # fmt: skip
 
 
 def jobs(request: Request) -> BacktestJobs:
@@ -218,6 +221,7 @@ def _detail(run: StoredRun) -> RunDetail:
     interventions_total = int(params.pop("interventions_total", 0))
     legs = [LegOut.model_validate(leg) for leg in params.pop("legs", [])]
     trades = run.trades
+    counts = trade_counts(trades)
     return RunDetail(
         run_id=str(run.run["run_id"]),
         status="done",
@@ -234,7 +238,9 @@ def _detail(run: StoredRun) -> RunDetail:
         ],
         monthly_returns=_monthly(run.equity, params.get("cash")),
         trades=[_trade(row) for row in trades.head(TRADES_SHOWN).itertuples(index=False)],
-        trades_total=len(trades),
+        trades_total=counts.total,
+        trades_closed=counts.closed,
+        trades_open=counts.open,
         warnings=warnings,
         interventions=interventions,
         interventions_total=interventions_total,
@@ -258,7 +264,7 @@ def _monthly(equity: pd.Series, cash: object) -> list[MonthlyReturns]:
 
 
 def _trade(row: Any) -> TradeOut:
-    numbers = {name: _finite(getattr(row, name)) for name in TRADE_NUMBERS}
+    numbers = {name: _finite(getattr(row, name, None)) for name in TRADE_NUMBERS}
     return TradeOut(
         symbol=str(row.symbol),
         side=str(row.side),

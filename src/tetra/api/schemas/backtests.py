@@ -116,6 +116,8 @@ class MonthlyReturns(BaseModel):
 
 
 class TradeOut(BaseModel):
+    """One trade as `tetra.model.trades` defines it: closed (with `pnl`) or open."""
+
     symbol: str
     side: str
     entry_ts: dt.datetime | None
@@ -123,11 +125,15 @@ class TradeOut(BaseModel):
     quantity: float | None
     entry_price: float | None
     exit_price: float | None
-    pnl: float | None
+    pnl: float | None = Field(description="Realised, net of fees; null while open.")
     fees: float | None
     exit_reason: str | None = Field(
         None,
         description="signal, stop_loss, take_profit, trailing_stop or time_exit; null while open.",
+    )
+    mark_price: float | None = Field(None, description="Open trades: the run's last close.")
+    unrealised_pnl: float | None = Field(
+        None, description="Open trades: P&L at mark_price, net of the fees paid."
     )
 
 
@@ -169,7 +175,9 @@ class RunDetail(BaseModel):
     drawdown: list[DrawdownPoint] = Field(default_factory=list)
     monthly_returns: list[MonthlyReturns] = Field(default_factory=list)
     trades: list[TradeOut] = Field(default_factory=list, description="The first 500 trades.")
-    trades_total: int = 0
+    trades_total: int = Field(default=0, description="trades_closed + trades_open.")
+    trades_closed: int = 0
+    trades_open: int = 0
     warnings: list[str] = Field(default_factory=list)
     interventions: list[InterventionOut] = Field(
         default_factory=list,

@@ -34,7 +34,7 @@ EQUITY_SIGNAL = "equity"
 BOOK_SYMBOL = "*"
 _PLACES = Decimal(1).scaleb(-12)  # the scale of the DECIMAL(38, 12) columns
 _CONTEXT = Context(prec=38)
-_MONEY = ("quantity", "entry_price", "exit_price", "pnl", "fees")
+_MONEY = ("quantity", "entry_price", "exit_price", "pnl", "fees", "mark_price", "unrealised_pnl")
 
 
 def strategy_id(name: str, config: Mapping[str, Any]) -> str:
@@ -161,7 +161,8 @@ def trade_rows(run_id: str, trades: pd.DataFrame) -> pd.DataFrame:
         }
     )
     for name in _MONEY:
-        rows[name] = pd.Series([to_decimal(v) for v in trades[name]], dtype=object)
+        values = trades[name] if name in trades else [None] * len(trades)  # marks are optional
+        rows[name] = pd.Series([to_decimal(v) for v in values], dtype=object)
     return rows
 
 

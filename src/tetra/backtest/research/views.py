@@ -20,7 +20,8 @@ Rows = list[tuple[str, ...]]
 
 SHOWN_METRICS = (
     "total_return", "annual_return", "annual_volatility", "sharpe_ratio", "sortino_ratio",
-    "max_drawdown", "number_of_trades", "win_rate", "profit_factor", "exposure", "turnover",
+    "max_drawdown", "number_of_trades", "open_trades", "unrealised_pnl", "win_rate",
+    "profit_factor", "exposure", "turnover",
 )  # fmt: skip
 PERCENTS = frozenset(
     {"total_return", "annual_return", "annual_volatility", "max_drawdown", "win_rate", "exposure"}
@@ -56,16 +57,24 @@ def metric_rows(metrics: Metrics) -> Rows:
 
 
 def trade_rows(trades: pd.DataFrame, last: int = 10) -> Rows:
-    """Return the last `last` trades as (symbol, side, entry day, exit day or open, pnl)."""
+    """Return the last `last` trades as (symbol, side, entry day, exit day or open, pnl).
+
+    An open trade's P&L is its unrealised P&L at the run's last close, marked as such.
+    """
     rows: Rows = []
     for trade in trades.tail(last).to_dict("records"):
         exit_ts = trade["exit_ts"]
         exit_day = "open" if pd.isna(exit_ts) else str(pd.Timestamp(exit_ts).date())
         entry_day = str(pd.Timestamp(trade["entry_ts"]).date())
         pnl = float(trade["pnl"])
-        money = "" if math.isnan(pnl) else f"{pnl:,.2f}"
+        unrealised = float(trade.get("unrealised_pnl", math.nan))
+        money = f"{pnl:,.2f}" if not math.isnan(pnl) else _unrealised_text(unrealised)
         rows.append((str(trade["symbol"]), str(trade["side"]), entry_day, exit_day, money))
     return rows
+
+
+def _unrealised_text(unrealised: float) -> str:
+    return "" if math.isnan(unrealised) else f"{unrealised:,.2f} unrealised"
 
 
 def fold_rows(summary: pd.DataFrame) -> Rows:

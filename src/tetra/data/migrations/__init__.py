@@ -28,6 +28,7 @@ from tetra.data.migrations import (
     v0012_geopolitics_social,
     v0013_alerts,
     v0014_strategy_approvals,
+    v0015_open_trade_marks,
 )
 from tetra.data.migrations.operations import (
     AddColumn,
@@ -66,6 +67,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     v0012_geopolitics_social.MIGRATION,
     v0013_alerts.MIGRATION,
     v0014_strategy_approvals.MIGRATION,
+    v0015_open_trade_marks.MIGRATION,
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

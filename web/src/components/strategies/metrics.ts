@@ -11,12 +11,19 @@ export const HEADLINE_METRICS = [
   'calmar_ratio',
   'win_rate',
   'number_of_trades',
+  'open_trades',
+  'unrealised_pnl',
   'exposure',
 ]
 
 const PERCENT = new Set(['total_return', 'annual_return', 'annual_volatility', 'max_drawdown', 'win_rate', 'exposure', 'expectancy_return', 'alpha'])
-const MONEY = new Set(['average_win', 'average_loss', 'expectancy', 'final_equity'])
-const COUNT = new Set(['number_of_trades', 'trades'])
+const MONEY = new Set(['average_win', 'average_loss', 'expectancy', 'final_equity', 'unrealised_pnl'])
+const COUNT = new Set(['number_of_trades', 'open_trades', 'trades'])
+const LABELS: Record<string, string> = {
+  number_of_trades: 'Closed trades',
+  open_trades: 'Open trades',
+  unrealised_pnl: 'Unrealised P&L',
+}
 
 /** Headline metrics first in a fixed order, the others after them alphabetically. */
 export function orderedMetrics(names: string[]): string[] {
@@ -35,5 +42,5 @@ export function formatMetric(name: string, value: number | null | undefined): st
 }
 
 export function metricLabel(name: string): string {
-  return humanize(name).replace(/ ratio$/, '')
+  return LABELS[name] ?? humanize(name).replace(/ ratio$/, '')
 }
