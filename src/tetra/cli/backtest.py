@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from tetra.adapters.compute import open_executor
 from tetra.backtest.managed import stored_interventions
 from tetra.backtest.research import params as p
 from tetra.backtest.research import views
@@ -27,7 +28,8 @@ from tetra.backtest.research.walk_forward import folds, walk_forward
 from tetra.backtest.result import BacktestResult
 from tetra.backtest.run import run_backtest
 from tetra.cli import backtest_risk as r
-from tetra.cli.common import console, errors, fail_cleanly, opened_store
+from tetra.cli.common import console, errors, fail_cleanly, opened_store, settings
+from tetra.compute import Executor
 from tetra.data.ports import Store
 from tetra.data.store_kind import StoreKind
 from tetra.market import Adjustment, MarketData, load_market
@@ -129,6 +131,21 @@ def run(
             console.print(f"saved run [bold]{save_run(store, record)}[/]")
 
 
+@contextmanager
+def _cluster() -> Iterator[Executor | None]:
+    """Give a Ray executor when TETRA_RAY__ADDRESS is set (``auto``: local Ray), else None.
+
+    None keeps the sweep's own forked pool of --workers, the fastest on one machine.
+    """
+    config = settings()
+    if not config.ray.address:
+        yield None
+        return
+    with open_executor(config.ray.address, ray_cpus=config.ray.num_cpus) as executor:
+        console.print(f"running on {executor.name}")
+        yield executor
+
+
 @app.command("sweep")
 def sweep_command(
     strategy: str = STRATEGY, grid: list[str] = GRID, param: list[str] = PARAMS,
@@ -141,10 +158,14 @@ def sweep_command(
     cls = _strategy_class(strategy)
     full = _checked(lambda: p.full_grid(cls, grid, param))
     costs = _costs(commission_bps, slippage_bps)
-    with _market(sample, symbols, start, end, adjustment) as (_, market), _progress() as tick:
+    with (
+        _market(sample, symbols, start, end, adjustment) as (_, market),
+        _cluster() as executor,
+        _progress() as tick,
+    ):
         frame = _checked(
             lambda: sweep(cls, market, full, cash=cash, costs=costs, workers=workers,
-                          metric=metric, progress=tick)
+                          metric=metric, progress=tick, executor=executor)
         )  # fmt: skip
         _print_deflated_sharpe(cls, market, frame, cash, costs)
     label = f" [yellow]{SAMPLE_LABEL}[/]" if sample else ""
@@ -201,11 +222,11 @@ def walk_forward_command(
         if not splits:
             _bad(f"{market.shape[0]} bars hold no fold of --train {train} + --test {test}")
         started = dt.datetime.now(dt.UTC)
-        with _progress() as tick:
+        with _cluster() as executor, _progress() as tick:
             result = _checked(
                 lambda: walk_forward(cls, market, full, train=train, test=test, step=step,
                                      anchored=anchored, metric=metric, cash=cash, costs=costs,
-                                     workers=workers, progress=tick)
+                                     workers=workers, progress=tick, executor=executor)
             )  # fmt: skip
         columns = ("fold", "train", "test", "params", "in-sample", "out-of-sample")
         _table(

@@ -31,7 +31,9 @@ def _apply(function: Callable[[Any], Any], task: Any) -> Any:
     return function(task)
 
 
-_remote_apply = ray.remote(_apply)
+# A worker that dies mid-task (killed, out of memory) is retried on another: tasks are pure,
+# and results are taken once per task in order, so a retry never duplicates a result.
+_remote_apply = ray.remote(max_retries=3)(_apply)
 
 
 class RayExecutor(ClosingContext):

@@ -14,6 +14,12 @@ combinations, best of two: 151 symbols x 10 years: serial 17-22/s, 2 threads 20-
 (9/s) and spawn (7/s) lose at this size to their start-up. Forked workers inherit the
 market arrays, so nothing big is pickled per task. ``pool="thread"`` remains for
 platforms without fork and for callers that must not fork.
+
+On an `Executor` (``executor=``: a `LocalPool`, or Ray for a cluster) the combinations go
+out in batches: the runner, market arrays included, is shipped once per sweep (Ray puts it
+in its object store and every task references it; a pool installs it once per worker) and a
+task is a list of configs. Rows come back in grid order, so the frame is identical on every
+executor.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ import pandas as pd
 from pydantic import ValidationError
 
 from tetra.backtest.run import run_backtest
+from tetra.compute import Executor as TaskExecutor
 from tetra.market import MarketData
 from tetra.reports.metrics import Metrics
 from tetra.simulation.orders import Costs, TradingRules
@@ -75,6 +82,8 @@ def sweep(
     metric: str = "sharpe_ratio",
     progress: Progress | None = None,
     pool: Pool = "process",
+    executor: TaskExecutor | None = None,
+    batch: int | None = None,
 ) -> pd.DataFrame:
     """Backtest every valid combination of `grid`; one row each, in grid order.
 
@@ -84,12 +93,18 @@ def sweep(
     config rejected), `invalid` (their params and messages) and `metric`.
     `progress(done, total)` is called after each backtest, in completion order. `pool`
     picks forked processes or threads for ``workers > 1`` (see the module docstring).
+    `executor`, when given, runs the combinations instead (`workers` and `pool` are then
+    unused), `batch` at a time per task (default: about eight tasks per worker, at most 64).
     """
     if metric not in METRICS:
         raise ValueError(f"unknown metric {metric!r}; choose one of {', '.join(sorted(METRICS))}")
     valid, invalid = validate_grid(strategy_class, grid, cash)
     run = _Runner(strategy_class, market, cash, costs, rules, metric)
-    rows = _run_all(run, [config for _, config in valid], workers, progress, pool)
+    configs = [config for _, config in valid]
+    if executor is not None:
+        rows = run_on_executor(executor, run, configs, progress, batch)
+    else:
+        rows = _run_all(run, configs, workers, progress, pool)
     columns = [*grid, *SUMMARY_COLUMNS, *([] if metric in SUMMARY_COLUMNS else [metric])]
     frame = pd.DataFrame(
         [{**params, **row} for (params, _), row in zip(valid, rows, strict=True)],
@@ -149,6 +164,34 @@ class _Runner:
         }
         row.setdefault(self.metric, metrics.get(self.metric, math.nan))
         return row
+
+
+class _Batch:
+    """Run a list of configs with one runner: the task function an executor ships once."""
+
+    def __init__(self, run: _Runner) -> None:
+        self.run = run
+
+    def __call__(self, configs: list[StrategyConfig]) -> list[dict[str, float]]:
+        return [self.run(config) for config in configs]
+
+
+def run_on_executor(
+    executor: TaskExecutor,
+    run: _Runner,
+    configs: list[StrategyConfig],
+    progress: Progress | None,
+    batch: int | None = None,
+) -> list[dict[str, float]]:
+    """Run `configs` on `executor` in batches; rows in config order, progress per batch."""
+    size = batch or max(1, min(64, math.ceil(len(configs) / (executor.workers * 8))))
+    batches = [configs[i : i + size] for i in range(0, len(configs), size)]
+    rows: list[dict[str, float]] = []
+    for batch_rows in executor.map(_Batch(run), batches):
+        rows.extend(batch_rows)
+        if progress is not None:
+            progress(len(rows), len(configs))
+    return rows
 
 
 def _positive(equity: Any) -> bool:

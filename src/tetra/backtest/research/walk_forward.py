@@ -34,6 +34,7 @@ from tetra.backtest.research.sweep import (
     validate_grid,
 )
 from tetra.backtest.result import BacktestResult
+from tetra.compute import Executor as TaskExecutor
 from tetra.market import MarketData
 from tetra.reports.metrics import Metrics, compute_metrics
 from tetra.simulation.layout import F_ORDER_ROW, F_T
@@ -136,6 +137,7 @@ def walk_forward(
     rules: TradingRules | None = None,
     workers: int = 2,
     progress: Progress | None = None,
+    executor: TaskExecutor | None = None,
 ) -> WalkForwardResult:
     """Run the walk-forward described in the module docstring; raise if no fold fits."""
     splits = folds(market.shape[0], train, test, step, anchored=anchored)
@@ -149,7 +151,7 @@ def walk_forward(
         train_market = market.window(split.train_start, split.train_stop)
         frame = sweep(
             strategy_class, train_market, grid, workers=workers, metric=metric, progress=tick,
-            **account,
+            executor=executor, **account,
         )  # fmt: skip
         best = best_row(frame, metric)
         # read from the columns, not the row: a row of mixed columns is upcast to float
