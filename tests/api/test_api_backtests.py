@@ -7,7 +7,9 @@ httpx's ASGI transport, so each test runs the app in its own event loop.
 from __future__ import annotations
 
 import asyncio
+import csv
 import datetime as dt
+import io
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,7 @@ from fastapi import FastAPI
 from tetra.api.app import create_app
 from tetra.backtest.research.sweep import configure
 from tetra.backtest.run import run_backtest
+from tetra.data.ports import Query as StoreQuery
 from tetra.data.ports import Store
 from tetra.market import load_market
 from tetra.risk.policy import parse_policy
@@ -305,6 +308,68 @@ async def test_runs_are_listed_newest_first_and_paginated(client: httpx.AsyncCli
     assert [run["run_id"] for run in rest["items"]] == [first["run_id"]]
     assert page["items"][0]["strategy"] == "buy_and_hold"
     assert page["items"][0]["total_return"] == pytest.approx(second["metrics"]["total_return"])
+
+
+async def test_runs_list_symbols_and_config_and_filter_by_strategy_and_symbol(
+    client: httpx.AsyncClient,
+) -> None:
+    crossover = await completed_run(client, symbols=["BBB", "AAA"])
+    held = await completed_run(client, strategy="buy_and_hold", params={}, symbols=["CCC"])
+
+    everything = (await client.get("/api/backtests/runs")).json()
+    by_strategy = await client.get("/api/backtests/runs", params={"strategy": "sma_crossover"})
+    by_symbol = (await client.get("/api/backtests/runs", params={"symbol": "ccc"})).json()
+
+    listed = {run["run_id"]: run for run in everything["items"]}
+    assert listed[crossover["run_id"]]["symbols"] == ["BBB", "AAA"]
+    assert listed[crossover["run_id"]]["config"]["fast"] == 5
+    assert [run["run_id"] for run in by_strategy.json()["items"]] == [crossover["run_id"]]
+    assert by_strategy.json()["total"] == 1
+    assert [run["run_id"] for run in by_symbol["items"]] == [held["run_id"]]
+
+
+async def test_a_deleted_run_is_gone_with_its_trades_and_a_second_delete_is_not_found(
+    client: httpx.AsyncClient, bars_store: Store
+) -> None:
+    kept = await completed_run(client, strategy="buy_and_hold", params={})
+    doomed = await completed_run(client)
+    path = f"/api/backtests/runs/{doomed['run_id']}"
+
+    deleted = await client.delete(path)
+    again = await client.delete(path)
+
+    assert deleted.status_code == 204
+    assert_error_model(again, 404, "not_found")
+    assert (await client.get(path)).status_code == 404
+    listed = (await client.get("/api/backtests/runs")).json()
+    assert [run["run_id"] for run in listed["items"]] == [kept["run_id"]]
+    for table in ("strategies.trades", "strategies.signals", "strategies.performance"):
+        left = bars_store.read(StoreQuery(table, where={"run_id": doomed["run_id"]}))
+        assert left.empty, table
+    assert (await client.get(f"/api/backtests/runs/{kept['run_id']}")).json()["status"] == "done"
+
+
+async def test_trades_download_as_csv_with_every_trade(client: httpx.AsyncClient) -> None:
+    detail = await completed_run(client)
+
+    response = await client.get(f"/api/backtests/runs/{detail['run_id']}/trades.csv")
+
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/csv")
+    assert "attachment" in response.headers["content-disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert len(rows) == detail["trades_total"]
+    assert rows[0]["symbol"] == detail["trades"][0]["symbol"]
+    assert float(rows[0]["entry_price"]) == pytest.approx(detail["trades"][0]["entry_price"])
+    still_open = [r for r in rows if not r["exit_ts"]]
+    assert len(still_open) == detail["trades_open"]
+    assert all(r["unrealised_pnl"] for r in still_open)
+
+
+async def test_trades_csv_of_an_unknown_run_is_not_found(client: httpx.AsyncClient) -> None:
+    response = await client.get("/api/backtests/runs/nope/trades.csv")
+
+    assert_error_model(response, 404, "not_found")
 
 
 async def test_compare_normalises_every_equity_curve_to_start_at_one(

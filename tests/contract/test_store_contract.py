@@ -717,3 +717,47 @@ def test_random_upserts_leave_every_store_with_identical_content(
     assert reads[0].num_rows == len(expected_keys)
     assert reads[0].equals(reads[1])
     assert reads[0].equals(reads[2])
+
+
+# -- delete ----------------------------------------------------------------------------------
+
+
+def test_delete_removes_exactly_the_rows_read_would_return(three_symbols: Store) -> None:
+    query = Query(OHLCV, where={"symbol": ["AAA", "CCC"]}, start=utc(2024, 1, 3))
+    doomed = len(three_symbols.read(query))
+    before = three_symbols.count(OHLCV)
+
+    removed = three_symbols.delete(query)
+
+    assert removed == doomed > 0
+    assert three_symbols.count(OHLCV) == before - doomed
+    assert three_symbols.read(query).empty
+    assert len(three_symbols.read(Query(OHLCV, where={"symbol": "BBB"}))) == 5
+
+
+def test_delete_twice_removes_nothing_the_second_time(three_symbols: Store) -> None:
+    query = Query(OHLCV, where={"symbol": "BBB"})
+
+    first = three_symbols.delete(query)
+    second = three_symbols.delete(query)
+
+    assert (first, second) == (5, 0)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [Query(OHLCV), Query(OHLCV, where={"symbol": "AAA"}, limit=1)],
+    ids=["whole table", "with a limit"],
+)
+def test_delete_refuses_a_query_that_names_no_rows_and_removes_nothing(
+    three_symbols: Store, query: Query
+) -> None:
+    with pytest.raises(ValueError, match="delete"):
+        three_symbols.delete(query)
+
+    assert three_symbols.count(OHLCV) == 15
+
+
+def test_delete_by_an_unknown_column_raises_key_error(three_symbols: Store) -> None:
+    with pytest.raises(KeyError):
+        three_symbols.delete(Query(OHLCV, where={"no_such_column": 1}))

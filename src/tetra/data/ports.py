@@ -18,7 +18,7 @@ import pyarrow as pa
 from tetra.data.batches import Rows
 from tetra.data.store_kind import StoreKind
 
-__all__ = ["CoverageRow", "Query", "Scalar", "Store", "StoreKind", "as_values"]
+__all__ = ["CoverageRow", "Query", "Scalar", "Store", "StoreKind", "as_values", "check_deletable"]
 
 Scalar = str | int | float | bool | dt.date | dt.datetime
 
@@ -37,6 +37,14 @@ class Query:
     end: dt.date | dt.datetime | None = None
     columns: Sequence[str] | None = None
     limit: int | None = None
+
+
+def check_deletable(query: Query) -> None:
+    """Raise ValueError unless `query` can name rows to delete (see `Store.delete`)."""
+    if query.columns is not None or query.limit is not None:
+        raise ValueError("a delete takes where and a time range, not columns or a limit")
+    if not query.where and query.start is None and query.end is None:
+        raise ValueError(f"refusing to delete every row of {query.table}: give a where")
 
 
 def as_values(accepted: Scalar | Sequence[Scalar]) -> list[Scalar]:
@@ -73,6 +81,10 @@ class Store(Protocol):
       kind (`sample` rows in a live store, or the reverse) raise `SourceMismatch`.
     - `read(query)` returns the matching rows as a DataFrame with the catalog's columns,
       ordered by natural key; `read_arrow` the same as an Arrow table. Timestamps are UTC.
+    - `delete(query)` removes exactly the rows `read(query)` would return (its `where` and
+      time range; `columns` and `limit` must be unset) in one transaction and returns how
+      many it removed; deleting again removes 0. A query with neither `where` nor a time
+      range raises ValueError: a whole table is never emptied by accident.
     - `count(table)` is the number of rows; `coverage(table)` per entity (the `symbol`
       column, else the first key column, e.g. a FRED series id) and source the row count and
       first/last time; a table without a time column raises KeyError.
@@ -90,6 +102,8 @@ class Store(Protocol):
     def read(self, query: Query) -> pd.DataFrame: ...
 
     def read_arrow(self, query: Query) -> pa.Table: ...
+
+    def delete(self, query: Query) -> int: ...
 
     def count(self, table: str) -> int: ...
 

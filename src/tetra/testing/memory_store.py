@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 from tetra.core.errors import SchemaVersionError, StoreError
 from tetra.data import migrations
 from tetra.data.batches import Rows, arrow_schema, prepare_batch
-from tetra.data.ports import CoverageRow, Query, as_values
+from tetra.data.ports import CoverageRow, Query, as_values, check_deletable
 from tetra.data.schema import Table
 from tetra.data.store_kind import StoreKind, check_source_fits
 
@@ -97,6 +97,20 @@ class InMemoryStore:
         """Return what `read_arrow` gives, as a DataFrame."""
         frame: pd.DataFrame = self.read_arrow(query).to_pandas()
         return frame
+
+    def delete(self, query: Query) -> int:
+        """Remove the rows `read(query)` would return; see `Store.delete`."""
+        check_deletable(query)
+        target = migrations.table(query.table)
+        for name in query.where:
+            target.column(name)
+        with self._lock:
+            self._require_current()
+            stored = self._stored(target)
+            doomed = _mask(target, stored, query)
+            self._tables[query.table] = stored.filter(pc.invert(doomed))
+        removed: int = pc.sum(doomed).as_py() or 0
+        return removed
 
     def count(self, table: str) -> int:
         target = migrations.table(table)

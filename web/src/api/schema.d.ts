@@ -56,6 +56,30 @@ export interface paths {
         get: operations["run_detail_api_backtests_runs__run_id__get"];
         put?: never;
         post?: never;
+        /**
+         * Delete a stored run
+         * @description Delete the run with its trades, equity and metrics (404 if unknown, 409 while running).
+         */
+        delete: operations["delete_stored_run_api_backtests_runs__run_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/backtests/runs/{run_id}/trades.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A run's trades as CSV
+         * @description Every trade of the run (not only the first 500), one row each, as `tetra.model.trades`.
+         */
+        get: operations["run_trades_csv_api_backtests_runs__run_id__trades_csv_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2573,6 +2597,13 @@ export interface components {
          * @description One stored run, as listed.
          */
         RunSummary: {
+            /**
+             * Config
+             * @description The strategy's config.
+             */
+            config?: {
+                [key: string]: unknown;
+            };
             /** Finished At */
             finished_at: string | null;
             /** Max Drawdown */
@@ -2593,6 +2624,11 @@ export interface components {
             status: string;
             /** Strategy */
             strategy: string;
+            /**
+             * Symbols
+             * @description In the order given.
+             */
+            symbols?: string[];
             /** Total Return */
             total_return: number | null;
         };
@@ -3365,6 +3401,10 @@ export interface operations {
             query?: {
                 offset?: number;
                 limit?: number;
+                /** @description Only runs of this strategy. */
+                strategy?: string | null;
+                /** @description Only runs that traded this symbol. */
+                symbol?: string | null;
             };
             header?: never;
             path?: never;
@@ -3479,6 +3519,102 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RunDetail"];
+                };
+            };
+            /** @description Missing or wrong X-API-Key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    delete_stored_run_api_backtests_runs__run_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                run_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or wrong X-API-Key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    run_trades_csv_api_backtests_runs__run_id__trades_csv_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                run_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": unknown;
                 };
             };
             /** @description Missing or wrong X-API-Key. */

@@ -20,6 +20,7 @@ from tetra.adapters.stores.sql import (
     CompiledQuery,
     Dialect,
     add_column,
+    compile_delete,
     compile_query,
     coverage_sql,
     create_table,
@@ -217,6 +218,14 @@ class SqlStore(ABC):
                         operation.role, operation.tables, operation.timeout_seconds
                     ):
                         self._execute(statement)
+
+    def delete(self, query: Query) -> int:
+        count_sql, delete_sql, params = compile_delete(query, self.dialect)
+        self._require_current()
+        with self._transaction():
+            found = self._fetch_rows(count_sql, params)
+            self._execute(delete_sql, params)
+        return _as_int(found[0][0])
 
     def count(self, table: str) -> int:
         self._require_current()

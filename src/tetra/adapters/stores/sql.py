@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from tetra.data.migrations import table as catalog_table
-from tetra.data.ports import Query, Scalar, as_values
+from tetra.data.ports import Query, Scalar, as_values, check_deletable
 from tetra.data.schema import Column, ColumnType, Table
 
 T = ColumnType
@@ -143,6 +143,21 @@ def compile_query(query: Query, dialect: Dialect) -> CompiledQuery:
     if query.limit is not None:
         sql += f" LIMIT {int(query.limit)}"
     return CompiledQuery(sql, tuple(params), table, columns)
+
+
+def compile_delete(query: Query, dialect: Dialect) -> tuple[str, str, tuple[Scalar, ...]]:
+    """Return (count SQL, delete SQL, params) for the rows `query` selects."""
+    check_deletable(query)
+    table = catalog_table(query.table)
+    for name in query.where:
+        table.column(name)
+    clauses, params = _where(query, table, dialect)
+    condition = " AND ".join(clauses)
+    return (
+        f"SELECT COUNT(*) FROM {qualified(table)} WHERE {condition}",
+        f"DELETE FROM {qualified(table)} WHERE {condition}",
+        tuple(params),
+    )
 
 
 def _where(query: Query, table: Table, dialect: Dialect) -> tuple[list[str], list[Scalar]]:

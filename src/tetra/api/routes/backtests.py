@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 import numpy as np
 import pandas as pd
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, Response
 from starlette.exceptions import HTTPException
 
 from tetra.api.backtest_jobs import BacktestJobs, prepare_run, prepare_sweep
@@ -40,7 +40,7 @@ from tetra.api.schemas.backtests import (
     TradeOut,
 )
 from tetra.api.schemas.common import Page
-from tetra.backtest.research.persist import StoredRun, load_run
+from tetra.backtest.research.persist import StoredRun, delete_run, load_run
 from tetra.data.ports import Query as StoreQuery
 from tetra.data.ports import Store
 from tetra.reports.metrics import trade_counts
@@ -51,6 +51,10 @@ router = APIRouter(prefix="/api/backtests", tags=["backtests"], responses=ERROR_
 
 TRADES_SHOWN = 500
 LISTED_METRICS = ("total_return", "sharpe_ratio", "max_drawdown")
+TRADE_CSV_COLUMNS = (
+    "quantity", "entry_ts", "entry_price", "exit_ts", "exit_price", "pnl", "fees",
+    "exit_reason", "mark_price", "unrealised_pnl",
+)  # fmt: skip
 TRADE_NUMBERS = (
     "quantity", "entry_price", "exit_price", "pnl", "fees", "mark_price", "unrealised_pnl"
 )  # fmt: skip
@@ -97,8 +101,36 @@ async def list_runs(
     store: StoreDep,
     offset: int = Query(0, ge=0),
     limit: int = Query(50, ge=1, le=500),
+    strategy: str | None = Query(None, description="Only runs of this strategy."),
+    symbol: str | None = Query(None, description="Only runs that traded this symbol."),
 ) -> Page[RunSummary]:
-    return await blocking(_run_page, store, offset, limit)
+    return await blocking(_run_page, store, offset, limit, strategy, symbol)
+
+
+@router.delete("/runs/{run_id}", status_code=204, summary="Delete a stored run")
+async def delete_stored_run(run_id: str, store: StoreDep, registry: JobsDep) -> Response:
+    """Delete the run with its trades, equity and metrics (404 if unknown, 409 while running)."""
+    job = registry.get(run_id)
+    if job is not None and job.status in ("queued", "running"):
+        raise HTTPException(status_code=409, detail=f"run {run_id!r} is still {job.status}")
+    if not await blocking(delete_run, store, run_id):
+        raise HTTPException(status_code=404, detail=f"no run {run_id!r}")
+    return Response(status_code=204)
+
+
+@router.get(
+    "/runs/{run_id}/trades.csv",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}}},
+    summary="A run's trades as CSV",
+)
+async def run_trades_csv(run_id: str, store: StoreDep) -> Response:
+    """Every trade of the run (not only the first 500), one row each, as `tetra.model.trades`."""
+    run = await _stored(store, run_id)
+    columns = [c for c in ("symbol", "side", *TRADE_CSV_COLUMNS) if c in run.trades.columns]
+    text = run.trades[columns].to_csv(index=False, date_format="%Y-%m-%dT%H:%M:%SZ")
+    disposition = f'attachment; filename="{run_id}-trades.csv"'
+    return Response(text, media_type="text/csv", headers={"Content-Disposition": disposition})
 
 
 @router.get("/runs/{run_id}", response_model=RunDetail, summary="A run's status and results")
@@ -172,35 +204,63 @@ async def _stored(store: Store, run_id: str) -> StoredRun:
         raise HTTPException(status_code=404, detail=f"no run {run_id!r}") from error
 
 
-def _run_page(store: Store, offset: int, limit: int) -> Page[RunSummary]:
+def _run_page(
+    store: Store, offset: int, limit: int, strategy: str | None, symbol: str | None
+) -> Page[RunSummary]:
     runs = store.read(StoreQuery("strategies.runs"))
     runs = runs.sort_values(["started_at", "run_id"], ascending=False, kind="stable")
-    page = runs.iloc[offset : offset + limit]
-    ids = [str(r) for r in page["run_id"]]
-    names = _strategy_names(store, sorted({str(s) for s in page["strategy_id"]}))
-    metrics = _listed_metrics(store, ids)
-    items = [
-        RunSummary(
-            run_id=str(row["run_id"]),
-            strategy=names.get(str(row["strategy_id"]), str(row["strategy_id"])),
-            mode=str(row["mode"]),
-            status=str(row["status"]),
-            period_start=_day(row["period_start"]),
-            period_end=_day(row["period_end"]),
-            started_at=_moment(row["started_at"]),
-            finished_at=_moment(row["finished_at"]),
-            **{m: metrics.get((str(row["run_id"]), m)) for m in LISTED_METRICS},
-        )
-        for row in page.to_dict("records")
+    definitions = _definitions(store, sorted({str(s) for s in runs["strategy_id"]}))
+    names = [definitions.get(str(s), (str(s), {}))[0] for s in runs["strategy_id"]]
+    symbols = [_listed_symbols(params) for params in runs["params"]]
+    keep = [
+        (strategy is None or name == strategy) and (symbol is None or symbol.upper() in listed)
+        for name, listed in zip(names, symbols, strict=True)
     ]
-    return Page[RunSummary](items=items, total=len(runs), offset=offset, limit=limit)
+    chosen = [i for i, kept in enumerate(keep) if kept]
+    page = chosen[offset : offset + limit]
+    rows = [{str(k): v for k, v in r.items()} for r in runs.to_dict("records")]
+    metrics = _listed_metrics(store, [str(rows[i]["run_id"]) for i in page])
+    items = [_summary(rows[i], names[i], symbols[i], definitions, metrics) for i in page]
+    return Page[RunSummary](items=items, total=len(chosen), offset=offset, limit=limit)
 
 
-def _strategy_names(store: Store, strategy_ids: list[str]) -> dict[str, str]:
+def _summary(
+    row: dict[str, Any],
+    name: str,
+    symbols: list[str],
+    definitions: dict[str, tuple[str, dict[str, Any]]],
+    metrics: dict[tuple[str, str], float | None],
+) -> RunSummary:
+    run_id = str(row["run_id"])
+    return RunSummary(
+        run_id=run_id,
+        strategy=name,
+        symbols=symbols,
+        config=definitions.get(str(row["strategy_id"]), ("", {}))[1],
+        mode=str(row["mode"]),
+        status=str(row["status"]),
+        period_start=_day(row["period_start"]),
+        period_end=_day(row["period_end"]),
+        started_at=_moment(row["started_at"]),
+        finished_at=_moment(row["finished_at"]),
+        **{m: metrics.get((run_id, m)) for m in LISTED_METRICS},
+    )
+
+
+def _listed_symbols(params: object) -> list[str]:
+    listed = _json_object(params).get("symbols", [])
+    return [str(s) for s in listed] if isinstance(listed, list) else []
+
+
+def _definitions(store: Store, strategy_ids: list[str]) -> dict[str, tuple[str, dict[str, Any]]]:
+    """Return each strategy id's name and config."""
     if not strategy_ids:
         return {}
     found = store.read(StoreQuery("strategies.definitions", where={"strategy_id": strategy_ids}))
-    return dict(zip(found["strategy_id"].astype(str), found["name"].astype(str), strict=True))
+    return {
+        str(i): (str(n), _json_object(c))
+        for i, n, c in zip(found["strategy_id"], found["name"], found["config"], strict=True)
+    }
 
 
 def _listed_metrics(store: Store, run_ids: list[str]) -> dict[tuple[str, str], float | None]:

@@ -86,6 +86,8 @@ class RunSummary(BaseModel):
 
     run_id: str
     strategy: str
+    symbols: list[str] = Field(default_factory=list, description="In the order given.")
+    config: dict[str, Any] = Field(default_factory=dict, description="The strategy's config.")
     mode: str
     status: str
     period_start: dt.date | None

@@ -191,6 +191,24 @@ def equity_rows(run_id: str, equity: pd.Series) -> pd.DataFrame:
     )
 
 
+RUN_TABLES = ("strategies.trades", "strategies.signals", "strategies.performance")
+
+
+def delete_run(store: Store, run_id: str) -> bool:
+    """Delete a stored run and everything kept for it; False if there was no such run.
+
+    The run's own row goes last: a delete cut short leaves the run listed, and deleting it
+    again finishes the job. Its strategy definition stays (other runs may share it).
+    """
+    where = {"run_id": run_id}
+    if store.read(Query("strategies.runs", where=where, columns=["run_id"])).empty:
+        return False
+    for table in RUN_TABLES:
+        store.delete(Query(table, where=where))
+    store.delete(Query("strategies.runs", where=where))
+    return True
+
+
 def load_run(store: Store, run_id: str) -> StoredRun:
     """Read a stored run back; raise KeyError for an unknown run id."""
     runs = store.read(Query("strategies.runs", where={"run_id": run_id}))
