@@ -32,6 +32,7 @@ from tetra.api.routes import (
     risk,
     simulation,
     strategy_chat,
+    trading,
     universe,
 )
 from tetra.api.routes import chat as chat_routes
@@ -123,6 +124,7 @@ def create_app(
         chat_routes,
         strategy_chat,
         ml,
+        trading,
     )
     for module in routers:
         app.include_router(module.router, dependencies=guarded)

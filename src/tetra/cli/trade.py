@@ -15,8 +15,8 @@ from decimal import Decimal, InvalidOperation
 import typer
 from rich.table import Table
 
+from tetra.adapters.brokers.factory import BROKERS, order_manager
 from tetra.cli.common import console, errors, fail_cleanly, opened_store
-from tetra.cli.trade_wiring import BROKERS, order_manager
 from tetra.core.clock import SystemClock
 from tetra.data.ports import Store
 from tetra.data.store_kind import StoreKind

@@ -85,6 +85,11 @@ class OrderManager:
         self._open: dict[str, Order] = {}
         self._executions: set[str] = set()
 
+    def route(self, book: str, broker: str) -> None:
+        """Send `book`'s orders through `broker`."""
+        self._broker(broker)
+        self._routes[book] = broker
+
     # -- placing and cancelling ------------------------------------------------------------
 
     def submit(self, request: OrderRequest) -> Order:

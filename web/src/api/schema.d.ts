@@ -872,6 +872,135 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/trading/flatten": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Close a book's positions
+         * @description Move the book to REDUCING and send its closing orders (they pass even when halted).
+         */
+        post: operations["flatten_api_trading_flatten_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/trading/halt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Engage the kill switch
+         * @description Refuse new risk in `scope` and cancel its open orders; stored with who and why.
+         */
+        post: operations["halt_api_trading_halt_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/trading/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Orders, newest last */
+        get: operations["orders_api_trading_orders_get"];
+        put?: never;
+        /**
+         * Place an order
+         * @description Check, store and send one order; a denial is the order with status rejected.
+         */
+        post: operations["place_api_trading_orders_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/trading/orders/{client_order_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel an order */
+        post: operations["cancel_api_trading_orders__client_order_id__cancel_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/trading/reconcile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reconcile with the broker */
+        post: operations["reconcile_now_api_trading_reconcile_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/trading/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Release the kill switch */
+        post: operations["resume_api_trading_resume_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/trading/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Orders, positions, health */
+        get: operations["status_api_trading_status_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/universe": {
         parameters: {
             query?: never;
@@ -1128,6 +1257,15 @@ export interface components {
             /** Symbol */
             symbol: string;
         };
+        /** BrokerHealthOut */
+        BrokerHealthOut: {
+            /** Broker */
+            broker: string;
+            /** Healthy */
+            healthy: boolean;
+            /** Reason */
+            reason: string;
+        };
         /** CandidateOut */
         CandidateOut: {
             /** Fills */
@@ -1281,6 +1419,19 @@ export interface components {
             reasons: components["schemas"]["ReasonCount"][];
             /** Symbols With Gaps */
             symbols_with_gaps: components["schemas"]["SymbolGaps"][];
+        };
+        /** DifferenceOut */
+        DifferenceOut: {
+            /** Fixed */
+            fixed: boolean;
+            /** Kind */
+            kind: string;
+            /** Ours */
+            ours: string;
+            /** Subject */
+            subject: string;
+            /** Theirs */
+            theirs: string;
         };
         /** Distribution */
         Distribution: {
@@ -1569,6 +1720,40 @@ export interface components {
             /** Version */
             version: number;
         };
+        /** FillOut */
+        FillOut: {
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Book */
+            book: string;
+            /** Commission */
+            commission: string;
+            /** Fill Id */
+            fill_id: string;
+            /** Order Id */
+            order_id: string;
+            /** Price */
+            price: string;
+            /** Quantity */
+            quantity: string;
+            /** Side */
+            side: string;
+            /** Symbol */
+            symbol: string;
+        };
+        /** FlattenIn */
+        FlattenIn: {
+            /**
+             * Book
+             * @default core
+             */
+            book: string;
+            /** Reason */
+            reason: string;
+        };
         /**
          * GeopoliticalMarker
          * @description A day the world's conflict index spiked (the same for every symbol).
@@ -1601,6 +1786,13 @@ export interface components {
              * @description Standard deviations above the 90 days before.
              */
             zscore: number;
+        };
+        /** HaltOut */
+        HaltOut: {
+            /** Cancelled */
+            cancelled: number;
+            /** Scope */
+            scope: string;
         };
         /** Health */
         Health: {
@@ -2047,6 +2239,86 @@ export interface components {
             /** Url */
             url: string;
         };
+        /**
+         * OrderIn
+         * @description An order to place through the order manager.
+         */
+        OrderIn: {
+            /**
+             * Book
+             * @default core
+             */
+            book: string;
+            /** Limit Price */
+            limit_price?: number | string | null;
+            /**
+             * Order Type
+             * @default market
+             * @enum {string}
+             */
+            order_type: "market" | "limit" | "stop" | "stop_limit";
+            /**
+             * Quantity
+             * @description Units, e.g. '10' or '0.05'.
+             */
+            quantity: number | string;
+            /**
+             * Side
+             * @enum {string}
+             */
+            side: "buy" | "sell";
+            /** Stop Price */
+            stop_price?: number | string | null;
+            /** Symbol */
+            symbol: string;
+            /**
+             * Time In Force
+             * @default day
+             * @enum {string}
+             */
+            time_in_force: "day" | "gtc" | "ioc" | "opg" | "cls";
+        };
+        /** OrderOut */
+        OrderOut: {
+            /** Average Fill Price */
+            average_fill_price: string | null;
+            /** Book */
+            book: string;
+            /** Broker */
+            broker: string;
+            /** Client Order Id */
+            client_order_id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Filled Quantity */
+            filled_quantity: string;
+            /** Limit Price */
+            limit_price: string | null;
+            /** Order Type */
+            order_type: string;
+            /** Quantity */
+            quantity: string;
+            /** Reason */
+            reason: string;
+            /** Side */
+            side: string;
+            /** Status */
+            status: string;
+            /** Stop Price */
+            stop_price: string | null;
+            /** Symbol */
+            symbol: string;
+            /** Time In Force */
+            time_in_force: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
         /** Page[EntityStats] */
         Page_EntityStats_: {
             /** Items */
@@ -2157,6 +2429,17 @@ export interface components {
             policy: {
                 [key: string]: unknown;
             };
+        };
+        /** PositionOut */
+        PositionOut: {
+            /** Book */
+            book: string;
+            /** Broker */
+            broker: string;
+            /** Quantity */
+            quantity: string;
+            /** Symbol */
+            symbol: string;
         };
         /** PredictionOut */
         PredictionOut: {
@@ -2292,6 +2575,19 @@ export interface components {
             count: number;
             /** Reason */
             reason: string;
+        };
+        /** ReconciliationOut */
+        ReconciliationOut: {
+            /** Broker */
+            broker: string;
+            /** Clean */
+            clean: boolean;
+            /** Differences */
+            differences: components["schemas"]["DifferenceOut"][];
+            /** Run Id */
+            run_id: string;
+            /** Trigger */
+            trigger: string;
         };
         /** RegisteredModelOut */
         RegisteredModelOut: {
@@ -3019,6 +3315,25 @@ export interface components {
             symbols: string[];
         };
         /**
+         * SwitchChange
+         * @description Engage or release a kill switch: who and why are kept with it.
+         */
+        SwitchChange: {
+            /**
+             * By
+             * @default api
+             */
+            by: string;
+            /** Reason */
+            reason: string;
+            /**
+             * Scope
+             * @description A book, or '*'.
+             * @default *
+             */
+            scope: string;
+        };
+        /**
          * SymbolCoverage
          * @description Coverage of one symbol's daily bars against its calendar.
          */
@@ -3219,6 +3534,27 @@ export interface components {
              * @enum {string}
              */
             state: "active" | "reducing" | "halted";
+        };
+        /**
+         * TradingStatusOut
+         * @description Everything the Orders & Positions page shows.
+         */
+        TradingStatusOut: {
+            /** Fills */
+            fills: components["schemas"]["FillOut"][];
+            /**
+             * Halted
+             * @description Scopes whose kill switch is engaged.
+             */
+            halted: string[];
+            /** Health */
+            health: components["schemas"]["BrokerHealthOut"][];
+            /** Open Orders */
+            open_orders: components["schemas"]["OrderOut"][];
+            /** Positions */
+            positions: components["schemas"]["PositionOut"][];
+            /** Recent Orders */
+            recent_orders: components["schemas"]["OrderOut"][];
         };
         /** TransitionOut */
         TransitionOut: {
@@ -6278,6 +6614,405 @@ export interface operations {
                 };
             };
             /** @description No spec from the idea, with the reasons. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    flatten_api_trading_flatten_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FlattenIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderOut"][];
+                };
+            };
+            /** @description Missing or wrong X-API-Key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    halt_api_trading_halt_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SwitchChange"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HaltOut"];
+                };
+            };
+            /** @description Missing or wrong X-API-Key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    orders_api_trading_orders_get: {
+        parameters: {
+            query?: {
+                book?: string | null;
+                open_only?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderOut"][];
+                };
+            };
+            /** @description Missing or wrong X-API-Key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    place_api_trading_orders_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrderIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderOut"];
+                };
+            };
+            /** @description Missing or wrong X-API-Key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    cancel_api_trading_orders__client_order_id__cancel_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                client_order_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderOut"];
+                };
+            };
+            /** @description Missing or wrong X-API-Key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    reconcile_now_api_trading_reconcile_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReconciliationOut"];
+                };
+            };
+            /** @description Missing or wrong X-API-Key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    resume_api_trading_resume_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SwitchChange"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HaltOut"];
+                };
+            };
+            /** @description Missing or wrong X-API-Key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    status_api_trading_status_get: {
+        parameters: {
+            query?: {
+                book?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TradingStatusOut"];
+                };
+            };
+            /** @description Missing or wrong X-API-Key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid request. */
             422: {
                 headers: {
                     [name: string]: unknown;

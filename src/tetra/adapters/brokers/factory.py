@@ -1,4 +1,4 @@
-"""How `tetra trade` builds an order manager: store, broker, risk engine, the book's snapshot.
+"""How the composition roots build an order manager: store, broker, risk, the books' snapshots.
 
 Brokers: ``paper`` (default) fills at the store's latest close with the backtests' cost model
 and gets back the open paper orders the journal holds; ``alpaca`` and ``binance`` read their
@@ -77,11 +77,19 @@ def order_manager(
     risk = PreTradeEngine(
         default_policy(), clock=clock, kill_switches=KillSwitchBoard(store, clock)
     )
-    account = broker.account()
-    held = journal.positions(broker_name)
-    closes = latest_closes(store, [instrument.symbol for instrument in packaged_universe()])
+    manager = OrderManager(journal, {broker_name: broker}, risk, clock=clock)
     for book in books:
-        positions = {s: q for (b, _, s), q in held.items() if b == book and s in closes}
-        risk.set_book(book, BookSnapshot(account.equity, account.buying_power, positions, closes))
-    routes = dict.fromkeys(books, broker_name)
-    return OrderManager(journal, {broker_name: broker}, risk, clock=clock, routes=routes)
+        register_book(manager, store, book)
+    return manager
+
+
+def register_book(manager: OrderManager, store: Store, book: str) -> None:
+    """Give the risk engine `book`'s snapshot and route its orders to the manager's broker."""
+    broker_name = next(iter(manager.brokers))
+    account = manager.brokers[broker_name].account()
+    held = manager.journal.positions(broker_name)
+    closes = latest_closes(store, [instrument.symbol for instrument in packaged_universe()])
+    positions = {s: q for (b, _, s), q in held.items() if b == book and s in closes}
+    snapshot = BookSnapshot(account.equity, account.buying_power, positions, closes)
+    manager.risk.set_book(book, snapshot)
+    manager.route(book, broker_name)

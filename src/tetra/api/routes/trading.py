@@ -1,0 +1,226 @@
+"""The trading area: orders through the order manager, positions, fills, the kill switch.
+
+The app keeps one order manager over the paper broker (built on first use from the app's
+store; `create_app(..., order_manager=...)` may hand in another). Calls are serialised with a
+lock and run in the thread pool. Every order passes the pre-trade risk engine and is stored
+before it is sent; a denial or refusal comes back as an order in state ``rejected`` with its
+reason (the request was valid; the order was not allowed).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Hashable
+from decimal import Decimal
+from typing import Annotated, TypeVar
+
+import pandas as pd
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
+
+from tetra.adapters.brokers.factory import order_manager, register_book
+from tetra.api.deps import blocking
+from tetra.api.errors import ERROR_RESPONSES
+from tetra.api.schemas.trading import (
+    BrokerHealthOut,
+    DifferenceOut,
+    FillOut,
+    FlattenIn,
+    HaltOut,
+    OrderIn,
+    OrderOut,
+    PositionOut,
+    ReconciliationOut,
+    SwitchChange,
+    TradingStatusOut,
+)
+from tetra.core.clock import SystemClock
+from tetra.core.errors import TetraError
+from tetra.execution import (
+    BrokerError,
+    Order,
+    OrderManager,
+    OrderManagerError,
+    OrderRequest,
+    OrderType,
+    Side,
+    TimeInForce,
+    reconcile,
+)
+
+router = APIRouter(prefix="/api/trading", tags=["trading"], responses=ERROR_RESPONSES)
+T = TypeVar("T")
+_BUILD = threading.Lock()
+
+
+class Desk:
+    """The app's order manager and the lock that serialises its use."""
+
+    def __init__(self, manager: OrderManager) -> None:
+        self.manager = manager
+        self.lock = threading.Lock()
+        self.store = manager.journal.store
+        self.books: set[str] = set()
+
+    def run(self, call: Callable[[OrderManager], T], book: str | None = None) -> T:
+        with self.lock:
+            if book is not None and book not in self.books:
+                register_book(self.manager, self.store, book)
+                self.books.add(book)
+            try:
+                return call(self.manager)
+            except OrderManagerError as error:
+                raise HTTPException(404, str(error)) from error
+            except BrokerError as error:
+                raise HTTPException(503, f"broker: {error}") from error
+            finally:
+                self.manager.pump()
+
+
+def desk(request: Request) -> Desk:
+    """Return the app's trading desk, built over the paper broker on first use."""
+    state = request.app.state
+    with _BUILD:
+        if getattr(state, "trading_desk", None) is None:
+            manager = getattr(state, "order_manager", None)
+            if manager is None:
+                manager = order_manager(state.store, "paper", [], SystemClock())
+                manager.recover()
+            state.trading_desk = Desk(manager)
+    found: Desk = state.trading_desk
+    return found
+
+
+DeskDep = Annotated[Desk, Depends(desk)]
+
+
+@router.get("/status", response_model=TradingStatusOut, summary="Orders, positions, health")
+async def status(
+    trading: DeskDep, book: str | None = Query(None, max_length=128)
+) -> TradingStatusOut:
+    return await blocking(trading.run, lambda m: _status(m, book))
+
+
+@router.get("/orders", response_model=list[OrderOut], summary="Orders, newest last")
+async def orders(
+    trading: DeskDep,
+    book: str | None = Query(None, max_length=128),
+    open_only: bool = False,
+) -> list[OrderOut]:
+    found = await blocking(trading.run, lambda m: m.journal.orders(open_only=open_only, book=book))
+    return [order_out(o) for o in found]
+
+
+@router.post("/orders", response_model=OrderOut, summary="Place an order")
+async def place(body: OrderIn, trading: DeskDep) -> OrderOut:
+    """Check, store and send one order; a denial is the order with status rejected."""
+    request = OrderRequest(
+        body.book, body.symbol.upper(), Side(body.side), body.quantity,
+        OrderType(body.order_type), TimeInForce(body.time_in_force),
+        body.limit_price, body.stop_price,
+    )  # fmt: skip
+    placed = await blocking(trading.run, lambda m: _latest(m, m.submit(request)), body.book)
+    return order_out(placed)
+
+
+@router.post("/orders/{client_order_id}/cancel", response_model=OrderOut, summary="Cancel an order")
+async def cancel(
+    trading: DeskDep, client_order_id: Annotated[str, Path(max_length=64)]
+) -> OrderOut:
+    return order_out(await blocking(trading.run, lambda m: _latest(m, m.cancel(client_order_id))))
+
+
+@router.post("/halt", response_model=HaltOut, summary="Engage the kill switch")
+async def halt(body: SwitchChange, trading: DeskDep) -> HaltOut:
+    """Refuse new risk in `scope` and cancel its open orders; stored with who and why."""
+    cancelled = await blocking(trading.run, lambda m: m.halt(body.scope, body.reason, body.by))
+    return HaltOut(scope=body.scope, cancelled=cancelled)
+
+
+@router.post("/resume", response_model=HaltOut, summary="Release the kill switch")
+async def resume(body: SwitchChange, trading: DeskDep) -> HaltOut:
+    await blocking(trading.run, lambda m: m.resume(body.scope, body.reason, body.by))
+    return HaltOut(scope=body.scope, cancelled=0)
+
+
+@router.post("/flatten", response_model=list[OrderOut], summary="Close a book's positions")
+async def flatten(body: FlattenIn, trading: DeskDep) -> list[OrderOut]:
+    """Move the book to REDUCING and send its closing orders (they pass even when halted)."""
+
+    def run(m: OrderManager) -> list[Order]:
+        return [_latest(m, o) for o in m.flatten(body.book, body.reason)]
+
+    return [order_out(o) for o in await blocking(trading.run, run, body.book)]
+
+
+@router.post("/reconcile", response_model=ReconciliationOut, summary="Reconcile with the broker")
+async def reconcile_now(trading: DeskDep) -> ReconciliationOut:
+    def run(m: OrderManager) -> ReconciliationOut:
+        result = reconcile(m, next(iter(m.brokers)), "manual", SystemClock())
+        differences = [
+            DifferenceOut(
+                kind=d.kind, subject=d.subject, ours=d.ours, theirs=d.theirs, fixed=d.fixed
+            )
+            for d in result.differences
+        ]
+        return ReconciliationOut(run_id=result.run_id, broker=result.broker,
+                                 trigger=result.trigger, clean=result.clean,
+                                 differences=differences)  # fmt: skip
+
+    return await blocking(trading.run, run)
+
+
+def order_out(order: Order) -> OrderOut:
+    return OrderOut(
+        client_order_id=order.client_order_id, book=order.book, broker=order.broker,
+        symbol=order.symbol, side=order.side.value, quantity=order.quantity,
+        order_type=order.order_type.value, time_in_force=order.time_in_force.value,
+        limit_price=order.limit_price, stop_price=order.stop_price, status=order.status.value,
+        filled_quantity=order.filled_quantity, average_fill_price=order.average_fill_price,
+        reason=order.reason, created_at=order.created_at, updated_at=order.updated_at,
+    )  # fmt: skip
+
+
+def _latest(manager: OrderManager, order: Order) -> Order:
+    manager.pump()
+    return manager.journal.order(order.client_order_id) or order
+
+
+def _status(manager: OrderManager, book: str | None) -> TradingStatusOut:
+    manager.pump()
+    every = manager.journal.orders(book=book)
+    fills = manager.journal.fills(book=book).tail(50)
+    board = manager.risk.kill_switches
+    return TradingStatusOut(
+        open_orders=[order_out(o) for o in every if o.is_open],
+        recent_orders=[order_out(o) for o in every if not o.is_open][-50:],
+        positions=[
+            PositionOut(book=b, broker=br, symbol=s, quantity=q)
+            for (b, br, s), q in sorted(manager.journal.positions().items())
+            if book is None or b == book
+        ],
+        fills=[_fill_out(row) for row in fills.to_dict("records")],
+        health=[_health(name, manager) for name in manager.brokers],
+        halted=[s.scope for s in board.all() if s.engaged],
+    )
+
+
+def _health(name: str, manager: OrderManager) -> BrokerHealthOut:
+    try:
+        health = manager.brokers[name].health()
+    except TetraError as error:
+        return BrokerHealthOut(broker=name, healthy=False, reason=str(error))
+    return BrokerHealthOut(broker=name, healthy=health.healthy, reason=health.reason)
+
+
+def _fill_out(row: dict[Hashable, object]) -> FillOut:
+    return FillOut(
+        fill_id=str(row["fill_id"]),
+        order_id=str(row["order_id"]),
+        book=str(row["book"]),
+        symbol=str(row["symbol"]),
+        side=str(row["side"]),
+        quantity=Decimal(str(row["quantity"])),
+        price=Decimal(str(row["price"])),
+        commission=Decimal(str(row["commission"])),
+        at=pd.Timestamp(str(row["ts_event"])).to_pydatetime(),
+    )

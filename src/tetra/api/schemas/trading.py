@@ -1,0 +1,124 @@
+"""Request and response models of the trading area (`/api/trading`).
+
+Quantities and prices travel as decimal strings (exact); a denial or a broker's refusal is
+an order with status ``rejected`` and its reason, not an HTTP error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Scope = Field("*", min_length=1, max_length=128, pattern=r"^\S+$", description="A book, or '*'.")
+BookName = Field("core", min_length=1, max_length=128, pattern=r"^\S+$")
+
+
+class OrderIn(BaseModel):
+    """An order to place through the order manager."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    book: str = BookName
+    symbol: str = Field(..., min_length=1, max_length=32)
+    side: Literal["buy", "sell"]
+    quantity: Decimal = Field(..., allow_inf_nan=False, description="Units, e.g. '10' or '0.05'.")
+    order_type: Literal["market", "limit", "stop", "stop_limit"] = "market"
+    time_in_force: Literal["day", "gtc", "ioc", "opg", "cls"] = "day"
+    limit_price: Decimal | None = Field(None, allow_inf_nan=False)
+    stop_price: Decimal | None = Field(None, allow_inf_nan=False)
+
+
+class OrderOut(BaseModel):
+    client_order_id: str
+    book: str
+    broker: str
+    symbol: str
+    side: str
+    quantity: Decimal
+    order_type: str
+    time_in_force: str
+    limit_price: Decimal | None
+    stop_price: Decimal | None
+    status: str
+    filled_quantity: Decimal
+    average_fill_price: Decimal | None
+    reason: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class PositionOut(BaseModel):
+    book: str
+    broker: str
+    symbol: str
+    quantity: Decimal
+
+
+class FillOut(BaseModel):
+    fill_id: str
+    order_id: str
+    book: str
+    symbol: str
+    side: str
+    quantity: Decimal
+    price: Decimal
+    commission: Decimal
+    at: dt.datetime
+
+
+class BrokerHealthOut(BaseModel):
+    broker: str
+    healthy: bool
+    reason: str
+
+
+class SwitchChange(BaseModel):
+    """Engage or release a kill switch: who and why are kept with it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    scope: str = Scope
+    reason: str = Field(..., min_length=1, max_length=500)
+    by: str = Field("api", min_length=1, max_length=128)
+
+
+class FlattenIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    book: str = BookName
+    reason: str = Field(..., min_length=1, max_length=500)
+
+
+class HaltOut(BaseModel):
+    scope: str
+    cancelled: int
+
+
+class DifferenceOut(BaseModel):
+    kind: str
+    subject: str
+    ours: str
+    theirs: str
+    fixed: bool
+
+
+class ReconciliationOut(BaseModel):
+    run_id: str
+    broker: str
+    trigger: str
+    clean: bool
+    differences: list[DifferenceOut]
+
+
+class TradingStatusOut(BaseModel):
+    """Everything the Orders & Positions page shows."""
+
+    open_orders: list[OrderOut]
+    recent_orders: list[OrderOut]
+    positions: list[PositionOut]
+    fills: list[FillOut]
+    health: list[BrokerHealthOut]
+    halted: list[str] = Field(description="Scopes whose kill switch is engaged.")

@@ -1,0 +1,108 @@
+"""The trading area of the API over the paper broker: orders, denials, kill switch, status."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import httpx
+import pytest
+from async_api import KEY, api_client, seeded_store
+from fastapi import FastAPI
+
+from tetra.api.app import create_app
+from tetra.data.ports import Query, Store
+
+SYMBOLS = ("SPY", "QQQ", "TLT")
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+def bars_store(tmp_path: Path) -> Iterator[Store]:
+    with seeded_store(tmp_path, SYMBOLS, 60) as store:
+        yield store
+
+
+@pytest.fixture
+async def client(bars_store: Store) -> AsyncIterator[httpx.AsyncClient]:
+    app: FastAPI = create_app(bars_store, api_key=KEY)
+    async with api_client(app) as client:
+        yield client
+
+
+def last_close(store: Store, symbol: str) -> Decimal:
+    frame = store.read(Query("market_data.ohlcv", where={"symbol": symbol}))
+    return Decimal(repr(float(frame.sort_values("ts")["close"].iloc[-1])))
+
+
+async def place(client: httpx.AsyncClient, **body: object) -> dict[str, object]:
+    response = await client.post("/api/trading/orders", json={"side": "buy", **body})
+    assert response.status_code == 200, response.text
+    placed: dict[str, object] = response.json()
+    return placed
+
+
+async def test_a_market_order_fills_at_the_latest_close(
+    client: httpx.AsyncClient, bars_store: Store
+) -> None:
+    order = await place(client, symbol="SPY", quantity="10")
+    assert order["status"] == "filled"
+    assert Decimal(str(order["average_fill_price"])) == last_close(bars_store, "SPY").quantize(
+        Decimal("1e-6")
+    )
+    status = (await client.get("/api/trading/status")).json()
+    assert [(p["symbol"], p["quantity"]) for p in status["positions"]] == [("SPY", "10")]
+    assert status["health"] == [{"broker": "paper", "healthy": True, "reason": ""}]
+    assert len(status["fills"]) == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        ({"symbol": "NOPE", "quantity": "1"}, "risk: unknown_symbol"),
+        ({"symbol": "SPY", "quantity": "0"}, "risk: quantity_not_positive"),
+        ({"symbol": "SPY", "quantity": "-3"}, "risk: quantity_not_positive"),
+        ({"symbol": "SPY", "quantity": "1", "order_type": "limit"}, "risk: price_missing"),
+    ],
+)
+async def test_bad_orders_are_stored_rejected_with_their_reason(
+    client: httpx.AsyncClient, body: dict[str, object], reason: str
+) -> None:
+    order = await place(client, **body)
+    assert order["status"] == "rejected"
+    assert str(order["reason"]).startswith(reason)
+    listed = (await client.get("/api/trading/orders")).json()
+    assert [o["client_order_id"] for o in listed] == [order["client_order_id"]]
+
+
+@pytest.mark.parametrize("quantity", ["ten", "NaN", "Infinity"])
+async def test_a_quantity_that_is_no_number_is_a_422(
+    client: httpx.AsyncClient, quantity: str
+) -> None:
+    response = await client.post(
+        "/api/trading/orders", json={"symbol": "SPY", "side": "buy", "quantity": quantity}
+    )
+    assert response.status_code == 422
+
+
+async def test_halt_blocks_new_risk_flatten_still_exits(client: httpx.AsyncClient) -> None:
+    await place(client, symbol="QQQ", quantity="5")
+    halted = await client.post("/api/trading/halt", json={"scope": "*", "reason": "drill"})
+    assert halted.status_code == 200
+    refused = await place(client, symbol="TLT", quantity="1")
+    assert "trading_halted" in str(refused["reason"])
+    flattened = await client.post("/api/trading/flatten", json={"book": "core", "reason": "drill"})
+    assert [(o["symbol"], o["side"], o["status"]) for o in flattened.json()] == [
+        ("QQQ", "sell", "filled")
+    ]
+    assert (await client.get("/api/trading/status")).json()["halted"] == ["*"]
+    await client.post("/api/trading/resume", json={"scope": "*", "reason": "over"})
+    assert (await client.get("/api/trading/status")).json()["halted"] == []
+    reconciled = (await client.post("/api/trading/reconcile")).json()
+    assert reconciled["clean"] is True
+
+
+async def test_cancelling_an_unknown_order_is_a_404(client: httpx.AsyncClient) -> None:
+    response = await client.post("/api/trading/orders/nope/cancel")
+    assert response.status_code == 404
