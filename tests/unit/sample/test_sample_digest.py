@@ -37,10 +37,10 @@ SYMBOLS = (
     "ETH",
 )
 DIGESTS = {
-    "bars": "143ffae9945a1a4d0060282631af988043cef3de8e2aa01853fcadd712553d57",
-    "corporate_actions": "bbf97d497b1bb5fda46601ca90c475e7036f7bd1358a6959a1635eb66db10f86",
+    "bars": "a8f4ac42d23953345931ba3ae667a58fb48bf43bf30a964a1fc305c450c56e06",
+    "corporate_actions": "6507b56f124d8021678a5ecfee2aac73a63eda1f209f5efe3f488bba650c0b9f",
     "macro": "90f35e90a7af63401fcc2b6f71b1116b040fd9ff884f12bd42de078296fff927",
-    "news": "8b9011344e04facb78fbabe1b0b1821c66fdaba67e32c0b6a9d57eaa1571d3e8",
+    "news": "2c80233711b9451bf6f621a8f2244f34615605276db8f8b3a2f55c3715d83b33",
 }
 
 
