@@ -29,6 +29,7 @@ from tetra.api.routes import (
     ml,
     monitor,
     pipeline,
+    reports,
     risk,
     simulation,
     strategy_chat,
@@ -42,6 +43,7 @@ from tetra.core.clock import SystemClock
 from tetra.core.telemetry import install
 from tetra.data.ports import Store
 from tetra.ml.tracking import Tracker
+from tetra.reports.delivery import MailSettings
 from tetra.strategy_chat.proposers import OfflineProposer, ProposerRouter
 from tetra.strategy_chat.service import StoreMarketSource, StrategyChat
 
@@ -60,6 +62,7 @@ def create_app(
     simulation_executor: Callable[[], Executor] | None = None,
     scenario_dirs: list[Path] | None = None,
     strategy_proposers: ProposerRouter | None = None,
+    mail: MailSettings | None = None,
 ) -> FastAPI:
     """Build the API over `store`; `static_dir` serves the built web app at `/`.
 
@@ -70,6 +73,7 @@ def create_app(
     of two threads); `scenario_dirs` hold the user's scenario files.
     `strategy_proposers` turn ideas into specs in `/api/strategy-chat` (default: the offline
     parser alone).
+    `mail` (a mailer, sender and default recipients) lets `/api/reports/{id}/send` email.
     """
     hub = EventHub()
 
@@ -101,6 +105,7 @@ def create_app(
     proposers = strategy_proposers or ProposerRouter(OfflineProposer())
     app.state.strategy_chat = StrategyChat(proposers, StoreMarketSource(store))
     app.state.clock = SystemClock()
+    app.state.mail = mail
     install_error_handlers(app)
     _install_metrics(app)
     if cors_origins:
@@ -125,6 +130,7 @@ def create_app(
         strategy_chat,
         ml,
         trading,
+        reports,
     )
     for module in routers:
         app.include_router(module.router, dependencies=guarded)

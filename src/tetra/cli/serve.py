@@ -13,6 +13,7 @@ from tetra.compute import Executor
 from tetra.data.ports import Store
 from tetra.data.store_kind import StoreKind
 from tetra.ml.tracking import Tracker
+from tetra.reports.delivery import MailSettings
 from tetra.settings import Settings
 
 WEB_DIST = Path(__file__).resolve().parents[3] / "web" / "dist"
@@ -52,6 +53,7 @@ def serve(
         simulation_executor=_simulation_executor(config),
         scenario_dirs=[config.scenario_dir],
         strategy_proposers=strategy_router(config),
+        mail=_mail(config),
     )
     bind_host, bind_port = host or config.api_host, port or config.api_port
     console.print(f"Tetra on http://{bind_host}:{bind_port} ({kind} store)")
@@ -111,3 +113,11 @@ def write_openapi(path: Path = OPENAPI_FILE) -> None:
         json.dumps(openapi_document(), indent=2, sort_keys=True) + "\n", encoding="utf-8"
     )
     console.print(f"wrote {path}")
+
+
+def _mail(config: Settings) -> MailSettings:
+    """Return where `/api/reports/{id}/send` emails: the [smtp] settings."""
+    from tetra.cli.report import mailer_of
+
+    smtp = config.smtp
+    return MailSettings(mailer_of(config), smtp.sender, tuple(smtp.recipients))

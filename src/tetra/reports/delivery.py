@@ -40,6 +40,15 @@ class Mailer(Protocol):
     def send(self, message: EmailMessage) -> None: ...
 
 
+@dataclass(frozen=True)
+class MailSettings:
+    """Where reports go: a mailer, the sender, the recipients when a book names none."""
+
+    mailer: Mailer
+    sender: str
+    recipients: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True, slots=True)
 class Delivery:
     """One attempt to send a report."""

@@ -581,6 +581,91 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Stored reports, newest first */
+        get: operations["list_reports_api_reports_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/{report_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One report and its deliveries */
+        get: operations["get_report_api_reports__report_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/{report_id}/charts/{name}.png": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One chart of the report as PNG */
+        get: operations["report_chart_api_reports__report_id__charts__name__png_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/{report_id}/html": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The report rendered as one HTML page (charts inline) */
+        get: operations["report_html_api_reports__report_id__html_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/{report_id}/send": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Email the report again */
+        post: operations["send_report_api_reports__report_id__send_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/risk/correlation": {
         parameters: {
             query?: never;
@@ -1403,6 +1488,70 @@ export interface components {
             /** Topics */
             topics: components["schemas"]["TopicCoverage"][];
         };
+        /** CurvePoint */
+        CurvePoint: {
+            /** Backtest */
+            backtest: number;
+            /** Benchmark */
+            benchmark: number | null;
+            /** Ledger */
+            ledger: number | null;
+            /**
+             * Session
+             * Format: date
+             */
+            session: string;
+        };
+        /**
+         * DailyReport
+         * @description One book's start-of-day (``sod``) or end-of-day (``eod``) report for one session.
+         */
+        DailyReport: {
+            /** Benchmark */
+            benchmark: string;
+            /** Book */
+            book: string;
+            /** Curve */
+            curve: components["schemas"]["CurvePoint"][];
+            /** Data Quality */
+            data_quality: string[];
+            /** Fills */
+            fills: components["schemas"]["FillLine"][];
+            /**
+             * Generated At
+             * Format: date-time
+             */
+            generated_at: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "sod" | "eod";
+            /** Mode */
+            mode: string;
+            /** Movers */
+            movers: components["schemas"]["Mover"][];
+            pnl: components["schemas"]["PnlSplit"] | null;
+            /** Pnl By Strategy */
+            pnl_by_strategy: {
+                [key: string]: number;
+            };
+            /** Positions */
+            positions: components["schemas"]["PositionLine"][];
+            /** Recommendations */
+            recommendations: components["schemas"]["RecommendationLine"][];
+            risk: components["schemas"]["RiskBlock"];
+            /**
+             * Session
+             * Format: date
+             */
+            session: string;
+            /** Summary */
+            summary: string;
+            valuation: components["schemas"]["Valuation"];
+            /** Warnings */
+            warnings: string[];
+        };
         /**
          * DatasetQuality
          * @description One dataset's quarantined records by reason and its symbols missing sessions.
@@ -1419,6 +1568,22 @@ export interface components {
             reasons: components["schemas"]["ReasonCount"][];
             /** Symbols With Gaps */
             symbols_with_gaps: components["schemas"]["SymbolGaps"][];
+        };
+        /** DeliveryOut */
+        DeliveryOut: {
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Attempt */
+            attempt: number;
+            /** Error */
+            error: string | null;
+            /** Recipients */
+            recipients: string[];
+            /** Status */
+            status: string;
         };
         /** DifferenceOut */
         DifferenceOut: {
@@ -1720,6 +1885,23 @@ export interface components {
             /** Version */
             version: number;
         };
+        /** FillLine */
+        FillLine: {
+            /** Decision Price */
+            decision_price: string | null;
+            /** Fee */
+            fee: string;
+            /** Price */
+            price: string;
+            /** Quantity */
+            quantity: string;
+            /** Slippage */
+            slippage: string | null;
+            /** Strategy */
+            strategy: string;
+            /** Symbol */
+            symbol: string;
+        };
         /** FillOut */
         FillOut: {
             /**
@@ -1888,6 +2070,19 @@ export interface components {
             feature: string;
             /** Importance */
             importance: number;
+        };
+        /** IndicatorLine */
+        IndicatorLine: {
+            /** Name */
+            name: string;
+            /** Percentile */
+            percentile: number | null;
+            /** Thresholds */
+            thresholds: {
+                [key: string]: number | null;
+            };
+            /** Value */
+            value: number | null;
         };
         /**
          * IngestRunOut
@@ -2213,6 +2408,15 @@ export interface components {
             /** Year */
             year: number;
         };
+        /** Mover */
+        Mover: {
+            /** Change */
+            change: number;
+            /** Close */
+            close: number;
+            /** Symbol */
+            symbol: string;
+        };
         /** NewsArticleOut */
         NewsArticleOut: {
             /** Article Id */
@@ -2419,6 +2623,20 @@ export interface components {
             total: number;
         };
         /**
+         * PnlSplit
+         * @description The day's P&L from the ledger: total = realised + unrealised change - fees, exactly.
+         */
+        PnlSplit: {
+            /** Fees */
+            fees: string;
+            /** Realised */
+            realised: string;
+            /** Total */
+            total: string;
+            /** Unrealised Change */
+            unrealised_change: string;
+        };
+        /**
          * PolicyOut
          * @description A validated policy, normalised, with the limits it sets.
          */
@@ -2429,6 +2647,25 @@ export interface components {
             policy: {
                 [key: string]: unknown;
             };
+        };
+        /** PositionLine */
+        PositionLine: {
+            /** Cost */
+            cost: string;
+            /** Day Pnl */
+            day_pnl: string | null;
+            /** Mark */
+            mark: string;
+            /** Quantity */
+            quantity: string;
+            /** Symbol */
+            symbol: string;
+            /** Unrealised */
+            unrealised: string;
+            /** Value */
+            value: string;
+            /** Weight */
+            weight: number;
         };
         /** PositionOut */
         PositionOut: {
@@ -2569,12 +2806,59 @@ export interface components {
             /** Tables */
             tables: string[];
         };
+        /**
+         * Reason
+         * @description Why one strategy wants the order: its rule, indicators and track record.
+         */
+        Reason: {
+            /** Decision */
+            decision: {
+                [key: string]: unknown;
+            } | null;
+            /** Described */
+            described: string;
+            /** Indicators */
+            indicators: components["schemas"]["IndicatorLine"][];
+            /** Rule */
+            rule: string;
+            /** Strategy */
+            strategy: string;
+            /** Track Record */
+            track_record: {
+                [key: string]: number | null;
+            };
+        };
         /** ReasonCount */
         ReasonCount: {
             /** Count */
             count: number;
             /** Reason */
             reason: string;
+        };
+        /** RecommendationLine */
+        RecommendationLine: {
+            /** Allowed */
+            allowed: boolean;
+            /** Held */
+            held: string;
+            /** Notional */
+            notional: string;
+            /** Price */
+            price: string;
+            /** Quantity */
+            quantity: string;
+            /** Reasons */
+            reasons: components["schemas"]["Reason"][];
+            /** Risk Code */
+            risk_code: string | null;
+            /** Risk Reason */
+            risk_reason: string;
+            /** Side */
+            side: string;
+            /** Symbol */
+            symbol: string;
+            /** Target */
+            target: string;
         };
         /** ReconciliationOut */
         ReconciliationOut: {
@@ -2596,6 +2880,31 @@ export interface components {
             /** Versions */
             versions: components["schemas"]["ModelVersionOut"][];
         };
+        /** ReportOut */
+        ReportOut: {
+            /** Deliveries */
+            deliveries: components["schemas"]["DeliveryOut"][];
+            report: components["schemas"]["DailyReport"];
+        };
+        /** ReportSummaryOut */
+        ReportSummaryOut: {
+            /** Book */
+            book: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Kind */
+            kind: string;
+            /** Report Id */
+            report_id: string;
+            /**
+             * Session
+             * Format: date
+             */
+            session: string;
+        };
         /** ResultColumn */
         ResultColumn: {
             /** Name */
@@ -2605,6 +2914,23 @@ export interface components {
              * @enum {string}
              */
             type: "number" | "time" | "text" | "boolean";
+        };
+        /** RiskBlock */
+        RiskBlock: {
+            /** Drawdown */
+            drawdown: number | null;
+            /** Gross Exposure */
+            gross_exposure: number;
+            /** Largest Weight */
+            largest_weight: number;
+            /** Limits */
+            limits: {
+                [key: string]: number;
+            };
+            /** Trading State */
+            trading_state: string;
+            /** Var 95 */
+            var_95: string | null;
         };
         /**
          * RiskReportOut
@@ -3599,6 +3925,21 @@ export interface components {
             /** Conversation Id */
             conversation_id: string;
             version: components["schemas"]["VersionOut"];
+        };
+        /** Valuation */
+        Valuation: {
+            /** Cash */
+            cash: string;
+            /** Equity */
+            equity: string;
+            /** Fees */
+            fees: string;
+            /** Market Value */
+            market_value: string;
+            /** Realised */
+            realised: string;
+            /** Unrealised */
+            unrealised: string;
         };
         /**
          * VarOut
@@ -5520,6 +5861,263 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
+            };
+        };
+    };
+    list_reports_api_reports_get: {
+        parameters: {
+            query?: {
+                /** @description Only this book. */
+                book?: string | null;
+                /** @description sod or eod. */
+                kind?: ("sod" | "eod") | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportSummaryOut"][];
+                };
+            };
+            /** @description Missing or wrong X-API-Key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_report_api_reports__report_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                report_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportOut"];
+                };
+            };
+            /** @description Missing or wrong X-API-Key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    report_chart_api_reports__report_id__charts__name__png_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                report_id: string;
+                name: "equity" | "positions" | "orders";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/png": unknown;
+                };
+            };
+            /** @description Missing or wrong X-API-Key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    report_html_api_reports__report_id__html_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                report_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Missing or wrong X-API-Key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    send_report_api_reports__report_id__send_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                report_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryOut"];
+                };
+            };
+            /** @description Missing or wrong X-API-Key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No SMTP server is configured. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
