@@ -64,7 +64,8 @@ def test_execute_returns_typed_columns_and_a_line_chart_for_a_time_series(
     assert [c["type"] for c in result["columns"]] == ["time", "text", "number"]
     assert result["row_count"] == len(SYMBOLS) * 60
     assert result["chart"] == {
-        "kind": "line", "x": "ts", "y": ["close"], "series": "symbol", "title": ""
+        "kind": "line", "x": "ts", "y": ["close"], "series": "symbol", "title": "",
+        "rebase": False,
     }  # fmt: skip
     assert result["rows"][0][0] == "2024-01-02"
 

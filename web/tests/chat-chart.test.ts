@@ -21,7 +21,7 @@ describe('chartData', () => {
   ]
 
   it('splits long format into one line per value of the series column, sorted by time', () => {
-    const chart = chartData({ kind: 'line', x: 'ts', y: ['close'], series: 'symbol', title: '' }, longColumns, longRows)
+    const chart = chartData({ kind: 'line', x: 'ts', y: ['close'], series: 'symbol', title: '', rebase: false }, longColumns, longRows)
 
     expect(chart?.xKind).toBe('time')
     expect(chart?.yLabel).toBe('close')
@@ -42,7 +42,7 @@ describe('chartData', () => {
       ['2024-01-01T15:30:00Z', 4.0, '4.2'],
     ]
 
-    const chart = chartData({ kind: 'line', x: 'date', y: ['dgs10', 'dgs2'], series: null, title: 'Yields' }, columns, rows)
+    const chart = chartData({ kind: 'line', x: 'date', y: ['dgs10', 'dgs2'], series: null, title: 'Yields', rebase: false }, columns, rows)
 
     expect(chart?.title).toBe('Yields')
     expect(chart?.series.map((line) => line.name)).toEqual(['dgs10', 'dgs2'])
@@ -53,7 +53,7 @@ describe('chartData', () => {
   })
 
   it('names long-format lines by group and column when there are several y', () => {
-    const chart = chartData({ kind: 'line', x: 'ts', y: ['close', 'open'], series: 'symbol', title: '' }, [...longColumns, { name: 'open', type: 'number' }], [
+    const chart = chartData({ kind: 'line', x: 'ts', y: ['close', 'open'], series: 'symbol', title: '', rebase: false }, [...longColumns, { name: 'open', type: 'number' }], [
       ['ADA', '2024-01-01', 1, 0.9],
     ])
 
@@ -66,7 +66,7 @@ describe('chartData', () => {
       { name: 'return_pct', type: 'number' },
     ]
 
-    const chart = chartData({ kind: 'bar', x: 'symbol', y: ['return_pct'], series: null, title: '' }, columns, [
+    const chart = chartData({ kind: 'bar', x: 'symbol', y: ['return_pct'], series: null, title: '', rebase: false }, columns, [
       ['SOL', 12.5],
       ['ADA', -3],
     ])
@@ -77,8 +77,8 @@ describe('chartData', () => {
   })
 
   it('refuses a spec that names a column the result lacks', () => {
-    expect(chartData({ kind: 'line', x: 'ts', y: ['volume'], series: null, title: '' }, longColumns, longRows)).toBeNull()
-    expect(chartData({ kind: 'line', x: 'ts', y: ['close'], series: 'sector', title: '' }, longColumns, longRows)).toBeNull()
+    expect(chartData({ kind: 'line', x: 'ts', y: ['volume'], series: null, title: '', rebase: false }, longColumns, longRows)).toBeNull()
+    expect(chartData({ kind: 'line', x: 'ts', y: ['close'], series: 'sector', title: '', rebase: false }, longColumns, longRows)).toBeNull()
   })
 })
 
@@ -121,7 +121,7 @@ describe('ResultChart', () => {
   it('draws a path per series, axis labels and a legend', () => {
     const wrapper = mount(ResultChart, {
       props: {
-        spec: { kind: 'line', x: 'ts', y: ['close'], series: 'symbol', title: '' },
+        spec: { kind: 'line', x: 'ts', y: ['close'], series: 'symbol', title: '', rebase: false },
         columns: [
           { name: 'symbol', type: 'text' },
           { name: 'ts', type: 'time' },
@@ -145,7 +145,7 @@ describe('ResultChart', () => {
   it('draws bars from zero for a bar spec', () => {
     const wrapper = mount(ResultChart, {
       props: {
-        spec: { kind: 'bar', x: 'symbol', y: ['return_pct'], series: null, title: '' },
+        spec: { kind: 'bar', x: 'symbol', y: ['return_pct'], series: null, title: '', rebase: false },
         columns: [
           { name: 'symbol', type: 'text' },
           { name: 'return_pct', type: 'number' },
@@ -158,5 +158,38 @@ describe('ResultChart', () => {
     })
 
     expect(wrapper.findAll('rect')).toHaveLength(2)
+  })
+})
+
+describe('rebased and long series', () => {
+  const columns: ResultColumn[] = [
+    { name: 'date', type: 'time' },
+    { name: 'spy', type: 'number' },
+    { name: 'btc', type: 'number' },
+  ]
+  const days = Array.from({ length: 400 }, (_, i) => new Date(Date.UTC(2024, 0, 1) + i * 86_400_000).toISOString().slice(0, 10))
+  const rows = days.map((date, i) => [date, 600 + i, 90_000 - i * 10])
+
+  it('rebases each line to 100 at its first value when the spec says so', () => {
+    const chart = chartData({ kind: 'line', x: 'date', y: ['spy', 'btc'], series: null, title: 'Rebased', rebase: true }, columns, rows)
+
+    expect(chart?.yLabel).toBe('rebased to 100')
+    expect(chart?.series.map((line) => line.points[0]?.y)).toEqual([100, 100])
+    expect(chart?.series[0]?.points[1]?.y).toBeCloseTo((100 * 601) / 600)
+  })
+
+  it('reads out the values nearest the pointer on a line too long for a dot per point', async () => {
+    const wrapper = mount(ResultChart, {
+      props: { spec: { kind: 'line', x: 'date', y: ['spy', 'btc'], series: null, title: '', rebase: false }, columns, rows },
+    })
+    expect(wrapper.findAll('circle')).toHaveLength(0)
+
+    await wrapper.get('[data-testid="chart-hover-area"]').trigger('mousemove', { clientX: 60 })
+
+    const readout = wrapper.get('[data-testid="chart-hover"]').text()
+    expect(readout).toContain('spy: 600')
+    expect(readout).toContain('btc: 90,000')
+    await wrapper.get('[data-testid="chart-hover-area"]').trigger('mouseleave')
+    expect(wrapper.get('[data-testid="chart-hover"]').text()).toBe('')
   })
 })

@@ -60,7 +60,7 @@ const result: ExecuteResult = {
   truncated: false,
   elapsed_ms: 3.4,
   privacy: 'public',
-  chart: { kind: 'line', x: 'date', y: ['close'], series: null, title: '' },
+  chart: { kind: 'line', x: 'date', y: ['close'], series: null, title: '', rebase: false },
   summary: null,
   summary_by: null,
   summary_note: null,

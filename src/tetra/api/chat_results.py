@@ -30,7 +30,12 @@ def chart_model(chart: ChartSpec | None) -> ChartSpecModel | None:
     if chart is None:
         return None
     return ChartSpecModel(
-        kind=chart.kind, x=chart.x, y=list(chart.y), series=chart.series, title=chart.title
+        kind=chart.kind,
+        x=chart.x,
+        y=list(chart.y),
+        series=chart.series,
+        title=chart.title,
+        rebase=chart.rebase,
     )
 
 

@@ -267,3 +267,36 @@ def test_csv_export_writes_utc_timestamps_days_alone_and_columns_without_text() 
         "2024-05-01,2024-05-01 16:00:00,",
         "2024-05-02,2024-05-02 13:30:00,",
     ]
+
+
+def test_sentiment_charts_the_average_score_per_method_not_the_article_count() -> None:
+    frame = pd.DataFrame(
+        {
+            "symbol": ["NVDA", "NVDA", "AMD", "AMD"],
+            "method": ["vader", "finance_lexicon", "vader", "finance_lexicon"],
+            "articles": [120, 120, 80, 80],
+            "average_score": [0.21, 0.05, -0.1, 0.02],
+        }
+    )
+
+    assert suggest_chart(frame) == ChartSpec("bar", "symbol", ("average_score",), "method")
+
+
+def test_lines_on_very_different_scales_are_rebased_and_say_so() -> None:
+    days = pd.date_range("2024-01-01", periods=3)
+    frame = pd.DataFrame({"date": days, "spy": [600.0, 606.0, 612.0], "btc": [9e4, 9.1e4, 8.9e4]})
+
+    spec = suggest_chart(frame)
+
+    assert spec is not None
+    assert spec.rebase is True
+    assert "Rebased to 100" in spec.title
+
+
+def test_lines_on_one_scale_are_not_rebased() -> None:
+    days = pd.date_range("2024-01-01", periods=3)
+    frame = pd.DataFrame({"date": days, "dgs10": [4.1, 4.2, 4.0], "dgs2": [4.5, 4.4, 4.3]})
+
+    spec = suggest_chart(frame)
+
+    assert spec == ChartSpec("line", "date", ("dgs10", "dgs2"))

@@ -1374,6 +1374,12 @@ export interface components {
              * @enum {string}
              */
             kind: "line" | "bar" | "scatter";
+            /**
+             * Rebase
+             * @description Draw each line as 100 x value / its first value.
+             * @default false
+             */
+            rebase: boolean;
             /** Series */
             series?: string | null;
             /**

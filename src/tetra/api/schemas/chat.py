@@ -65,6 +65,9 @@ class ChartSpecModel(BaseModel):
     y: list[str]
     series: str | None = None
     title: str = ""
+    rebase: bool = Field(
+        default=False, description="Draw each line as 100 x value / its first value."
+    )
 
 
 class ExecuteResponse(BaseModel):

@@ -116,15 +116,34 @@ export function chartData(spec: ChartSpec, columns: ResultColumn[], rows: Result
   }
   const series = [...lines.values()]
   if (spec.kind === 'line') for (const line of series) line.points.sort((a, b) => a.x - b.x)
+  if (spec.kind === 'line' && spec.rebase) for (const line of series) rebase(line)
   return {
     kind: spec.kind,
     title: spec.title ?? '',
     xKind,
     xLabel: spec.x,
-    yLabel: spec.series || spec.y.length === 1 ? spec.y.join(', ') : '',
+    yLabel: spec.rebase ? 'rebased to 100' : spec.series || spec.y.length === 1 ? spec.y.join(', ') : '',
     categories: reader.categories,
     series,
   }
+}
+
+/** Each point as 100 x its value / the line's first value (a line starting at 0 stays as is). */
+function rebase(line: ChartLine): void {
+  const first = line.points[0]?.y
+  if (!first) return
+  line.points = line.points.map((point) => ({ ...point, y: (100 * point.y) / first }))
+}
+
+/** The point of each line nearest to `x` (within the lines' own x values), for a hover readout. */
+export function nearestPoints(series: ChartLine[], x: number): { name: string; x: number; y: number }[] {
+  const found: { name: string; x: number; y: number }[] = []
+  for (const line of series) {
+    let best: ChartPoint | null = null
+    for (const point of line.points) if (best === null || Math.abs(point.x - x) < Math.abs(best.x - x)) best = point
+    if (best) found.push({ name: line.name, x: best.x, y: best.y })
+  }
+  return found
 }
 
 /** A round step (1, 2 or 5 times a power of ten) that cuts [min, max] into about `count` parts. */
