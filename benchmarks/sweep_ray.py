@@ -1,9 +1,9 @@
 """A 10,000-combination parameter sweep: the local process pool against a local Ray.
 
-``python -m benchmarks.sweep_ray [--combinations N] [--bars B] [--variants pool,ray,default]``
+``python -m benchmarks.sweep_ray [--combinations N] [--bars B] [--symbols S] [--variants ...]``
 
 The sweep: `MovingAverageCrossover` over fast 1..100 x slow 101..200 (every combination
-valid) on a seeded panel of four symbols and a year of daily bars (252). Each variant runs
+valid) on a seeded panel (default: four symbols, a year of daily bars). Each variant runs
 in a fresh process, so start-up and memory are its own; the parent samples the resident
 memory of that process and all its descendants (Ray's raylet, GCS and workers included)
 every 50 ms and reports the peak.
@@ -37,14 +37,14 @@ RESULTS = HERE / "results"
 VARIANTS = ("pool", "ray", "default")
 
 
-def _panel(bars: int) -> object:
+def _panel(bars: int, count: int) -> object:
     from tetra.market import MarketData
 
     rng = np.random.default_rng(16)
-    close = 100 * np.exp(np.cumsum(0.01 * rng.standard_normal((bars, 4)), axis=0))
+    close = 100 * np.exp(np.cumsum(0.01 * rng.standard_normal((bars, count)), axis=0))
     dates = np.busday_offset(np.datetime64("2015-01-01"), np.arange(bars), roll="forward")
-    ones, zeros = np.ones((bars, 4)), np.zeros((bars, 4))
-    symbols = ("A", "B", "C", "D")
+    ones, zeros = np.ones((bars, count)), np.zeros((bars, count))
+    symbols = tuple(f"S{i}" for i in range(count))
     return MarketData(
         dates, symbols, close, close * 1.01, close * 0.99, close, ones * 1e6, ones, zeros
     )
@@ -55,13 +55,13 @@ def _grid(combinations: int) -> dict[str, list[int]]:
     return {"fast": list(range(1, side + 1)), "slow": list(range(101, 101 + side))}
 
 
-def run_variant(variant: str, combinations: int, bars: int) -> dict[str, object]:
+def run_variant(variant: str, combinations: int, bars: int, count: int) -> dict[str, object]:
     """Run one variant in this process; return its timings and the frame's digest."""
     from tetra.backtest.research.sweep import sweep
     from tetra.compute import Executor, LocalPool
     from tetra.strategy.library import MovingAverageCrossover
 
-    market, grid = _panel(bars), _grid(combinations)
+    market, grid = _panel(bars, count), _grid(combinations)
     started = time.perf_counter()
     executor: Executor | None = None
     if variant == "pool":
@@ -113,10 +113,10 @@ def _tree_rss(root: int) -> int:
     return total
 
 
-def measure(variant: str, combinations: int, bars: int) -> dict[str, object]:
+def measure(variant: str, combinations: int, bars: int, count: int) -> dict[str, object]:
     """Run a variant in a child process, sampling its process tree's memory."""
     command = [sys.executable, "-m", "benchmarks.sweep_ray", "--variant", variant]
-    command += ["--combinations", str(combinations), "--bars", str(bars)]
+    command += ["--combinations", str(combinations), "--bars", str(bars), "--symbols", str(count)]
     child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=HERE.parent)
     peak = [0]
 
@@ -141,15 +141,16 @@ def main() -> None:
     parser.add_argument("--variant", choices=VARIANTS)
     parser.add_argument("--combinations", type=int, default=10_000)
     parser.add_argument("--bars", type=int, default=252)
+    parser.add_argument("--symbols", type=int, default=4)
     parser.add_argument("--variants", default="pool,ray", help="Comma-separated, run in order.")
     args = parser.parse_args()
     if args.variant:
-        print(json.dumps(run_variant(args.variant, args.combinations, args.bars)))
+        print(json.dumps(run_variant(args.variant, args.combinations, args.bars, args.symbols)))
         return
     chosen = [v for v in args.variants.split(",") if v in VARIANTS]
     rows = []
     for variant in chosen:
-        rows.append(measure(variant, args.combinations, args.bars))
+        rows.append(measure(variant, args.combinations, args.bars, args.symbols))
         print(json.dumps(rows[-1]), flush=True)
     digests = {row["digest"] for row in rows}
     gate = "pass" if len(digests) == 1 else f"frames differ: {sorted(map(str, digests))}"

@@ -16,9 +16,11 @@ from tetra.data.ports import Store
 from tetra.monitoring import (
     Alert,
     Condition,
+    FailedCycles,
     FailedRuns,
     HaltedBooks,
     QuarantineSpike,
+    ReportDeliveryFailures,
     StaleData,
     check_alerts,
 )
@@ -245,3 +247,47 @@ def test_the_chat_cannot_read_the_alerts_table() -> None:
 
     assert "ops.alerts" in catalog()
     assert "ops.alerts" not in policy.readable
+
+
+def test_a_failed_daily_cycle_and_an_undelivered_report_fire_until_they_succeed(
+    sql_store: SqlStore,
+) -> None:
+    def cycle(status: str, session: str) -> None:
+        row = {
+            "book": "swing",
+            "session": dt.date.fromisoformat(session),
+            "book_version": 1,
+            "anchor": dt.date(2025, 1, 2),
+            "status": status,
+            "error": "no bars for QQQ" if status == "failed" else None,
+            "ran_at": NOW,
+            "source": "tetra",
+        }
+        sql_store.upsert("cycle.runs", pd.DataFrame([row]))
+
+    def delivery(attempt: int, status: str) -> None:
+        row = {
+            "report_id": "eod:swing:2026-03-05",
+            "attempt": attempt,
+            "at": NOW - dt.timedelta(hours=3 - attempt),
+            "status": status,
+            "recipients": '["ops@example.com"]',
+            "error": "SMTP 127.0.0.1:25: refused" if status == "failed" else None,
+            "source": "tetra",
+        }
+        sql_store.upsert("reports.deliveries", pd.DataFrame([row]))
+
+    rules = [FailedCycles(), ReportDeliveryFailures()]
+    cycle("failed", "2026-03-05")
+    delivery(1, "failed")
+    failing = check_alerts(sql_store, rules, [], NOW)
+    cycle("done", "2026-03-06")
+    delivery(2, "sent")
+    recovered = check_alerts(sql_store, rules, [], NOW + dt.timedelta(hours=1))
+
+    assert sorted(a.alert_id for a in failing.firing) == [
+        "failed_cycle:book:swing",
+        "report_delivery:eod:swing:2026-03-05",
+    ]
+    assert "no bars for QQQ" in failing.firing[0].message
+    assert recovered.firing == ()

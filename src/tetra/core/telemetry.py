@@ -54,6 +54,11 @@ METRICS: Mapping[str, MetricFamily] = {
         _family("tetra_vendor_throttled", C, "Vendor answers asking us to slow down.", "source"),
         _family("tetra_research_jobs", C, "Backtest and simulation jobs.", "kind", "status"),
         _family("tetra_research_job_seconds", H, "Research job duration.", "kind"),
+        _family(
+            "tetra_cycle_runs", C, "Daily decision cycles, by book and outcome.", "book", "status"
+        ),
+        _family("tetra_cycle_seconds", H, "Daily decision cycle duration.", "book"),
+        _family("tetra_report_deliveries", C, "Report email attempts, by outcome.", "status"),
         _family("tetra_alerts_firing", G, "Tetra alerts currently firing, by rule.", "rule"),
         _family("tetra_alert_deliveries", C, "Alert deliveries.", "channel", "outcome"),
         _family("tetra_backups", C, "Store backups, by outcome.", "engine", "outcome"),

@@ -15,6 +15,7 @@ backtest cut at that day, so a replay follows the book's backtest over the windo
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,6 +24,7 @@ import numpy as np
 
 from tetra.core.clock import Clock
 from tetra.core.errors import ValidationError
+from tetra.core.telemetry import telemetry
 from tetra.cycle.decide import Recommendation, price_of, recommend
 from tetra.cycle.paper import paper_fills
 from tetra.cycle.records import (
@@ -104,11 +106,17 @@ def cycle_day(
 ) -> CycleResult:
     """Run the cycle on `market`, whose last row is the session (see the module docstring)."""
     session = session_of(market)
+    book = {"book": version.book.name}
+    started = time.perf_counter()
     try:
-        return _cycle_day(ctx, version, anchor, market, session)
+        result = _cycle_day(ctx, version, anchor, market, session)
     except Exception as error:
         _record_failure(ctx, version, session, anchor, error)
+        telemetry().increment("tetra_cycle_runs", {**book, "status": "failed"})
         raise
+    telemetry().increment("tetra_cycle_runs", {**book, "status": "done"})
+    telemetry().observe("tetra_cycle_seconds", book, time.perf_counter() - started)
+    return result
 
 
 def _cycle_day(

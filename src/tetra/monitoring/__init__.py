@@ -1,6 +1,7 @@
 """Operations monitoring: alert rules over the catalog, alert state and delivery, health checks.
 
-`rules` finds what is wrong (stale data, failed runs, quarantine spikes, halted books);
+`rules` finds what is wrong (stale data, failed runs and cycles, quarantine spikes, halted
+books, undelivered reports);
 `alerts` keeps the state of every alert in ``ops.alerts``, de-duplicates, and hands new
 firings and recoveries to the delivery channels (adapters: webhook, email); `health` checks
 the store. The Prometheus rules in deploy/prometheus alert on the same conditions.
@@ -10,9 +11,11 @@ from tetra.monitoring.alerts import Alert, AlertChannel, CheckReport, DeliveryEr
 from tetra.monitoring.rules import (
     AlertRule,
     Condition,
+    FailedCycles,
     FailedRuns,
     HaltedBooks,
     QuarantineSpike,
+    ReportDeliveryFailures,
     StaleData,
     default_rules,
 )
@@ -24,9 +27,11 @@ __all__ = [
     "CheckReport",
     "Condition",
     "DeliveryError",
+    "FailedCycles",
     "FailedRuns",
     "HaltedBooks",
     "QuarantineSpike",
+    "ReportDeliveryFailures",
     "StaleData",
     "check_alerts",
     "default_rules",

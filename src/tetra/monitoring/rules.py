@@ -142,6 +142,60 @@ class HaltedBooks:
         return found
 
 
+@dataclass(frozen=True)
+class FailedCycles:
+    """A book whose latest daily cycle (within `window`) failed."""
+
+    window: dt.timedelta = dt.timedelta(days=7)
+    name: str = "failed_cycle"
+
+    def evaluate(self, store: Store, now: dt.datetime) -> list[Condition]:
+        runs = store.read(
+            Query(
+                "cycle.runs",
+                columns=["book", "session", "status", "error"],
+                start=(now - self.window).date(),
+            )
+        )
+        latest = runs.sort_values("session").groupby("book").tail(1)
+        return [
+            Condition(
+                self.name,
+                f"book:{row.book}",
+                CRITICAL,
+                f"the daily cycle of {row.book} failed for {row.session}: {row.error}",
+            )
+            for row in latest[latest["status"] == "failed"].itertuples()
+        ]
+
+
+@dataclass(frozen=True)
+class ReportDeliveryFailures:
+    """A report whose latest delivery attempt (within `window`) failed."""
+
+    window: dt.timedelta = dt.timedelta(days=3)
+    name: str = "report_delivery"
+
+    def evaluate(self, store: Store, now: dt.datetime) -> list[Condition]:
+        attempts = store.read(
+            Query(
+                "reports.deliveries",
+                columns=["report_id", "attempt", "status", "error"],
+                start=now - self.window,
+            )
+        )
+        latest = attempts.sort_values("attempt").groupby("report_id").tail(1)
+        return [
+            Condition(
+                self.name,
+                str(row.report_id),
+                WARNING,
+                f"report {row.report_id} was not delivered (attempt {row.attempt}): {row.error}",
+            )
+            for row in latest[latest["status"] == "failed"].itertuples()
+        ]
+
+
 def default_rules(
     stale_after: dt.timedelta = dt.timedelta(days=4), quarantine_threshold: int = 100
 ) -> list[AlertRule]:
@@ -151,6 +205,8 @@ def default_rules(
         FailedRuns(),
         QuarantineSpike(threshold=quarantine_threshold),
         HaltedBooks(),
+        FailedCycles(),
+        ReportDeliveryFailures(),
     ]
 
 

@@ -19,6 +19,7 @@ import pandas as pd
 
 from tetra.core.clock import Clock
 from tetra.core.errors import TetraError
+from tetra.core.telemetry import telemetry
 from tetra.data.ports import Query, Store
 from tetra.reports.daily import DailyReport
 from tetra.reports.email import compose
@@ -116,6 +117,7 @@ class ReportArchive:
             "source": "tetra",
         }
         self._store.upsert(DELIVERIES, pd.DataFrame([row]))
+        telemetry().increment("tetra_report_deliveries", {"status": delivery.status})
 
 
 def deliver(

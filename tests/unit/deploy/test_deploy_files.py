@@ -162,6 +162,8 @@ def test_alert_rules_cover_stale_data_failed_runs_halted_books_and_delivery() ->
         "TetraBookHalted",
         "TetraAlertDeliveryFailing",
         "TetraBackupFailed",
+        "TetraCycleFailed",
+        "TetraReportDeliveryFailed",
     } <= names
 
 
