@@ -25,6 +25,7 @@ export const routes: RouteRecordRaw[] = [
     component: () => import('./pages/StrategiesPage.vue'),
     meta: { title: 'Strategy analysis' },
   },
+  { path: '/orders', name: 'orders', component: () => import('./pages/OrdersPage.vue'), meta: { title: 'Orders & Positions' } },
   { path: '/risk', name: 'risk', component: () => import('./pages/RiskPage.vue'), meta: { title: 'Risk' } },
   { path: '/models', name: 'models', component: () => import('./pages/ModelsPage.vue'), meta: { title: 'Models' } },
   {

@@ -18,6 +18,7 @@ export function useNavItems(): ComputedRef<NavItem[]> {
     { name: 'monitor', label: 'Monitor', icon: 'monitor', to: { name: 'monitor' } },
     { name: 'symbol', label: 'Symbol', icon: 'candles', to: { name: 'symbol', params: { symbol: ui.lastSymbol } } },
     { name: 'strategies', label: 'Strategies', icon: 'strategy', to: { name: 'strategies' } },
+    { name: 'orders', label: 'Orders', icon: 'table', to: { name: 'orders' } },
     { name: 'risk', label: 'Risk', icon: 'shield', to: { name: 'risk' } },
     { name: 'models', label: 'Models', icon: 'chart', to: { name: 'models' } },
     { name: 'simulation', label: 'Simulate', icon: 'fan', to: { name: 'simulation' } },

@@ -1,0 +1,98 @@
+// The Orders & Positions page against an API mocked at the fetch level: status drawn, an order
+// sent and its refusal shown, the kill switch asking for a reason and a confirmation.
+import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
+import { createPinia, setActivePinia } from 'pinia'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { installApi } from '@/api'
+import { createApiClient } from '@/api/client'
+import type { TradeOrder, TradingStatus } from '@/api/trading'
+import OrdersPage from '@/pages/OrdersPage.vue'
+
+const working: TradeOrder = {
+  client_order_id: 'c-1', book: 'core', broker: 'paper', symbol: 'TLT', side: 'buy', quantity: '5',
+  order_type: 'limit', time_in_force: 'gtc', limit_price: '80', stop_price: null, status: 'accepted',
+  filled_quantity: '0', average_fill_price: null, reason: '', created_at: '2026-03-02T14:30:00Z', updated_at: '2026-03-02T14:30:00Z',
+}
+
+function json(status: number, body: unknown): Response {
+  return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } })
+}
+
+function mockApi() {
+  const state: TradingStatus = {
+    open_orders: [working],
+    recent_orders: [],
+    positions: [{ book: 'core', broker: 'paper', symbol: 'SPY', quantity: '10' }],
+    fills: [],
+    health: [{ broker: 'paper', healthy: true, reason: '' }],
+    halted: [],
+  }
+  const requests: { route: string; body: Record<string, unknown> }[] = []
+  const routes: Record<string, (body: Record<string, unknown>) => Response> = {
+    'GET /api/trading/status': () => json(200, state),
+    'POST /api/trading/orders': (body) =>
+      json(200, { ...working, client_order_id: 'c-2', symbol: String(body.symbol), quantity: String(body.quantity), order_type: 'market',
+        status: 'rejected', reason: 'risk: unknown_symbol: NOPE is not tradable' }),
+    'POST /api/trading/halt': () => {
+      state.halted = ['*']
+      state.open_orders = []
+      return json(200, { scope: '*', cancelled: 1 })
+    },
+  }
+  const fetch = vi.fn(async (input: RequestInfo | URL) => {
+    const request = input as Request
+    const route = `${request.method} ${new URL(request.url).pathname}`
+    const body = request.method === 'POST' ? ((await request.clone().json()) as Record<string, unknown>) : {}
+    requests.push({ route, body })
+    const handler = routes[route]
+    return handler ? handler(body) : json(404, { error: { code: 'not_found', message: route } })
+  })
+  installApi(createApiClient({ baseUrl: 'http://tetra.test', apiKey: () => 'secret', onUnauthorized: vi.fn(), fetch }))
+  return { bodiesOf: (route: string) => requests.filter((r) => r.route === route).map((r) => r.body) }
+}
+
+async function mountPage(): Promise<VueWrapper> {
+  const wrapper = mount(OrdersPage, { attachTo: document.body })
+  await flushPromises()
+  return wrapper
+}
+
+beforeEach(() => setActivePinia(createPinia()))
+
+describe('OrdersPage', () => {
+  it('shows open orders, positions and broker health', async () => {
+    mockApi()
+    const wrapper = await mountPage()
+    expect(wrapper.get('[data-testid="open-orders"]').text()).toContain('buy 5 TLT')
+    expect(wrapper.get('[data-testid="positions"]').text()).toContain('SPY')
+    expect(wrapper.get('[data-testid="broker-health"]').text()).toContain('paper: healthy')
+    expect(wrapper.get('[data-testid="halt-state"]').attributes('data-halted')).toBe('false')
+  })
+
+  it('sends an order and shows why it was refused', async () => {
+    const api = mockApi()
+    const wrapper = await mountPage()
+    await wrapper.get('[data-testid="ticket-symbol"]').setValue('nope')
+    await wrapper.get('[data-testid="ticket-quantity"]').setValue('3')
+    await wrapper.get('[data-testid="order-ticket"]').trigger('submit')
+    await flushPromises()
+    expect(api.bodiesOf('POST /api/trading/orders')).toEqual([{ symbol: 'NOPE', side: 'buy', quantity: '3', book: 'core', order_type: 'market', time_in_force: 'day' }])
+    expect(wrapper.get('[data-testid="trading-message"]').text()).toContain('rejected (risk: unknown_symbol')
+  })
+
+  it('halts only with a reason and a confirmation', async () => {
+    const api = mockApi()
+    const wrapper = await mountPage()
+    vi.spyOn(window, 'prompt').mockReturnValueOnce('')
+    await wrapper.get('[data-testid="kill-switch"]').trigger('click')
+    await flushPromises()
+    expect(api.bodiesOf('POST /api/trading/halt')).toEqual([])
+    vi.spyOn(window, 'prompt').mockReturnValueOnce('exchange outage')
+    vi.spyOn(window, 'confirm').mockReturnValueOnce(true)
+    await wrapper.get('[data-testid="kill-switch"]').trigger('click')
+    await flushPromises()
+    expect(api.bodiesOf('POST /api/trading/halt')).toEqual([{ scope: '*', reason: 'exchange outage', by: 'web' }])
+    expect(wrapper.get('[data-testid="halt-state"]').attributes('data-halted')).toBe('true')
+    expect(wrapper.get('[data-testid="open-orders"]').text()).toBe('')
+  })
+})
