@@ -59,7 +59,7 @@ export async function startBackend({ port, prepare = [] } = {}) {
       child.kill()
     })
   try {
-    await waitForHealth(url, child, 20_000)
+    await waitForHealth(url, child, 60_000) // a loaded 2-core machine takes 20 s and more to start it
   } catch (error) {
     await stop()
     throw error

@@ -30,7 +30,6 @@ from tetra.backtest.run import run_backtest
 from tetra.core.errors import ValidationError
 from tetra.market import MarketData
 from tetra.simulation.orders import Commission, Costs, Slippage
-from tetra.simulation.robustness import bootstrap_returns, deflated_sharpe_ratio
 from tetra.strategy.spec import (
     IdeaNotUnderstood,
     SpecInputs,
@@ -227,6 +226,8 @@ def _best_in_sample(
 
 
 def _deflated(result: BacktestResult, sharpes: list[float]) -> dict[str, float]:
+    from tetra.simulation.robustness import deflated_sharpe_ratio  # scipy: on first use
+
     try:
         dsr = deflated_sharpe_ratio(result.equity.pct_change().to_numpy()[1:], np.array(sharpes))
     except ValidationError:
@@ -235,6 +236,8 @@ def _deflated(result: BacktestResult, sharpes: list[float]) -> dict[str, float]:
 
 
 def _monte_carlo(result: BacktestResult) -> dict[str, float]:
+    from tetra.simulation.robustness import bootstrap_returns  # arch, scipy: on first use
+
     returns = result.equity.pct_change().to_numpy()[1:]
     if len(returns) < 10 or not np.isfinite(returns).any() or not np.nanstd(returns) > 0:
         return {}

@@ -1364,6 +1364,13 @@ export interface components {
             /** Total Return */
             total_return: number | null;
         };
+        /** ChartPoint */
+        ChartPoint: {
+            /** Day */
+            day: string;
+            /** Value */
+            value: number;
+        };
         /**
          * ChartSpecModel
          * @description A declarative chart over result columns; the client draws it, nothing executes.
@@ -1718,15 +1725,9 @@ export interface components {
                 [key: string]: number | null;
             };
             /** Drawdown */
-            drawdown: [
-                string,
-                number
-            ][];
+            drawdown: components["schemas"]["ChartPoint"][];
             /** Equity */
-            equity: [
-                string,
-                number
-            ][];
+            equity: components["schemas"]["ChartPoint"][];
             /** First Day */
             first_day: string;
             /** Last Day */

@@ -115,6 +115,8 @@ async def approvals_list(approvals: ApprovalsDep) -> list[ApprovalOut]:
 
 def version_out(version: Version) -> VersionOut:
     evidence = version.evidence.as_dict()
+    for chart in ("equity", "drawdown"):
+        evidence[chart] = [{"day": day, "value": value} for day, value in evidence[chart]]
     return VersionOut(
         number=version.number,
         idea=version.idea,

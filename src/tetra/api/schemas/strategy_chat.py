@@ -30,6 +30,11 @@ class CandidateOut(BaseModel):
     fills: int
 
 
+class ChartPoint(BaseModel):
+    day: str
+    value: float
+
+
 class EvidenceOut(BaseModel):
     metrics: dict[str, float | None]
     trades: int
@@ -39,8 +44,8 @@ class EvidenceOut(BaseModel):
     walk_forward: dict[str, float | None]
     deflated_sharpe: dict[str, float | None]
     monte_carlo: dict[str, float | None]
-    equity: list[tuple[str, float]]
-    drawdown: list[tuple[str, float]]
+    equity: list[ChartPoint]
+    drawdown: list[ChartPoint]
     warnings: list[str]
     caveats: list[str]
 
