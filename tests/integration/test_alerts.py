@@ -291,3 +291,30 @@ def test_a_failed_daily_cycle_and_an_undelivered_report_fire_until_they_succeed(
     ]
     assert "no bars for QQQ" in failing.firing[0].message
     assert recovered.firing == ()
+
+
+def test_health_is_ok_after_a_recent_successful_run(sql_store: SqlStore) -> None:
+    from tetra.monitoring.health import check_health
+
+    run = {
+        "run_id": "daily-2",
+        "mode": "daily",
+        "status": "success",
+        "started_at": NOW - dt.timedelta(hours=2),
+        "finished_at": NOW - dt.timedelta(hours=1),
+        "rows_written": 10,
+        "rows_quarantined": 0,
+        "steps": "{}",
+        "errors": "{}",
+        "source": "tetra",
+    }
+    sql_store.upsert("ops.ingest_runs", pd.DataFrame([run]))
+
+    checks = check_health(sql_store, NOW)
+
+    assert [(c.name, c.ok) for c in checks] == [
+        ("store", True),
+        ("pipeline", True),
+        ("alerts", True),
+    ]
+    assert checks[1].detail == "last run daily-2 success, 1.0 h ago"

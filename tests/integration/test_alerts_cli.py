@@ -65,3 +65,12 @@ def test_after_run_checks_alerts_and_backs_up_the_live_store(data_dir: Path) -> 
     assert "alerts: 1 firing" in done.output
     (backup,) = (data_dir / "backups").iterdir()
     assert (backup / "manifest.json").is_file()
+
+
+def test_health_fails_without_a_recent_run_and_names_each_check() -> None:
+    checked = runner.invoke(app, ["alerts", "health"])
+
+    assert checked.exit_code == 1
+    assert "ok store: schema v" in checked.output
+    assert "FAIL pipeline: no finished pipeline run yet" in checked.output
+    assert "ok alerts: no critical alert firing" in checked.output

@@ -12,6 +12,7 @@ from tetra.cli.common import KIND_OPTION, console, errors, fail_cleanly, opened_
 from tetra.core.clock import SystemClock
 from tetra.data.store_kind import StoreKind
 from tetra.monitoring.alerts import Alert, DeliveryError, stored_alerts
+from tetra.monitoring.health import check_health
 from tetra.scheduler.operations import run_alert_check
 
 app = typer.Typer(help="Tetra's own alerts: check, list, test delivery.", no_args_is_help=True)
@@ -66,6 +67,18 @@ def list_alerts(
             or ("error: " + alert.delivery_error if alert.delivery_error else "-"),
         )
     console.print(table)
+
+
+@app.command()
+def health(sample: bool = KIND_OPTION) -> None:
+    """Check the store's schema, the last pipeline run and critical alerts; exit 1 if unwell."""
+    with opened_store(_kind(sample)) as store:
+        checks = check_health(store, SystemClock().now())
+    for check in checks:
+        mark = "[green]ok[/]" if check.ok else "[red]FAIL[/]"
+        console.print(f"{mark} {check.name}: {check.detail}", soft_wrap=True)
+    if not all(check.ok for check in checks):
+        raise typer.Exit(1)
 
 
 @app.command()
