@@ -41,6 +41,15 @@ class LlmEndpoint(BaseModel):
     api_key: SecretStr | None = None
 
 
+class JobsSettings(BaseModel):
+    """Long API work (backtests, sweeps): how much runs at once and how big a sweep may be."""
+
+    concurrency: int = Field(default=2, ge=1, le=64, description="Jobs running at once.")
+    max_sweep_combinations: int = Field(
+        default=10_000, ge=1, description="A sweep with more parameter combinations is a 422."
+    )
+
+
 class ChatSettings(BaseModel):
     """The database chat: which tables are private, and how it reaches the database."""
 
@@ -248,6 +257,7 @@ class Settings(BaseSettings):
         default_factory=lambda: LlmEndpoint(base_url="http://127.0.0.1:11434/v1")
     )
     chat: ChatSettings = Field(default_factory=ChatSettings)
+    jobs: JobsSettings = Field(default_factory=JobsSettings)
     smtp: SmtpSettings = Field(default_factory=SmtpSettings)
     alpaca: AlpacaSettings = Field(default_factory=AlpacaSettings)
     ibkr: IbkrSettings = Field(default_factory=IbkrSettings)

@@ -26,6 +26,7 @@ from tetra.data.ports import Query as StoreQuery
 from tetra.data.ports import Store
 from tetra.market import load_market
 from tetra.risk.policy import parse_policy
+from tetra.settings import JobsSettings
 from tetra.simulation.exits import Exits
 from tetra.simulation.orders import Commission, Costs, Slippage
 from tetra.strategy.library import STRATEGIES
@@ -441,3 +442,74 @@ async def test_sweep_with_an_unknown_parameter_is_refused(client: httpx.AsyncCli
     response = await client.post("/api/backtests/sweeps", json=body)
 
     assert_error_model(response, 422, "invalid_request")
+
+
+def sweep_body(grid: dict[str, list[int]]) -> dict[str, Any]:
+    body = {key: value for key, value in run_body().items() if key not in ("params", "strategy")}
+    return body | {"strategy": "sma_crossover", "grid": grid}
+
+
+async def test_a_sweep_of_ninety_thousand_combinations_is_refused_naming_the_cap(
+    client: httpx.AsyncClient,
+) -> None:
+    grid = {"fast": list(range(1, 301)), "slow": list(range(301, 601))}
+
+    response = await client.post("/api/backtests/sweeps", json=sweep_body(grid))
+
+    error = assert_error_model(response, 422, "invalid_request")
+    assert error["details"][0]["loc"] == ["body", "grid"]
+    assert "90,000 combinations; at most 10,000" in error["details"][0]["msg"]
+
+
+async def test_the_sweep_cap_is_a_setting(bars_store: Store) -> None:
+    app = create_app(bars_store, api_key=KEY, jobs=JobsSettings(max_sweep_combinations=4))
+    async with api_client(app) as client:
+        response = await client.post(
+            "/api/backtests/sweeps", json=sweep_body({"fast": [5, 10], "slow": [20, 40, 60]})
+        )
+
+    error = assert_error_model(response, 422, "invalid_request")
+    assert "6 combinations; at most 4" in error["details"][0]["msg"]
+
+
+async def until(client: httpx.AsyncClient, path: str, statuses: set[str]) -> dict[str, Any]:
+    deadline = asyncio.get_running_loop().time() + 60
+    while True:
+        answer: dict[str, Any] = (await client.get(path)).json()
+        if answer["status"] in statuses:
+            return answer
+        assert asyncio.get_running_loop().time() < deadline, f"{path} still {answer['status']}"
+        await asyncio.sleep(0.02)
+
+
+async def test_jobs_are_cancelled_queued_or_running_and_a_finished_one_is_a_409(
+    bars_store: Store,
+) -> None:
+    app = create_app(bars_store, api_key=KEY, jobs=JobsSettings(concurrency=1))
+    big = {"fast": list(range(2, 42)), "slow": list(range(50, 90))}  # 1,600 backtests
+    async with api_client(app) as client:
+        running = (await client.post("/api/backtests/sweeps", json=sweep_body(big))).json()
+        queued_sweep = (await client.post("/api/backtests/sweeps", json=sweep_body(big))).json()
+        queued_run = (await client.post("/api/backtests/runs", json=run_body())).json()
+        sweep_path = f"/api/backtests/sweeps/{running['sweep_id']}"
+        await until(client, sweep_path, {"running"})
+
+        cancel_queued = await client.delete(f"/api/backtests/sweeps/{queued_sweep['sweep_id']}")
+        cancel_run = await client.delete(f"/api/backtests/runs/{queued_run['run_id']}")
+        cancel_running = await client.delete(sweep_path)
+        stopped = await until(client, sweep_path, {"cancelled", "done", "failed"})
+        again = await client.delete(sweep_path)
+        unknown = await client.delete("/api/backtests/sweeps/sweep-nope")
+        run_after = (await client.get(f"/api/backtests/runs/{queued_run['run_id']}")).json()
+        queued_after = (
+            await client.get(f"/api/backtests/sweeps/{queued_sweep['sweep_id']}")
+        ).json()
+
+    assert (cancel_queued.status_code, cancel_run.status_code) == (202, 202)
+    assert cancel_running.status_code == 202
+    assert stopped["status"] == "cancelled"
+    assert stopped["progress"] < 1.0  # stopped before its 1,600 backtests were done
+    assert queued_after["status"] == "cancelled"
+    assert run_after["status"] == "cancelled"
+    assert_error_model(again, 409, "conflict")
+    assert_error_model(unknown, 404, "not_found")

@@ -44,6 +44,7 @@ from tetra.core.telemetry import install
 from tetra.data.ports import Store
 from tetra.ml.tracking import Tracker
 from tetra.reports.delivery import MailSettings
+from tetra.settings import JobsSettings
 from tetra.strategy_chat.proposers import OfflineProposer, ProposerRouter
 from tetra.strategy_chat.service import StoreMarketSource, StrategyChat
 
@@ -63,6 +64,7 @@ def create_app(
     scenario_dirs: list[Path] | None = None,
     strategy_proposers: ProposerRouter | None = None,
     mail: MailSettings | None = None,
+    jobs: JobsSettings | None = None,
 ) -> FastAPI:
     """Build the API over `store`; `static_dir` serves the built web app at `/`.
 
@@ -97,6 +99,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.store, app.state.api_key, app.state.hub = store, api_key, hub
+    app.state.jobs_settings = jobs or JobsSettings()
     app.state.chat = chat
     app.state.tracker = tracker
     app.state.simulation_executor = simulation_executor

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import math
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Coroutine
@@ -48,8 +49,14 @@ log = logging.getLogger(__name__)
 
 KEPT_JOBS = 1_000  # finished jobs remembered in memory; their results stay in the store
 CONCURRENT_JOBS = 2  # backtests running at once; the others wait as "queued"
+MAX_SWEEP_COMBINATIONS = 10_000
 SWEEP_WORKERS = 2
 CLIPPED_AFTER_DAYS = 5  # a weekend plus a holiday or two between a date asked and a bar is normal
+FINISHED = ("done", "failed", "cancelled")
+
+
+class JobCancelled(Exception):
+    """Raised inside a job's work when someone cancelled it."""
 
 
 @dataclass
@@ -64,6 +71,7 @@ class Job:
     outcome: pd.DataFrame | None = None
     metric: str = ""
     parameters: tuple[str, ...] = ()
+    cancel_requested: bool = False
 
     def event(self) -> Event:
         key = "run_id" if self.kind == "backtest" else "sweep_id"
@@ -170,8 +178,17 @@ def run_id_of(cls: StrategyClass, config: StrategyConfig, started_at: dt.datetim
     return record.run_id
 
 
-def prepare_sweep(request: SweepRequest, sweep_id: str) -> PreparedSweep:
-    """Validate the strategy, the grid's names and the metric; raise a 422 when invalid."""
+def prepare_sweep(
+    request: SweepRequest, sweep_id: str, max_combinations: int = MAX_SWEEP_COMBINATIONS
+) -> PreparedSweep:
+    """Validate the strategy, the grid's names, its size and the metric; 422 when invalid."""
+    combinations = math.prod(len(values) for values in request.grid.values())
+    if combinations > max_combinations:
+        raise invalid(
+            ("body", "grid"),
+            f"the grid has {combinations:,} combinations; at most {max_combinations:,} "
+            "(TETRA_JOBS__MAX_SWEEP_COMBINATIONS)",
+        )
     cls = strategy_class_of(request.strategy)
     unknown = sorted(set(request.grid) - set(cls.Config.model_fields))
     if unknown:
@@ -196,11 +213,28 @@ def clipped_dates(request: RunRequest, market: MarketData) -> list[str]:
 class BacktestJobs:
     """The backtests and sweeps of one app, run as background tasks in the thread pool."""
 
-    def __init__(self, store: Store, hub: EventHub, cache: TtlCache) -> None:
+    def __init__(
+        self, store: Store, hub: EventHub, cache: TtlCache, *, concurrency: int = CONCURRENT_JOBS
+    ) -> None:
         self._store, self._hub, self._cache = store, hub, cache
         self._jobs: OrderedDict[str, Job] = OrderedDict()
-        self._tasks: set[asyncio.Task[None]] = set()
-        self._slots = asyncio.Semaphore(CONCURRENT_JOBS)
+        self._tasks: dict[str, asyncio.Task[None]] = {}
+        self._slots = asyncio.Semaphore(concurrency)
+
+    async def cancel(self, job_id: str) -> Job | None:
+        """Cancel a queued or running job (None if unknown); a finished one stays as it is.
+
+        A queued job never starts. A sweep stops after the backtests already running (those not
+        started are dropped); a single backtest stops at its next step and is not stored.
+        """
+        job = self._jobs.get(job_id)
+        if job is None or job.status in FINISHED:
+            return job
+        job.cancel_requested = True  # a running sweep sees it at its next finished backtest
+        task = self._tasks.get(job_id)
+        if task is not None and (job.status == "queued" or job.kind == "backtest"):
+            task.cancel()
+        return job
 
     def get(self, job_id: str) -> Job | None:
         return self._jobs.get(job_id)
@@ -223,31 +257,44 @@ class BacktestJobs:
         self._remember(job)
         await self._hub.publish(job.event())
         task = asyncio.create_task(self._guarded(job, work))
-        self._tasks.add(task)  # a task only weakly referenced by the loop could be collected
-        task.add_done_callback(self._tasks.discard)
+        self._tasks[job.job_id] = task  # a task only weakly referenced could be collected
+        task.add_done_callback(lambda _: self._tasks.pop(job.job_id, None))
         return job
 
     def _remember(self, job: Job) -> None:
         self._jobs[job.job_id] = job
-        finished = [k for k, j in self._jobs.items() if j.status in ("done", "failed")]
+        finished = [k for k, j in self._jobs.items() if j.status in FINISHED]
         for key in finished[: max(0, len(self._jobs) - KEPT_JOBS)]:
             del self._jobs[key]
 
     async def _guarded(self, job: Job, work: Callable[[Job], Coroutine[Any, Any, None]]) -> None:
-        async with self._slots:
-            started = time.perf_counter()
-            try:
-                await work(job)
-            except Exception as error:  # a background job must report any failure, not vanish
-                # A user's mistake (unknown symbol, no bars) is one line; a bug keeps its trace.
-                user_error = isinstance(error, TetraValidationError)
-                log.warning(
-                    "%s %s failed: %s", job.kind, job.job_id, error, exc_info=not user_error
-                )
-                job.error = str(error) or type(error).__name__
-                await self._update(job, "failed", job.progress)
-            finally:
-                count_job(job.kind, job.status, time.perf_counter() - started)
+        try:
+            await self._slots.acquire()
+        except asyncio.CancelledError:  # cancelled while queued: it never starts
+            await self._update(job, "cancelled", job.progress)
+            return
+        try:
+            await self._work(job, work)
+        finally:
+            self._slots.release()
+
+    async def _work(self, job: Job, work: Callable[[Job], Coroutine[Any, Any, None]]) -> None:
+        started = time.perf_counter()
+        try:
+            if job.cancel_requested:
+                raise JobCancelled
+            await work(job)
+        except (JobCancelled, asyncio.CancelledError):  # we cancel our own tasks only
+            log.info("%s %s cancelled", job.kind, job.job_id)
+            await self._update(job, "cancelled", job.progress)
+        except Exception as error:  # a background job must report any failure, not vanish
+            # A user's mistake (unknown symbol, no bars) is one line; a bug keeps its trace.
+            user_error = isinstance(error, TetraValidationError)
+            log.warning("%s %s failed: %s", job.kind, job.job_id, error, exc_info=not user_error)
+            job.error = str(error) or type(error).__name__
+            await self._update(job, "failed", job.progress)
+        finally:
+            count_job(job.kind, job.status, time.perf_counter() - started)
 
     async def _update(self, job: Job, status: RunStatus, progress: float) -> None:
         job.status, job.progress = status, progress
@@ -306,6 +353,8 @@ class BacktestJobs:
         market = await self._market(request)
 
         def progress(done: int, total: int) -> None:  # called in the worker thread
+            if job.cancel_requested:
+                raise JobCancelled
             anyio.from_thread.run(self._update, job, "running", done / max(total, 1))
 
         job.outcome = await blocking(

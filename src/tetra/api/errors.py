@@ -57,6 +57,7 @@ def install_error_handlers(app: FastAPI) -> None:
             401: "unauthorized",
             403: "forbidden",
             405: "method_not_allowed",
+            409: "conflict",
             501: "not_implemented",
             503: "unavailable",
         }

@@ -54,6 +54,7 @@ def serve(
         scenario_dirs=[config.scenario_dir],
         strategy_proposers=strategy_router(config),
         mail=_mail(config),
+        jobs=config.jobs,
     )
     bind_host, bind_port = host or config.api_host, port or config.api_port
     console.print(f"Tetra on http://{bind_host}:{bind_port} ({kind} store)")

@@ -41,6 +41,11 @@ export function startSweep(api: ApiClient, body: SweepRequest): Promise<SweepDet
   return unwrap(api.POST('/api/backtests/sweeps', { body }))
 }
 
+/** Cancel a queued or running sweep: the backtests not yet started are dropped. */
+export function cancelSweep(api: ApiClient, sweepId: string): Promise<SweepDetail> {
+  return unwrap(api.DELETE('/api/backtests/sweeps/{sweep_id}', { params: { path: { sweep_id: sweepId } } }))
+}
+
 export function fetchSweep(api: ApiClient, sweepId: string): Promise<SweepDetail> {
   return unwrap(api.GET('/api/backtests/sweeps/{sweep_id}', { params: { path: { sweep_id: sweepId } } }))
 }

@@ -57,10 +57,10 @@ export interface paths {
         put?: never;
         post?: never;
         /**
-         * Delete a stored run
-         * @description Delete the run with its trades, equity and metrics (404 if unknown, 409 while running).
+         * Cancel a queued or running backtest
+         * @description Cancel the backtest: it stops at its next step and is not stored (409 once finished).
          */
-        delete: operations["delete_stored_run_api_backtests_runs__run_id__delete"];
+        delete: operations["cancel_run_api_backtests_runs__run_id__delete"];
         options?: never;
         head?: never;
         patch?: never;
@@ -115,6 +115,8 @@ export interface paths {
         /**
          * Start a sweep
          * @description Backtest every combination of `grid` in the background; poll `GET /sweeps/{id}`.
+         *
+         *     A grid of more combinations than ``TETRA_JOBS__MAX_SWEEP_COMBINATIONS`` (10,000) is a 422.
          */
         post: operations["start_sweep_api_backtests_sweeps_post"];
         delete?: never;
@@ -137,7 +139,11 @@ export interface paths {
         get: operations["sweep_detail_api_backtests_sweeps__sweep_id__get"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Cancel a queued or running sweep
+         * @description Cancel the sweep: the backtests not yet started are dropped (409 once finished).
+         */
+        delete: operations["cancel_sweep_api_backtests_sweeps__sweep_id__delete"];
         options?: never;
         head?: never;
         patch?: never;
@@ -3034,7 +3040,7 @@ export interface components {
              * Status
              * @enum {string}
              */
-            status: "queued" | "running" | "done" | "failed";
+            status: "queued" | "running" | "done" | "failed" | "cancelled";
         };
         /**
          * RunDetail
@@ -3084,7 +3090,7 @@ export interface components {
              * Status
              * @enum {string}
              */
-            status: "queued" | "running" | "done" | "failed";
+            status: "queued" | "running" | "done" | "failed" | "cancelled";
             /** Strategy */
             strategy?: string | null;
             /**
@@ -3594,7 +3600,7 @@ export interface components {
              * Status
              * @enum {string}
              */
-            status: "queued" | "running" | "done" | "failed";
+            status: "queued" | "running" | "done" | "failed" | "cancelled";
             /** Sweep Id */
             sweep_id: string;
         };
@@ -4234,7 +4240,7 @@ export interface operations {
             };
         };
     };
-    delete_stored_run_api_backtests_runs__run_id__delete: {
+    cancel_run_api_backtests_runs__run_id__delete: {
         parameters: {
             query?: never;
             header?: never;
@@ -4246,11 +4252,13 @@ export interface operations {
         requestBody?: never;
         responses: {
             /** @description Successful Response */
-            204: {
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["RunAccepted"];
+                };
             };
             /** @description Missing or wrong X-API-Key. */
             401: {
@@ -4263,6 +4271,15 @@ export interface operations {
             };
             /** @description Not found. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The run has already finished. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4459,6 +4476,64 @@ export interface operations {
             };
             /** @description Not found. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    cancel_sweep_api_backtests_sweeps__sweep_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sweep_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SweepDetail"];
+                };
+            };
+            /** @description Missing or wrong X-API-Key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The sweep has already finished. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -15,7 +15,7 @@ export interface JobOptions<T extends JobState> {
   idField: string
 }
 
-const FINISHED = new Set(['done', 'failed'])
+const FINISHED = new Set(['done', 'failed', 'cancelled'])
 /** Polling is the fallback: slow while the socket reports progress, quicker without it. */
 const POLL_WITH_SOCKET_MS = 2500
 const POLL_WITHOUT_SOCKET_MS = 1000

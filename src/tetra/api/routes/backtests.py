@@ -18,7 +18,7 @@ import pandas as pd
 from fastapi import APIRouter, Depends, Query, Request, Response
 from starlette.exceptions import HTTPException
 
-from tetra.api.backtest_jobs import BacktestJobs, prepare_run, prepare_sweep
+from tetra.api.backtest_jobs import FINISHED, BacktestJobs, Job, prepare_run, prepare_sweep
 from tetra.api.deps import StoreDep, blocking
 from tetra.api.errors import ERROR_RESPONSES
 from tetra.api.schemas.backtests import (
@@ -45,6 +45,7 @@ from tetra.data.ports import Query as StoreQuery
 from tetra.data.ports import Store
 from tetra.reports.metrics import trade_counts
 from tetra.reports.periodic import monthly_returns_table, yearly_returns
+from tetra.settings import JobsSettings
 from tetra.strategy.library import STRATEGIES
 
 router = APIRouter(prefix="/api/backtests", tags=["backtests"], responses=ERROR_RESPONSES)
@@ -64,12 +65,20 @@ def jobs(request: Request) -> BacktestJobs:
     """Return the app's job registry, made on first use (it lives in ``app.state``)."""
     state = request.app.state
     if getattr(state, "backtest_jobs", None) is None:
-        state.backtest_jobs = BacktestJobs(state.store, state.hub, state.cache)
+        limits = _limits(request)
+        state.backtest_jobs = BacktestJobs(
+            state.store, state.hub, state.cache, concurrency=limits.concurrency
+        )
     found: BacktestJobs = state.backtest_jobs
     return found
 
 
 JobsDep = Annotated[BacktestJobs, Depends(jobs)]
+
+
+def _limits(request: Request) -> JobsSettings:
+    found = getattr(request.app.state, "jobs_settings", None)
+    return found if isinstance(found, JobsSettings) else JobsSettings()
 
 
 @router.get("/strategies", response_model=list[StrategyInfo], summary="Registered strategies")
@@ -165,9 +174,13 @@ async def compare(
 
 
 @router.post("/sweeps", status_code=202, response_model=SweepDetail, summary="Start a sweep")
-async def start_sweep(body: SweepRequest, registry: JobsDep) -> SweepDetail:
-    """Backtest every combination of `grid` in the background; poll `GET /sweeps/{id}`."""
-    prepared = prepare_sweep(body, f"sweep-{uuid.uuid4().hex[:16]}")
+async def start_sweep(body: SweepRequest, registry: JobsDep, request: Request) -> SweepDetail:
+    """Backtest every combination of `grid` in the background; poll `GET /sweeps/{id}`.
+
+    A grid of more combinations than ``TETRA_JOBS__MAX_SWEEP_COMBINATIONS`` (10,000) is a 422.
+    """
+    cap = _limits(request).max_sweep_combinations
+    prepared = prepare_sweep(body, f"sweep-{uuid.uuid4().hex[:16]}", cap)
     job = await registry.submit_sweep(prepared)
     return SweepDetail(
         sweep_id=job.job_id,
@@ -195,6 +208,49 @@ async def sweep_detail(sweep_id: str, registry: JobsDep) -> SweepDetail:
         rows=[{str(k): _plain(v) for k, v in row.items()} for row in frame.to_dict("records")],
         skipped=int(frame.attrs.get("skipped", 0)),
     )
+
+
+@router.delete(
+    "/runs/{run_id}",
+    status_code=202,
+    response_model=RunAccepted,
+    summary="Cancel a queued or running backtest",
+    responses={409: ERROR_RESPONSES[404] | {"description": "The run has already finished."}},
+)
+async def cancel_run(run_id: str, registry: JobsDep) -> RunAccepted:
+    """Cancel the backtest: it stops at its next step and is not stored (409 once finished)."""
+    job = await _cancel(registry, run_id, "backtest")
+    return RunAccepted(run_id=job.job_id, status=job.status)
+
+
+@router.delete(
+    "/sweeps/{sweep_id}",
+    status_code=202,
+    response_model=SweepDetail,
+    summary="Cancel a queued or running sweep",
+    responses={409: ERROR_RESPONSES[404] | {"description": "The sweep has already finished."}},
+)
+async def cancel_sweep(sweep_id: str, registry: JobsDep) -> SweepDetail:
+    """Cancel the sweep: the backtests not yet started are dropped (409 once finished)."""
+    job = await _cancel(registry, sweep_id, "sweep")
+    return SweepDetail(
+        sweep_id=job.job_id,
+        status=job.status,
+        progress=job.progress,
+        metric=job.metric,
+        parameters=list(job.parameters),
+    )
+
+
+async def _cancel(registry: BacktestJobs, job_id: str, kind: str) -> Job:
+    job = registry.get(job_id)
+    if job is None or job.kind != kind:
+        raise HTTPException(status_code=404, detail=f"no {kind} job {job_id!r} in this server")
+    if job.status in FINISHED:
+        raise HTTPException(status_code=409, detail=f"the {kind} is already {job.status}")
+    cancelled = await registry.cancel(job_id)
+    assert cancelled is not None
+    return cancelled
 
 
 async def _stored(store: Store, run_id: str) -> StoredRun:

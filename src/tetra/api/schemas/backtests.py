@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from tetra.api.schemas.common import Day
 from tetra.market import Adjustment
 
-RunStatus = Literal["queued", "running", "done", "failed"]
+RunStatus = Literal["queued", "running", "done", "failed", "cancelled"]
 
 
 class StrategyInfo(BaseModel):

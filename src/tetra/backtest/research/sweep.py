@@ -91,7 +91,8 @@ def sweep(
     `max_drawdown`, `trades` (closed and open round trips) and `metric` when it is
     another `Metrics` field. ``frame.attrs`` holds `skipped` (how many combinations the
     config rejected), `invalid` (their params and messages) and `metric`.
-    `progress(done, total)` is called after each backtest, in completion order. `pool`
+    `progress(done, total)` is called after each backtest, in completion order; an exception
+    it raises stops the sweep (the backtests not yet started are dropped) and propagates. `pool`
     picks forked processes or threads for ``workers > 1`` (see the module docstring).
     `executor`, when given, runs the combinations instead (`workers` and `pool` are then
     unused), `batch` at a time per task (default: about eight tasks per worker, at most 64).
@@ -266,8 +267,13 @@ def _gather(
 ) -> list[dict[str, float]]:
     futures = {pool.submit(run, config): i for i, config in enumerate(configs)}
     rows: list[dict[str, float] | None] = [None] * len(configs)
-    for done, future in enumerate(as_completed(futures), start=1):
-        rows[futures[future]] = future.result()
-        if progress is not None:
-            progress(done, len(configs))
+    try:
+        for done, future in enumerate(as_completed(futures), start=1):
+            rows[futures[future]] = future.result()
+            if progress is not None:
+                progress(done, len(configs))  # may raise to stop the sweep (a cancel)
+    except BaseException:
+        for future in futures:
+            future.cancel()  # the ones not started never start: stopping is prompt
+        raise
     return [row for row in rows if row is not None]
