@@ -42,6 +42,12 @@ from tetra.scheduler.install import (
     write_entries,
 )
 from tetra.scheduler.operations import after_daily_run
+from tetra.scheduler.report_jobs import (
+    remove_report_entries,
+    report_activation_commands,
+    report_jobs,
+    with_report_jobs,
+)
 from tetra.settings import Settings
 
 app = typer.Typer(help="Run Tetra's daily data job by itself, every day.", no_args_is_help=True)
@@ -66,6 +72,11 @@ TargetDirOption = Annotated[
 ActivateOption = Annotated[
     bool, typer.Option("--activate", help="Also run crontab/systemctl/launchctl now.")
 ]
+SodOption = Annotated[str, typer.Option("--sod", help="Start-of-day report time, HH:MM.")]
+EodOption = Annotated[str, typer.Option("--eod", help="End-of-day report time, HH:MM.")]
+ReportsOption = Annotated[
+    bool, typer.Option("--reports/--no-reports", help="Also schedule the SOD and EOD reports.")
+]
 ExecutableOption = Annotated[
     Path | None,
     typer.Option("--executable", help="The tetra command to run.", show_default="this one"),
@@ -81,8 +92,11 @@ def install(
     target_dir: TargetDirOption = None,
     executable: ExecutableOption = None,
     activate: ActivateOption = False,
+    sod: SodOption = "07:00",
+    eod: EodOption = "17:00",
+    reports: ReportsOption = True,
 ) -> None:
-    """Write the OS scheduler entries that run `tetra pipeline --mode daily` every day."""
+    """Write the OS scheduler entries: the daily data job, and the SOD and EOD reports."""
     time_of_day = _time_of_day(at, timezone)
     kind = kind or default_kind()
     target = (target_dir or default_target_dir(kind)).expanduser().absolute()
@@ -91,17 +105,24 @@ def install(
         tetra = executable.expanduser().absolute() if executable else tetra_executable()
     command = daily_command(tetra, logs)
     logs.mkdir(parents=True, exist_ok=True)
-    for path in write_entries(entry_files(kind, command, time_of_day, timezone, logs), target):
+    files = entry_files(kind, command, time_of_day, timezone, logs)
+    jobs = report_jobs(tetra, _time_of_day(sod, timezone), _time_of_day(eod, timezone))
+    jobs = jobs if reports else []
+    files = with_report_jobs(kind, files, jobs, timezone, logs)
+    for path in write_entries(files, target):
         console.print(f"wrote {path}", soft_wrap=True)
     _warn_if_system_zone_differs(kind, timezone)
     if activate:
         with fail_cleanly():
             _activate(kind, target)
+            run_commands(report_activation_commands(kind, jobs, target))
         console.print(f"activated the {kind} entry")
     else:
         console.print("To activate it, run:")
         for line in _activation_lines(kind, target, logs):
             _print_verbatim(f"  {line}")
+        for argv in report_activation_commands(kind, jobs, target):
+            _print_verbatim(f"  {shlex.join(argv)}")
     _print_next_run(time_of_day, timezone)
 
 
@@ -192,6 +213,7 @@ def uninstall(
     block_file = target / CRONTAB_BLOCK
     block = block_file.read_text(encoding="utf-8") if block_file.exists() else ""
     removed = remove_entries(kind, target)
+    removed += remove_report_entries(kind, report_jobs(Path("tetra")), target)
     for path in removed:
         console.print(f"removed {path}", soft_wrap=True)
     if not removed:

@@ -16,8 +16,15 @@ runner = CliRunner()
 
 EXPECTED_FILES = {
     "cron": {"tetra-daily.cron", "tetra-daily.logrotate"},
-    "systemd": {"tetra-daily.service", "tetra-daily.timer"},
-    "launchd": {"org.tetra.daily.plist"},
+    "systemd": {
+        "tetra-daily.service",
+        "tetra-daily.timer",
+        "tetra-sod.service",
+        "tetra-sod.timer",
+        "tetra-eod.service",
+        "tetra-eod.timer",
+    },
+    "launchd": {"org.tetra.daily.plist", "org.tetra.sod.plist", "org.tetra.eod.plist"},
 }
 
 
