@@ -1,6 +1,7 @@
 """The evidence for one spec: backtest with costs, candidates, walk-forward, DSR, Monte Carlo.
 
-- backtest: the spec compiled and run with its costs and the bias guards on;
+- backtest: the spec compiled and run with its costs and the bias guards on, under a risk
+  policy that enforces its drawdown limit when it has one (`policy_of`);
 - candidates: the spec and up to four neighbours (its "less turnover" and "more trades"
   refinements, once and twice), each backtested without guards: a small sweep whose size
   is the number of trials the deflated Sharpe ratio accounts for;
@@ -29,6 +30,8 @@ from tetra.backtest.result import BacktestResult
 from tetra.backtest.run import run_backtest
 from tetra.core.errors import ValidationError
 from tetra.market import MarketData
+from tetra.risk.policy import BreachRule, RiskPolicy
+from tetra.risk.vocabulary import LimitKind, TradingState
 from tetra.simulation.orders import Commission, Costs, Slippage
 from tetra.strategy.spec import (
     IdeaNotUnderstood,
@@ -118,12 +121,29 @@ def neighbours(spec: StrategySpec) -> list[tuple[str, StrategySpec]]:
     return list(found.values())
 
 
+def policy_of(spec: StrategySpec) -> RiskPolicy | None:
+    """Return the risk policy that enforces the spec's drawdown limit, or None without one.
+
+    A breach puts the book in `reducing` (the strategy's exits pass, no new exposure) rather
+    than the default `halted`, which would also refuse the strategy's own exits.
+    """
+    limit = spec.risk.max_drawdown
+    if limit is None:
+        return None
+    reducing = BreachRule(state=TradingState.REDUCING)
+    return RiskPolicy(max_drawdown=limit, on_breach={LimitKind.DRAWDOWN: reducing})
+
+
 def gather_evidence(spec: StrategySpec, market: MarketData, inputs: SpecInputs) -> Evidence:
     """Run everything in the module docstring for `spec` on `market`."""
-    costs = costs_of(spec)
-    result = run_backtest(compile_spec(spec, inputs), market, cash=CASH, costs=costs)
+    costs, policy = costs_of(spec), policy_of(spec)
+    result = run_backtest(
+        compile_spec(spec, inputs), market, cash=CASH, costs=costs, risk_policy=policy
+    )
     metrics = _metrics(result)
-    tried = _candidates(neighbours(spec), market, inputs, costs)
+    if policy is not None:
+        metrics["risk_interventions"] = float(len(result.interventions))
+    tried = _candidates(neighbours(spec), market, inputs, costs, policy)
     walk = _walk_forward([s for _, s in neighbours(spec)], market, inputs, costs)
     dsr = _deflated(result, [c.sharpe for c in tried])
     monte_carlo = _monte_carlo(result)
@@ -156,11 +176,18 @@ def _metrics(result: BacktestResult) -> dict[str, float]:
 
 
 def _candidates(
-    specs: list[tuple[str, StrategySpec]], market: MarketData, inputs: SpecInputs, costs: Costs
+    specs: list[tuple[str, StrategySpec]],
+    market: MarketData,
+    inputs: SpecInputs,
+    costs: Costs,
+    policy: RiskPolicy | None,
 ) -> list[Candidate]:
     tried = []
     for label, spec in specs:
-        run = run_backtest(compile_spec(spec, inputs), market, cash=CASH, costs=costs, guards=False)
+        strategy = compile_spec(spec, inputs)
+        run = run_backtest(
+            strategy, market, cash=CASH, costs=costs, risk_policy=policy, guards=False
+        )
         sharpe, total = quick_metrics(run.output.equity)
         tried.append(Candidate(label, spec_hash(spec), sharpe, total, len(run.output.fills)))
     return tried
@@ -282,9 +309,16 @@ def caveats(spec: StrategySpec, evidence: Evidence) -> list[str]:
             f"is above zero is {probability:.0%} (below {DSR_CONFIDENCE:.0%})"
         )
     limit, drawdown = spec.risk.max_drawdown, abs(evidence.metrics.get("max_drawdown", 0.0))
-    if limit is not None and drawdown > limit:
+    if limit is not None:
+        acted = int(evidence.metrics.get("risk_interventions", 0))
         found.append(
-            f"drawdown {drawdown:.1%} breaches the limit of {limit:.0%}: the limit is checked "
-            "after the run, not enforced during it (backtests cannot apply a risk policy yet)"
+            f"the drawdown limit of {limit:.0%} was enforced by the risk layer during the run: "
+            f"past it the book only reduces, no new entries ({acted} interventions); the "
+            "walk-forward runs without it"
         )
+        if drawdown > limit:
+            found.append(
+                f"drawdown {drawdown:.1%} still passed the limit: the breaker stops new "
+                "exposure but does not sell by itself; positions close on the strategy's exits"
+            )
     return found

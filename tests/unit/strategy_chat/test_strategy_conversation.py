@@ -58,7 +58,7 @@ def test_weak_evidence_is_said_plainly(walk_source) -> None:  # type: ignore[no-
     )
 
     text = " ".join(version.evidence.caveats)
-    assert "few trades" in text or "breaches the limit" in text
+    assert "few trades" in text or "enforced by the risk layer" in text
     assert "Caveats:" in version.reply
 
 
@@ -71,3 +71,16 @@ def test_an_idea_it_cannot_read_leaves_the_conversation_unchanged(walk_source) -
 
     assert failed.value.reasons  # the phrasings the parser knows
     assert len(conversation.versions) == 1
+
+
+def test_a_drawdown_limit_in_the_spec_is_enforced_by_the_risk_layer(walk_source) -> None:  # type: ignore[no-untyped-def]
+    idea = "buy SPY when it closes above its 200-day moving average, sell below it"
+    chat = _chat(walk_source)
+
+    _, free = chat.turn(idea)
+    _, limited = chat.turn(idea + ", max drawdown 5%")
+
+    assert "risk_interventions" not in free.evidence.metrics
+    assert limited.evidence.metrics["risk_interventions"] > 0
+    assert limited.evidence.trades < free.evidence.trades  # no new entries past the limit
+    assert any("enforced by the risk layer" in c for c in limited.evidence.caveats)
