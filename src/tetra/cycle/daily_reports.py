@@ -22,6 +22,7 @@ from tetra.cycle.decide import Recommendation
 from tetra.cycle.records import RunRecord, previous_run, runs
 from tetra.cycle.risk_gate import book_policy
 from tetra.cycle.runner import CycleContext, CycleResult
+from tetra.data.geopolitics import WorldDay, world_on
 from tetra.market import load_market
 from tetra.portfolio import Fill, Position
 from tetra.reports.daily import (
@@ -37,6 +38,7 @@ from tetra.reports.daily import (
     ReportKind,
     RiskBlock,
     Valuation,
+    WorldLine,
 )
 from tetra.risk.killswitch import KillSwitchBoard
 
@@ -75,6 +77,7 @@ def build_report(ctx: CycleContext, result: CycleResult, kind: ReportKind) -> Da
         curve=curve,
         data_quality=_data_quality(result),
         warnings=_warnings(ctx, result, before),
+        world=world_lines(world_on(ctx.store, result.session)),
     )
     return report.model_copy(update={"summary": summary_of(report)})
 
@@ -336,3 +339,34 @@ def _warnings(ctx: CycleContext, result: CycleResult, before: RunRecord | None) 
         ]
         notes += [f"no cycle ran on {d} (missed run)" for d in between.tolist()]
     return notes
+
+
+ROOT_NAMES = {
+    "13": "threat",
+    "14": "protest",
+    "15": "force posture",
+    "16": "reduced relations",
+    "17": "coercion",
+    "18": "assault",
+    "19": "fighting",
+    "20": "mass violence",
+}
+
+
+def world_lines(world: WorldDay) -> list[WorldLine]:
+    """Return the geopolitics table: GPR as known, the world's conflict day, its top events."""
+    lines: list[WorldLine] = []
+    if world.gpr is not None:
+        change = "" if world.gpr_change_5 is None else f"{world.gpr_change_5:+.1f} over 5 days"
+        lines.append(
+            WorldLine(label="Geopolitical risk index (GPRD)", value=f"{world.gpr:.1f}", note=change)
+        )
+    if world.intensity is not None:
+        z = "" if world.zscore is None else f"{world.zscore:+.1f} sd against the 90 days before"
+        lines.append(
+            WorldLine(label="World conflict intensity", value=f"{world.intensity:,.0f}", note=z)
+        )
+    for root, place, mentions in world.headlines:
+        what = ROOT_NAMES.get(root, f"CAMEO {root}")
+        lines.append(WorldLine(label=f"Event: {what}", value=place, note=f"{mentions} mentions"))
+    return lines

@@ -15,11 +15,17 @@ a changed value is dated the fetch day, so a revision is never visible before it
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from tetra.data.ports import Query, Store
+
 WORLD = "*"
+EVENTS = "events.geopolitical"
+GEO_INDEX = "derived.geopolitical_daily"
+INDICATORS = "economic_data.indicators"
 LATEST_REALTIME = dt.date(9999, 12, 31)  # a vintage still current, as FRED writes it
 INDEX_COLUMNS = [
     "country",
@@ -104,3 +110,63 @@ def gpr_vintages(fresh: pd.DataFrame, stored: pd.DataFrame, today: dt.date) -> p
         realtime_end=today - dt.timedelta(days=1)
     )
     return pd.concat([kept, ended[list(kept.columns)]], ignore_index=True)
+
+
+@dataclass(frozen=True, slots=True)
+class WorldDay:
+    """The geopolitical picture of one day, as known at its end (for the daily reports)."""
+
+    day: dt.date
+    gpr: float | None  # GPRD's latest observation known on the day
+    gpr_change_5: float | None  # against the fifth observation before it
+    intensity: float | None  # the world's conflict intensity of the day
+    zscore: float | None  # against the 90 days before
+    headlines: list[tuple[str, str, int]]  # (root code, place, mentions) of the top events
+
+
+def world_on(store: Store, day: dt.date, *, top: int = 3, baseline: int = 90) -> WorldDay:
+    """Return the GPR index as known on `day`, the world index of `day` and its top events."""
+    gpr, change = _gpr_known(store, day)
+    intensity, zscore = _world_intensity(store, day, baseline)
+    lower = dt.datetime.combine(day, dt.time(), dt.UTC)
+    events = store.read(Query(EVENTS, start=lower, end=lower + dt.timedelta(days=1)))
+    busiest = events.sort_values("num_mentions", ascending=False).head(top)
+    headlines = [
+        (str(e["root_code"]), str(e["place"] or e["country"] or "?"), int(e["num_mentions"]))
+        for e in busiest.to_dict("records")
+    ]
+    return WorldDay(day, gpr, change, intensity, zscore, headlines)
+
+
+def _gpr_known(store: Store, day: dt.date) -> tuple[float | None, float | None]:
+    rows = store.read(
+        Query(INDICATORS, where={"series_id": "GPRD"}, end=day + dt.timedelta(days=1))
+    )
+    rows = rows[pd.to_datetime(rows["realtime_start"]) <= pd.Timestamp(day)]
+    if rows.empty:
+        return None, None
+    known = rows.sort_values("realtime_start").groupby("date")["value"].last().sort_index()
+    last = float(known.iloc[-1])
+    change = last - float(known.iloc[-6]) if len(known) > 5 else None
+    return last, change
+
+
+def _world_intensity(
+    store: Store, day: dt.date, baseline: int
+) -> tuple[float | None, float | None]:
+    start = day - dt.timedelta(days=baseline)
+    rows = store.read(
+        Query(GEO_INDEX, where={"country": WORLD}, start=start, end=day + dt.timedelta(days=1))
+    )
+    if rows.empty:
+        return None, None
+    series = (
+        rows.assign(date=pd.to_datetime(rows["date"]).dt.date)
+        .groupby("date")["conflict_intensity"]
+        .sum()
+    )
+    today = series.get(day)
+    history = series[[d < day for d in series.index]]
+    if today is None or len(history) < 30 or float(history.std()) == 0.0:
+        return (None if today is None else float(today)), None
+    return float(today), float((today - history.mean()) / history.std())

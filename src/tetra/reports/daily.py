@@ -114,6 +114,14 @@ class CurvePoint(_Frozen):
     ledger: float | None
 
 
+class WorldLine(_Frozen):
+    """One line of the report's geopolitics table: what, its value, and a note."""
+
+    label: str
+    value: str
+    note: str = ""
+
+
 class DailyReport(_Frozen):
     """One book's start-of-day (``sod``) or end-of-day (``eod``) report for one session."""
 
@@ -135,6 +143,7 @@ class DailyReport(_Frozen):
     curve: list[CurvePoint]
     data_quality: list[str]
     warnings: list[str]
+    world: list[WorldLine] = []
 
     @property
     def report_id(self) -> str:

@@ -106,6 +106,9 @@ def tables(report: DailyReport) -> list[TableSpec]:
         out.append(
             ("By strategy (sleeve backtest P&L of the day)", ("strategy", "P&L"), rows, (1,))
         )
+    if report.world:
+        rows = [[w.label, w.value, w.note] for w in report.world]
+        out.append(("Geopolitics", ("what", "value", "note"), rows, ()))
     return out
 
 

@@ -1570,6 +1570,11 @@ export interface components {
             valuation: components["schemas"]["Valuation"];
             /** Warnings */
             warnings: string[];
+            /**
+             * World
+             * @default []
+             */
+            world: components["schemas"]["WorldLine"][];
         };
         /**
          * DatasetQuality
@@ -4026,6 +4031,21 @@ export interface components {
             realised: number | null;
             /** Target */
             target: number | null;
+        };
+        /**
+         * WorldLine
+         * @description One line of the report's geopolitics table: what, its value, and a note.
+         */
+        WorldLine: {
+            /** Label */
+            label: string;
+            /**
+             * Note
+             * @default
+             */
+            note: string;
+            /** Value */
+            value: string;
         };
     };
     responses: never;
