@@ -55,7 +55,8 @@ def test_the_report_sees_gpr_as_known_that_day_and_the_days_spike(store: Store) 
     assert world.gpr == 100.0 + 53
     assert world.gpr_change_5 == pytest.approx(5.0)
     assert world.intensity == 900.0
-    assert world.zscore is not None and world.zscore > 10
+    assert world.zscore is not None
+    assert world.zscore > 10
     assert world.headlines == [("19", "Kyiv, Ukraine", 44)]
     labels = [(line.label, line.value) for line in world_lines(world)]
     assert labels == [
