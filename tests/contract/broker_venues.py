@@ -13,12 +13,14 @@ from typing import Protocol
 
 from tetra.adapters.brokers.alpaca import AlpacaBroker, AlpacaConfig
 from tetra.adapters.brokers.binance import BinanceBroker, BinanceConfig
+from tetra.adapters.brokers.ibkr import IbkrBroker
 from tetra.adapters.brokers.paper import PaperBroker, PaperConfig
 from tetra.core.clock import FixedClock
 from tetra.execution import Broker, Order
 from tetra.testing.brokers import InMemoryBroker
 from tetra.testing.brokers.alpaca import KEY_ID, SECRET, FakeAlpaca
 from tetra.testing.brokers.binance import API_KEY, SECRET_KEY, FakeBinance
+from tetra.testing.brokers.ibkr import FakeIB
 
 CRYPTO = frozenset({"BTC", "ETH"})
 
@@ -123,6 +125,27 @@ class BinanceVenue:
         return BinanceBroker(config, self.clock)
 
 
+class IbkrVenue:
+    partial_fills = True
+    symbol = "SPY"
+
+    def __init__(self, clock: FixedClock) -> None:
+        self.fake, self.clock = FakeIB(clock), clock
+        self.broker = self.restart()
+
+    def price(self, symbol: str, price: Decimal) -> None:
+        self.fake.prices[symbol] = float(price)
+
+    def fill_part(self, order: Order, quantity: Decimal, price: Decimal) -> None:
+        self.fake.fill(order.client_order_id, float(quantity), float(price))
+
+    def reject_next(self) -> None:
+        self.fake.reject_next()
+
+    def restart(self) -> Broker:
+        return IbkrBroker(self.fake, self.clock)  # type: ignore[arg-type]
+
+
 @contextmanager
 def open_venue(name: str, clock: FixedClock) -> Iterator[Venue]:
     if name == "memory":
@@ -132,6 +155,8 @@ def open_venue(name: str, clock: FixedClock) -> Iterator[Venue]:
     elif name == "alpaca":
         with FakeAlpaca(clock, crypto=CRYPTO) as fake:
             yield AlpacaVenue(clock, fake)
+    elif name == "ibkr":
+        yield IbkrVenue(clock)
     elif name == "binance":
         with FakeBinance(clock) as fake:
             yield BinanceVenue(clock, fake)

@@ -2,7 +2,8 @@
 
 Brokers: ``paper`` (default) fills at the store's latest close with the backtests' cost model
 and gets back the open paper orders the journal holds; ``alpaca`` and ``binance`` read their
-keys from the environment (paper host and testnet unless ``--live``). The risk engine uses
+keys from the environment (paper host and testnet unless ``--live``); ``ibkr`` connects to a
+running TWS / IB Gateway (paper port unless ``--live``). The risk engine uses
 the packaged default policy and the store's kill switches; a book's snapshot is the journal's
 positions for it, the broker account's equity and buying power, and the latest closes.
 """
@@ -14,6 +15,7 @@ from decimal import Decimal
 
 from tetra.adapters.brokers.alpaca import AlpacaBroker, AlpacaConfig
 from tetra.adapters.brokers.binance import BinanceBroker, BinanceConfig
+from tetra.adapters.brokers.ibkr import IbkrBroker, IbkrConfig
 from tetra.adapters.brokers.paper import PaperBroker
 from tetra.core.clock import Clock
 from tetra.core.errors import ConfigurationError
@@ -25,7 +27,7 @@ from tetra.risk.killswitch import KillSwitchBoard
 from tetra.risk.policy import default_policy, packaged_universe
 from tetra.risk.pretrade import PreTradeEngine
 
-BROKERS = ("paper", "alpaca", "binance")
+BROKERS = ("paper", "alpaca", "binance", "ibkr")
 
 
 def latest_closes(store: Store, symbols: Iterable[str]) -> dict[str, Decimal]:
@@ -65,7 +67,24 @@ def make_broker(
         return AlpacaBroker(AlpacaConfig.from_env(paper=not live), clock, crypto=crypto)
     if name == "binance":
         return BinanceBroker(BinanceConfig.from_env(testnet=not live), clock)
+    if name == "ibkr":
+        return _ibkr(clock, live)
     raise ConfigurationError(f"unknown broker {name!r}; choose one of {', '.join(BROKERS)}")
+
+
+def _ibkr(clock: Clock, live: bool) -> Broker:
+    from ib_async import IB
+
+    config = IbkrConfig(live=live)
+    ib = IB()
+    try:
+        ib.connect(config.host, config.port, clientId=config.client_id, timeout=4)
+    except (OSError, TimeoutError) as error:
+        raise ConfigurationError(
+            f"cannot reach TWS / IB Gateway at {config.host}:{config.port}: {error}"
+        ) from error
+    crypto = frozenset(i.symbol for i in packaged_universe() if i.asset_class is AssetClass.CRYPTO)
+    return IbkrBroker(ib, clock, config, crypto=crypto)
 
 
 def order_manager(
