@@ -22,7 +22,7 @@ from tetra.cycle.decide import Recommendation
 from tetra.cycle.records import RunRecord, previous_run, runs
 from tetra.cycle.risk_gate import book_policy
 from tetra.cycle.runner import CycleContext, CycleResult
-from tetra.data.geopolitics import WorldDay, world_on
+from tetra.data.geopolitics import CAMEO_ROOTS, WorldDay, world_on
 from tetra.market import load_market
 from tetra.portfolio import Fill, Position
 from tetra.reports.daily import (
@@ -341,18 +341,6 @@ def _warnings(ctx: CycleContext, result: CycleResult, before: RunRecord | None) 
     return notes
 
 
-ROOT_NAMES = {
-    "13": "threat",
-    "14": "protest",
-    "15": "force posture",
-    "16": "reduced relations",
-    "17": "coercion",
-    "18": "assault",
-    "19": "fighting",
-    "20": "mass violence",
-}
-
-
 def world_lines(world: WorldDay) -> list[WorldLine]:
     """Return the geopolitics table: GPR as known, the world's conflict day, its top events."""
     lines: list[WorldLine] = []
@@ -367,6 +355,6 @@ def world_lines(world: WorldDay) -> list[WorldLine]:
             WorldLine(label="World conflict intensity", value=f"{world.intensity:,.0f}", note=z)
         )
     for root, place, mentions in world.headlines:
-        what = ROOT_NAMES.get(root, f"CAMEO {root}")
+        what = CAMEO_ROOTS.get(root, f"CAMEO {root}")
         lines.append(WorldLine(label=f"Event: {what}", value=place, note=f"{mentions} mentions"))
     return lines

@@ -26,6 +26,16 @@ WORLD = "*"
 EVENTS = "events.geopolitical"
 GEO_INDEX = "derived.geopolitical_daily"
 INDICATORS = "economic_data.indicators"
+CAMEO_ROOTS = {  # the conflict root codes the default filter keeps, in words
+    "13": "threat",
+    "14": "protest",
+    "15": "force posture",
+    "16": "reduced relations",
+    "17": "coercion",
+    "18": "assault",
+    "19": "fighting",
+    "20": "mass violence",
+}
 LATEST_REALTIME = dt.date(9999, 12, 31)  # a vintage still current, as FRED writes it
 INDEX_COLUMNS = [
     "country",

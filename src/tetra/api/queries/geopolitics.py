@@ -15,6 +15,7 @@ import pandas as pd
 
 from tetra.api.queries.common import day_bounds
 from tetra.api.schemas.market import GeopoliticalMarker
+from tetra.data.geopolitics import CAMEO_ROOTS
 from tetra.data.ports import Query, Store
 
 INDEX = "derived.geopolitical_daily"
@@ -22,16 +23,6 @@ EVENTS = "events.geopolitical"
 BASELINE_DAYS = 90
 THRESHOLD = 2.0
 MAX_MARKERS = 12
-ROOT_LABELS = {
-    "13": "threat",
-    "14": "protest",
-    "15": "force posture",
-    "16": "reduced relations",
-    "17": "coercion",
-    "18": "assault",
-    "19": "fighting",
-    "20": "mass violence",
-}
 
 
 def spikes(store: Store, days: tuple[dt.date, dt.date]) -> list[GeopoliticalMarker]:
@@ -72,7 +63,7 @@ def _marker(
     headline, country = None, None
     if top:
         event = top[0]
-        what = ROOT_LABELS.get(str(event["root_code"]), f"CAMEO {event['root_code']}")
+        what = CAMEO_ROOTS.get(str(event["root_code"]), f"CAMEO {event['root_code']}")
         headline = f"{what}: {event['place'] or event['country'] or 'unknown place'}"
         country = event["country"]
     return GeopoliticalMarker(
