@@ -21,7 +21,9 @@ SYMBOLS = {
     "KO": "The Coca-Cola Company",
 }
 THEMES = frozenset({"quantum", "ai", "ai_infrastructure", "bitcoin", "dividend"})
-VOCABULARY = Vocabulary(SYMBOLS, {"DGS10": "10-Year Treasury"}, THEMES)
+VOCABULARY = Vocabulary(
+    SYMBOLS, {"DGS10": "10-Year Treasury", "DGS2": "2-Year Treasury", "VIXCLS": "VIX"}, THEMES
+)
 READABLE = TablePolicy.classify(catalog()).readable
 
 
@@ -63,6 +65,9 @@ def test_biggest_one_day_drop_is_the_worst_daily_return_over_the_whole_history(
         "When does the data for AAPL start?",
         "How many dividends did KO pay in 2024?",
         "Which stocks had a split since 2023?",
+        "What is the spread between the 10-year and 2-year yields?",
+        "How much did the 10-year yield change over the last year?",
+        "What is the VIX now compared to a year ago?",
     ],
 )
 @pytest.mark.parametrize("dialect", ["duckdb", "postgres"])
@@ -152,3 +157,19 @@ def test_a_theme_is_read_only_when_named_as_a_theme_or_a_basket(
     text: str, theme: str | None
 ) -> None:
     assert find_theme(text, THEMES) == theme
+
+
+def test_a_follow_up_naming_a_series_keeps_the_change_and_its_period(
+    translator: OfflineTranslator,
+) -> None:
+    history = [Turn("How much did the 10-year yield change over the last year?", "")]
+
+    translation = translator.translate("and the 2-year yield?", context(), history)
+
+    assert "'DGS2'" in translation.sql
+    assert "change of DGS2 over the year" in translation.explanation
+
+
+def test_a_change_without_a_period_is_refused(translator: OfflineTranslator) -> None:
+    with pytest.raises(TranslationFailed, match="period over which"):
+        translator.translate("How much did the 10-year yield change?", context())

@@ -29,6 +29,8 @@ __all__ = [
     "list_symbols",
     "moving_average",
     "resampled",
+    "series_change",
+    "series_spread",
     "splits",
     "symbol_count",
     "volatility",
@@ -422,3 +424,92 @@ def _actions(selection: Selection) -> frozenset[str]:
 def _dated(period: Period, column: str) -> list[str]:
     latest = f"(SELECT MAX({column}) FROM {ACTIONS})"
     return period.window(column, latest)
+
+
+# --- macro series -----------------------------------------------------------------------------
+
+INDICATORS = "economic_data.indicators"
+_VINTAGE = "realtime_end = DATE '9999-12-31'"
+
+
+def series_change(series: Sequence[str], period: Period) -> Built:
+    """Each series' value at the start and the end of the period, and the change between."""
+    named = f"series_id IN ({quoted(series)})"
+    observations = _where(
+        _select(
+            "series_id", "date", "value", "MAX(date) OVER (PARTITION BY series_id) AS latest"
+        ).from_(INDICATORS),
+        named,
+        _VINTAGE,
+        "value IS NOT NULL",
+    )
+    before = period.before("date", "latest")
+    ends = [c for c in period.window("date", "latest") if " < " in c]
+    bounds = (
+        _select(
+            "series_id",
+            f"MAX(CASE WHEN {before} THEN date END) AS start_date"
+            if before
+            else "MIN(date) AS start_date",
+            f"MAX(CASE WHEN {ends[0]} THEN date END) AS end_date"
+            if ends
+            else "MAX(date) AS end_date",
+        )
+        .from_("observations")
+        .group_by("series_id", dialect=_DIALECT)
+    )
+    query = (
+        _select(
+            "bounds.series_id", "bounds.start_date", "first.value AS start_value",
+            "bounds.end_date", "last.value AS end_value", "last.value - first.value AS change",
+        )
+        .from_("bounds")
+        .join(
+            "observations AS first",
+            on="first.series_id = bounds.series_id AND first.date = bounds.start_date",
+            dialect=_DIALECT,
+        )
+        .join(
+            "observations AS last",
+            on="last.series_id = bounds.series_id AND last.date = bounds.end_date",
+            dialect=_DIALECT,
+        )
+        .order_by("bounds.series_id", dialect=_DIALECT)
+    )  # fmt: skip
+    tree = query.with_("observations", as_=observations, dialect=_DIALECT).with_(
+        "bounds", as_=bounds, dialect=_DIALECT
+    )
+    span = period.describe("its" if len(series) == 1 else "each one's", "observation")
+    what = (
+        f"the change of {words(series)} {span}: the last value before the period, the last "
+        "one in it, and their difference (current vintage)."
+    )
+    return Built(tree.sql(dialect=_DIALECT, pretty=True), what, frozenset({INDICATORS}), tree)
+
+
+def series_spread(first: str, second: str, period: Period | None) -> Built:
+    """The difference between two series on the days both have a value: latest, or over time."""
+    name = f"{first}_minus_{second}".lower()
+    pairs = _where(
+        _select("a.date", f"a.value - b.value AS {name}", "MAX(a.date) OVER () AS latest")
+        .from_(f"{INDICATORS} AS a")
+        .join(
+            f"{INDICATORS} AS b",
+            on=f"b.date = a.date AND b.series_id = {quoted([second])} AND b.{_VINTAGE}",
+            dialect=_DIALECT,
+        ),
+        f"a.series_id = {quoted([first])}",
+        f"a.{_VINTAGE}",
+        "a.value IS NOT NULL",
+        "b.value IS NOT NULL",
+    )
+    query = _select("date", name).from_("pairs")
+    if period is None:
+        query = _where(query, "date = latest")
+        when = "on the latest day both have a value"
+    else:
+        query = _where(query, *period.window("date", "latest")).order_by("date", dialect=_DIALECT)
+        when = period.describe("their", "common observation")
+    tree = query.with_("pairs", as_=pairs, dialect=_DIALECT)
+    what = f"the spread {first} minus {second} {when} (current vintage)."
+    return Built(tree.sql(dialect=_DIALECT, pretty=True), what, frozenset({INDICATORS}), tree)

@@ -21,7 +21,7 @@ _CUE = re.compile(
 _MEASURE = keywords(
     r"returns?|price|close|volume|volatil|drawdown|correlat|beta\b|moving average|sma\b|"
     r"dividend|split|news|sentiment|headline|best|worst|biggest|largest|highest|lowest|"
-    r"how many|which|list|coverage|yield|inflation|spread"
+    r"how many|which|list|coverage|spread"
 )
 _MAX_WORDS = 9
 

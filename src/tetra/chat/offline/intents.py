@@ -323,7 +323,41 @@ def _corporate_actions(q: Question) -> Built | None:
     return build.dividends(_selection(q), q.period or ALL_TIME, summary=summary)
 
 
+# --- macro comparisons ------------------------------------------------------------------------
+
+_SPREAD = keywords(r"spread between|difference between|minus|spread of")
+_CHANGE = keywords(
+    r"change[ds]?\b|how much did|how much has|rise|rose|risen|fall|fell|fallen|"
+    r"compared (?:to|with)|than (?:a|one|\d+) (?:year|month|week)s? ago|ago\b"
+)
+
+
+def _macro_comparison(q: Question) -> Built | None:
+    if not q.series or q.symbols:
+        return None
+    if q.has(_SPREAD) and len(q.series) == 2:
+        return build.series_spread(q.series[0], q.series[1], q.period)
+    if not q.has(_CHANGE):
+        return None
+    period = q.period or _ago(q)
+    if period is None:
+        refuse(
+            "it needs the period over which the series changed.",
+            "How much did the 10-year yield change over the last year?",
+        )
+    return build.series_change(q.series, period)
+
+
+def _ago(q: Question) -> Period | None:
+    match = re.search(r"\b(a|one|\d+) (year|month|week)s? ago\b", q.text)
+    if match is None:
+        return None
+    amount = 1 if match[1] in ("a", "one") else int(match[1])
+    return Period("trailing", amount=amount, unit=match[2].upper())
+
+
 FAMILIES: tuple[Callable[[Question], Built | None], ...] = (
+    _macro_comparison,
     _corporate_actions,
     _moving_average,
     _correlation,
@@ -355,7 +389,7 @@ def check_qualifiers(q: Question, family: Callable[[Question], Built | None]) ->
     if family is _resampled:
         text = _RESAMPLE.sub(" ", text)
     found = _QUALIFIERS.search(text)
-    if found is None and family is not _correlation:
+    if found is None and family not in (_correlation, _macro_comparison):
         found = _VERSUS.search(text)
     if found is None and family in (_correlation, _volatility, _drawdown):
         found = _RETURN_SPANS.search(text)
@@ -368,6 +402,7 @@ def check_qualifiers(q: Question, family: Callable[[Question], Built | None]) ->
 
 
 _EXAMPLES: dict[Callable[[Question], Built | None], str] = {
+    _macro_comparison: "How much did the 10-year yield change over the last year?",
     _corporate_actions: "How many dividends did KO pay in 2024?",
     _moving_average: "What is the 50-day moving average of SPY?",
     _correlation: "What is the correlation between SPY and QQQ over the last year?",

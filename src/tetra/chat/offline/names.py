@@ -139,8 +139,16 @@ _TITLE_STOPWORDS = _split_words("the for all and from with basis in of on at to 
 _MIN_TITLE_WORDS = 3
 
 
+_TWO_TENORS = re.compile(
+    r"\b(\d+|ten|two)[- ]?(year|yr|y) and (?:the )?(\d+|ten|two)[- ]?(?:year|yr|y) "
+    r"((?:treasury )?(?:yields?|rates?|notes?|bonds?))"
+)
+
+
 def find_series(text: str, vocabulary: Vocabulary) -> list[str]:
     """Return the economic series a (lower-case) question names, in the order it names them."""
+    # "the 10-year and 2-year yields" names two maturities: spell both out.
+    text = _TWO_TENORS.sub(r"\1-\2 \4 and \3-\2 \4", text)
     found: list[tuple[int, str]] = []
     patterns = [(rf"\b{re.escape(s.lower())}\b", s) for s in vocabulary.series]
     for pattern, series_id in [*patterns, *_SERIES_WORDS]:
