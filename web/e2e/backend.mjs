@@ -11,6 +11,8 @@ import { freePort, launchBrowser, newPage, startPreview } from './harness.mjs'
 export const TETRA =
   process.env.TETRA_BIN ?? fileURLToPath(new URL('../../.venv/bin/tetra', import.meta.url))
 export const API_KEY = 'e2e-test-key'
+/** How long `tetra serve` may take to answer (a loaded machine needs more): E2E_SERVE_TIMEOUT_MS. */
+export const SERVE_TIMEOUT_MS = Number(process.env.E2E_SERVE_TIMEOUT_MS ?? 90_000)
 
 function run(args, env) {
   return new Promise((resolve, reject) => {
@@ -59,7 +61,7 @@ export async function startBackend({ port, prepare = [] } = {}) {
       child.kill()
     })
   try {
-    await waitForHealth(url, child, 60_000) // a loaded 2-core machine takes 20 s and more to start it
+    await waitForHealth(url, child, SERVE_TIMEOUT_MS) // a loaded 2-core machine takes 20 s and more
   } catch (error) {
     await stop()
     throw error

@@ -74,7 +74,7 @@ export async function startPreview({ apiUrl } = {}) {
   )
   const url = `http://127.0.0.1:${port}`
   try {
-    await waitForHttp(url, 15_000)
+    await waitForHttp(url, Number(process.env.E2E_SERVE_TIMEOUT_MS ?? 90_000))
   } catch (error) {
     child.kill()
     throw error

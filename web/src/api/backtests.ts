@@ -28,9 +28,24 @@ export async function fetchRun(api: ApiClient, runId: string): Promise<RunResult
   return { equity: [], drawdown: [], monthly_returns: [], trades: [], warnings: [], ...detail }
 }
 
-export async function fetchRuns(api: ApiClient, limit = 100): Promise<RunSummary[]> {
-  const page = await unwrap(api.GET('/api/backtests/runs', { params: { query: { limit } } }))
+export interface RunFilter {
+  strategy?: string
+  symbol?: string
+}
+
+export async function fetchRuns(api: ApiClient, filter: RunFilter = {}, limit = 100): Promise<RunSummary[]> {
+  const query = { limit, ...(filter.strategy ? { strategy: filter.strategy } : {}), ...(filter.symbol ? { symbol: filter.symbol } : {}) }
+  const page = await unwrap(api.GET('/api/backtests/runs', { params: { query } }))
   return page.items
+}
+
+export async function deleteRun(api: ApiClient, runId: string): Promise<void> {
+  await unwrap(api.DELETE('/api/backtests/runs/{run_id}', { params: { path: { run_id: runId } }, parseAs: 'text' }))
+}
+
+/** Every trade of a run as the API's CSV file. */
+export function fetchTradesCsv(api: ApiClient, runId: string): Promise<Blob> {
+  return unwrap(api.GET('/api/backtests/runs/{run_id}/trades.csv', { params: { path: { run_id: runId } }, parseAs: 'blob' }))
 }
 
 export function fetchComparison(api: ApiClient, runIds: string[]): Promise<CompareResponse> {
