@@ -505,7 +505,7 @@ async def test_jobs_are_cancelled_queued_or_running_and_a_finished_one_is_a_409(
             await client.get(f"/api/backtests/sweeps/{queued_sweep['sweep_id']}")
         ).json()
 
-    assert (cancel_queued.status_code, cancel_run.status_code) == (202, 202)
+    assert (cancel_queued.status_code, cancel_run.status_code) == (202, 202), cancel_run.text
     assert cancel_running.status_code == 202
     assert stopped["status"] == "cancelled"
     assert stopped["progress"] < 1.0  # stopped before its 1,600 backtests were done

@@ -57,10 +57,11 @@ export interface paths {
         put?: never;
         post?: never;
         /**
-         * Cancel a queued or running backtest
-         * @description Cancel the backtest: it stops at its next step and is not stored (409 once finished).
+         * Cancel a queued or running backtest, or delete a stored run
+         * @description Cancel a queued or running backtest (202: it stops at its next step and is not stored);
+         *     otherwise delete the stored run with its trades, equity and metrics (204; 404 if unknown).
          */
-        delete: operations["cancel_run_api_backtests_runs__run_id__delete"];
+        delete: operations["delete_stored_run_api_backtests_runs__run_id__delete"];
         options?: never;
         head?: never;
         patch?: never;
@@ -4260,7 +4261,7 @@ export interface operations {
             };
         };
     };
-    cancel_run_api_backtests_runs__run_id__delete: {
+    delete_stored_run_api_backtests_runs__run_id__delete: {
         parameters: {
             query?: never;
             header?: never;
@@ -4271,7 +4272,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description The queued or running run is cancelled. */
             202: {
                 headers: {
                     [name: string]: unknown;
@@ -4279,6 +4280,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["RunAccepted"];
                 };
+            };
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Missing or wrong X-API-Key. */
             401: {
@@ -4291,15 +4299,6 @@ export interface operations {
             };
             /** @description Not found. */
             404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description The run has already finished. */
-            409: {
                 headers: {
                     [name: string]: unknown;
                 };

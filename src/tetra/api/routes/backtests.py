@@ -16,6 +16,7 @@ from typing import Annotated, Any
 import numpy as np
 import pandas as pd
 from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from tetra.api.backtest_jobs import FINISHED, BacktestJobs, Job, prepare_run, prepare_sweep
@@ -116,12 +117,23 @@ async def list_runs(
     return await blocking(_run_page, store, offset, limit, strategy, symbol)
 
 
-@router.delete("/runs/{run_id}", status_code=204, summary="Delete a stored run")
+@router.delete(
+    "/runs/{run_id}",
+    status_code=204,
+    summary="Cancel a queued or running backtest, or delete a stored run",
+    responses={
+        202: {"model": RunAccepted, "description": "The queued or running run is cancelled."}
+    },
+)
 async def delete_stored_run(run_id: str, store: StoreDep, registry: JobsDep) -> Response:
-    """Delete the run with its trades, equity and metrics (404 if unknown, 409 while running)."""
+    """Cancel a queued or running backtest (202: it stops at its next step and is not stored);
+    otherwise delete the stored run with its trades, equity and metrics (204; 404 if unknown).
+    """
     job = registry.get(run_id)
-    if job is not None and job.status in ("queued", "running"):
-        raise HTTPException(status_code=409, detail=f"run {run_id!r} is still {job.status}")
+    if job is not None and job.kind == "backtest" and job.status in ("queued", "running"):
+        cancelled = await _cancel(registry, run_id, "backtest")
+        accepted = RunAccepted(run_id=run_id, status=cancelled.status)
+        return JSONResponse(status_code=202, content=accepted.model_dump(mode="json"))
     if not await blocking(delete_run, store, run_id):
         raise HTTPException(status_code=404, detail=f"no run {run_id!r}")
     return Response(status_code=204)
@@ -208,19 +220,6 @@ async def sweep_detail(sweep_id: str, registry: JobsDep) -> SweepDetail:
         rows=[{str(k): _plain(v) for k, v in row.items()} for row in frame.to_dict("records")],
         skipped=int(frame.attrs.get("skipped", 0)),
     )
-
-
-@router.delete(
-    "/runs/{run_id}",
-    status_code=202,
-    response_model=RunAccepted,
-    summary="Cancel a queued or running backtest",
-    responses={409: ERROR_RESPONSES[404] | {"description": "The run has already finished."}},
-)
-async def cancel_run(run_id: str, registry: JobsDep) -> RunAccepted:
-    """Cancel the backtest: it stops at its next step and is not stored (409 once finished)."""
-    job = await _cancel(registry, run_id, "backtest")
-    return RunAccepted(run_id=job.job_id, status=job.status)
 
 
 @router.delete(
