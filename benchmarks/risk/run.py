@@ -19,13 +19,13 @@ import json  # noqa: E402
 import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-from benchmarks.risk import analytics, pretrade  # noqa: E402
+from benchmarks.risk import analytics, managed, pretrade  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parents[1] / "results"
 
 
 def main() -> int:
-    rows = [pretrade.run(), analytics.run()]
+    rows = [pretrade.run(), analytics.run(), managed.run()]
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / f"risk-{stamp}.json").write_text(json.dumps(rows, indent=2), encoding="utf-8")

@@ -30,6 +30,8 @@ from tetra.simulation.layout import (
     A_EQUITY,
     B_CLOSE,
     B_OPEN,
+    F_QUANTITY,
+    F_SYMBOL,
     NO_ORDER,
     P_KIND,
     P_LIMIT,
@@ -225,9 +227,12 @@ def fill_bar(
     exits_on, gate_on = model.exits[e.E_ACTIVE] != 0, model.gate.status[g.G_ON] != 0
     apply_actions(t, split_ratio, dividend, state, pending, account)
     if exits_on:
+        before = filled
         filled = e.execute_exits(t, bars, state, account, model.costs, model.exits, fills, filled)
-    if gate_on:
-        g.begin_fills(state, model.gate)
+        if gate_on:  # keep the gate's valuation of the book current through the exits
+            for i in range(before, filled):
+                n = int(fills[i, F_SYMBOL])
+                g.booked(n, -fills[i, F_QUANTITY], 0.0, state, model.gate)
     for side in (-1.0, 1.0):
         filled = execute_pending(t, side, bars, state, pending, account, model, fills, filled)
     mark_to_market(t, bars, state, account)

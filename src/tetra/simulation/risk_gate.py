@@ -36,15 +36,18 @@ import numpy as np
 
 from tetra.risk.arrays import PolicyArrays
 from tetra.risk.measures import (
+    CORRELATED,
     GROSS,
     NET,
     POSITION,
     advance_limits_nb,
     breached_nb,
     limit_usage_nb,
+    usage_of,
 )
 from tetra.risk.vocabulary import ACTIVE, HALTED, LIMIT_KINDS, LimitKind
 from tetra.simulation import exchange as x
+from tetra.simulation import rolling_correlation as rc
 from tetra.simulation.layout import (
     A_EQUITY,
     NO_ORDER,
@@ -56,6 +59,7 @@ from tetra.simulation.layout import (
 )
 
 jit = numba.njit(cache=True, nogil=True)
+NO_RETURNS = np.zeros((1, 1))  # the correlation limit is measured here, not by limit_usage_nb
 GROUP = LimitKind.GROUP_EXPOSURE.code
 THEME = LimitKind.THEME_EXPOSURE.code
 ASSET_CLASS = LimitKind.ASSET_CLASS_EXPOSURE.code
@@ -68,7 +72,9 @@ G_PEAK = 3  # equity peak (drawdown)
 G_ENTRIES = 4  # journal rows written
 G_GROSS = 5  # summed |position value| at the last close, kept current through the bar's fills
 G_NET = 6  # summed position value, likewise
-STATUS_SIZE = 7
+G_CORR_WINDOW = 7  # the correlation limit's window (0: no limit) and threshold
+G_CORR_THRESHOLD = 8
+STATUS_SIZE = 9
 
 # journal columns and actions
 J_T, J_SYMBOL, J_ACTION, J_CODE, J_REQUESTED, J_ALLOWED, J_STATE = 0, 1, 2, 3, 4, 5, 6
@@ -82,13 +88,16 @@ RESIZED, REFUSED, CANCELLED, TRIPPED, CLEARED = 0, 1, 2, 3, 4
 class Gate(NamedTuple):
     """A run's risk gate as arrays: the policy, the breach streaks, the status, the journal."""
 
-    policy: PolicyArrays
+    policy: PolicyArrays  # with corr_window 0: the gate measures correlation itself
     close: np.ndarray  # (T, N) closes, for the correlation limit's returns
     streak: np.ndarray  # (K,) int64
     tripped: np.ndarray  # (K,) int64
     status: np.ndarray  # (STATUS_SIZE,)
     buckets: np.ndarray  # (B,) summed |position value| per bucket
     journal: np.ndarray  # (J, JOURNAL_COLUMNS)
+    weights: np.ndarray  # (N,) scratch: the book's weights at the last check
+    sums: np.ndarray  # (3, N) rolling per-symbol return sums (`rolling_correlation`)
+    xy: np.ndarray  # (N, N) rolling pair sums of return products, or (0, 0) without the limit
 
 
 @jit
@@ -102,23 +111,6 @@ def note(
         row[J_T], row[J_SYMBOL], row[J_ACTION], row[J_CODE] = t, n, action, code
         row[J_REQUESTED], row[J_ALLOWED], row[J_STATE] = requested, allowed, gate.status[G_STATE]
     gate.status[G_ENTRIES] = i + 1
-
-
-@jit
-def begin_fills(state: np.ndarray, gate: Gate) -> None:
-    """Value the book at the last closes before a bar's fills: gross, net and bucket totals."""
-    gross, net = 0.0, 0.0
-    gate.buckets[:] = 0.0
-    members = gate.policy.bucket_members
-    for n in range(state.shape[1]):
-        value = state[S_POSITION, n] * state[S_LAST, n]
-        if value != 0.0:
-            gross += abs(value)
-            net += value
-            for b in range(members.shape[0]):
-                if members[b, n] != 0.0:
-                    gate.buckets[b] += abs(value)
-    gate.status[G_GROSS], gate.status[G_NET] = gross, net
 
 
 @jit
@@ -181,16 +173,22 @@ def allowed_quantity(t: int, n: int, quantity: float, price: float, state: np.nd
 
 @jit
 def check_limits(t: int, state: np.ndarray, account: np.ndarray, gate: Gate) -> None:
-    """Measure every limit on the book marked at bar t's close and advance the trading state."""
+    """Measure every limit on the book marked at bar t's close and advance the trading state.
+
+    It also values the book for the next bar's fills (gross, net, buckets at this close).
+    """
     equity = account[A_EQUITY]
-    weights = np.zeros(state.shape[1])
-    if equity > 0.0:
-        for n in range(state.shape[1]):
-            weights[n] = state[S_POSITION, n] * state[S_LAST, n] / equity
-    window = max(gate.policy.corr_window, 1)
-    returns = _returns(gate.close, t, window) if gate.policy.corr_window > 0 else np.zeros((1, 1))
+    weights = _value_book(state, equity, gate)
     previous, peak = gate.status[G_PREVIOUS_EQUITY], max(gate.status[G_PEAK], equity)
-    usage, value, subject = limit_usage_nb(weights, equity, previous, peak, returns, gate.policy)
+    usage, value, subject = limit_usage_nb(weights, equity, previous, peak, NO_RETURNS,
+                                           gate.policy)  # fmt: skip
+    window = int(gate.status[G_CORR_WINDOW])
+    if window > 0:
+        rc.advance(gate.close, t, window, gate.sums, gate.xy)
+        value[CORRELATED], subject[CORRELATED] = rc.correlated_weight(
+            weights, gate.close, t, window, gate.status[G_CORR_THRESHOLD], gate.sums, gate.xy
+        )
+        usage[CORRELATED] = usage_of(value[CORRELATED], gate.policy.limit_cap[CORRELATED])
     before = gate.tripped.copy()
     gate.status[G_STATE] = advance_limits_nb(breached_nb(usage), gate.streak, gate.tripped,
                                              gate.policy)  # fmt: skip
@@ -203,6 +201,25 @@ def check_limits(t: int, state: np.ndarray, account: np.ndarray, gate: Gate) -> 
 
 
 @jit
+def _value_book(state: np.ndarray, equity: float, gate: Gate) -> np.ndarray:
+    """Fill the gate's weights and its gross, net and bucket totals from the marked book."""
+    weights, members = gate.weights, gate.policy.bucket_members
+    gross, net = 0.0, 0.0
+    gate.buckets[:] = 0.0
+    for n in range(state.shape[1]):
+        value = state[S_POSITION, n] * state[S_LAST, n]
+        weights[n] = value / equity if equity > 0.0 else 0.0
+        if value != 0.0:
+            gross += abs(value)
+            net += value
+            for b in range(members.shape[0]):
+                if members[b, n] != 0.0:
+                    gate.buckets[b] += abs(value)
+    gate.status[G_GROSS], gate.status[G_NET] = gross, net
+    return weights
+
+
+@jit
 def _cap_of(policy: PolicyArrays, kind: int, subject: int) -> float:
     """Return the cap a limit's worst subject was measured against."""
     if subject >= 0 and kind == POSITION:
@@ -210,19 +227,6 @@ def _cap_of(policy: PolicyArrays, kind: int, subject: int) -> float:
     if subject >= 0 and kind in (GROUP, THEME, ASSET_CLASS):
         return float(policy.bucket_cap[subject])
     return float(policy.limit_cap[kind])
-
-
-@jit
-def _returns(close: np.ndarray, t: int, window: int) -> np.ndarray:
-    out = np.full((window, close.shape[1]), np.nan)
-    for r in range(window):
-        row = t - window + 1 + r
-        if row >= 1:
-            for n in range(close.shape[1]):
-                previous = close[row - 1, n]
-                if previous > 0.0 and np.isfinite(close[row, n]):
-                    out[r, n] = close[row, n] / previous - 1.0
-    return out
 
 
 @jit
@@ -275,15 +279,20 @@ def no_gate(n_count: int, t_count: int = 0) -> Gate:
 def make_gate(policy: PolicyArrays, close: np.ndarray, cash: float, *, on: bool = True,
               journal_rows: int = 256) -> Gate:  # fmt: skip
     """Return a fresh gate for `policy` over a run starting with `cash`."""
-    k = policy.limit_cap.shape[0]
+    k, n = policy.limit_cap.shape[0], policy.position_cap.shape[0]
     status = np.zeros(STATUS_SIZE)
     status[G_ON], status[G_PREVIOUS_EQUITY], status[G_PEAK] = float(on), cash, cash
+    status[G_CORR_WINDOW], status[G_CORR_THRESHOLD] = policy.corr_window, policy.corr_threshold
+    pairs = n if policy.corr_window > 0 else 0
     return Gate(
-        policy,
+        policy._replace(corr_window=0),
         np.ascontiguousarray(close, dtype=np.float64),
         np.zeros(k, dtype=np.int64),
         np.zeros(k, dtype=np.int64),
         status,
         np.zeros(policy.bucket_cap.shape[0]),
         np.zeros((journal_rows, JOURNAL_COLUMNS)),
+        np.zeros(n),
+        np.zeros((3, n)),
+        np.zeros((pairs, pairs)),
     )
