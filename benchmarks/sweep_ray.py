@@ -6,7 +6,7 @@ The sweep: `MovingAverageCrossover` over fast 1..100 x slow 101..200 (every comb
 valid) on a seeded panel (default: four symbols, a year of daily bars). Each variant runs
 in a fresh process, so start-up and memory are its own; the parent samples the resident
 memory of that process and all its descendants (Ray's raylet, GCS and workers included)
-every 50 ms and reports the peak.
+every 250 ms and reports the peak.
 
 - ``pool``: `sweep(..., executor=LocalPool(2))`, forked workers, the runner installed once
   per worker;
@@ -123,7 +123,7 @@ def measure(variant: str, combinations: int, bars: int, count: int) -> dict[str,
     def sample() -> None:
         while child.poll() is None:
             peak[0] = max(peak[0], _tree_rss(child.pid))
-            time.sleep(0.05)
+            time.sleep(0.25)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
