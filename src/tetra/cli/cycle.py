@@ -2,8 +2,8 @@
 
 Each command first stores the declared books (a new version only when a definition
 changed), then runs: `run` (one session, every book or `--book`), `replay` (a window, day
-by day as if live), `books` (the stored books and their versions). Bad input is one red
-line and exit code 1.
+by day as if live), `confirm` (what a `recommend` book holds), `books` (the stored books
+and their versions). Bad input is one red line and exit code 1.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
+from decimal import Decimal, InvalidOperation
 
 import typer
 from rich.table import Table
@@ -20,7 +21,7 @@ from tetra.core.clock import SystemClock
 from tetra.cycle import CycleContext, CycleResult, replay, run_cycle
 from tetra.data.store_kind import StoreKind
 from tetra.data.universe import load_universe
-from tetra.portfolio import StoredBooks, parse_book
+from tetra.portfolio import Holdings, Position, StoredBooks, parse_book
 from tetra.strategy.library import STRATEGIES
 
 app = typer.Typer(help="The daily cycle: books -> recommendations with reasoning.")
@@ -75,6 +76,50 @@ def replay_command(
                 str(len(result.fills)),
             )
         console.print(table)
+
+
+@app.command("confirm")
+def confirm_command(
+    book: str = typer.Option(..., "--book", help="The book whose holdings you confirm."),
+    cash: str = typer.Option(..., help="Cash held, e.g. 25000.00."),
+    position: list[str] = typer.Option(
+        [], "--position", help="SYMBOL=QUANTITY@AVERAGE_COST, e.g. SPY=10@412.5; repeatable."
+    ),
+    date: str | None = DATE,
+    by: str = typer.Option("cli", help="Who confirms (recorded)."),
+    sample: bool = KIND_OPTION,
+) -> None:
+    """Record what a `recommend` book holds: its next cycle starts from these holdings."""
+    with cycle_context(sample) as ctx:
+        version = ctx.books.book(book)
+        if version is None:
+            raise typer.BadParameter(f"no book named {book!r}", param_hint="--book")
+        day = parse_date(date) if date else ctx.clock.now().date()
+        holdings = Holdings(day, _money(cash, "--cash"), dict(_position(p) for p in position))
+        ctx.books.confirm_holdings(book, holdings, by=by, at=ctx.clock.now())
+        held = ", ".join(f"{s} {p.quantity}" for s, p in holdings.positions.items()) or "none"
+        console.print(f"{book} on {day}: cash {holdings.cash:,}, positions {held}")
+
+
+def _position(text: str) -> tuple[str, Position]:
+    symbol, _, rest = text.partition("=")
+    quantity, _, cost = rest.partition("@")
+    if not symbol or not quantity or not cost:
+        raise typer.BadParameter(
+            f"{text!r}: expected SYMBOL=QUANTITY@COST", param_hint="--position"
+        )
+    units = _money(quantity, "--position")
+    return symbol.upper(), Position(symbol.upper(), units, units * _money(cost, "--position"))
+
+
+def _money(text: str, hint: str) -> Decimal:
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise typer.BadParameter(f"{text!r} is not a number", param_hint=hint) from None
+    if not value.is_finite():
+        raise typer.BadParameter(f"{text!r} is not a finite number", param_hint=hint)
+    return value
 
 
 @app.command("books")

@@ -29,6 +29,7 @@ from tetra.cli import (
 )
 from tetra.cli.common import console, opened_store
 from tetra.cli.coverage import print_summary
+from tetra.cli.cycle_demo import print_demo_cycle
 from tetra.cli.demo import (
     RISK_CASE,
     print_demo_backtests,
@@ -109,9 +110,10 @@ def demo() -> None:
         print_demo_risk(results[RISK_CASE])
         print_demo_simulation(opened, start, spec.end)
         print_demo_model(opened, spec.end)
+        print_demo_cycle(opened)
     console.print(
         "Next: `tetra universe list`, `tetra store info --sample`, `tetra simulate stress`, "
-        "`tetra ml --help`, "
+        "`tetra ml --help`, `tetra cycle run --sample`, "
         '`tetra chat ask "latest close of SPY" --run`, `make test`.'
     )
 

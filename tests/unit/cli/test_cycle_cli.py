@@ -1,0 +1,94 @@
+"""`tetra cycle` and `tetra report` on a small live DuckDB store with a declared book."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "cycle"))
+
+from cycle_fixtures import market_rows
+
+from tetra.adapters.stores import open_store
+from tetra.cli.main import app
+from tetra.cycle import read_run
+from tetra.data.store_kind import StoreKind
+from tetra.portfolio import StoredBooks
+
+runner = CliRunner()
+SPY = [12, 12, 12, 12, 11, 10, 10, 10, 10, 20]
+QQQ = [10, 10, 10, 10, 10, 11, 12, 13, 14, 15]
+CONFIG = """
+[books.swing]
+capital = 10000
+symbols = ["SPY", "QQQ"]
+mode = "recommend"
+[[books.swing.strategies]]
+strategy = "sma_crossover"
+weight = 1
+params = { fast = 2, slow = 4, allocation = 5000 }
+"""
+
+
+@pytest.fixture
+def live(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("TETRA_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("TETRA_STORE_URL", raising=False)
+    (tmp_path / "tetra.toml").write_text(CONFIG)
+    (tmp_path / "data").mkdir()
+    store = open_store(str(tmp_path / "data" / "tetra.duckdb"), StoreKind.LIVE)
+    store.upsert("market_data.ohlcv", market_rows({"SPY": SPY, "QQQ": QQQ}))
+    store.close()
+    return tmp_path
+
+
+def test_cycle_run_prints_the_orders_and_confirmed_holdings_change_them(live: Path) -> None:
+    first = runner.invoke(app, ["cycle", "run", "--live"])
+    confirmed = runner.invoke(
+        app,
+        [
+            "cycle",
+            "confirm",
+            "--book",
+            "swing",
+            "--cash",
+            "5000",
+            "--position",
+            "SPY=250@20",
+            "--date",
+            "2024-01-12",
+            "--live",
+        ],
+    )
+    again = runner.invoke(app, ["cycle", "run", "--live"])
+
+    assert first.exit_code == 0, first.output
+    assert "buy 250" in first.output
+    assert confirmed.exit_code == 0, confirmed.output
+    assert again.exit_code == 0, again.output
+    assert "buy 250" not in again.output  # the confirmed SPY position is at its target
+    assert "buy 454" in again.output  # QQQ still is not
+    store = open_store(str(live / "data" / "tetra.duckdb"), StoreKind.LIVE)
+    holdings = StoredBooks(store).holdings("swing")
+    run = read_run(store, "swing", date(2024, 1, 12))
+    store.close()
+    assert holdings is not None
+    assert holdings.cash == 5000
+    assert run is not None
+    assert run.equity == 10_000  # 5,000 cash + 250 SPY at 20
+
+
+def test_report_writes_html_and_text_and_a_bad_book_is_one_clean_line(live: Path) -> None:
+    written = runner.invoke(app, ["report", "sod", "--live", "--out", str(live / "out")])
+    bad = runner.invoke(app, ["cycle", "run", "--live", "--book", "nobody"])
+
+    assert written.exit_code == 0, written.output
+    assert (live / "out" / "sod_swing_2024-01-12.html").exists()
+    assert "BUY 250 SPY" in (live / "out" / "sod_swing_2024-01-12.txt").read_text()
+    assert bad.exit_code == 1
+    assert "no book named 'nobody'" in bad.output
