@@ -12,6 +12,7 @@ from tetra.adapters.stores import open_store
 from tetra.cli.chat import app
 from tetra.data.store_kind import StoreKind
 from tetra.portfolio import BookMode, StoredBooks
+from tetra.simulation.scenarios.catalog import shipped_scenarios
 
 runner = CliRunner()
 
@@ -49,6 +50,9 @@ def test_json_output_carries_the_spec_hash_and_digest() -> None:
     version = json.loads(result.output)
     assert len(version["spec_hash"]) == 64
     assert version["evidence"]["walk_forward"]["folds"] >= 4
+    stress = version["evidence"]["stress"]
+    assert [row["scenario"] for row in stress] == [s.title for s in shipped_scenarios().values()]
+    assert {row["method"] for row in stress} <= {"replay", "factor"}
 
 
 def test_a_symbol_without_data_is_one_clear_line() -> None:

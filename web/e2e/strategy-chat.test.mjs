@@ -39,6 +39,8 @@ for (const viewport of ['desktop', 'phone']) {
       assert.match(await first.getByTestId('spec-words').textContent(), /Buy SPY when RSI\(14\)/)
       assert.ok((await first.getByTestId('equity-path').getAttribute('d')).startsWith('M'), 'the equity curve is drawn')
       assert.match(await first.getByTestId('strategy-reply').textContent(), /Walk-forward over \d+ folds/)
+      const scenarios = await backend.get('/api/simulation/scenarios')
+      assert.equal(await first.getByTestId('stress-row').count(), scenarios.length, 'one stress row per scenario')
 
       await page.getByTestId('strategy-input').fill('add a stop at 2 ATR')
       await page.getByTestId('strategy-send').click()

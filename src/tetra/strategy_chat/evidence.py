@@ -10,7 +10,8 @@
   windows' returns are chained;
 - deflated Sharpe: Bailey and Lopez de Prado's probability that the spec's Sharpe is above
   zero given the candidates tried;
-- Monte Carlo: a stationary bootstrap of the backtest's daily returns (200 paths, seed 0).
+- Monte Carlo: a stationary bootstrap of the backtest's daily returns (200 paths, seed 0);
+- the stress table (every shipped scenario, by the market source: it needs the store).
 `caveats` says plainly where the evidence is weak.
 """
 
@@ -76,6 +77,7 @@ class Evidence:
     drawdown: list[tuple[str, float]]
     warnings: list[str] = field(default_factory=list)
     caveats: list[str] = field(default_factory=list)
+    stress: list[dict[str, Any]] = field(default_factory=list)  # one row per scenario
 
     def digest(self, spec: StrategySpec) -> str:
         """Return a SHA-256 over the spec's hash and the numbers (what an approval signs)."""

@@ -16,7 +16,7 @@ import secrets
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -27,11 +27,12 @@ from tetra.market import MarketData, load_market
 from tetra.strategy.spec import (
     SpecInputs,
     StrategySpec,
+    compile_spec,
     describe_spec,
     spec_diff,
     spec_hash,
 )
-from tetra.strategy_chat.evidence import Evidence, gather_evidence
+from tetra.strategy_chat.evidence import CASH, Evidence, costs_of, gather_evidence
 from tetra.strategy_chat.proposers import ProposalFailed, ProposerRouter, ProviderChoice
 
 __all__ = ["MarketSource", "StoreMarketSource", "StrategyChat", "TurnFailed", "Version"]
@@ -54,6 +55,10 @@ class MarketSource(Protocol):
     def market(self, symbols: Sequence[str], years: int) -> MarketData: ...
 
     def inputs(self, spec: StrategySpec) -> tuple[SpecInputs, list[str]]: ...
+
+    def stress(self, spec: StrategySpec, inputs: SpecInputs) -> tuple[list[dict[str, Any]], str]:
+        """Return the stress table (one row per scenario) and why it is empty, if it is."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -108,6 +113,9 @@ class StrategyChat:
         inputs, input_notes = self.source.inputs(spec)
         evidence = gather_evidence(spec, market, inputs)
         evidence.caveats.extend(input_notes)
+        evidence.stress, missing = self.source.stress(spec, inputs)
+        if missing:
+            evidence.caveats.append(f"no stress table: {missing}")
         version = Version(
             number=len(conversation.versions) + 1,
             idea=idea,
@@ -204,6 +212,34 @@ class StoreMarketSource:
             macro[series] = (known, first["value"].to_numpy(dtype=float))
         events, event_notes = self._events(spec)
         return SpecInputs(macro=macro, events=events), notes + event_notes
+
+    def stress(self, spec: StrategySpec, inputs: SpecInputs) -> tuple[list[dict[str, Any]], str]:
+        """Every shipped scenario applied to the spec's strategy (replay where the store holds
+        the window, else a factor shock); the table is left out, with the reason, when the
+        store cannot serve it."""
+        from tetra.backtest.research.strategy_stress import stress_strategy
+        from tetra.simulation.inputs import store_span
+        from tetra.simulation.scenarios.catalog import shipped_scenarios
+
+        symbols = list(spec.referenced_symbols())
+        try:
+            _, as_of = store_span(self.store, symbols)
+            outcomes = stress_strategy(
+                self.store, compile_spec(spec, inputs), symbols,
+                list(shipped_scenarios().values()), as_of=as_of, cash=CASH,
+                costs=costs_of(spec),
+            )  # fmt: skip
+        except (ValidationError, ValueError, KeyError) as error:
+            return [], str(error)
+        return [
+            {
+                "scenario": o.scenario.title,
+                "method": o.method,
+                "return": o.portfolio_return,
+                "max_drawdown": o.max_drawdown,
+            }
+            for o in outcomes
+        ], ""
 
     def _events(self, spec: StrategySpec) -> tuple[dict[str, dict[str, list[dt.date]]], list[str]]:
         kinds = {rule.events for rule in spec.conditions() if rule.kind == "avoid_events"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -30,6 +31,9 @@ class WalkSource:
 
     def inputs(self, spec: StrategySpec) -> tuple[SpecInputs, list[str]]:
         return SpecInputs(), []
+
+    def stress(self, spec: StrategySpec, inputs: SpecInputs) -> tuple[list[dict[str, Any]], str]:
+        return [], "the walks have no store to replay scenarios from"
 
 
 @pytest.fixture

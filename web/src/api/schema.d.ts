@@ -1752,6 +1752,8 @@ export interface components {
             monte_carlo: {
                 [key: string]: number | null;
             };
+            /** Stress */
+            stress: components["schemas"]["StressRowOut"][];
             /** Trades */
             trades: number;
             /** Walk Forward */
@@ -3579,6 +3581,20 @@ export interface components {
             description: string;
             /** Name */
             name: string;
+        };
+        /** StressRowOut */
+        StressRowOut: {
+            /** Max Drawdown */
+            max_drawdown: number | null;
+            /**
+             * Method
+             * @description replay (the stored window) or factor (a beta shock).
+             */
+            method: string;
+            /** Scenario */
+            scenario: string;
+            /** Total Return */
+            total_return: number | null;
         };
         /**
          * SweepDetail

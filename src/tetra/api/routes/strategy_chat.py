@@ -117,6 +117,15 @@ def version_out(version: Version) -> VersionOut:
     evidence = version.evidence.as_dict()
     for chart in ("equity", "drawdown"):
         evidence[chart] = [{"day": day, "value": value} for day, value in evidence[chart]]
+    evidence["stress"] = [
+        {
+            "scenario": row["scenario"],
+            "method": row["method"],
+            "total_return": row["return"],
+            "max_drawdown": row["max_drawdown"],
+        }
+        for row in evidence["stress"]
+    ]
     return VersionOut(
         number=version.number,
         idea=version.idea,

@@ -35,6 +35,13 @@ class ChartPoint(BaseModel):
     value: float
 
 
+class StressRowOut(BaseModel):
+    scenario: str
+    method: str = Field(description="replay (the stored window) or factor (a beta shock).")
+    total_return: float | None
+    max_drawdown: float | None
+
+
 class EvidenceOut(BaseModel):
     metrics: dict[str, float | None]
     trades: int
@@ -48,6 +55,7 @@ class EvidenceOut(BaseModel):
     drawdown: list[ChartPoint]
     warnings: list[str]
     caveats: list[str]
+    stress: list[StressRowOut]
 
 
 class VersionOut(BaseModel):
