@@ -54,6 +54,13 @@ SHAPES = (
     "the latest values or history of macro series (10-year yield, VIX, CPI, unemployment...)",
     "news sentiment and headlines for a symbol",
     "price history, highest or lowest close and average volume",
+    "the best or worst day, week, month or year of a symbol or a group",
+    "weekly, monthly, quarterly or yearly closes and returns",
+    "volatility, the most or least volatile, maximum and current drawdown",
+    "correlation and beta of two symbols' daily returns",
+    "simple moving averages (e.g. 50-day) on the latest bar or a date",
+    "the first and last date of data, symbols by group or theme, dividends and splits",
+    "the change of a macro series over a period and the spread between two series",
 )
 EXAMPLES = (
     "What is the latest close of AAPL?",
