@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pandas as pd
 import pytest
 from async_api import KEY, api_client, seeded_store
 from fastapi import FastAPI
@@ -24,7 +25,7 @@ from tetra.backtest.research.sweep import configure
 from tetra.backtest.run import run_backtest
 from tetra.data.ports import Query as StoreQuery
 from tetra.data.ports import Store
-from tetra.market import load_market
+from tetra.market import Adjustment, load_market
 from tetra.risk.policy import parse_policy
 from tetra.settings import JobsSettings
 from tetra.simulation.exits import Exits
@@ -231,6 +232,42 @@ async def test_trade_counts_agree_between_metrics_table_and_totals(
     assert detail["metrics"]["unrealised_pnl"] == pytest.approx(unrealised, abs=1e-6)
     booked = sum(t["pnl"] for t in closed) + unrealised
     assert booked == pytest.approx(detail["equity"][-1]["equity"] - 100_000.0, abs=1e-3)
+
+
+async def test_a_benchmark_gives_alpha_and_beta_and_the_adjustment_is_kept(
+    client: httpx.AsyncClient, bars_store: Store
+) -> None:
+    detail = await completed_run(client, benchmark="CCC", adjustment="total_return")
+    without = await completed_run(client)
+
+    assert detail["params"]["benchmark"] == "CCC"
+    assert detail["params"]["adjustment"] == "total_return"
+    assert detail["metrics"]["beta"] is not None
+    assert detail["metrics"]["alpha"] is not None
+    assert without["metrics"]["beta"] is None
+    market = load_market(
+        bars_store, list(SYMBOLS[:2]), START, END, adjustment=Adjustment.TOTAL_RETURN
+    )
+    costs = Costs(Commission(basis_points=5.0), Slippage(basis_points=2.0))
+    result = run_backtest(
+        STRATEGIES["sma_crossover"](**CROSSOVER, cash=100_000.0),
+        market,
+        cash=100_000.0,
+        costs=costs,
+    )
+    bench = load_market(bars_store, ["CCC"], START, END, adjustment=Adjustment.TOTAL_RETURN)
+    returns = pd.Series(bench.close[:, 0], index=result.equity.index).pct_change().iloc[1:]
+    expected = result.metrics(benchmark_returns=returns)
+    assert detail["metrics"]["beta"] == pytest.approx(expected.beta, rel=1e-9)
+    assert detail["metrics"]["alpha"] == pytest.approx(expected.alpha, rel=1e-9)
+
+
+async def test_a_benchmark_without_bars_fails_the_run_naming_it(client: httpx.AsyncClient) -> None:
+    accepted = await client.post("/api/backtests/runs", json=run_body(benchmark="ZZZ"))
+
+    detail = await finished(client, f"/api/backtests/runs/{accepted.json()['run_id']}")
+    assert detail["status"] == "failed"
+    assert "ZZZ" in detail["error"]
 
 
 async def test_a_run_is_queued_then_reports_progress_until_done(

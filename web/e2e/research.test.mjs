@@ -47,6 +47,11 @@ for (const viewport of ['desktop', 'phone']) {
       const runId = new URL(page.url()).searchParams.get('run')
       const detail = await stack.backend.get(`/api/backtests/runs/${encodeURIComponent(runId)}`)
       assert.deepEqual(detail.params.symbols, ['SHY', 'IEF', 'TLT'])
+      // The form's default benchmark (SPY) gives alpha and beta.
+      assert.equal(detail.params.benchmark, 'SPY')
+      assert.equal(typeof detail.metrics.beta, 'number')
+      const beta = page.getByTestId('metrics-table').locator('div', { has: page.getByText('Beta', { exact: true }) })
+      assert.doesNotMatch(await beta.locator('dd').textContent(), /—/)
       const counts = await page.getByTestId('trade-counts').textContent()
       assert.match(counts, new RegExp(`${detail.trades_closed} closed, ${detail.trades_open} open`))
 

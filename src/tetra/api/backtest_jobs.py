@@ -37,7 +37,7 @@ from tetra.backtest.run import run_backtest
 from tetra.core.errors import ValidationError as TetraValidationError
 from tetra.core.telemetry import telemetry
 from tetra.data.ports import Store
-from tetra.market import MarketData, load_market
+from tetra.market import Adjustment, MarketData, load_market
 from tetra.ml.storage import with_stored_signal
 from tetra.risk.policy import RiskPolicy, RiskPolicyError, parse_policy
 from tetra.simulation.exits import Exits
@@ -199,6 +199,21 @@ def prepare_sweep(
     return PreparedSweep(sweep_id, request, cls, costs)
 
 
+def benchmark_returns(store: Store, request: RunRequest, market: MarketData) -> pd.Series | None:
+    """Return the benchmark's daily total returns on the run's dates, or None without one.
+
+    A benchmark without bars in the run's period raises `ValidationError` naming it.
+    """
+    if request.benchmark is None:
+        return None
+    first, last = (dt.date.fromisoformat(str(day)) for day in (market.dates[0], market.dates[-1]))
+    bench = load_market(store, [request.benchmark], first, last, adjustment=Adjustment.TOTAL_RETURN)
+    days = pd.DatetimeIndex(bench.dates.astype("datetime64[ns]"), name="date")
+    close = pd.Series(bench.close[:, 0], index=days)
+    runs = pd.DatetimeIndex(market.dates.astype("datetime64[ns]"), name="date")
+    return close.reindex(runs).ffill().pct_change().iloc[1:].dropna()
+
+
 def clipped_dates(request: RunRequest, market: MarketData) -> list[str]:
     """Say where the stored bars start later or end earlier than the dates asked for."""
     first, last = (dt.date.fromisoformat(str(day)) for day in (market.dates[0], market.dates[-1]))
@@ -334,6 +349,7 @@ class BacktestJobs:
             "warnings": [*clipped_dates(request, market), *result.warnings],
             **stored_interventions(result.interventions),
         }
+        benchmark = await blocking(benchmark_returns, self._store, request, market)
         record = await blocking(
             backtest_record,
             result,
@@ -341,6 +357,7 @@ class BacktestJobs:
             started_at=prepared.started_at,
             finished_at=dt.datetime.now(dt.UTC),
             params=params,
+            benchmark_returns=benchmark,
         )
         await blocking(save_run, self._store, record)
         await self._update(job, "done", 1.0)

@@ -3181,8 +3181,16 @@ export interface components {
          * @description One backtest: a strategy with its parameters on symbols between two days.
          */
         RunRequest: {
-            /** @default raw */
+            /**
+             * @description Prices the engine trades: raw (splits and cash dividends booked), split_adjusted, or total_return (dividends reinvested in the price).
+             * @default raw
+             */
             adjustment: components["schemas"]["Adjustment"];
+            /**
+             * Benchmark
+             * @description A symbol to measure alpha and beta against (its total return over the run's dates); without one they are null.
+             */
+            benchmark?: string | null;
             /**
              * Cash
              * @default 1000000

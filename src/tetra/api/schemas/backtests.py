@@ -60,7 +60,16 @@ class RunRequest(BaseModel):
     cash: float = Field(1_000_000.0, gt=0)
     commission_bps: float = Field(0.0, ge=0, description="Basis points of traded value.")
     slippage_bps: float = Field(0.0, ge=0, description="Basis points of price.")
-    adjustment: Adjustment = Adjustment.RAW
+    adjustment: Adjustment = Field(
+        Adjustment.RAW,
+        description="Prices the engine trades: raw (splits and cash dividends booked), "
+        "split_adjusted, or total_return (dividends reinvested in the price).",
+    )
+    benchmark: str | None = Field(
+        None,
+        description="A symbol to measure alpha and beta against (its total return over the "
+        "run's dates); without one they are null.",
+    )
     risk_policy: dict[str, Any] | None = Field(
         None,
         description="A risk policy to run the strategy under (see /api/risk/policy): caps "

@@ -246,14 +246,18 @@ def backtest_record(
     started_at: dt.datetime,
     finished_at: dt.datetime,
     params: Mapping[str, Any] | None = None,
+    benchmark_returns: pd.Series | None = None,
 ) -> RunRecord:
-    """Return the `RunRecord` of one backtest of `strategy` (mode ``backtest``)."""
+    """Return the `RunRecord` of one backtest of `strategy` (mode ``backtest``).
+
+    With `benchmark_returns` (simple returns on the run's dates) alpha and beta are set.
+    """
     return RunRecord(
         name=strategy.name,
         config=strategy.config.model_dump(mode="json"),
         equity=result.equity,
         trades=result.trades,
-        metrics=result.metrics().as_dict(),
+        metrics=result.metrics(benchmark_returns=benchmark_returns).as_dict(),
         started_at=started_at,
         finished_at=finished_at,
         params=params,
