@@ -22,6 +22,7 @@ from tetra.market import MarketData, OrderArrays
 from tetra.risk import LimitKind, RiskPolicy
 from tetra.risk.arrays import policy_arrays
 from tetra.simulation import risk_gate as g
+from tetra.simulation.exits import Exits
 from tetra.simulation.layout import F_PRICE, F_QUANTITY, F_SYMBOL, F_T
 
 SYMBOLS = ("SPY", "QQQ", "NVDA", "AAPL", "BTC", "ETH")  # ETFs, stocks and crypto: buckets bite
@@ -172,3 +173,25 @@ def test_a_halted_book_only_ever_shrinks(seed: int) -> None:
         after = before + fill[F_QUANTITY]
         assert abs(after) < abs(before), f"bar {t}: a halted book grew"
         assert before * after >= 0, f"bar {t}: a halted book flipped"
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 10_000), policy=POLICIES)
+def test_stops_and_the_gate_together_fill_alike_on_both_paths(
+    seed: int, policy: RiskPolicy
+) -> None:
+    market = universe_market(seed, bars=60)
+    orders = random_orders(seed, market)
+    exits = Exits(stop_loss=0.03, trailing_stop_atr=2.0, atr_window=5, time_exit=8)
+    count = int(np.isfinite(orders.size).sum())
+
+    compiled = run_compiled(market, orders, cash=1e5, exits=exits,
+                            gate=gate_for(policy, market, 1e5, count))  # fmt: skip
+    per_bar = run_callbacks(market, replay(orders), cash=1e5, exits=exits,
+                            gate=gate_for(policy, market, 1e5))  # fmt: skip
+
+    np.testing.assert_array_equal(compiled.fills, per_bar.fills)
+    np.testing.assert_array_equal(compiled.equity, per_bar.equity)
+    assert compiled.journal is not None
+    assert per_bar.journal is not None
+    np.testing.assert_array_equal(compiled.journal, per_bar.journal)
