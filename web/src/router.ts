@@ -34,6 +34,7 @@ export const routes: RouteRecordRaw[] = [
     component: () => import('./pages/SimulationPage.vue'),
     meta: { title: 'Simulation' },
   },
+  { path: '/reports', name: 'reports', component: () => import('./pages/ReportsPage.vue'), meta: { title: 'Reports' } },
   { path: '/chat', name: 'chat', component: () => import('./pages/ChatPage.vue'), meta: { title: 'Chat' } },
   { path: '/login', name: 'login', component: () => import('./pages/LoginPage.vue'), meta: { title: 'Sign in', public: true } },
   { path: '/:unknown(.*)*', redirect: { name: 'monitor' } },

@@ -22,6 +22,7 @@ export function useNavItems(): ComputedRef<NavItem[]> {
     { name: 'risk', label: 'Risk', icon: 'shield', to: { name: 'risk' } },
     { name: 'models', label: 'Models', icon: 'chart', to: { name: 'models' } },
     { name: 'simulation', label: 'Simulate', icon: 'fan', to: { name: 'simulation' } },
+    { name: 'reports', label: 'Reports', icon: 'inbox', to: { name: 'reports' } },
     { name: 'chat', label: 'Chat', icon: 'chat', to: { name: 'chat' } },
   ])
 }
