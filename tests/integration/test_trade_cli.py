@@ -58,3 +58,15 @@ def test_orders_halt_flatten_and_reconcile_through_the_paper_broker() -> None:
     assert "broker paper: healthy" in out
     code, out = trade("reconcile")
     assert (code, out.strip().splitlines()[-1]) == (0, "clean"), out
+
+
+def test_the_demo_sends_a_sample_books_recommendations_to_the_paper_broker(
+    sample_dir: Path,
+) -> None:
+    from tetra.cli.common import opened_store
+    from tetra.cli.demo_trading import print_demo_trading
+    from tetra.data.store_kind import StoreKind
+
+    with opened_store(StoreKind.SAMPLE) as store:
+        filled = print_demo_trading(store, ("SPY", "TLT"))
+    assert filled == 2

@@ -36,6 +36,7 @@ from tetra.cli.demo import (
     print_demo_risk,
     print_demo_simulation,
 )
+from tetra.cli.demo_trading import print_demo_trading
 from tetra.cli.ml_demo import print_demo_model
 from tetra.cli.pipeline import expand_variadic, print_result
 from tetra.cli.sample import backfill_sample
@@ -111,9 +112,10 @@ def demo() -> None:
         print_demo_simulation(opened, start, spec.end)
         print_demo_model(opened, spec.end)
         print_demo_cycle(opened)
+        print_demo_trading(opened)
     console.print(
         "Next: `tetra universe list`, `tetra store info --sample`, `tetra simulate stress`, "
-        "`tetra ml --help`, `tetra cycle run --sample`, "
+        "`tetra ml --help`, `tetra cycle run --sample`, `tetra trade status --sample`, "
         '`tetra chat ask "latest close of SPY" --run`, `make test`.'
     )
 
