@@ -25,6 +25,9 @@ SAMPLE_STEPS = (
     Step.NEWS_SENTIMENT,
     Step.EVENT_DATA,
     Step.CRYPTO,
+    Step.GEOPOLITICAL,
+    Step.SOCIAL,
+    Step.CRYPTO_UNIVERSE,
     Step.DATA_QUALITY,
 )
 
