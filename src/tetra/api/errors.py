@@ -102,3 +102,12 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorResponse, "description": "Not found."},
     422: {"model": ErrorResponse, "description": "Invalid request."},
 }
+# For routes whose success is not JSON (HTML, PNG): FastAPI would document their errors in the
+# success's media type; they are JSON like every other error.
+JSON_ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {
+        "description": spec["description"],
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}},
+    }
+    for status, spec in ERROR_RESPONSES.items()
+}

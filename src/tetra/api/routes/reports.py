@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.exceptions import HTTPException
 
 from tetra.api.deps import StoreDep, blocking
-from tetra.api.errors import ERROR_RESPONSES
+from tetra.api.errors import ERROR_RESPONSES, JSON_ERROR_RESPONSES
 from tetra.api.schemas.reports import DeliveryOut, ReportOut, ReportSummaryOut
 from tetra.data.ports import Store
 from tetra.portfolio import StoredBooks
@@ -54,6 +54,7 @@ async def get_report(report_id: str, store: StoreDep) -> ReportOut:
 @router.get(
     "/{report_id}/html",
     response_class=HTMLResponse,
+    responses=JSON_ERROR_RESPONSES,
     summary="The report rendered as one HTML page (charts inline)",
 )
 async def report_html(report_id: str, store: StoreDep) -> HTMLResponse:
@@ -67,7 +68,7 @@ async def report_html(report_id: str, store: StoreDep) -> HTMLResponse:
 @router.get(
     "/{report_id}/charts/{name}.png",
     response_class=Response,
-    responses={200: {"content": {"image/png": {}}}},
+    responses={200: {"content": {"image/png": {}}}, **JSON_ERROR_RESPONSES},
     summary="One chart of the report as PNG",
 )
 async def report_chart(report_id: str, name: ChartName, store: StoreDep) -> Response:
