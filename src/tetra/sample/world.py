@@ -10,7 +10,7 @@ Map of the module:
   mean-reverting around 100 in logs and lifted by the world's tension where events exist;
   dated public `GPR_LAG_DAYS` after each day, like the live adapter's history.
 - `generate_posts`: social posts per symbol over the last `SOCIAL_YEARS`: more posts on big
-  moves, tone following the day's move, published at 21:00 UTC (after the US close), by a
+  moves, tone following the day's move, published 21:00-24:00 UTC (after the US close), by a
   pool of fictional authors; cashtags name the symbols.
 Everything draws from generators keyed on the seed and a name: reruns are identical.
 """
@@ -194,7 +194,9 @@ def _post(
         "summary": None,
         "publisher": "r/sample_stocks",
         "author": f"sample_user_{int(rng.integers(0, AUTHORS))}",
-        "published_at": pd.Timestamp(dt.datetime.combine(day, dt.time(21), dt.UTC)),
+        # after the US close, spread over three hours so no two posts share a second
+        "published_at": pd.Timestamp(dt.datetime.combine(day, dt.time(21), dt.UTC))
+        + pd.Timedelta(seconds=int(rng.integers(0, 3 * 3600))),
         "symbols": json.dumps([symbol]),
     }
 

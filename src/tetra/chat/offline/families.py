@@ -513,3 +513,63 @@ def series_spread(first: str, second: str, period: Period | None) -> Built:
     tree = query.with_("pairs", as_=pairs, dialect=_DIALECT)
     what = f"the spread {first} minus {second} {when} (current vintage)."
     return Built(tree.sql(dialect=_DIALECT, pretty=True), what, frozenset({INDICATORS}), tree)
+
+
+# --- geopolitics and social attention ---------------------------------------------------------
+
+GEO_INDEX = "derived.geopolitical_daily"
+GEO_EVENTS = "events.geopolitical"
+SOCIAL_DAILY = "derived.social_daily"
+
+
+def geopolitical_index(period: Period) -> Built:
+    """The world's daily geopolitical index (country '*') over the period, oldest first."""
+    latest = f"(SELECT MAX(date) FROM {GEO_INDEX})"
+    tree = _where(
+        _select(
+            "date", "events", "conflict_events", "conflict_intensity", "goldstein", "tone"
+        ).from_(GEO_INDEX),
+        "country = '*'",
+        *period.window("date", latest),
+    ).order_by("date", dialect=_DIALECT)  # fmt: skip
+    what = (
+        f"the world's daily geopolitical index {_span(period, 'the', 'day')}: events, conflict "
+        "events, conflict intensity (mentions, material conflict counted twice), Goldstein, tone."
+    )
+    return _built(tree, what, GEO_INDEX)
+
+
+def geopolitical_events(period: Period, limit: int) -> Built:
+    """The most-mentioned geopolitical events published in the period."""
+    latest = f"(SELECT MAX(added_at) FROM {GEO_EVENTS})"
+    tree = (
+        _where(
+            _select(
+                "CAST(added_at AS DATE) AS day", "root_code", "country", "place", "goldstein",
+                "num_mentions", "source_url",
+            ).from_(GEO_EVENTS),
+            *period.window("added_at", latest),
+        )
+        .order_by("num_mentions DESC", "added_at", dialect=_DIALECT)
+        .limit(limit, dialect=_DIALECT)
+    )  # fmt: skip
+    what = (
+        f"the {limit} most-mentioned geopolitical events published "
+        f"{_span(period, 'the', 'event')} (CAMEO root code, country, place, Goldstein, mentions)."
+    )
+    return _built(tree, what, GEO_EVENTS)
+
+
+def social_mentions(selection: Selection, period: Period) -> Built:
+    """Social posts naming each symbol per day, their authors and mean sentiment."""
+    latest = f"(SELECT MAX(date) FROM {SOCIAL_DAILY})"
+    tree = _where(
+        _select("symbol", "date", "mentions", "authors", "score").from_(SOCIAL_DAILY),
+        selection.condition(),
+        *period.window("date", latest),
+    ).order_by("symbol", "date", dialect=_DIALECT)
+    what = (
+        f"the social posts naming {selection.describe()} per day {_span(period, 'the', 'day')}: "
+        "mentions, distinct authors and mean sentiment score (-1 to 1)."
+    )
+    return _built(tree, what, SOCIAL_DAILY, selection.tables)

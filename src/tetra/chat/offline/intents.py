@@ -356,7 +356,37 @@ def _ago(q: Question) -> Period | None:
     return Period("trailing", amount=amount, unit=match[2].upper())
 
 
+# --- geopolitics and social attention -----------------------------------------------------------
+
+_GEOPOLITICS = keywords(r"geopolitic\w*|conflicts?\b|escalat\w*|gdelt")
+_EVENT_LIST = keywords(r"events?\b|incidents?|what happened|headlines?")
+_SOCIAL = keywords(r"social|reddit|posts?\b|mentions?\b|chatter|buzz")
+LAST_MONTH = Period("trailing", amount=1, unit="MONTH")
+
+
+def _geopolitics(q: Question) -> Built | None:
+    if q.symbols or q.series or not q.has(_GEOPOLITICS):
+        return None
+    period = q.period or LAST_MONTH
+    if q.has(_EVENT_LIST):
+        return build.geopolitical_events(period, DEFAULT_COUNT)
+    return build.geopolitical_index(period)
+
+
+def _social(q: Question) -> Built | None:
+    if q.series or not q.has(_SOCIAL) or q.has(_GEOPOLITICS):
+        return None
+    if not (q.symbols or q.group or q.theme):
+        refuse(
+            "it reads social mentions of named symbols or groups.",
+            "How many social mentions did NVDA have last month?",
+        )
+    return build.social_mentions(_selection(q), q.period or LAST_MONTH)
+
+
 FAMILIES: tuple[Callable[[Question], Built | None], ...] = (
+    _geopolitics,
+    _social,
     _macro_comparison,
     _corporate_actions,
     _moving_average,
