@@ -59,6 +59,10 @@ METRICS: Mapping[str, MetricFamily] = {
         ),
         _family("tetra_cycle_seconds", H, "Daily decision cycle duration.", "book"),
         _family("tetra_report_deliveries", C, "Report email attempts, by outcome.", "status"),
+        _family(
+            "tetra_orders", C, "Order events, by broker and resulting state.", "broker", "state"
+        ),
+        _family("tetra_broker_up", G, "1 when the broker's last health check passed.", "broker"),
         _family("tetra_alerts_firing", G, "Tetra alerts currently firing, by rule.", "rule"),
         _family("tetra_alert_deliveries", C, "Alert deliveries.", "channel", "outcome"),
         _family("tetra_backups", C, "Store backups, by outcome.", "engine", "outcome"),

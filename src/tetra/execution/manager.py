@@ -27,6 +27,7 @@ from decimal import Decimal
 
 from tetra.core.clock import Clock
 from tetra.core.errors import TetraError
+from tetra.core.telemetry import telemetry
 from tetra.execution.broker import (
     Broker,
     BrokerError,
@@ -205,6 +206,7 @@ class OrderManager:
             code = verdict.code.value if verdict.code is not None else "denied"
             return order.moved(S.REJECTED, order.created_at, f"risk: {code}: {verdict.reason}")
         health = self._broker(broker_name).health()
+        telemetry().set("tetra_broker_up", {"broker": broker_name}, 1.0 if health.healthy else 0.0)
         if not health.healthy:
             reason = f"broker {broker_name} is not healthy: {health.reason}"
             return order.moved(S.REJECTED, order.created_at, reason)
@@ -302,6 +304,8 @@ class OrderManager:
         else:
             self._open[order.client_order_id] = order
         self.journal.record(order, fill)
+        state = str(order.status.value)  # every event: a state change or a fill
+        telemetry().increment("tetra_orders", {"broker": order.broker, "state": state})
         return order
 
     def _broker(self, name: str) -> Broker:

@@ -190,3 +190,24 @@ def test_halt_cancels_open_orders_and_blocks_new_risk_but_not_exits(
         ("SPY", Side.SELL, D(100), S.ACCEPTED)
     ]
     assert [o.symbol for o in broker.received] == ["QQQ", "SPY"]
+
+
+def test_order_states_and_broker_health_are_counted_in_the_telemetry(
+    rig: Rig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tetra.adapters.metrics.prometheus import MULTIPROCESS_ENV, PrometheusTelemetry
+    from tetra.core.telemetry import install
+
+    monkeypatch.delenv(MULTIPROCESS_ENV, raising=False)
+    sink = PrometheusTelemetry()
+    previous = install(sink)
+    try:
+        order = rig.manager.submit(buy())
+    finally:
+        install(previous)
+
+    sample = sink.registry.get_sample_value
+    assert order.status is S.FILLED
+    assert sample("tetra_orders_total", {"broker": "memory", "state": "filled"}) == 1
+    assert sample("tetra_orders_total", {"broker": "memory", "state": "submitted"}) == 1
+    assert sample("tetra_broker_up", {"broker": "memory"}) == 1
