@@ -22,6 +22,7 @@ from tetra.adapters.stores.postgres_readonly import PostgresReadOnly
 from tetra.adapters.stores.sql import read_only_role
 from tetra.chat.readonly import QueryFailed, QueryTimedOut
 from tetra.data.migrations.v0003_chat_role import CHAT_ROLE
+from tetra.data.ports import Query
 from tetra.testing import bars_frame
 
 OHLCV = "market_data.ohlcv"
@@ -118,6 +119,21 @@ def test_duckdb_store_still_writes_after_handing_out_a_chat_connection(
 
     assert counted == 15
     assert "quantum" in str(themes.iloc[0])
+
+
+def test_duckdb_store_still_reads_after_handing_out_a_chat_connection(duckdb_path: str) -> None:
+    # DuckDB 2 refuses a relation query while an earlier execute() result is unread; handing
+    # out the chat connection once left one behind and every later read on the store failed.
+    store = DuckDBStore(duckdb_path)
+    store.migrate()
+    try:
+        store.chat_connection().close()
+        store.chat_connection().close()  # the second call reads the locked setting again
+        symbols = store.read(Query("market_data.symbols", columns=["symbol"]))
+    finally:
+        store.close()
+
+    assert symbols.empty
 
 
 @pytest.fixture

@@ -134,9 +134,10 @@ def _open_read_only(path: str) -> duckdb.DuckDBPyConnection:
 
 
 def _require_sandboxed(connection: duckdb.DuckDBPyConnection) -> None:
-    settings = connection.execute(
+    rows = connection.execute(
         "SELECT current_setting('enable_external_access'), current_setting('lock_configuration')"
-    ).fetchone()
+    ).fetchall()  # read to the end: an unread result blocks the connection in DuckDB 2
+    settings = rows[0] if rows else None
     if settings is None or settings[0] or not settings[1]:
         raise QueryFailed(
             "the DuckDB connection must have external access off and its configuration "

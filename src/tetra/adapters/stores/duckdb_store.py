@@ -50,10 +50,12 @@ class DuckDBStore(SqlStore):
         the chat's guard must not read files or change settings. Irreversible until closed.
         """
         with self._lock:
+            # fetchall, not fetchone: DuckDB 2 keeps a result that was not read to its end open
+            # on the connection and refuses the next relation query until it is.
             locked = self._connection.execute(
                 "SELECT current_setting('lock_configuration')"
-            ).fetchone()
-            if not (locked and locked[0]):
+            ).fetchall()
+            if not (locked and locked[0][0]):
                 self._connection.execute("SET enable_external_access = false")
                 self._connection.execute("SET lock_configuration = true")
             return self._connection.cursor()
