@@ -18,6 +18,8 @@ from typing import Any
 import numpy as np
 
 from tetra.core.errors import ValidationError
+from tetra.cycle.at_risk import at_risk_lines, headroom_lines, opened_sessions
+from tetra.cycle.day_ahead import calendar_lines, news_lines, report_day
 from tetra.cycle.decide import Recommendation
 from tetra.cycle.records import RunRecord, previous_run, runs
 from tetra.cycle.risk_gate import book_policy
@@ -26,6 +28,7 @@ from tetra.data.geopolitics import CAMEO_ROOTS, WorldDay, world_on
 from tetra.market import load_market
 from tetra.portfolio import Fill, Position
 from tetra.reports.daily import (
+    AtRiskLine,
     CurvePoint,
     DailyReport,
     FillLine,
@@ -58,6 +61,10 @@ def build_report(ctx: CycleContext, result: CycleResult, kind: ReportKind) -> Da
     positions = _positions(result, before, fills)
     curve = _curve(ctx, result)
     pnl = _pnl(result, before)
+    day = report_day(result.session, kind)
+    held = {s for s, p in _held(result).items() if p.quantity != 0}
+    calendar = calendar_lines(ctx.store, day, book.symbols, held)
+    earnings = {c.symbol for c in calendar if c.kind == "earnings" and c.symbol}
     report = DailyReport(
         kind=kind,
         book=book.name,
@@ -73,11 +80,15 @@ def build_report(ctx: CycleContext, result: CycleResult, kind: ReportKind) -> Da
         fills=[_fill_line(f) for f in fills if f.session == result.session],
         recommendations=[_recommendation_line(r) for r in result.recommendations],
         movers=_movers(result),
-        risk=_risk(ctx, result, curve, positions),
+        risk=_risk(ctx, result, curve, positions, pnl, before),
         curve=curve,
         data_quality=_data_quality(result),
         warnings=_warnings(ctx, result, before),
         world=world_lines(world_on(ctx.store, result.session)),
+        day=day,
+        calendar=calendar,
+        news=news_lines(ctx.store, result.session, held),
+        at_risk=_at_risk(ctx, result, earnings),
     )
     return report.model_copy(update={"summary": summary_of(report)})
 
@@ -282,8 +293,22 @@ def _benchmark(
     return [None if v is None or not np.isfinite(v) else v / base * start_value for v in values]
 
 
+def _at_risk(ctx: CycleContext, result: CycleResult, earnings: set[str]) -> list[AtRiskLine]:
+    book = result.version.book
+    holdings = ctx.books.holdings(book.name, as_of=result.session)
+    after = None if holdings is None else holdings.as_of
+    fills = ctx.books.fills(book.name, after=after, through=result.session)
+    opened = opened_sessions(holdings, fills, result.anchor)
+    return at_risk_lines(book, _held(result), result.market, opened, earnings)
+
+
 def _risk(
-    ctx: CycleContext, result: CycleResult, curve: list[CurvePoint], positions: list[PositionLine]
+    ctx: CycleContext,
+    result: CycleResult,
+    curve: list[CurvePoint],
+    positions: list[PositionLine],
+    pnl: PnlSplit,
+    before: RunRecord | None,
 ) -> RiskBlock:
     values = np.array([p.backtest for p in curve])
     drawdown = float(values[-1] / values.max() - 1.0) if len(values) else None
@@ -307,6 +332,10 @@ def _risk(
             if v is not None
         }
     halted = KillSwitchBoard(ctx.store, ctx.clock).halts(result.version.name)
+    opening = (
+        result.version.book.capital if before is None or before.equity is None else before.equity
+    )
+    held_values = [p.value for p in positions]
     return RiskBlock(
         drawdown=drawdown,
         var_95=var,
@@ -314,6 +343,7 @@ def _risk(
         largest_weight=max((abs(p.weight) for p in positions), default=0.0),
         limits=limits,
         trading_state="halted" if halted else "active",
+        headroom=headroom_lines(policy, equity, held_values, drawdown, (pnl.total, opening)),
     )
 
 

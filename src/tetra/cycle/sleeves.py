@@ -22,6 +22,7 @@ from tetra.backtest.run import run_backtest
 from tetra.core.errors import ValidationError
 from tetra.market import MarketData
 from tetra.portfolio import Book, StrategyAllocation
+from tetra.simulation.exits import Exits
 from tetra.simulation.orders import Commission, Costs, TradingRules
 from tetra.strategy.base import Strategy
 
@@ -65,9 +66,22 @@ def check_book(book: Book, registry: Registry, known_symbols: set[str]) -> None:
     """Raise `ValidationError` naming an unknown strategy, bad parameters or unknown symbols."""
     for allocation in book.strategies:
         build_strategy(allocation, registry, float(book.capital * allocation.weight))
+    book_exits(book)
     unknown = sorted(set(book.symbols) - known_symbols)
     if unknown:
         raise ValidationError(f"book {book.name!r}: unknown symbol(s) {', '.join(unknown)}")
+
+
+def book_exits(book: Book) -> Exits | None:
+    """Return the exit rules `book` declares (stops of its sleeves), None when it has none."""
+    if not book.exits:
+        return None
+    whole = {"time_exit", "atr_window"}
+    values = {k: int(v) if k in whole else v for k, v in book.exits.items()}
+    try:
+        return Exits(**values)  # type: ignore[arg-type]
+    except ValidationError as error:
+        raise ValidationError(f"book {book.name!r}: exits.{error}") from None
 
 
 def run_sleeves(
@@ -75,7 +89,11 @@ def run_sleeves(
 ) -> list[Sleeve]:
     """Run every strategy of `book` on `market` (ending at the session) with the flat bar."""
     extended = with_flat_bar(market)
-    return [_sleeve(book, allocation, extended, registry, rules) for allocation in book.strategies]
+    exits = book_exits(book)
+    return [
+        _sleeve(book, allocation, extended, registry, rules, exits)
+        for allocation in book.strategies
+    ]
 
 
 def _sleeve(
@@ -84,10 +102,13 @@ def _sleeve(
     market: MarketData,
     registry: Registry,
     rules: TradingRules,
+    exits: Exits | None,
 ) -> Sleeve:
     cash = float(book.capital * allocation.weight)
     strategy = build_strategy(allocation, registry, cash)
-    result = run_backtest(strategy, market, cash=cash, costs=COSTS, rules=rules, guards=False)
+    result = run_backtest(
+        strategy, market, cash=cash, costs=COSTS, rules=rules, exits=exits, guards=False
+    )
     positions = result.output.positions
     return Sleeve(allocation, strategy, result, positions[-2].copy(), positions[-1].copy())
 

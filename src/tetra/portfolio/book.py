@@ -33,7 +33,22 @@ _KEYS = {
     "risk_policy",
     "recipients",
     "description",
+    "exits",
 }
+# Exit rules of the sleeves' backtests (`tetra.simulation.exits.Exits` fields): fractions of
+# the entry price, ATR multiples, a time exit in bars; checked in full by the cycle.
+EXIT_KEYS = frozenset(
+    {
+        "stop_loss",
+        "stop_loss_atr",
+        "take_profit",
+        "take_profit_atr",
+        "trailing_stop",
+        "trailing_stop_atr",
+        "time_exit",
+        "atr_window",
+    }
+)
 
 
 class BookMode(StrEnum):
@@ -72,8 +87,10 @@ class Book:
     risk_policy: str | None = None
     recipients: tuple[str, ...] = ()
     description: str = ""
+    exits: Mapping[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "exits", MappingProxyType(dict(self.exits)))
         _check_book(self)
 
     @property
@@ -83,7 +100,7 @@ class Book:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the book as JSON-ready data (Decimals as strings), the stored definition."""
-        return {
+        data: dict[str, Any] = {
             "name": self.name,
             "capital": str(self.capital),
             "strategies": [
@@ -102,6 +119,9 @@ class Book:
             "recipients": list(self.recipients),
             "description": self.description,
         }
+        if self.exits:  # only when set: books without exits keep their stored digests
+            data["exits"] = dict(self.exits)
+        return data
 
     def digest(self) -> str:
         """Return a fingerprint of the definition: equal books have equal digests."""
@@ -129,6 +149,7 @@ def parse_book(name: str, table: Mapping[str, Any], *, where: str = "books") -> 
             risk_policy=table.get("risk_policy"),
             recipients=tuple(_strings(table.get("recipients", ()), f"{path}.recipients")),
             description=str(table.get("description", "")),
+            exits=_exits(table.get("exits", {}), f"{path}.exits"),
         ),
     )
 
@@ -182,6 +203,22 @@ def _decimal(value: Any, path: str) -> Decimal:
     if not number.is_finite():
         raise ValidationError(f"{path}: {value!r} is not a finite number")
     return number
+
+
+def _exits(value: Any, path: str) -> dict[str, float]:
+    if not isinstance(value, Mapping):
+        raise ValidationError(f"{path}: expected a table, e.g. {{ stop_loss = 0.05 }}")
+    unknown = sorted(set(value) - EXIT_KEYS)
+    if unknown:
+        known = ", ".join(sorted(EXIT_KEYS))
+        raise ValidationError(f"{path}: unknown field(s) {', '.join(unknown)}; known: {known}")
+    out = {}
+    for key, raw in value.items():
+        number = _decimal(raw, f"{path}.{key}")
+        if number <= 0:
+            raise ValidationError(f"{path}.{key}: {raw!r} must be a positive number")
+        out[str(key)] = float(number)
+    return out
 
 
 def _strings(value: Any, path: str) -> list[str]:

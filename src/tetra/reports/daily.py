@@ -98,6 +98,21 @@ class PnlSplit(_Frozen):
     fees: Decimal
 
 
+class HeadroomLine(_Frozen):
+    """One limit of the book's policy: how much of it is used and what is left.
+
+    `used`, `cap` and `headroom` are fractions (of equity; of the peak for the drawdown; of
+    the previous close's equity for the day's loss); `room` is the headroom in money at
+    today's equity (None for the drawdown, whose room depends on the peak).
+    """
+
+    limit: str
+    used: float
+    cap: float
+    headroom: float
+    room: Decimal | None
+
+
 class RiskBlock(_Frozen):
     drawdown: float | None
     var_95: Decimal | None  # one-day historical VaR in money, from the book's backtest curve
@@ -105,6 +120,7 @@ class RiskBlock(_Frozen):
     largest_weight: float
     limits: dict[str, float]  # caps of the book's policy (empty without a policy)
     trading_state: str
+    headroom: list[HeadroomLine] = []
 
 
 class CurvePoint(_Frozen):
@@ -120,6 +136,59 @@ class WorldLine(_Frozen):
     label: str
     value: str
     note: str = ""
+
+
+class CalendarLine(_Frozen):
+    """One event of the report's day: a macro release or an earnings report.
+
+    Only what is scheduled ahead is shown (time, importance, forecast, previous value,
+    estimate), never the outcome: a replayed report must not know it.
+    """
+
+    day: dt.date
+    kind: Literal["macro", "earnings"]
+    event: str
+    symbol: str | None = None
+    time: str = ""  # e.g. 08:30 UTC, bmo (before the open), amc (after the close)
+    held: bool = False
+    detail: str = ""
+
+
+class NewsLine(_Frozen):
+    """A headline on a held name, with its sentiment score (-1 bearish to 1 bullish)."""
+
+    symbol: str
+    published_at: dt.datetime
+    title: str
+    publisher: str | None
+    score: float
+    method: str
+
+
+class AtRiskLine(_Frozen):
+    """A held position near its stop (or through it), or reporting earnings on the day.
+
+    `stop` is the protective level of the book's exits (the tighter of stop loss and
+    trailing stop); `distance` how far the close is above it (long; below, short) as a
+    fraction of the close: negative when the close is already through it.
+    """
+
+    symbol: str
+    quantity: Decimal
+    close: Decimal
+    entry: Decimal
+    stop: Decimal | None
+    distance: float | None
+    reasons: list[str]
+
+
+class RunIssue(_Frozen):
+    """A scheduled job that failed or did not run: the data pipeline, a cycle, a report."""
+
+    job: str  # pipeline, cycle, sod, eod
+    day: dt.date
+    status: str  # failed, missed, abandoned, partial
+    detail: str
 
 
 class DailyReport(_Frozen):
@@ -144,6 +213,11 @@ class DailyReport(_Frozen):
     data_quality: list[str]
     warnings: list[str]
     world: list[WorldLine] = []
+    day: dt.date | None = None  # the day the report is for: SOD, the next session
+    calendar: list[CalendarLine] = []
+    news: list[NewsLine] = []
+    at_risk: list[AtRiskLine] = []
+    run_issues: list[RunIssue] = []
 
     @property
     def report_id(self) -> str:

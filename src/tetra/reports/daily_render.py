@@ -9,11 +9,32 @@ reads on a phone.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from decimal import Decimal
 from html import escape
 
 from tetra.reports.daily import DailyReport, Reason, RecommendationLine
 from tetra.reports.daily_charts import CHARTS
+from tetra.reports.daily_tables import (
+    Rows,
+    TableSpec,
+    at_risk_table,
+    day_ahead_tables,
+    headroom_table,
+    money,
+    percent,
+    signed,
+    units,
+)
+
+__all__ = [
+    "money",
+    "order_head",
+    "percent",
+    "render_html",
+    "render_text",
+    "signed",
+    "tables",
+    "units",
+]
 
 _BODY = (
     "margin:0;padding:12px;background:#f8fafc;font-family:Arial,Helvetica,sans-serif;color:#111827"
@@ -28,22 +49,6 @@ _TD = "padding:4px 6px;border-bottom:1px solid #f1f5f9;vertical-align:top"
 _NUM = _TD + ";text-align:right;white-space:nowrap"
 _IMG = "display:block;width:100%;max-width:640px;height:auto;margin:6px 0"
 _SMALL = "font-size:11px;color:#4b5563;margin:2px 0"
-
-
-def money(value: Decimal | None) -> str:
-    return "-" if value is None else f"{value:,.2f}"
-
-
-def signed(value: Decimal | None) -> str:
-    return "-" if value is None else f"{value:+,.2f}"
-
-
-def percent(value: float | None) -> str:
-    return "-" if value is None else f"{value:.1%}"
-
-
-def units(value: Decimal) -> str:
-    return f"{value.normalize():,f}"
 
 
 def render_html(report: DailyReport, image: Callable[[str], str]) -> str:
@@ -74,10 +79,6 @@ def render_text(report: DailyReport) -> str:
     return "\n".join(lines)
 
 
-Rows = list[list[str]]
-TableSpec = tuple[str, Sequence[str], Rows, Sequence[int]]
-
-
 def tables(report: DailyReport) -> list[TableSpec]:
     """Return the report's tables as (title, headers, rows, numeric columns), in order."""
     v = report.valuation
@@ -97,10 +98,13 @@ def tables(report: DailyReport) -> list[TableSpec]:
             ("P&L of the day", ("total", "realised", "unrealised change", "fees"), [day], range(4))
         )
     out.append(("Positions", *_position_rows(report), range(1, 6)))
+    out += [t for t in (at_risk_table(report),) if t is not None]
     if report.fills:
         out.append(("Fills against the decision price", *_fill_rows(report), range(1, 6)))
     out.append(("Market", *_mover_rows(report), (1, 2)))
+    out += day_ahead_tables(report)
     out.append(("Risk", *_risk_rows(report), (1,)))
+    out += [t for t in (headroom_table(report),) if t is not None]
     if report.pnl_by_strategy:
         rows = [[k, f"{x:+,.2f}"] for k, x in report.pnl_by_strategy.items()]
         out.append(
@@ -231,7 +235,7 @@ def _risk_rows(report: DailyReport) -> tuple[Sequence[str], Rows]:
         ["1-day VaR 95 %", money(r.var_95)],
         ["gross exposure", percent(r.gross_exposure)],
         ["largest position", percent(r.largest_weight)],
-        *([f"limit {k}", percent(v)] for k, v in r.limits.items()),
+        *([f"limit {k}", percent(v)] for k, v in r.limits.items() if not r.headroom),
     ]
     return ("measure", "value"), rows
 

@@ -1267,6 +1267,30 @@ export interface components {
              */
             weight: number | string;
         };
+        /**
+         * AtRiskLine
+         * @description A held position near its stop (or through it), or reporting earnings on the day.
+         *
+         *     `stop` is the protective level of the book's exits (the tighter of stop loss and
+         *     trailing stop); `distance` how far the close is above it (long; below, short) as a
+         *     fraction of the close: negative when the close is already through it.
+         */
+        AtRiskLine: {
+            /** Close */
+            close: string;
+            /** Distance */
+            distance: number | null;
+            /** Entry */
+            entry: string;
+            /** Quantity */
+            quantity: string;
+            /** Reasons */
+            reasons: string[];
+            /** Stop */
+            stop: string | null;
+            /** Symbol */
+            symbol: string;
+        };
         /** BandPoint */
         BandPoint: {
             /**
@@ -1357,6 +1381,44 @@ export interface components {
             healthy: boolean;
             /** Reason */
             reason: string;
+        };
+        /**
+         * CalendarLine
+         * @description One event of the report's day: a macro release or an earnings report.
+         *
+         *     Only what is scheduled ahead is shown (time, importance, forecast, previous value,
+         *     estimate), never the outcome: a replayed report must not know it.
+         */
+        CalendarLine: {
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+            /**
+             * Detail
+             * @default
+             */
+            detail: string;
+            /** Event */
+            event: string;
+            /**
+             * Held
+             * @default false
+             */
+            held: boolean;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "macro" | "earnings";
+            /** Symbol */
+            symbol?: string | null;
+            /**
+             * Time
+             * @default
+             */
+            time: string;
         };
         /** CandidateOut */
         CandidateOut: {
@@ -1527,14 +1589,26 @@ export interface components {
          * @description One book's start-of-day (``sod``) or end-of-day (``eod``) report for one session.
          */
         DailyReport: {
+            /**
+             * At Risk
+             * @default []
+             */
+            at_risk: components["schemas"]["AtRiskLine"][];
             /** Benchmark */
             benchmark: string;
             /** Book */
             book: string;
+            /**
+             * Calendar
+             * @default []
+             */
+            calendar: components["schemas"]["CalendarLine"][];
             /** Curve */
             curve: components["schemas"]["CurvePoint"][];
             /** Data Quality */
             data_quality: string[];
+            /** Day */
+            day?: string | null;
             /** Fills */
             fills: components["schemas"]["FillLine"][];
             /**
@@ -1551,6 +1625,11 @@ export interface components {
             mode: string;
             /** Movers */
             movers: components["schemas"]["Mover"][];
+            /**
+             * News
+             * @default []
+             */
+            news: components["schemas"]["NewsLine"][];
             pnl: components["schemas"]["PnlSplit"] | null;
             /** Pnl By Strategy */
             pnl_by_strategy: {
@@ -1561,6 +1640,11 @@ export interface components {
             /** Recommendations */
             recommendations: components["schemas"]["RecommendationLine"][];
             risk: components["schemas"]["RiskBlock"];
+            /**
+             * Run Issues
+             * @default []
+             */
+            run_issues: components["schemas"]["RunIssue"][];
             /**
              * Session
              * Format: date
@@ -1996,6 +2080,26 @@ export interface components {
             cancelled: number;
             /** Scope */
             scope: string;
+        };
+        /**
+         * HeadroomLine
+         * @description One limit of the book's policy: how much of it is used and what is left.
+         *
+         *     `used`, `cap` and `headroom` are fractions (of equity; of the peak for the drawdown; of
+         *     the previous close's equity for the day's loss); `room` is the headroom in money at
+         *     today's equity (None for the drawdown, whose room depends on the peak).
+         */
+        HeadroomLine: {
+            /** Cap */
+            cap: number;
+            /** Headroom */
+            headroom: number;
+            /** Limit */
+            limit: string;
+            /** Room */
+            room: string | null;
+            /** Used */
+            used: number;
         };
         /** Health */
         Health: {
@@ -2463,6 +2567,27 @@ export interface components {
             title: string;
             /** Url */
             url: string;
+        };
+        /**
+         * NewsLine
+         * @description A headline on a held name, with its sentiment score (-1 bearish to 1 bullish).
+         */
+        NewsLine: {
+            /** Method */
+            method: string;
+            /**
+             * Published At
+             * Format: date-time
+             */
+            published_at: string;
+            /** Publisher */
+            publisher: string | null;
+            /** Score */
+            score: number;
+            /** Symbol */
+            symbol: string;
+            /** Title */
+            title: string;
         };
         /**
          * OrderIn
@@ -2942,6 +3067,11 @@ export interface components {
             drawdown: number | null;
             /** Gross Exposure */
             gross_exposure: number;
+            /**
+             * Headroom
+             * @default []
+             */
+            headroom: components["schemas"]["HeadroomLine"][];
             /** Largest Weight */
             largest_weight: number;
             /** Limits */
@@ -3175,6 +3305,23 @@ export interface components {
             summary: {
                 [key: string]: number | null;
             };
+        };
+        /**
+         * RunIssue
+         * @description A scheduled job that failed or did not run: the data pipeline, a cycle, a report.
+         */
+        RunIssue: {
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+            /** Detail */
+            detail: string;
+            /** Job */
+            job: string;
+            /** Status */
+            status: string;
         };
         /**
          * RunRequest

@@ -1,0 +1,86 @@
+"""The day-ahead tables of a daily report: calendar, news, positions at risk, risk headroom.
+
+Each is a `TableSpec` (title, headers, rows, numeric columns) that `daily_render` draws as
+HTML and as text from the same strings, so both carry the same numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from tetra.reports.daily import DailyReport
+
+Rows = list[list[str]]
+TableSpec = tuple[str, Sequence[str], Rows, Sequence[int]]
+
+
+def money(value: Decimal | None) -> str:
+    return "-" if value is None else f"{value:,.2f}"
+
+
+def signed(value: Decimal | None) -> str:
+    return "-" if value is None else f"{value:+,.2f}"
+
+
+def percent(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1%}"
+
+
+def units(value: Decimal) -> str:
+    return f"{value.normalize():,f}"
+
+
+def day_ahead_tables(report: DailyReport) -> list[TableSpec]:
+    """Return the calendar and news tables (empty ones left out but the calendar)."""
+    day = "-" if report.day is None else report.day.isoformat()
+    calendar = [
+        [c.time or "-", c.event + (" (held)" if c.held else ""), c.detail] for c in report.calendar
+    ] or [["-", "nothing scheduled in the stored calendars", ""]]
+    out: list[TableSpec] = [(f"Calendar of {day}", ("time", "event", "detail"), calendar, ())]
+    if report.news:
+        rows = [
+            [n.symbol, f"{n.score:+.2f}", f"{n.published_at:%Y-%m-%d %H:%M}", n.title]
+            for n in report.news
+        ]
+        out.append(
+            (
+                "News on held names (strongest sentiment)",
+                ("symbol", "score", "UTC", "headline"),
+                rows,
+                (1,),
+            )
+        )
+    return out
+
+
+def at_risk_table(report: DailyReport) -> TableSpec | None:
+    """Return the positions at risk, or None when none is."""
+    if not report.at_risk:
+        return None
+    rows = [
+        [
+            a.symbol,
+            units(a.quantity),
+            money(a.close),
+            money(a.entry),
+            money(a.stop),
+            percent(a.distance),
+            "; ".join(a.reasons),
+        ]
+        for a in report.at_risk
+    ]
+    headers = ("symbol", "quantity", "close", "entry", "stop", "to stop", "why")
+    return ("Positions at risk", headers, rows, range(1, 6))
+
+
+def headroom_table(report: DailyReport) -> TableSpec | None:
+    """Return the policy's limits with their use and headroom, or None without a policy."""
+    if not report.risk.headroom:
+        return None
+    rows = [
+        [h.limit, percent(h.used), percent(h.cap), percent(h.headroom), money(h.room)]
+        for h in report.risk.headroom
+    ]
+    headers = ("limit", "used", "cap", "headroom", "room (money)")
+    return ("Risk headroom", headers, rows, range(1, 5))
