@@ -185,7 +185,13 @@ def test_the_calendar_lists_the_next_sessions_macro_releases_and_the_books_earni
     assert events == [
         ("macro", "INDPRO release", "", False, "series INDPRO"),  # no title stored: its id
         ("macro", "Unemployment Rate release", "", False, "series UNRATE"),
-        ("macro", "CPI m/m", "13:30 UTC", False, "US; high importance; forecast 0.2%; previous 0.1%"),
+        (
+            "macro",
+            "CPI m/m",
+            "13:30 UTC",
+            False,
+            "US; high importance; forecast 0.2%; previous 0.1%",
+        ),
         ("earnings", "QQQ earnings 2023Q4", "bmo", True, "EPS estimate 1.25"),
     ]
     assert "0.9" not in " ".join(c.detail for c in report.calendar)  # no outcome ahead
@@ -235,7 +241,7 @@ def test_risk_headroom_equals_the_ledger_against_the_default_policy(report: Dail
     }
     gross = room["max_gross_leverage"]
     assert gross.used == pytest.approx(2650 / 9650, abs=1e-6)
-    assert gross.room is not None and abs(gross.room - Decimal(7000)) < Decimal("0.01")
+    assert gross.room == Decimal(7000)  # the cap in money less the exposure, exactly: the cash
     largest = room["max_position_weight"]
     assert largest.used == pytest.approx(1900 / 9650, abs=1e-6)
     assert largest.headroom == pytest.approx(0.25 - 1900 / 9650, abs=1e-6)
