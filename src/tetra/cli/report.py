@@ -4,7 +4,9 @@ The report comes from the cycle run of the session (run again: runs are idempote
 book and session). `--out DIR` writes ``<id>.html`` (charts inline as data URIs, for a
 browser) and ``<id>.txt``; `--send` emails it through the SMTP settings to the book's
 recipients (else ``smtp.recipients``), retrying with backoff; a failed send is recorded
-and the report stays stored (exit code 4).
+and the report stays stored (exit code 4). With a local model configured (``llm_local``;
+never the cloud one: reports are private), it writes the summary paragraph from the
+report's numbers, checked (`tetra.cycle.narrative`).
 """
 
 from __future__ import annotations
@@ -16,11 +18,14 @@ from pathlib import Path
 import typer
 
 from tetra.adapters.email.smtp import Security, SmtpMailer
+from tetra.chat.translation import ChatModel
+from tetra.cli.chat_wiring import chat_model
 from tetra.cli.common import KIND_OPTION, console, errors, settings
 from tetra.cli.cycle import BOOK, DATE, cycle_context, parse_date
 from tetra.core.clock import Clock
 from tetra.cycle import run_cycle
 from tetra.cycle.daily_reports import build_report
+from tetra.cycle.narrative import narrate
 from tetra.reports.daily import DailyReport, ReportKind
 from tetra.reports.daily_charts import charts
 from tetra.reports.daily_render import render_html, render_text
@@ -65,11 +70,12 @@ def make_reports(
     config = settings()
     session = None if date is None else parse_date(date)
     failed = 0
+    model = report_model(config)
     with cycle_context(sample) as ctx:
         archive = ReportArchive(ctx.store)
         names = [book] if book else [v.name for v in ctx.books.books()]
         for name in names:
-            report = build_report(ctx, run_cycle(ctx, name, session), kind)
+            report = narrate(build_report(ctx, run_cycle(ctx, name, session), kind), model)
             archive.save(report)
             console.print(f"[bold]{report.report_id}[/]: {report.summary}")
             if out is not None:
@@ -81,6 +87,11 @@ def make_reports(
                 failed += not _send(report, archive, config, recipients, ctx.clock)
     if failed:
         raise typer.Exit(EXIT_NOT_SENT)
+
+
+def report_model(config: Settings) -> ChatModel | None:
+    """Return the model that may write report summaries: the local one only (private data)."""
+    return chat_model(config.llm_local)
 
 
 def mailer_of(config: Settings) -> SmtpMailer:

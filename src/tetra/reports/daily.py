@@ -218,6 +218,8 @@ class DailyReport(_Frozen):
     news: list[NewsLine] = []
     at_risk: list[AtRiskLine] = []
     run_issues: list[RunIssue] = []
+    summary_by: str = "template"  # or the local model that wrote it (checked, `narrative`)
+    summary_note: str = ""  # why a model's summary was not used
 
     @property
     def report_id(self) -> str:

@@ -56,6 +56,7 @@ def render_html(report: DailyReport, image: Callable[[str], str]) -> str:
     sections = [
         f'<h1 style="{_H1}">{escape(report.title)}</h1>',
         f'<p style="{_P}">{escape(report.summary)}</p>',
+        *(f'<p style="{_SMALL}">{escape(n)}</p>' for n in summary_notes(report)),
         *(_section(title, body) for title, body in _sections(report)),
         f'<h2 style="{_H2}">Charts</h2>',
         *(
@@ -73,10 +74,20 @@ def render_html(report: DailyReport, image: Callable[[str], str]) -> str:
 
 def render_text(report: DailyReport) -> str:
     """Return the report as plain text with the same numbers as the HTML."""
-    lines = [report.title, "=" * len(report.title), report.summary, ""]
+    lines = [report.title, "=" * len(report.title), report.summary, *summary_notes(report), ""]
     for title, rows in _text_sections(report):
         lines += [title, "-" * len(title), *rows, ""]
     return "\n".join(lines)
+
+
+def summary_notes(report: DailyReport) -> list[str]:
+    """Return who wrote the summary when a model did, and why a model's text was not used."""
+    notes = []
+    if report.summary_by != "template":
+        notes.append(f"Summary written by {report.summary_by} from the report's numbers (checked).")
+    if report.summary_note:
+        notes.append(f"Note: {report.summary_note}.")
+    return notes
 
 
 def tables(report: DailyReport) -> list[TableSpec]:

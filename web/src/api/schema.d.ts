@@ -1652,6 +1652,16 @@ export interface components {
             session: string;
             /** Summary */
             summary: string;
+            /**
+             * Summary By
+             * @default template
+             */
+            summary_by: string;
+            /**
+             * Summary Note
+             * @default
+             */
+            summary_note: string;
             valuation: components["schemas"]["Valuation"];
             /** Warnings */
             warnings: string[];
