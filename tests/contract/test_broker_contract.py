@@ -9,13 +9,22 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Iterator
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
 from broker_venues import Venue, open_venue
 
 from tetra.core.clock import FixedClock
-from tetra.execution import BrokerRejected, Order, OrderRequest, OrderStatus, OrderType, Side
+from tetra.execution import (
+    Amendment,
+    BrokerRejected,
+    Order,
+    OrderRequest,
+    OrderStatus,
+    OrderType,
+    Side,
+)
 from tetra.execution.orders import TimeInForce
 
 S = OrderStatus
@@ -121,3 +130,51 @@ def test_cancel_all_leaves_nothing_open(venue: Venue) -> None:
 def test_a_healthy_venue_says_so_and_reports_an_account(venue: Venue) -> None:
     assert venue.broker.health().healthy
     assert venue.broker.account().equity > 0
+
+
+def a_replacement(order: Order, quantity: str, limit: str) -> Order:
+    amend = Amendment(quantity=D(quantity), limit_price=D(limit))
+    return order.replaced_with(amend, str(uuid.uuid4()), START)
+
+
+def test_a_replace_amends_a_working_order_under_a_new_client_id(venue: Venue) -> None:
+    order = an_order(venue, limit="400")
+    placed = venue.broker.submit(order)
+    working = replace(order, status=S.ACCEPTED, broker_order_id=placed.broker_order_id)
+    replacement = a_replacement(working, "6", "410")
+    view = venue.broker.replace(working, replacement)
+    assert (view.client_order_id, view.status, view.quantity) == (
+        replacement.client_order_id, S.ACCEPTED, D(6),
+    )  # fmt: skip
+    assert [o.client_order_id for o in venue.broker.open_orders()] == [replacement.client_order_id]
+    before = venue.broker.lookup(order)  # IB: the modified order answers to the new id
+    assert before is None or before.status is S.CANCELLED
+    found = venue.broker.lookup(replacement)
+    assert found is not None
+    assert (found.status, found.quantity) == (S.ACCEPTED, D(6))
+
+
+def test_a_replacement_fills_by_its_new_quantity(venue: Venue) -> None:
+    if not venue.partial_fills:
+        pytest.skip("this venue fills whole orders")
+    order = an_order(venue, limit="400")
+    venue.broker.submit(order)
+    working = replace(order, status=S.ACCEPTED)
+    replacement = a_replacement(working, "6", "410")
+    venue.broker.replace(working, replacement)
+    venue.fill_part(replacement, D(6), D(410))
+    view = venue.broker.lookup(replacement)
+    assert view is not None
+    assert (view.status, view.filled_quantity, view.average_fill_price) == (S.FILLED, D(6), D(410))
+    assert venue.broker.positions() == {venue.symbol: D(6)}
+
+
+def test_replacing_an_order_that_is_done_is_refused(venue: Venue) -> None:
+    order = an_order(venue, limit="400")
+    venue.broker.submit(order)
+    venue.broker.cancel(order)
+    working = replace(order, status=S.ACCEPTED)
+    with pytest.raises(BrokerRejected) as refused:
+        venue.broker.replace(working, a_replacement(working, "6", "410"))
+    assert not refused.value.duplicate
+    assert venue.broker.open_orders() == []

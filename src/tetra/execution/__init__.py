@@ -24,6 +24,7 @@ from tetra.execution.manager import OrderManager, OrderManagerError, new_client_
 from tetra.execution.orders import (
     TERMINAL,
     TRANSITIONS,
+    Amendment,
     Fill,
     IllegalTransition,
     Order,
@@ -38,6 +39,7 @@ from tetra.execution.reconcile import Difference, Reconciliation, reconcile
 __all__ = [
     "TERMINAL",
     "TRANSITIONS",
+    "Amendment",
     "Broker",
     "BrokerAccount",
     "BrokerError",

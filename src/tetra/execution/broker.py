@@ -12,6 +12,13 @@ one contract suite in ``tests/contract/test_broker_contract.py``. The contract:
   ``duplicate=True``.
 - `cancel(order)` asks to cancel; the outcome arrives as an event or on lookup. Cancelling an
   order that is already done is not an error (the adapter returns quietly).
+- `replace(order, replacement)` amends the working `order` into `replacement` (a new client
+  order id; quantity, prices or time in force changed) and returns the broker's view of the
+  replacement. Alpaca: PATCH, which makes a new order and leaves the old one ``replaced``;
+  Binance: cancelReplace (cancel, then new); IB: placeOrder under the same order id; paper:
+  cancel and place. Errors as for `submit`: `BrokerRejected` when the broker refused (the
+  original may still work, or, on Binance's partial failure, be cancelled: look it up),
+  `BrokerUnknown` when the outcome is unknown (look the replacement up by its client id).
 - `lookup(order)` returns the broker's view of the order of `order.client_order_id` with
   every fill it knows, or None if the broker has never seen it. It raises `BrokerUnknown`
   or `BrokerUnavailable` when it cannot tell.
@@ -129,6 +136,8 @@ class Broker(Protocol):
     def submit(self, order: Order) -> BrokerOrder: ...
 
     def cancel(self, order: Order) -> None: ...
+
+    def replace(self, order: Order, replacement: Order) -> BrokerOrder: ...
 
     def cancel_all(self) -> None: ...
 

@@ -57,7 +57,7 @@ class ExecutionJournal:
         self._store = store
         self._limit = buffer_limit
         self._orders: dict[str, dict[str, object]] = {}
-        self._events: list[dict[str, object]] = []
+        self._events: dict[str, dict[str, object]] = {}  # by event id: a re-record wins
         self._fills: list[dict[str, object]] = []
         self._positions: dict[PositionKey, tuple[Decimal, Decimal | None, dt.datetime]] = {}
         self._dirty: set[PositionKey] = set()
@@ -91,8 +91,8 @@ class ExecutionJournal:
             self._store.upsert(POSITIONS, pd.DataFrame(self._position_rows()))
             self._dirty = set()
         if self._events:
-            self._store.upsert(EVENTS, pd.DataFrame(self._events))
-            self._events = []
+            self._store.upsert(EVENTS, pd.DataFrame(list(self._events.values())))
+            self._events = {}
         if self._orders:
             self._store.upsert(ORDERS, pd.DataFrame(list(self._orders.values())))
             self._orders = {}
@@ -148,7 +148,8 @@ class ExecutionJournal:
 
     def _buffer_order(self, order: Order) -> None:
         self._orders[order.client_order_id] = _order_row(order)
-        self._events.append(_event_row(order))
+        event = _event_row(order)
+        self._events[str(event["event_id"])] = event
 
     def _load_positions(self) -> None:
         if self._positions_loaded:
@@ -229,6 +230,8 @@ def _order_row(order: Order) -> dict[str, object]:
         "average_fill_price": order.average_fill_price,
         "reason": order.reason or None,
         "sequence": order.sequence,
+        "replaces": order.replaces,
+        "replaced_by": order.replaced_by,
     }
 
 
@@ -284,6 +287,8 @@ def _order(row: dict[str, object]) -> Order:
         average_fill_price=_decimal_or_none(row["average_fill_price"]),
         reason=_text_or_none(row["reason"]) or "",
         sequence=int(str(row["sequence"] or 0)),
+        replaces=_text_or_none(row.get("replaces")),
+        replaced_by=_text_or_none(row.get("replaced_by")),
     )
 
 

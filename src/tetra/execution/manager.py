@@ -15,6 +15,13 @@ Map of one submit (`OrderManager.submit`):
 broker's state and fills (an order persisted but never sent is sent then). `pump()` applies
 the brokers' events; fills are deduplicated by execution id and fed to the risk engine.
 `halt`, `flatten` and `resume` act through the risk engine's kill switch and trading states.
+
+`replace` amends a working order: the replacement is a new order (its own client id,
+``replaces`` the original) checked, persisted and sent like any other, through the broker's
+`replace`; the original is marked ``replaced_by`` (a pending replace) meanwhile. When the
+broker takes the replacement the original is cancelled ("replaced by ..."), after its own
+fills are looked up; when the broker refuses it the mark is cleared and the original looked
+up again (Binance's cancel-replace may have cancelled it).
 """
 
 from __future__ import annotations
@@ -41,11 +48,13 @@ from tetra.execution.journal import ExecutionJournal
 from tetra.execution.orders import (
     TERMINAL,
     TRANSITIONS,
+    Amendment,
     Fill,
     Order,
     OrderRequest,
     OrderStatus,
     Side,
+    TimeInForce,
 )
 from tetra.risk.orders import OrderIntent
 from tetra.risk.pretrade import PreTradeEngine
@@ -53,6 +62,7 @@ from tetra.risk.state import OrderAction
 
 S = OrderStatus
 _RESENDABLE = frozenset({S.NEW, S.SUBMITTED, S.UNKNOWN})
+_SETTLED_BY_BROKER = frozenset({S.ACCEPTED, S.PARTIALLY_FILLED, S.FILLED, S.CANCELLED, S.EXPIRED})
 
 
 class OrderManagerError(TetraError):
@@ -117,6 +127,32 @@ class OrderManager:
         broker = self._broker(order.broker)
         broker.cancel(order)
         return self._refresh(order)
+
+    def replace(
+        self,
+        client_order_id: str,
+        *,
+        quantity: Decimal | None = None,
+        limit_price: Decimal | None = None,
+        stop_price: Decimal | None = None,
+        time_in_force: TimeInForce | None = None,
+    ) -> Order:
+        """Amend a working order; return the replacement in the state the broker left it."""
+        original = self._open.get(client_order_id) or self.journal.order(client_order_id)
+        if original is None:
+            raise OrderManagerError(f"no order {client_order_id!r}")
+        amend = Amendment(quantity, limit_price, stop_price, time_in_force)
+        replacement = original.replaced_with(amend, self._new_id(), self._clock.now())
+        checked = self._verdict(replacement)
+        if checked.status is S.NEW:
+            marked = replace(original, replaced_by=replacement.client_order_id)
+            self._open[original.client_order_id] = marked
+            self.journal.persist([checked, marked])
+            checked = self._send(checked)
+        else:
+            self.journal.persist([checked])
+        self.journal.flush()
+        return self._open.get(checked.client_order_id, checked)
 
     def open_orders(self) -> list[Order]:
         """Return the open orders this manager tracks, oldest first."""
@@ -201,6 +237,10 @@ class OrderManager:
     def _checked(self, request: OrderRequest) -> Order:
         broker_name = self._routes.get(request.book) or next(iter(self.brokers))
         order = Order.from_request(request, self._new_id(), broker_name, self._clock.now())
+        return self._verdict(order)
+
+    def _verdict(self, order: Order) -> Order:
+        broker_name = order.broker
         verdict = self.risk.check(_intent(order))
         if not verdict.allowed:
             code = verdict.code.value if verdict.code is not None else "denied"
@@ -215,7 +255,7 @@ class OrderManager:
     def _send(self, order: Order) -> Order:
         submitted = order if order.status is S.SUBMITTED else self._move(order, S.SUBMITTED)
         try:
-            view = self._broker(order.broker).submit(submitted)
+            view = self._transmit(submitted)
         except BrokerRejected as refusal:
             if refusal.duplicate:  # the broker holds it already: adopt its state
                 return self._resolve_once(submitted)
@@ -226,6 +266,28 @@ class OrderManager:
             unknown = self._move(submitted, S.UNKNOWN, f"outcome unknown: {error}")
             return self._resolve_once(unknown)
         return self.adopt(submitted, view)
+
+    def _transmit(self, order: Order) -> BrokerOrder:
+        broker = self._broker(order.broker)
+        if order.replaces is None:
+            return broker.submit(order)
+        original = self._open.get(order.replaces) or self.journal.order(order.replaces)
+        if original is None or not original.is_open:
+            raise BrokerRejected(f"the order it replaces ({order.replaces}) is no longer open")
+        return broker.replace(original, order)
+
+    def _follow_replacement(self, replacement: Order) -> None:
+        """Settle the original once the broker took or refused `replacement`."""
+        original = self._open.get(replacement.replaces or "")
+        if original is None or original.replaced_by != replacement.client_order_id:
+            return
+        if replacement.status in _SETTLED_BY_BROKER:
+            original = self._refresh(original)  # its own late fills first
+            if original.is_open:
+                self._move(original, S.CANCELLED, f"replaced by {replacement.client_order_id}")
+        elif replacement.status is S.REJECTED:
+            self._keep(replace(original, replaced_by=None))
+            self._refresh(original)
 
     def _resolve_once(self, order: Order) -> Order:
         try:
@@ -304,6 +366,8 @@ class OrderManager:
         else:
             self._open[order.client_order_id] = order
         self.journal.record(order, fill)
+        if order.replaces is not None:
+            self._follow_replacement(order)
         state = str(order.status.value)  # every event: a state change or a fill
         telemetry().increment("tetra_orders", {"broker": order.broker, "state": state})
         return order

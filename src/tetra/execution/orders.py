@@ -13,6 +13,12 @@ moves are the table `TRANSITIONS`; terminal states have no way out:
 
 `unknown` leaves by whatever the broker says on lookup, or back to `submitted` when the broker
 has never seen the order (resent under the same client order id, which the broker dedupes).
+
+A replace (amend) is a new order: the replacement gets its own client order id and
+``replaces`` the original, which keeps working, marked ``replaced_by`` (a pending replace),
+until the broker takes the replacement (the original is then cancelled, "replaced by ...")
+or refuses it (the mark is cleared). No tenth state: until the venue acts, the original can
+still fill, so it stays in the state it is in (Alpaca's ``pending_replace`` is "accepted").
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ from tetra.risk.orders import OrderType, Side
 __all__ = [
     "TERMINAL",
     "TRANSITIONS",
+    "Amendment",
     "Fill",
     "IllegalTransition",
     "Order",
@@ -61,6 +68,8 @@ class TimeInForce(StrEnum):
 
 S = OrderStatus
 PRICE_QUANTUM = Decimal("1e-12")  # the store keeps numeric(38, 12)
+_LIMITED = frozenset({OrderType.LIMIT, OrderType.STOP_LIMIT})
+_STOPPED = frozenset({OrderType.STOP, OrderType.STOP_LIMIT})
 TERMINAL = frozenset({S.FILLED, S.CANCELLED, S.REJECTED, S.EXPIRED})
 _BROKER_OUTCOMES = frozenset({S.ACCEPTED, S.PARTIALLY_FILLED, S.FILLED, S.CANCELLED, S.EXPIRED})
 TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
@@ -89,6 +98,16 @@ class OrderRequest:
     time_in_force: TimeInForce = TimeInForce.DAY
     limit_price: Decimal | None = None
     stop_price: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Amendment:
+    """What a replace changes; None keeps the working order's value."""
+
+    quantity: Decimal | None = None
+    limit_price: Decimal | None = None
+    stop_price: Decimal | None = None
+    time_in_force: TimeInForce | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +151,8 @@ class Order:
     average_fill_price: Decimal | None = None
     reason: str = ""
     sequence: int = 0  # state changes so far; numbers the journal's events
+    replaces: str | None = None  # the client order id this one replaces
+    replaced_by: str | None = None  # a replacement sent for this order (pending or done)
 
     @classmethod
     def from_request(
@@ -159,6 +180,11 @@ class Order:
         return self.status not in TERMINAL
 
     @property
+    def pending_replace(self) -> bool:
+        """Whether a replacement was sent and this order is still working."""
+        return self.replaced_by is not None and self.is_open
+
+    @property
     def remaining(self) -> Decimal:
         """Return the quantity not filled yet."""
         return self.quantity - self.filled_quantity
@@ -181,6 +207,41 @@ class Order:
             reason=reason or self.reason,
             sequence=self.sequence + 1,
         )
+
+    def replaced_with(self, amend: Amendment, client_order_id: str, at: dt.datetime) -> Order:
+        """Return the replacement order (state new) or raise `ValidationError` saying why not."""
+        self._check_replaceable(amend)
+        return replace(
+            self, client_order_id=client_order_id, created_at=at, updated_at=at,
+            status=S.NEW, broker_order_id=None, filled_quantity=Decimal(0),
+            average_fill_price=None, reason="", sequence=0, replaces=self.client_order_id,
+            replaced_by=None, quantity=amend.quantity or self.quantity,
+            limit_price=amend.limit_price or self.limit_price,
+            stop_price=amend.stop_price or self.stop_price,
+            time_in_force=amend.time_in_force or self.time_in_force,
+        )  # fmt: skip
+
+    def _check_replaceable(self, amend: Amendment) -> None:
+        name = f"order {self.client_order_id}"
+        if amend == Amendment():
+            raise ValidationError("a replace needs a new quantity, price or time in force")
+        if not self.is_open:
+            raise ValidationError(f"{name} is {self.status}: not working")
+        if self.pending_replace:
+            raise ValidationError(f"{name} has a replace pending ({self.replaced_by})")
+        if self.filled_quantity:
+            raise ValidationError(
+                f"{name} has filled {self.filled_quantity} of {self.quantity}: "
+                "cancel it and place the rest as a new order"
+            )
+        if self.status is not S.ACCEPTED:
+            raise ValidationError(f"{name} is {self.status}: wait until the broker accepts it")
+        if amend.quantity is not None and amend.quantity <= 0:
+            raise ValidationError(f"quantity must be positive, not {amend.quantity}")
+        if amend.limit_price is not None and self.order_type not in _LIMITED:
+            raise ValidationError(f"a {self.order_type} order has no limit price to change")
+        if amend.stop_price is not None and self.order_type not in _STOPPED:
+            raise ValidationError(f"a {self.order_type} order has no stop price to change")
 
     def filled_by(self, fill: Fill) -> Order:
         """Return the order after `fill`: quantities, average price and (partially) filled."""

@@ -167,3 +167,66 @@ def test_binance_signature_with_a_wrong_secret_is_refused(binance: tuple[FakeBin
 
     with pytest.raises(BrokerRejected, match="Signature for this request is not valid"):
         BinanceBroker(config, FixedClock(START)).account()
+
+
+def limit_request(symbol: str, quantity: str, limit: str) -> OrderRequest:
+    return OrderRequest(
+        "core", symbol, Side.BUY, D(quantity), OrderType.LIMIT, TimeInForce.GTC, D(limit)
+    )
+
+
+def test_alpaca_replace_is_a_patch_that_makes_a_new_order(
+    alpaca: tuple[FakeAlpaca, Rig],
+) -> None:
+    fake, rig = alpaca
+    order = rig.manager.submit(limit_request("SPY", "10", "490"))
+    replacement = rig.manager.replace(order.client_order_id, limit_price=D(495))
+    assert ("PATCH", f"/v2/orders/{order.broker_order_id}") in fake.requests
+    assert replacement.status is S.ACCEPTED
+    assert replacement.broker_order_id not in (None, order.broker_order_id)
+    original = rig.journal.order(order.client_order_id)
+    assert original is not None
+    assert original.status is S.CANCELLED  # Alpaca says "replaced"
+
+
+def test_alpaca_replace_whose_answer_is_lost_is_looked_up_by_the_new_id(
+    alpaca: tuple[FakeAlpaca, Rig],
+) -> None:
+    fake, rig = alpaca
+    order = rig.manager.submit(limit_request("SPY", "10", "490"))
+    fake.script("500_after_accept")
+    replacement = rig.manager.replace(order.client_order_id, quantity=D(4))
+    assert replacement.status is S.ACCEPTED
+    assert sum(1 for method, _ in fake.requests if method == "PATCH") == 1
+    assert [o.client_order_id for o in rig.manager.open_orders()] == [replacement.client_order_id]
+
+
+def test_binance_replace_is_a_cancel_replace(binance: tuple[FakeBinance, Rig]) -> None:
+    fake, rig = binance
+    order = rig.manager.submit(limit_request("BTC", "0.01", "59000"))
+    replacement = rig.manager.replace(order.client_order_id, limit_price=D("59100.3"))
+    [params] = [p for m, path, p in fake.requests if path == "/api/v3/order/cancelReplace"]
+    assert (params["cancelReplaceMode"], params["cancelOrigClientOrderId"]) == (
+        "STOP_ON_FAILURE", order.client_order_id,
+    )  # fmt: skip
+    assert params["price"] == "59100"  # a buy's price rounds down to the 0.5 tick
+    assert (replacement.status, replacement.limit_price) == (S.ACCEPTED, D("59100.3"))
+    original = rig.journal.order(order.client_order_id)
+    assert original is not None
+    assert original.status is S.CANCELLED
+
+
+def test_binance_partial_cancel_replace_failure_cancels_the_original_and_says_why(
+    binance: tuple[FakeBinance, Rig],
+) -> None:
+    fake, rig = binance
+    order = rig.manager.submit(limit_request("BTC", "0.01", "59000"))
+    fake.script("reject")  # cancel goes through, the new order fails: HTTP 409, -2021
+    replacement = rig.manager.replace(order.client_order_id, quantity=D("0.02"))
+    assert replacement.status is S.REJECTED
+    assert "partially failed" in replacement.reason
+    assert "insufficient balance" in replacement.reason
+    original = rig.journal.order(order.client_order_id)
+    assert original is not None
+    assert (original.status, original.replaced_by) == (S.CANCELLED, None)
+    assert rig.manager.open_orders() == []

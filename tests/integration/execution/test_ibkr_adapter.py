@@ -72,3 +72,28 @@ def test_halt_uses_the_global_cancel() -> None:
     assert fake.global_cancels == 1
     assert fake.openTrades() == []
     assert rig.manager.open_orders() == []
+
+
+def test_a_replace_modifies_the_same_ib_order_and_follows_it_by_its_new_ref() -> None:
+    fake, _, rig, _ = wired()
+    order = rig.manager.submit(
+        OrderRequest("core", "SPY", Side.BUY, D(10), OrderType.LIMIT, TimeInForce.GTC, D(499))
+    )
+    replacement = rig.manager.replace(order.client_order_id, quantity=D(6), limit_price=D(497))
+    (trade,) = fake.trades()  # one IB order, modified: no second one
+    assert (trade.order.orderId, trade.order.orderRef, trade.order.totalQuantity) == (
+        int(order.broker_order_id or 0), replacement.client_order_id, 6.0,
+    )  # fmt: skip
+    assert trade.order.lmtPrice == 497.0
+    assert replacement.status is S.ACCEPTED
+    original = rig.journal.order(order.client_order_id)
+    assert original is not None
+    assert (original.status, original.reason) == (
+        S.CANCELLED, f"replaced by {replacement.client_order_id}",
+    )  # fmt: skip
+    fake.fill(replacement.client_order_id, 6, 497.0)
+    rig.manager.pump()
+    filled = rig.journal.order(replacement.client_order_id)
+    assert filled is not None
+    assert (filled.status, filled.filled_quantity) == (S.FILLED, D(6))
+    assert rig.journal.positions() == {("core", "ibkr", "SPY"): D(6)}

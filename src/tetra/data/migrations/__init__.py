@@ -29,6 +29,7 @@ from tetra.data.migrations import (
     v0013_alerts,
     v0014_strategy_approvals,
     v0015_open_trade_marks,
+    v0016_order_replace,
 )
 from tetra.data.migrations.operations import (
     AddColumn,
@@ -68,6 +69,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     v0013_alerts.MIGRATION,
     v0014_strategy_approvals.MIGRATION,
     v0015_open_trade_marks.MIGRATION,
+    v0016_order_replace.MIGRATION,
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

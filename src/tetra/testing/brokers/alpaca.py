@@ -10,6 +10,10 @@ fills and rejects through `venue`. Faults for the next POST /v2/orders (`script`
 - ``"drop_after_accept"``: the order is placed, the connection closes without a reply;
 - ``"429"``: refused with ``Retry-After: 1``, nothing placed;
 - ``"reject"``: 403 insufficient buying power, nothing placed.
+
+``PATCH /v2/orders/{id}`` replaces a working order as Alpaca does: a new order (new id, its
+``replaces`` the old id) and the original ``replaced`` with ``replaced_by``; the same faults
+apply to it (a replace of a done order is 422 "order is not replaceable").
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import json
 import threading
 import time
 from collections import deque
+from dataclasses import replace
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -55,6 +60,8 @@ class FakeAlpaca:
         self.crypto = crypto
         self.delay = delay
         self.requests: list[tuple[str, str]] = []
+        self.replaced_by: dict[str, str] = {}  # original client id -> replacement's order id
+        self.replaces: dict[str, str] = {}  # replacement client id -> original's order id
         self._clock = clock
         self._faults: deque[str] = deque()
         self._request_ids = itertools.count(1)
@@ -122,7 +129,10 @@ class FakeAlpaca:
             "stop_price": None if order.stop_price is None else f"{order.stop_price:f}",
             "status": _ALPACA_STATUS[view.status],
             "extended_hours": False,
-        }
+            "replaced_by": self.replaced_by.get(view.client_order_id) or None,
+            "replaces": self.replaces.get(view.client_order_id),
+        } | ({"status": "replaced", "replaced_at": now}
+             if view.client_order_id in self.replaced_by else {})  # fmt: skip
 
     def parse_order(self, body: dict[str, Any]) -> Order:
         symbol = str(body["symbol"]).removesuffix("/USD")
@@ -140,6 +150,24 @@ class FakeAlpaca:
             updated_at=now,
             limit_price=Decimal(str(body["limit_price"])) if body.get("limit_price") else None,
             stop_price=Decimal(str(body["stop_price"])) if body.get("stop_price") else None,
+        )
+
+    def replacement(self, original: Order, body: dict[str, Any]) -> Order:
+        """Return the order a PATCH body makes of `original` (unset fields carry over)."""
+        now = self._clock.now()
+
+        def decimal(key: str, default: Decimal | None) -> Decimal | None:
+            return Decimal(str(body[key])) if body.get(key) is not None else default
+
+        return replace(
+            original,
+            client_order_id=str(body.get("client_order_id") or f"auto-{now.timestamp()}"),
+            quantity=decimal("qty", original.quantity) or original.quantity,
+            time_in_force=TimeInForce(str(body.get("time_in_force") or original.time_in_force)),
+            limit_price=decimal("limit_price", original.limit_price),
+            stop_price=decimal("stop_price", original.stop_price),
+            created_at=now,
+            updated_at=now,
         )
 
     def positions_json(self) -> list[dict[str, Any]]:
@@ -178,6 +206,9 @@ class _Handler(BaseHTTPRequestHandler):
     def do_DELETE(self) -> None:
         self._route("DELETE")
 
+    def do_PATCH(self) -> None:
+        self._route("PATCH")
+
     def _route(self, method: str) -> None:
         url = urlparse(self.path)
         self.fake.requests.append((method, url.path))
@@ -200,22 +231,30 @@ class _Handler(BaseHTTPRequestHandler):
             return action()
         if method == "DELETE" and url.path.startswith("/v2/orders/"):
             return self._cancel(url.path.rsplit("/", 1)[1])
+        if method == "PATCH" and url.path.startswith("/v2/orders/"):
+            return self._replace(url.path.rsplit("/", 1)[1])
         return self._reply(404, {"code": 40410000, "message": "not found"})
 
     def _post_order(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
         fault = self.fake.next_fault()
-        if fault == "429":
-            return self._reply(429, {"code": 42910000, "message": "rate limit exceeded"},
-                               {"Retry-After": "1"})  # fmt: skip
-        if fault == "reject":
-            return self._reply(403, {"code": 40310000, "message": "insufficient buying power",
-                                     "buying_power": "0", "cost_basis": "1"})  # fmt: skip
+        if fault in ("429", "reject"):
+            return self._post_fault(fault)
         order = self.fake.parse_order(body)
         try:
             view = self.fake.venue.submit(order)
         except BrokerRejected as refusal:
             return self._reply(422, {"code": 40010001, "message": refusal.reason})
+        return self._after_accept(fault, view, order)
+
+    def _post_fault(self, fault: str) -> None:
+        if fault == "429":
+            return self._reply(429, {"code": 42910000, "message": "rate limit exceeded"},
+                               {"Retry-After": "1"})  # fmt: skip
+        return self._reply(403, {"code": 40310000, "message": "insufficient buying power",
+                                 "buying_power": "0", "cost_basis": "1"})  # fmt: skip
+
+    def _after_accept(self, fault: str, view: BrokerOrder, order: Order) -> None:
         if fault == "timeout_after_accept":
             time.sleep(self.fake.delay)
         if fault == "drop_after_accept":
@@ -225,6 +264,30 @@ class _Handler(BaseHTTPRequestHandler):
         if fault == "500_after_accept":
             return self._reply(500, {"code": 50010000, "message": "internal server error"})
         return self._reply(200, self.fake.order_json(view, order))
+
+    def _replace(self, broker_order_id: str) -> None:
+        body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
+        found = next(
+            (o for v, o in self.fake.venue.all_placed() if v.broker_order_id == broker_order_id),
+            None,
+        )
+        if found is None:
+            return self._reply(404, {"code": 40410000, "message": "order not found"})
+        fault = self.fake.next_fault()
+        if fault in ("429", "reject"):
+            return self._post_fault(fault)
+        replacement = self.fake.replacement(found, body)
+        self.fake.replaced_by[found.client_order_id] = ""  # the stream names the event at once
+        try:
+            view = self.fake.venue.replace_at_venue(found.client_order_id, replacement).view()
+        except BrokerRejected as refusal:
+            del self.fake.replaced_by[found.client_order_id]
+            code = 40010001 if refusal.duplicate else 42210000
+            message = refusal.reason if refusal.duplicate else "order is not replaceable"
+            return self._reply(422, {"code": code, "message": message})
+        self.fake.replaced_by[found.client_order_id] = view.broker_order_id
+        self.fake.replaces[replacement.client_order_id] = broker_order_id
+        return self._after_accept(fault, view, replacement)
 
     def _by_client_id(self, query: dict[str, str]) -> None:
         found = self.fake.venue.placed(query.get("client_order_id", ""))

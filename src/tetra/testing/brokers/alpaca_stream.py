@@ -134,8 +134,11 @@ class FakeAlpacaStream:
         order = (
             self.fake.order_json(*found) if found else {"client_order_id": event.client_order_id}
         )
+        name = _EVENTS.get(event.status, "new")
+        if event.status is S.CANCELLED and event.client_order_id in self.fake.replaced_by:
+            name = "replaced"
         data: dict[str, Any] = {
-            "event": _EVENTS.get(event.status, "new"),
+            "event": name,
             "timestamp": event.at.isoformat().replace("+00:00", "Z"),
             "order": order,
         }

@@ -11,6 +11,11 @@ Pairs are ``<symbol>USDT``. Faults for the next POST /api/v3/order (`script`):
 - ``"-1007"``: placed, answered ``{"code": -1007}`` (timeout: status unknown);
 - ``"429"``: refused with ``Retry-After``, nothing placed;
 - ``"reject"``: -2010 insufficient balance, nothing placed.
+
+``POST /api/v3/order/cancelReplace`` (STOP_ON_FAILURE) cancels the original and places the
+new order: 400 -2022 when the cancel fails (nothing changed), 409 -2021 when the cancel went
+through and the new order failed (``"reject"``, a filter failure, a duplicate id); the
+faults after acceptance apply as for a new order.
 """
 
 from __future__ import annotations
@@ -98,9 +103,11 @@ class FakeBinance:
             return self._faults.popleft() if self._faults else "ok"
 
     def orders_posted(self) -> int:
-        """Return how many order POSTs reached the fake (refused ones included)."""
+        """Return how many order POSTs reached the fake (refused ones and replaces included)."""
         return sum(
-            1 for method, path, _ in self.requests if (method, path) == ("POST", "/api/v3/order")
+            1
+            for method, path, _ in self.requests
+            if method == "POST" and path in ("/api/v3/order", "/api/v3/order/cancelReplace")
         )
 
     def __enter__(self) -> FakeBinance:
@@ -226,6 +233,7 @@ class _Handler(BaseHTTPRequestHandler):
             return self._reply(*problem)
         routes = {
             ("POST", "/api/v3/order"): self._post_order,
+            ("POST", "/api/v3/order/cancelReplace"): self._cancel_replace,
             ("GET", "/api/v3/order"): self._get_order,
             ("DELETE", "/api/v3/order"): self._cancel,
             ("GET", "/api/v3/openOrders"): self._open_orders,
@@ -281,6 +289,9 @@ class _Handler(BaseHTTPRequestHandler):
             view = self.fake.venue.submit(order)
         except BrokerRejected:
             return self._reply(400, {"code": -2010, "msg": "Duplicate order sent."})
+        return self._after_accept(fault, self.fake.order_json(view, order, full=True))
+
+    def _after_accept(self, fault: str, body: dict[str, Any]) -> None:
         if fault == "timeout_after_accept":
             time.sleep(self.fake.delay)
         if fault == "503_after_accept":
@@ -291,7 +302,51 @@ class _Handler(BaseHTTPRequestHandler):
             return self._reply(
                 408, {"code": -1007, "msg": "Timeout waiting for response from backend server."}
             )
-        return self._reply(200, self.fake.order_json(view, order, full=True))
+        return self._reply(200, body)
+
+    def _cancel_replace(self, params: dict[str, str]) -> None:
+        fault = self.fake.next_fault()
+        if fault == "429":
+            return self._reply(429, {"code": -1003, "msg": "Too much request weight used."},
+                               {"Retry-After": "1"})  # fmt: skip
+        found = self.fake.venue.placed(params.get("cancelOrigClientOrderId", ""))
+        if found is None or found[0].status in TERMINAL:
+            return self._reply(400, {"code": -2022, "msg": "Order cancel-replace failed.",
+                                     "data": {"cancelResult": "FAILURE",
+                                              "newOrderResult": "NOT_ATTEMPTED",
+                                              "cancelResponse": {"code": -2011,
+                                                                 "msg": "Unknown order sent."},
+                                              "newOrderResponse": None}})  # fmt: skip
+        order = self.fake.parse_order(params)
+        problem = self._new_order_problem(fault, order)
+        if problem is not None:
+            self.fake.venue.cancel(found[1])
+            cancelled = self.fake.order_json(*(self.fake.venue.placed(found[1].client_order_id)
+                                               or found))  # fmt: skip
+            return self._reply(409, {"code": -2021, "msg": "Order cancel-replace partially failed.",
+                                     "data": {"cancelResult": "SUCCESS",
+                                              "newOrderResult": "FAILURE",
+                                              "cancelResponse": cancelled,
+                                              "newOrderResponse": problem}})  # fmt: skip
+        view = self.fake.venue.replace_at_venue(found[1].client_order_id, order).view()
+        cancelled = self.fake.order_json(*(self.fake.venue.placed(found[1].client_order_id)
+                                           or found))  # fmt: skip
+        return self._after_accept(fault, {
+            "cancelResult": "SUCCESS", "newOrderResult": "SUCCESS",
+            "cancelResponse": cancelled | {"origClientOrderId": found[1].client_order_id},
+            "newOrderResponse": self.fake.order_json(view, order, full=True),
+        })  # fmt: skip
+
+    def _new_order_problem(self, fault: str, order: Order) -> dict[str, Any] | None:
+        if fault == "reject":
+            return {"code": -2010, "msg": "Account has insufficient balance for requested action."}
+        failure = self.fake.filter_failure(order)
+        if failure is not None:
+            return {"code": -1013, "msg": f"Filter failure: {failure}"}
+        existing = self.fake.venue.placed(order.client_order_id)
+        if existing is not None and existing[0].status not in TERMINAL:
+            return {"code": -2010, "msg": "Duplicate order sent."}
+        return None
 
     def _found(self, params: dict[str, str]) -> tuple[BrokerOrder, Order] | None:
         return self.fake.venue.placed(params.get("origClientOrderId", ""))

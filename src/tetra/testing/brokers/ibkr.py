@@ -5,7 +5,9 @@ There is no maintained fake TWS (ib_async's tests need a live gateway), so this 
 ``ib_async.Trade`` and walks it through IB's usual sequence (PendingSubmit -> PreSubmitted ->
 Submitted -> Filled, each on ``orderStatusEvent``, fills on ``execDetailsEvent`` with an
 ``Execution`` and ``CommissionReport``); a refusal is ``Inactive`` after ``errorEvent`` 201;
-`lose_connection` / `restore` send 1100 and 1102. Order ids grow per connection like
+`lose_connection` / `restore` send 1100 and 1102. Placing an order whose ``orderId`` is
+already working modifies it, as TWS does (the trade keeps its fills and takes the new
+order's fields; a market order then fills). Order ids grow per connection like
 ``nextValidId``. What it cannot show: the wire protocol, pacing, and TWS's own quirks; a
 real-gateway check stays optional.
 """
@@ -83,6 +85,10 @@ class FakeIB:
         return self._connected
 
     def placeOrder(self, contract: Contract, order: IbOrder) -> Trade:  # noqa: N802
+        working = next((t for t in self._trades if order.orderId and
+                        t.order.orderId == order.orderId), None)  # fmt: skip
+        if working is not None:
+            return self._modify(working, order)
         order.orderId = next(self._ids)
         trade = Trade(contract, order, OrderStatus(orderId=order.orderId, status="PendingSubmit",
                                                    remaining=order.totalQuantity))  # fmt: skip
@@ -125,6 +131,18 @@ class FakeIB:
                 for tag in ("NetLiquidation", "TotalCashValue", "BuyingPower")]  # fmt: skip
 
     # -- the venue -------------------------------------------------------------------------
+
+    def _modify(self, trade: Trade, order: IbOrder) -> Trade:
+        if trade.isDone():  # TWS: error 104, "Can't modify a filled order"
+            self.errorEvent.emit(order.orderId, 104, "Can't modify a filled order.", trade.contract)
+            return trade
+        trade.order = order
+        trade.orderStatus.remaining = order.totalQuantity - trade.orderStatus.filled
+        self._status(trade, "Submitted")
+        price = self.prices.get(trade.contract.symbol)
+        if order.orderType == "MKT" and price is not None:
+            self._execute(trade, trade.orderStatus.remaining, price)
+        return trade
 
     def _status(self, trade: Trade, status: str) -> Trade:
         trade.orderStatus.status = status

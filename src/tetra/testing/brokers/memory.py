@@ -9,6 +9,9 @@ scripted per call (`script_submit`, `script_lookup`):
 - ``"unavailable"``: nothing is placed, `BrokerUnavailable`;
 - ``"reject"``: `BrokerRejected` (insufficient buying power).
 
+`replace` cancels the original ("replaced by <id>") and places the replacement, as a venue
+does; it takes its fault from the same script as `submit`.
+
 `dedupe="account"` refuses a client id ever used (Alpaca); ``"open"`` only one in use by an
 open order (Binance), so a resend of a filled order *would* duplicate it: the fault tests
 count `orders_placed` per client id to prove the order manager never does that.
@@ -149,6 +152,28 @@ class InMemoryBroker:
             raise BrokerUnknown(f"{self.name}: read timeout")
         return placed.view()
 
+    def replace(self, order: Order, replacement: Order) -> BrokerOrder:
+        fault = self._submit_faults.popleft() if self._submit_faults else "ok"
+        if fault == "unavailable":
+            raise BrokerUnavailable(f"{self.name}: not connected")
+        if fault == "timeout_before_accept":
+            raise BrokerUnknown(f"{self.name}: read timeout")
+        if fault == "reject":
+            raise BrokerRejected(self._reject_reason, code="40310000")
+        placed = self.replace_at_venue(order.client_order_id, replacement)
+        if fault == "timeout_after_accept":
+            raise BrokerUnknown(f"{self.name}: read timeout")
+        return placed.view()
+
+    def replace_at_venue(self, client_order_id: str, replacement: Order) -> _Placed:
+        """Cancel the working order `client_order_id` and place `replacement` (the venue)."""
+        original = self._orders.get(client_order_id)
+        if original is None or original.status in TERMINAL:
+            raise BrokerRejected(f"order {client_order_id} is not open: cannot replace it")
+        self._check_unique(replacement)
+        self._finish(original, S.CANCELLED, f"replaced by {replacement.client_order_id}")
+        return self._place(replacement)
+
     def cancel(self, order: Order) -> None:
         placed = self._orders.get(order.client_order_id)
         if placed is not None and placed.status not in TERMINAL:
@@ -194,10 +219,13 @@ class InMemoryBroker:
 
     # -- the venue -------------------------------------------------------------------------
 
-    def _place(self, order: Order) -> _Placed:
+    def _check_unique(self, order: Order) -> None:
         existing = self._orders.get(order.client_order_id)
         if existing is not None and (self.dedupe == "account" or existing.status not in TERMINAL):
             raise BrokerRejected("client_order_id must be unique", duplicate=True)
+
+    def _place(self, order: Order) -> _Placed:
+        self._check_unique(order)
         placed = _Placed(order, f"{self.name}-{next(self._ids)}")
         self._orders[order.client_order_id] = placed
         self._history.append(placed)

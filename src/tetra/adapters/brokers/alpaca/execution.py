@@ -9,6 +9,9 @@ How answers map to the port's errors (never a blind retry of a POST):
   Alpaca's code and message; "client_order_id must be unique" is a duplicate;
 - 404 on lookup: the order does not exist (None).
 
+A replace is ``PATCH /v2/orders/{id}`` with the replacement's client order id: Alpaca answers
+with a new order (a new id, ``replaces`` the old one) and the original becomes ``replaced``.
+
 The ``trade_updates`` stream (`AlpacaStream`, optional) feeds `events()`; its heartbeat and
 the last successful request make `health()`.
 """
@@ -24,7 +27,12 @@ from typing import Any
 import httpx
 
 from tetra.adapters.brokers.alpaca.config import AlpacaConfig
-from tetra.adapters.brokers.alpaca.parsing import broker_order, from_alpaca, order_body
+from tetra.adapters.brokers.alpaca.parsing import (
+    broker_order,
+    from_alpaca,
+    order_body,
+    replace_body,
+)
 from tetra.core.clock import Clock
 from tetra.execution.broker import (
     BrokerAccount,
@@ -76,6 +84,17 @@ class AlpacaBroker:
     def submit(self, order: Order) -> BrokerOrder:
         body = order_body(order, order.symbol in self._crypto)
         response = self._call("POST", "/v2/orders", json=body, sent=True)
+        return broker_order(response.json())
+
+    def replace(self, order: Order, replacement: Order) -> BrokerOrder:
+        broker_order_id = order.broker_order_id
+        if not broker_order_id:
+            view = self.lookup(order)
+            if view is None:
+                raise BrokerRejected(f"alpaca has no order {order.client_order_id} to replace")
+            broker_order_id = view.broker_order_id
+        path = f"/v2/orders/{broker_order_id}"
+        response = self._call("PATCH", path, json=replace_body(replacement), sent=True)
         return broker_order(response.json())
 
     def cancel(self, order: Order) -> None:

@@ -76,6 +76,20 @@ def order_body(order: Order, crypto: bool) -> dict[str, Any]:
     return body
 
 
+def replace_body(replacement: Order) -> dict[str, Any]:
+    """Return the PATCH /v2/orders/{id} body: the fields Alpaca lets a replace change."""
+    body: dict[str, Any] = {
+        "qty": f"{replacement.quantity:f}",
+        "time_in_force": replacement.time_in_force.value,
+        "client_order_id": replacement.client_order_id,
+    }
+    if replacement.limit_price is not None:
+        body["limit_price"] = f"{replacement.limit_price:f}"
+    if replacement.stop_price is not None:
+        body["stop_price"] = f"{replacement.stop_price:f}"
+    return body
+
+
 def broker_order(payload: Mapping[str, Any]) -> BrokerOrder:
     """Return Tetra's view of an Alpaca order object."""
     average = payload.get("filled_avg_price")
@@ -88,8 +102,15 @@ def broker_order(payload: Mapping[str, Any]) -> BrokerOrder:
         symbol=from_alpaca(str(payload["symbol"])),
         quantity=Decimal(str(payload.get("qty") or "0")),
         side=str(payload.get("side", "")),
-        reason=str(payload.get("status")) if payload.get("status") == "rejected" else "",
+        reason=_reason(payload),
     )
+
+
+def _reason(payload: Mapping[str, Any]) -> str:
+    status = payload.get("status")
+    if status == "replaced":
+        return f"replaced by {payload.get('replaced_by') or 'a new order'}"
+    return "rejected" if status == "rejected" else ""
 
 
 def trade_update(data: Mapping[str, Any]) -> BrokerEvent | None:

@@ -11,6 +11,12 @@ filters in Decimal before sending (`parsing.conform_price`, `check_quantity`,
 - other 4xx: `BrokerRejected` with Binance's code and message; "Duplicate order sent." is a
   duplicate; -2013 on lookup means the order does not exist.
 
+A replace is ``POST /api/v3/order/cancelReplace`` with ``cancelReplaceMode=STOP_ON_FAILURE``:
+the original is cancelled, then the replacement placed. HTTP 400 (-2022) means the cancel
+failed and nothing changed; 409 (-2021) that the cancel went through and the new order did
+not (the original is gone: the order manager looks it up). Both are refusals whose message
+carries the sub-answers' messages.
+
 The user-data stream (order updates) is not wired: Binance moved it to the WebSocket API with
 Ed25519 keys; until then `events()` is empty and the order manager learns by lookup.
 """
@@ -115,6 +121,19 @@ class BinanceBroker:
         )
         body = answer.json()
         return broker_order(body, order.symbol, response_fills(body, order.client_order_id, pair))
+
+    def replace(self, order: Order, replacement: Order) -> BrokerOrder:
+        price, stop = self.conform(replacement)
+        pair = self.pair(replacement.symbol)
+        params = {
+            **order_params(replacement, pair, price, stop),
+            "cancelReplaceMode": "STOP_ON_FAILURE",
+            "cancelOrigClientOrderId": order.client_order_id,
+        }
+        answer = self._call("POST", "/api/v3/order/cancelReplace", params, sent=True)
+        body = answer.json()["newOrderResponse"]
+        fills = response_fills(body, replacement.client_order_id, pair)
+        return broker_order(body, replacement.symbol, fills)
 
     def cancel(self, order: Order) -> None:
         params = {"symbol": self.pair(order.symbol), "origClientOrderId": order.client_order_id}
@@ -225,7 +244,16 @@ def _code_and_message(response: httpx.Response) -> tuple[int, str]:
         body = response.json()
     except ValueError:
         return 0, response.reason_phrase
-    return int(body.get("code", 0)), str(body.get("msg", response.reason_phrase))
+    message = str(body.get("msg", response.reason_phrase))
+    data = body.get("data")
+    if isinstance(data, dict):  # cancelReplace: what happened to the cancel and the new order
+        parts = [
+            f"{part}: {answer.get('msg')}"
+            for part in ("cancelResponse", "newOrderResponse")
+            if isinstance(answer := data.get(part), dict) and answer.get("msg")
+        ]
+        message = "; ".join([message, *parts])
+    return int(body.get("code", 0)), message
 
 
 def _error(response: httpx.Response, code: int, message: str, sent: bool) -> Exception:

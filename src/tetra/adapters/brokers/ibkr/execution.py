@@ -10,6 +10,12 @@ session's trades and the completed orders. Errors from ``errorEvent``:
 - 201 and other order errors: the reason of that order's rejection;
 - 2104/2106/2158 (farms OK) and 202 (cancel confirmed) are information, not failures.
 
+A replace modifies the working order in place, as IB wants: the same ``orderId`` placed again
+with the new quantity, prices and time in force, and ``orderRef`` set to the replacement's
+client order id, so lookups and events follow the replacement (and the original is no longer
+found: the order manager cancels it on its side). IB's ``totalQuantity`` counts what already
+filled; the order manager replaces only orders with nothing filled, so the two agree.
+
 `cancel_all` is ``reqGlobalCancel`` (the kill switch): it also cancels orders placed in TWS.
 """
 
@@ -43,6 +49,7 @@ from tetra.execution.orders import Order, OrderStatus
 
 INFORMATION = frozenset({202, 2104, 2106, 2107, 2108, 2158})
 LOST, RESTORED = 1100, frozenset({1101, 1102})
+_AMENDABLE = ("orderType", "totalQuantity", "lmtPrice", "auxPrice", "tif", "orderRef")
 
 
 class IbkrBroker:
@@ -86,6 +93,23 @@ class IbkrBroker:
         view = broker_order(trade, self._reasons.get(trade.order.orderId, ""))
         if view.status is OrderStatus.REJECTED:  # refused at once (201); later ones are events
             raise BrokerRejected(view.reason or "rejected by IB", code="201")
+        return view
+
+    def replace(self, order: Order, replacement: Order) -> BrokerOrder:
+        if not self.ib.isConnected() or self._lost:
+            raise BrokerUnavailable(f"ibkr: {self._lost or 'not connected'}")
+        if self._trade(replacement.client_order_id) is not None:
+            raise BrokerRejected("orderRef already used", duplicate=True)
+        trade = self._trade(order.client_order_id)
+        if trade is None or trade.isDone():
+            raise BrokerRejected(f"ibkr has no working order {order.client_order_id} to modify")
+        amended = ib_order(replacement)
+        for name in _AMENDABLE:  # ib_async's way: change the trade's order, place it again
+            setattr(trade.order, name, getattr(amended, name))
+        trade = self.ib.placeOrder(trade.contract, trade.order)
+        view = broker_order(trade, self._reasons.get(trade.order.orderId, ""))
+        if view.status is OrderStatus.REJECTED:
+            raise BrokerRejected(view.reason or "modification rejected by IB", code="201")
         return view
 
     def cancel(self, order: Order) -> None:

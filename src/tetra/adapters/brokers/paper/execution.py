@@ -5,7 +5,9 @@ Fills use `tetra.simulation.exchange` (the same numba functions the backtest eng
 apply the configured `Costs`. With ``PaperFills.LATEST`` a new order is tried at once against
 the latest price as a one-price bar (market orders fill; limits fill if marketable); every
 order still working is tried again on each `on_bar` (``NEXT_BAR`` only does the latter).
-A day order left unfilled after a bar expires; gtc orders keep working.
+A day order left unfilled after a bar expires; gtc orders keep working. A replace cancels
+the working order ("replaced by ...") and submits the replacement, as a venue's
+cancel-replace does; a replacement the cash cannot pay is refused before the cancel.
 
 The venue's books live in this object: a process restart loses them, and the order manager's
 recovery then resends the orders it has not seen done under their client ids.
@@ -151,6 +153,16 @@ class PaperBroker:
             if working.status not in TERMINAL and order.time_in_force is TimeInForce.IOC:
                 self._finish(working, S.CANCELLED, "immediate-or-cancel: not marketable")
         return working.view()
+
+    def replace(self, order: Order, replacement: Order) -> BrokerOrder:
+        working = self._orders.get(order.client_order_id)
+        if working is None or working.status in TERMINAL:
+            raise BrokerRejected(f"order {order.client_order_id} is not open: cannot replace it")
+        if replacement.client_order_id in self._orders:
+            raise BrokerRejected("client order id already used", duplicate=True)
+        self._check_cash(replacement)
+        self._finish(working, S.CANCELLED, f"replaced by {replacement.client_order_id}")
+        return self.submit(replacement)
 
     def cancel(self, order: Order) -> None:
         working = self._orders.get(order.client_order_id)
