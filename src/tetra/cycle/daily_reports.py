@@ -26,6 +26,7 @@ from tetra.cycle.risk_gate import book_policy
 from tetra.cycle.runner import CycleContext, CycleResult
 from tetra.data.geopolitics import CAMEO_ROOTS, WorldDay, world_on
 from tetra.market import load_market
+from tetra.monitoring.run_issues import pipeline_status, run_issues
 from tetra.portfolio import Fill, Position
 from tetra.reports.daily import (
     AtRiskLine,
@@ -48,6 +49,8 @@ from tetra.risk.killswitch import KillSwitchBoard
 ZERO = Decimal(0)
 CURVE_SESSIONS = 250
 MOVERS = 10
+ISSUE_DAYS = dt.timedelta(days=7)  # a report lists the failed and missed runs of the week before
+ONE_DAY = dt.timedelta(days=1)
 
 
 def build_report(ctx: CycleContext, result: CycleResult, kind: ReportKind) -> DailyReport:
@@ -82,13 +85,20 @@ def build_report(ctx: CycleContext, result: CycleResult, kind: ReportKind) -> Da
         movers=_movers(result),
         risk=_risk(ctx, result, curve, positions, pnl, before),
         curve=curve,
-        data_quality=_data_quality(result),
+        data_quality=pipeline_status(ctx.store, result.session) + _data_quality(result),
         warnings=_warnings(ctx, result, before),
         world=world_lines(world_on(ctx.store, result.session)),
         day=day,
         calendar=calendar,
         news=news_lines(ctx.store, result.session, held),
         at_risk=_at_risk(ctx, result, earnings),
+        run_issues=run_issues(
+            ctx.store,
+            result.session - ISSUE_DAYS,
+            result.session - ONE_DAY,
+            [book.name],
+            now=ctx.clock.now(),
+        ),
     )
     return report.model_copy(update={"summary": summary_of(report)})
 
@@ -113,6 +123,8 @@ def summary_of(report: DailyReport) -> str:
         parts.append(f"drawdown {report.risk.drawdown:.1%}")
     if report.warnings:
         parts.append(f"{len(report.warnings)} warning(s)")
+    if report.run_issues:
+        parts.append(f"{len(report.run_issues)} failed or missed run(s) in the week before")
     return "; ".join(parts) + "."
 
 
@@ -359,16 +371,13 @@ def _data_quality(result: CycleResult) -> list[str]:
 
 
 def _warnings(ctx: CycleContext, result: CycleResult, before: RunRecord | None) -> list[str]:
-    book = result.version.name
-    recent = runs(ctx.store, book, result.session - dt.timedelta(days=7), result.session)
-    notes = [f"the run of {r.session} failed: {r.error}" for r in recent if r.status == "failed"]
-    if before is not None:
-        days = result.market.dates.astype("datetime64[D]")
-        between = days[
-            (days > np.datetime64(before.session)) & (days < np.datetime64(result.session))
-        ]
-        notes += [f"no cycle ran on {d} (missed run)" for d in between.tolist()]
-    return notes
+    """Return sessions of the market without a run since the previous one (a paper book's
+    fills of those days are missing); failed and missed scheduled runs are `run_issues`."""
+    if before is None:
+        return []
+    days = result.market.dates.astype("datetime64[D]")
+    between = days[(days > np.datetime64(before.session)) & (days < np.datetime64(result.session))]
+    return [f"no cycle ran on {d} (missed run)" for d in between.tolist()]
 
 
 def world_lines(world: WorldDay) -> list[WorldLine]:

@@ -186,6 +186,7 @@ class RunIssue(_Frozen):
     """A scheduled job that failed or did not run: the data pipeline, a cycle, a report."""
 
     job: str  # pipeline, cycle, sod, eod
+    book: str | None = None  # None for the data pipeline
     day: dt.date
     status: str  # failed, missed, abandoned, partial
     detail: str

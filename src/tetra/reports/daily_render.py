@@ -21,6 +21,7 @@ from tetra.reports.daily_tables import (
     headroom_table,
     money,
     percent,
+    run_issues_table,
     signed,
     units,
 )
@@ -115,7 +116,7 @@ def tables(report: DailyReport) -> list[TableSpec]:
     out.append(("Market", *_mover_rows(report), (1, 2)))
     out += day_ahead_tables(report)
     out.append(("Risk", *_risk_rows(report), (1,)))
-    out += [t for t in (headroom_table(report),) if t is not None]
+    out += [t for t in (headroom_table(report), run_issues_table(report)) if t is not None]
     if report.pnl_by_strategy:
         rows = [[k, f"{x:+,.2f}"] for k, x in report.pnl_by_strategy.items()]
         out.append(

@@ -84,3 +84,11 @@ def headroom_table(report: DailyReport) -> TableSpec | None:
     ]
     headers = ("limit", "used", "cap", "headroom", "room (money)")
     return ("Risk headroom", headers, rows, range(1, 5))
+
+
+def run_issues_table(report: DailyReport) -> TableSpec | None:
+    """Return the failed and missed scheduled runs of the week before, or None."""
+    if not report.run_issues:
+        return None
+    rows = [[i.day.isoformat(), i.job, i.status, i.detail] for i in report.run_issues]
+    return ("Missed and failed runs", ("day", "job", "status", "detail"), rows, ())

@@ -9,8 +9,8 @@ previous session.
 
 `with_report_jobs` adds the two jobs to the entry files of the data job: two more lines
 in the cron block, a service and timer pair per job for systemd, a plist per job for
-launchd. A failed or missed run is recorded by the cycle (`cycle.runs`) and listed in the
-next report's warnings.
+launchd. A failed or missed run (data pipeline, cycle, report) is listed in the next
+report and on the monitor page (`tetra.monitoring.run_issues`).
 """
 
 from __future__ import annotations

@@ -463,6 +463,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/monitor/run-issues": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Missed and failed scheduled runs
+         * @description The data pipeline's, each book's cycle and SOD/EOD reports' failed or missed runs.
+         */
+        get: operations["missed_and_failed_runs_api_monitor_run_issues_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/monitor/schemas": {
         parameters: {
             query?: never;
@@ -3321,6 +3341,8 @@ export interface components {
          * @description A scheduled job that failed or did not run: the data pipeline, a cycle, a report.
          */
         RunIssue: {
+            /** Book */
+            book?: string | null;
             /**
              * Day
              * Format: date
@@ -3332,6 +3354,26 @@ export interface components {
             job: string;
             /** Status */
             status: string;
+        };
+        /**
+         * RunIssuesOut
+         * @description Missed and failed scheduled runs (data pipeline, cycles, SOD/EOD reports) of a window.
+         */
+        RunIssuesOut: {
+            /**
+             * End
+             * Format: date
+             * @description Last session looked at (yesterday: today's may not be due).
+             */
+            end: string;
+            /** Issues */
+            issues: components["schemas"]["RunIssue"][];
+            /**
+             * Start
+             * Format: date
+             * @description First session looked at.
+             */
+            start: string;
         };
         /**
          * RunRequest
@@ -5757,6 +5799,56 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CoverageResponse"];
+                };
+            };
+            /** @description Missing or wrong X-API-Key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    missed_and_failed_runs_api_monitor_run_issues_get: {
+        parameters: {
+            query?: {
+                /** @description Calendar days back from yesterday. */
+                days?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunIssuesOut"];
                 };
             };
             /** @description Missing or wrong X-API-Key. */

@@ -15,6 +15,7 @@ from tetra.api.schemas.monitor import (
     AlertItem,
     CoverageResponse,
     EntityStats,
+    RunIssuesOut,
     TableInfo,
     TableStats,
 )
@@ -22,6 +23,7 @@ from tetra.core.dates import as_date
 from tetra.data.migrations import catalog, schemas
 from tetra.data.ports import Store
 from tetra.monitoring.alerts import stored_alerts
+from tetra.monitoring.run_issues import run_issues
 
 router = APIRouter(prefix="/api/monitor", tags=["monitor"], responses=ERROR_RESPONSES)
 
@@ -55,6 +57,20 @@ async def alerts(
         for a in found
         if include_resolved or a.state == "firing"
     ]
+
+
+@router.get("/run-issues", response_model=RunIssuesOut, summary="Missed and failed scheduled runs")
+async def missed_and_failed_runs(
+    request: Request,
+    store: StoreDep,
+    days: int = Query(7, ge=1, le=90, description="Calendar days back from yesterday."),
+) -> RunIssuesOut:
+    """The data pipeline's, each book's cycle and SOD/EOD reports' failed or missed runs."""
+    now = request.app.state.clock.now()
+    end = now.date() - dt.timedelta(days=1)
+    start = end - dt.timedelta(days=days - 1)
+    issues = await blocking(run_issues, store, start, end, now=now)
+    return RunIssuesOut(start=start, end=end, issues=issues)
 
 
 @router.get("/schemas", response_model=list[TableInfo], summary="Schemas and their tables")

@@ -6,6 +6,8 @@ import datetime as dt
 
 from pydantic import BaseModel, Field
 
+from tetra.reports.daily import RunIssue
+
 
 class TopicCoverage(BaseModel):
     """One coverage card: a dataset's size, breadth, range and freshness."""
@@ -86,3 +88,11 @@ class AlertItem(BaseModel):
     resolved_at: dt.datetime | None
     notified_state: str | None = Field(description="The state last delivered (webhook, email).")
     delivery_error: str | None
+
+
+class RunIssuesOut(BaseModel):
+    """Missed and failed scheduled runs (data pipeline, cycles, SOD/EOD reports) of a window."""
+
+    start: dt.date = Field(description="First session looked at.")
+    end: dt.date = Field(description="Last session looked at (yesterday: today's may not be due).")
+    issues: list[RunIssue]
