@@ -70,3 +70,45 @@ def test_the_demo_sends_a_sample_books_recommendations_to_the_paper_broker(
     with opened_store(StoreKind.SAMPLE) as store:
         filled = print_demo_trading(store, ("SPY", "TLT"))
     assert filled == 2
+
+
+def test_a_working_order_is_replaced_and_a_bad_replace_is_refused(sample_dir: Path) -> None:
+    from tetra.cli.common import opened_store
+    from tetra.data.store_kind import StoreKind
+    from tetra.execution import ExecutionJournal
+
+    code, out = trade("submit", "SPY", "3", "--type", "limit", "--limit", "180", "--tif", "gtc")
+    assert (code, "accepted" in out) == (0, True), out
+    with opened_store(StoreKind.SAMPLE) as store:
+        [working] = [o for o in ExecutionJournal(store).orders(open_only=True) if o.symbol == "SPY"]
+    code, out = trade("replace", working.client_order_id, "--limit", "185", "--quantity", "4")
+    assert (code, "accepted" in out) == (0, True), out
+    code, out = trade("replace", working.client_order_id, "--limit", "186")
+    assert (code, "cancelled: not working" in out) == (2, True), out
+    with opened_store(StoreKind.SAMPLE) as store:
+        journal = ExecutionJournal(store)
+        [replacement] = [o for o in journal.orders(open_only=True) if o.symbol == "SPY"]
+        original = journal.order(working.client_order_id)
+    assert (replacement.quantity, replacement.limit_price) == (4, 185)
+    assert replacement.replaces == working.client_order_id
+    assert original is not None
+    assert original.reason == f"replaced by {replacement.client_order_id}"
+    code, out = trade("cancel", replacement.client_order_id)
+    assert code == 0, out
+
+
+def test_approving_a_session_twice_sends_its_orders_once(sample_dir: Path) -> None:
+    from tetra.cli.common import opened_store
+    from tetra.cli.demo_trading import DEMO_BOOK, print_demo_trading
+    from tetra.cycle.records import runs
+    from tetra.data.store_kind import StoreKind
+    from tetra.execution import ExecutionJournal
+
+    with opened_store(StoreKind.SAMPLE) as store:
+        print_demo_trading(store, ("SPY", "TLT"))
+        session = runs(store, DEMO_BOOK)[-1].session
+        before = len(ExecutionJournal(store).orders(book=DEMO_BOOK))
+    code, out = trade("approve", DEMO_BOOK, "--session", session.isoformat())
+    assert (code, "filled" in out) == (0, True), out
+    with opened_store(StoreKind.SAMPLE) as store:
+        assert len(ExecutionJournal(store).orders(book=DEMO_BOOK)) == before

@@ -9,18 +9,22 @@ and their versions). Bad input is one red line and exit code 1.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
 
 import typer
 from rich.table import Table
 
+from tetra.adapters.brokers.factory import order_manager
 from tetra.cli.common import KIND_OPTION, console, fail_cleanly, opened_store, settings
-from tetra.core.clock import SystemClock
+from tetra.core.clock import Clock, SystemClock
 from tetra.cycle import CycleContext, CycleResult, replay, run_cycle
+from tetra.cycle.orders import send_recommendations
+from tetra.data.ports import Store
 from tetra.data.store_kind import StoreKind
 from tetra.data.universe import load_universe
+from tetra.execution import Order
 from tetra.portfolio import Holdings, Position, StoredBooks, parse_book
 from tetra.strategy.library import STRATEGIES
 
@@ -39,7 +43,28 @@ def cycle_context(sample: bool) -> Iterator[CycleContext]:
         books = StoredBooks(store)
         for name, table in settings().books.items():
             books.save_book(parse_book(name, table), at=clock.now())
-        yield CycleContext(store, books, STRATEGIES, clock, universe=load_universe())
+        yield CycleContext(
+            store, books, STRATEGIES, clock, universe=load_universe(),
+            send_orders=paper_orders(store, clock),
+        )  # fmt: skip
+
+
+def paper_orders(store: Store, clock: Clock) -> Callable[[CycleResult], object]:
+    """Return the hook that sends a paper book's recommendations to the paper broker."""
+
+    def send(result: CycleResult) -> list[Order]:
+        book = result.version.book.name
+        manager = order_manager(store, "paper", [book], clock)
+        manager.recover()
+        before = manager.journal.orders(book=book)
+        orders = send_recommendations(manager, book, result.session, result.recommendations)
+        sent = len({o.client_order_id for o in orders} - {o.client_order_id for o in before})
+        console.print(
+            f"{book}: {sent} order(s) sent to the paper broker, {len(orders) - sent} sent before"
+        )
+        return orders
+
+    return send
 
 
 @app.command("run")

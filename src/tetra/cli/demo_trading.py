@@ -15,10 +15,10 @@ from tetra.adapters.brokers.factory import order_manager
 from tetra.cli.common import console
 from tetra.core.clock import SystemClock
 from tetra.cycle import CycleContext
+from tetra.cycle.orders import send_recommendations
 from tetra.cycle.runner import run_cycle
 from tetra.data.ports import Store
 from tetra.data.universe import load_universe
-from tetra.execution import OrderRequest, Side
 from tetra.portfolio import StoredBooks, parse_book
 from tetra.strategy.library import STRATEGIES
 
@@ -38,18 +38,9 @@ def print_demo_trading(store: Store, symbols: tuple[str, ...] = DEMO_SYMBOLS) ->
     result = run_cycle(
         CycleContext(store, shelf, STRATEGIES, clock, universe=load_universe()), DEMO_BOOK
     )
-    requests = [
-        OrderRequest(
-            DEMO_BOOK, r.symbol, Side.BUY if r.quantity > 0 else Side.SELL, abs(r.quantity)
-        )
-        for r in result.recommendations
-        if r.allowed and r.quantity
-    ]
     manager = order_manager(store, "paper", [DEMO_BOOK], clock)
     manager.recover()
-    placed = manager.submit_many(requests)
-    manager.pump()
-    orders = [manager.journal.order(o.client_order_id) or o for o in placed]
+    orders = send_recommendations(manager, DEMO_BOOK, result.session, result.recommendations)
     table = Table(
         title=f"Paper trading: {DEMO_BOOK} on {result.session} (approved recommendations)"
     )

@@ -15,9 +15,10 @@ from decimal import Decimal, InvalidOperation
 import typer
 from rich.table import Table
 
-from tetra.adapters.brokers.factory import BROKERS, order_manager
+from tetra.adapters.brokers.factory import BROKERS, order_manager, register_book
 from tetra.cli.common import console, errors, fail_cleanly, opened_store
 from tetra.core.clock import SystemClock
+from tetra.core.errors import ValidationError
 from tetra.data.ports import Store
 from tetra.data.store_kind import StoreKind
 from tetra.execution import (
@@ -101,25 +102,22 @@ def approve(
     live: bool = LIVE,
     yes: bool = YES,
 ) -> None:
-    """Send a recommend-mode book's recommendations of a session (all, or some)."""
+    """Send a recommend-mode book's recommendations of a session (all, or some).
+
+    Approving twice sends nothing new: each recommendation's order has a client id derived
+    from the book, the session and the symbol, and the order already sent is shown instead.
+    """
+    from tetra.cycle.orders import order_requests, send_recommendations
     from tetra.cycle.records import read_recommendations
 
     day = _date(session)
+    wanted = {s.upper() for s in symbol}
     with trading(sample, broker, [book], live, yes) as manager:
-        chosen = [
-            r for r in read_recommendations(manager.journal.store, book, day)
-            if r.allowed and r.quantity and (not symbol or r.symbol in {s.upper() for s in symbol})
-        ]  # fmt: skip
-        if not chosen:
+        found = read_recommendations(manager.journal.store, book, day)
+        if not order_requests(book, day, found, wanted):
             errors.print(f"no approvable recommendations for {book} on {day}")
             raise typer.Exit(EXIT_BAD_INPUT)
-        requests = [
-            OrderRequest(book, r.symbol, Side.BUY if r.quantity > 0 else Side.SELL, abs(r.quantity))
-            for r in chosen
-        ]
-        placed = manager.submit_many(requests)
-        manager.pump()
-        _print_orders([manager.journal.order(o.client_order_id) or o for o in placed])
+        _print_orders(send_recommendations(manager, book, day, found, wanted))
 
 
 @app.command()
@@ -128,6 +126,38 @@ def cancel(client_order_id: str, broker: str = BROKER, sample: bool = SAMPLE) ->
     with trading(sample, broker, [], False, True) as manager:
         order = manager.cancel(client_order_id)
     _print_orders([order])
+
+
+@app.command()
+def replace(
+    client_order_id: str,
+    quantity: str | None = typer.Option(None, help="New quantity."),
+    limit: str | None = typer.Option(None, help="New limit price."),
+    stop: str | None = typer.Option(None, help="New stop price."),
+    tif: TimeInForce | None = typer.Option(None, help="New time in force."),
+    broker: str = BROKER,
+    sample: bool = SAMPLE,
+) -> None:
+    """Amend a working order: a replacement with its own id; the original is cancelled."""
+    with trading(sample, broker, [], False, True) as manager:
+        original = manager.journal.order(client_order_id)
+        if original is not None:  # the risk engine checks the replacement against its book
+            register_book(manager, manager.journal.store, original.book)
+        try:
+            replacement = manager.replace(
+                client_order_id,
+                quantity=_decimal(quantity, "quantity") if quantity else None,
+                limit_price=_decimal(limit, "limit") if limit else None,
+                stop_price=_decimal(stop, "stop") if stop else None,
+                time_in_force=tif,
+            )
+        except ValidationError as error:
+            errors.print(str(error))
+            raise typer.Exit(EXIT_BAD_INPUT) from error
+        manager.pump()
+        _print_orders([manager.journal.order(replacement.client_order_id) or replacement])
+    if replacement.status is OrderStatus.REJECTED:
+        raise typer.Exit(EXIT_REFUSED)
 
 
 @app.command()

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -56,6 +56,9 @@ class CycleContext:
     clock: Clock
     universe: Universe | None = None
     warmup_days: int = 400
+    # set by the composition roots: sends a `paper` book's recommendations to the paper
+    # broker through the order manager after `run_cycle` (never in a replay); see cycle.orders
+    send_orders: Callable[[CycleResult], object] | None = None
 
 
 @dataclass(frozen=True)
@@ -83,7 +86,10 @@ def run_cycle(ctx: CycleContext, name: str, session: dt.date | None = None) -> C
     except ValidationError as error:
         _record_failure(ctx, version, day, anchor, error)
         raise
-    return cycle_day(ctx, version, anchor, market)
+    result = cycle_day(ctx, version, anchor, market)
+    if ctx.send_orders is not None and version.book.mode is BookMode.PAPER:
+        ctx.send_orders(result)
+    return result
 
 
 def replay(ctx: CycleContext, name: str, start: dt.date, end: dt.date) -> Iterator[CycleResult]:

@@ -20,7 +20,12 @@ from tetra.execution.broker import (
     Health,
 )
 from tetra.execution.journal import ExecutionJournal
-from tetra.execution.manager import OrderManager, OrderManagerError, new_client_order_id
+from tetra.execution.manager import (
+    OrderManager,
+    OrderManagerError,
+    new_client_order_id,
+    session_client_order_id,
+)
 from tetra.execution.orders import (
     TERMINAL,
     TRANSITIONS,
@@ -64,4 +69,5 @@ __all__ = [
     "TimeInForce",
     "new_client_order_id",
     "reconcile",
+    "session_client_order_id",
 ]

@@ -105,6 +105,15 @@ class ExecutionJournal:
         frame = self._store.read(Query(ORDERS, where={"order_id": client_order_id}))
         return next(iter(_orders(frame)), None)
 
+    def orders_by_id(self, client_order_ids: Iterable[str]) -> dict[str, Order]:
+        """Return the stored orders among `client_order_ids`, by client id (one read)."""
+        wanted = sorted(set(client_order_ids))
+        if not wanted:
+            return {}
+        self.flush()
+        found = _orders(self._store.read(Query(ORDERS, where={"order_id": wanted})))
+        return {order.client_order_id: order for order in found}
+
     def orders(
         self, *, open_only: bool = False, book: str | None = None, broker: str | None = None
     ) -> list[Order]:

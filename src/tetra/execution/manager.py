@@ -74,6 +74,18 @@ def new_client_order_id() -> str:
     return str(uuid.uuid4())
 
 
+_SESSION_IDS = uuid.UUID("5f1b0c2e-7a43-4c1e-9d6e-2b8f0e4a7c11")  # Tetra's namespace
+
+
+def session_client_order_id(book: str, session: str, symbol: str) -> str:
+    """Return the client order id of `book`'s order in `symbol` for `session` (a UUID5).
+
+    The same for every run of that book and session, so a rerun finds the order it placed
+    (idempotent per book and date); still a UUID, unique for the account's life.
+    """
+    return str(uuid.uuid5(_SESSION_IDS, f"{book}\x1f{session}\x1f{symbol}"))
+
+
 class OrderManager:
     """Places, tracks and recovers orders over one or more brokers (see the module docstring)."""
 
@@ -112,10 +124,18 @@ class OrderManager:
 
         What the broker answered is buffered in the journal (see `ExecutionJournal`): one
         store write per call, so a daily cycle's orders cost one write, not one per order.
+        A request that names its client order id is idempotent: if the journal holds an
+        order with that id, that order is returned as it stands and nothing is sent.
         """
-        checked = [self._checked(request) for request in requests]
-        self.journal.persist(checked)
-        return [self._send(order) if order.status is S.NEW else order for order in checked]
+        named = [r.client_order_id for r in requests if r.client_order_id]
+        if len(named) != len(set(named)):
+            raise OrderManagerError("two requests of one batch name the same client order id")
+        known = self.journal.orders_by_id(named)
+        fresh = [r for r in requests if r.client_order_id not in known]
+        checked = {id(r): self._checked(r) for r in fresh}
+        self.journal.persist(checked.values())
+        sent = {key: self._send(o) if o.status is S.NEW else o for key, o in checked.items()}
+        return [sent[id(r)] if id(r) in sent else known[str(r.client_order_id)] for r in requests]
 
     def cancel(self, client_order_id: str) -> Order:
         """Ask the broker to cancel an open order; cancels pass every trading state."""
@@ -236,7 +256,8 @@ class OrderManager:
 
     def _checked(self, request: OrderRequest) -> Order:
         broker_name = self._routes.get(request.book) or next(iter(self.brokers))
-        order = Order.from_request(request, self._new_id(), broker_name, self._clock.now())
+        client_order_id = request.client_order_id or self._new_id()
+        order = Order.from_request(request, client_order_id, broker_name, self._clock.now())
         return self._verdict(order)
 
     def _verdict(self, order: Order) -> Order:

@@ -98,6 +98,7 @@ class OrderRequest:
     time_in_force: TimeInForce = TimeInForce.DAY
     limit_price: Decimal | None = None
     stop_price: Decimal | None = None
+    client_order_id: str | None = None  # given: an idempotency key (see OrderManager.submit)
 
 
 @dataclass(frozen=True, slots=True)

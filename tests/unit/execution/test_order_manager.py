@@ -8,7 +8,7 @@ import pytest
 
 from tetra.data.ports import Query
 from tetra.data.store_kind import StoreKind
-from tetra.execution import Order, OrderRequest, OrderStatus, OrderType, Side
+from tetra.execution import Order, OrderManagerError, OrderRequest, OrderStatus, OrderType, Side
 from tetra.risk.policy import RiskPolicy
 from tetra.testing import InMemoryStore
 from tetra.testing.brokers import PRICES, InMemoryBroker, Rig, trading_rig
@@ -211,3 +211,16 @@ def test_order_states_and_broker_health_are_counted_in_the_telemetry(
     assert sample("tetra_orders_total", {"broker": "memory", "state": "filled"}) == 1
     assert sample("tetra_orders_total", {"broker": "memory", "state": "submitted"}) == 1
     assert sample("tetra_broker_up", {"broker": "memory"}) == 1
+
+
+def test_a_request_naming_a_stored_client_id_returns_that_order_and_sends_nothing(
+    rig: Rig, broker: InMemoryBroker
+) -> None:
+    first = rig.manager.submit(buy(client_order_id="fixed-id-1"))
+    again = rig.manager.submit_many([buy(client_order_id="fixed-id-1"), buy("QQQ", "2")])
+    assert again[0].client_order_id == first.client_order_id
+    assert again[0].status is S.FILLED
+    assert broker.orders_placed["fixed-id-1"] == 1
+    assert again[1].status is S.FILLED
+    with pytest.raises(OrderManagerError, match="same client order id"):
+        rig.manager.submit_many([buy(client_order_id="x"), buy(client_order_id="x")])
