@@ -9,6 +9,13 @@ monitor page's load is timed in headless Chromium too.
 
 Gate: every answer is 200 and the coverage lists the sample's symbols. Targets (issue #9):
 p99 < 50 ms and >= 500 req/s. Run: ``python -m benchmarks.api_load``.
+
+Symbol data (issue #20 item 6), in the same run: ten years of SPY daily bars with three
+indicators from 16 connections, as rows (``/api/market/bars/SPY``), as columns
+(``/bars/SPY/columns?period=ALL``) and revalidated (If-None-Match, 304), each with
+``Accept-Encoding: gzip`` as browsers send; and the bytes of NVDA's ten years in each shape.
+Target: p99 < 100 ms and >= 150 req/s. ``--bars-only`` skips the coverage and the page;
+``--store PATH`` loads a copy of that store instead of the sample.
 """
 
 from __future__ import annotations
@@ -42,23 +49,33 @@ PATH = "/api/monitor/coverage"
 KEY = "bench-key"
 CONNECTIONS, SECONDS, WARM_UP = 32, 10.0, 1.0
 TARGET_P99_MS, TARGET_RPS = 50.0, 500.0
+BARS_CONNECTIONS, BARS_TARGET_P99_MS, BARS_TARGET_RPS = 16, 100.0, 150.0
+THREE = "indicator=sma:20&indicator=sma:50&indicator=rsi:14"
+BARS_PATHS = {
+    "rows": f"/api/market/bars/SPY?{THREE}",
+    "columns": f"/api/market/bars/SPY/columns?period=ALL&{THREE}",
+}
+# What the symbol page asked for before #17 item 7: every bar of ten years, five indicators.
+OLD_PAGE = (
+    "indicator=sma:20&indicator=sma:50&indicator=ema:20&indicator=bollinger:20&indicator=rsi:14"
+)
 
 
 def main() -> int:
     if sys.argv[1:2] == ["--serve"]:
         serve(Path(sys.argv[2]), int(sys.argv[3]))
         return 0
-    with tempfile.TemporaryDirectory() as folder, api_server(sample_store(Path(folder))) as base:
-        cold_ms, symbols = first_answer(base)
-        rows = [{"tool": "httpx", **asyncio.run(httpx_load(base))}]
-        if shutil.which("wrk"):
-            rows.append({"tool": "wrk", **wrk_load(base, Path(folder))})
-        page = page_load(base)
-    correct = symbols > 0 and all(row["errors"] == 0 for row in rows)
-    for row in rows:
-        row["meets_target"] = correct and row["p99_ms"] < TARGET_P99_MS and row["rps"] >= TARGET_RPS
-    report = {"cold_ms": cold_ms, "symbols": symbols, "correct": correct, "load": rows}
-    report |= {"page": page, "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+    bars_only = "--bars-only" in sys.argv
+    given = sys.argv[sys.argv.index("--store") + 1] if "--store" in sys.argv else None
+    report: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory() as folder:
+        store = sample_store(Path(folder), Path(given) if given else None)
+        with api_server(store) as base:
+            if not bars_only:
+                report |= coverage_report(base, Path(folder))
+            report["bars"] = bars_report(base)
+    correct = report.get("correct", True) and report["bars"]["correct"]
+    report |= {"correct": correct, "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / f"api_load-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%SZ}.json").write_text(
         json.dumps(report, indent=2)
@@ -67,11 +84,78 @@ def main() -> int:
     return 0 if correct else 1
 
 
-def sample_store(folder: Path) -> Path:
-    """Copy the sample store, or build one with the pipeline; return its path."""
-    if SAMPLE.exists():
+def coverage_report(base: str, folder: Path) -> dict[str, Any]:
+    """Load `/api/monitor/coverage` (httpx, and wrk when installed) and time the page."""
+    cold_ms, symbols = first_answer(base)
+    rows = [{"tool": "httpx", **asyncio.run(httpx_load(base))}]
+    if shutil.which("wrk"):
+        rows.append({"tool": "wrk", **wrk_load(base, folder)})
+    page = page_load(base)
+    correct = symbols > 0 and all(row["errors"] == 0 for row in rows)
+    for row in rows:
+        row["meets_target"] = correct and row["p99_ms"] < TARGET_P99_MS and row["rps"] >= TARGET_RPS
+    return {"cold_ms": cold_ms, "symbols": symbols, "correct": correct, "load": rows, "page": page}
+
+
+def bars_report(base: str) -> dict[str, Any]:
+    """Load the bars routes (rows, columns, a 304 revalidation); measure NVDA's payloads."""
+    gzip = {"Accept-Encoding": "gzip"}
+    tag = httpx.get(base + BARS_PATHS["columns"], headers={"X-API-Key": KEY} | gzip, timeout=60)
+    etag = tag.headers.get("etag", "-")
+    runs = {
+        "rows": (BARS_PATHS["rows"], gzip, 200),
+        "columns": (BARS_PATHS["columns"], gzip, 200),
+        "columns_304": (
+            BARS_PATHS["columns"],
+            gzip | {"If-None-Match": etag},
+            304,
+        ),
+    }
+    rows = []
+    for name, (path, headers, status) in runs.items():
+        if tag.status_code == 404 and name != "rows":
+            continue  # a server without the columns route (the code before #20 item 6)
+        found = asyncio.run(httpx_load(base, path, headers, status, BARS_CONNECTIONS))
+        found["meets_target"] = (
+            found["errors"] == 0
+            and found["p99_ms"] < BARS_TARGET_P99_MS
+            and found["rps"] >= BARS_TARGET_RPS
+        )
+        rows.append({"route": name, "path": path, **found})
+    return {
+        "correct": all(r["errors"] == 0 for r in rows),
+        "load": rows,
+        "nvda": payload_bytes(base),
+    }
+
+
+def payload_bytes(base: str) -> dict[str, Any]:
+    """Bytes on the wire for NVDA's ten years in each shape, plain and gzip."""
+    paths = {
+        "rows_page_before": f"/api/market/bars/NVDA?{OLD_PAGE}",
+        "columns_all_3": f"/api/market/bars/NVDA/columns?period=ALL&{THREE}",
+        "columns_1y_3": f"/api/market/bars/NVDA/columns?period=1Y&{THREE}",
+    }
+    sizes: dict[str, Any] = {}
+    for name, path in paths.items():
+        for coding in ("identity", "gzip"):
+            with httpx.stream(
+                "GET",
+                base + path,
+                headers={"X-API-Key": KEY, "Accept-Encoding": coding},
+                timeout=60,
+            ) as answer:
+                raw = b"".join(answer.iter_raw())
+            sizes[f"{name}_{coding}"] = len(raw) if answer.status_code == 200 else None
+    return sizes
+
+
+def sample_store(folder: Path, given: Path | None = None) -> Path:
+    """Copy `given` or the sample store, or build one with the pipeline; return its path."""
+    source = given or SAMPLE
+    if source.exists():
         copy = folder / "sample.duckdb"
-        shutil.copyfile(SAMPLE, copy)
+        shutil.copyfile(source, copy)
         return copy
     os.environ["TETRA_DATA_DIR"] = str(folder)
     from tetra.cli.sample import backfill_sample
@@ -132,13 +216,22 @@ def first_answer(base: str) -> tuple[float, int]:
     return round(elapsed, 1), len(answer.json()["symbols"])
 
 
-async def httpx_load(base: str) -> dict[str, Any]:
-    """Keep CONNECTIONS requests in flight for SECONDS; latencies after the warm-up count."""
-    limits = httpx.Limits(max_connections=CONNECTIONS, max_keepalive_connections=CONNECTIONS)
+async def httpx_load(
+    base: str,
+    path: str = PATH,
+    headers: dict[str, str] | None = None,
+    status: int = 200,
+    connections: int = CONNECTIONS,
+) -> dict[str, Any]:
+    """Keep `connections` requests in flight for SECONDS; latencies after the warm-up count.
+
+    An answer other than `status` counts as an error.
+    """
+    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
     latencies: list[float] = []
     errors = 0
     async with httpx.AsyncClient(
-        base_url=base, headers={"X-API-Key": KEY}, limits=limits, timeout=30
+        base_url=base, headers={"X-API-Key": KEY} | (headers or {}), limits=limits, timeout=30
     ) as client:
         loop = asyncio.get_running_loop()
         measure_from = loop.time() + WARM_UP
@@ -147,12 +240,12 @@ async def httpx_load(base: str) -> dict[str, Any]:
         async def worker() -> None:
             nonlocal errors
             while (now := loop.time()) < stop:
-                response = await client.get(PATH)
+                response = await client.get(path)
                 if now >= measure_from:
                     latencies.append(loop.time() - now)
-                    errors += response.status_code != 200
+                    errors += response.status_code != status
 
-        await asyncio.gather(*(worker() for _ in range(CONNECTIONS)))
+        await asyncio.gather(*(worker() for _ in range(connections)))
     ms = np.array(latencies) * 1000
     return {
         "requests": len(ms),

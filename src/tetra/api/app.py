@@ -2,7 +2,8 @@
 
 Every route but `/healthz` requires the API key. CORS is closed unless origins are set.
 Blocking store calls run in the thread pool (`deps.blocking`). Prometheus metrics at
-`/metrics` count requests and time them per route template.
+`/metrics` count requests and time them per route template. Answers of 1 KB and more are
+gzip-compressed for clients that accept it; bar answers are cached encoded (`payloads`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 
 from fastapi import Depends, FastAPI, Response
 from fastapi.middleware.cors import CORSMiddleware
+from starlette.middleware.gzip import GZipMiddleware
 
 from tetra import __version__
 from tetra.adapters.metrics.prometheus import CONTENT_TYPE, PrometheusTelemetry
@@ -21,6 +23,7 @@ from tetra.api.deps import require_api_key, require_metrics_key
 from tetra.api.errors import ERROR_RESPONSES, install_error_handlers
 from tetra.api.events import EventHub
 from tetra.api.metrics import RequestMetrics
+from tetra.api.payloads import GZIP_LEVEL, GZIP_MINIMUM_BYTES, PayloadCache
 from tetra.api.routes import (
     backtests,
     health,
@@ -49,6 +52,7 @@ from tetra.strategy_chat.proposers import OfflineProposer, ProposerRouter
 from tetra.strategy_chat.service import StoreMarketSource, StrategyChat
 
 COVERAGE_TTL_SECONDS = 300.0  # a backstop: runs that change the store clear the cache at once
+PAYLOAD_CACHE_BYTES = 64 * 1024 * 1024  # encoded bar answers (about 150 ten-year charts)
 
 
 def create_app(
@@ -105,11 +109,13 @@ def create_app(
     app.state.simulation_executor = simulation_executor
     app.state.scenario_dirs = list(scenario_dirs or [])
     app.state.cache = TtlCache(COVERAGE_TTL_SECONDS)
+    app.state.payloads = PayloadCache(PAYLOAD_CACHE_BYTES, COVERAGE_TTL_SECONDS)
     proposers = strategy_proposers or ProposerRouter(OfflineProposer())
     app.state.strategy_chat = StrategyChat(proposers, StoreMarketSource(store))
     app.state.clock = SystemClock()
     app.state.mail = mail
     install_error_handlers(app)
+    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_BYTES, compresslevel=GZIP_LEVEL)
     _install_metrics(app)
     if cors_origins:
         app.add_middleware(

@@ -22,6 +22,7 @@ class TtlCache:
         self._values: dict[str, tuple[float, Any]] = {}
         self._locks: dict[str, asyncio.Lock] = {}
         self._refreshing: dict[str, asyncio.Task[None]] = {}
+        self.generation = 0  # the store's version as this process knows it: +1 on clear()
 
     async def get(self, key: str, build: Callable[[], Awaitable[Any]]) -> Any:
         hit = self._values.get(key)
@@ -48,6 +49,7 @@ class TtlCache:
 
     def clear(self) -> None:
         """Forget every value, so the next request rebuilds (after the store changed)."""
+        self.generation += 1
         self._values.clear()
         for task in self._refreshing.values():
             task.cancel()

@@ -228,8 +228,34 @@ export interface paths {
         /**
          * Bars with indicators
          * @description Return raw bars, the indicators asked for, and split, dividend and earnings markers.
+         *
+         *     One object per bar; `/bars/{symbol}/columns` serves the same as column arrays.
          */
         get: operations["bars_api_market_bars__symbol__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/market/bars/{symbol}/columns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Bars with indicators as column arrays
+         * @description Return the bars of a range (or a preset `period` such as 1Y) as column arrays.
+         *
+         *     Bars and indicators of the range only, indicators warmed up on the bars before it.
+         *     Cached per symbol, range, indicator set and store version; answers carry an ETag and a
+         *     request with a current If-None-Match gets 304.
+         */
+        get: operations["bar_columns_api_market_bars__symbol__columns_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1328,6 +1354,87 @@ export interface components {
             p75: number;
             /** P95 */
             p95: number;
+        };
+        /**
+         * BarColumns
+         * @description A symbol's bars in a range as column arrays (one entry per bar), for charts.
+         *
+         *     The compact form of `BarsResponse`: the same bars and indicators without a key per
+         *     value. Indicator values are rounded to 7 significant digits of their column's largest
+         *     value (prices and volumes are exact as stored); null while an indicator warms up.
+         */
+        BarColumns: {
+            /** Close */
+            close: number[];
+            /** Corporate Actions */
+            corporate_actions: components["schemas"]["CorporateActionMarker"][];
+            /** Earnings */
+            earnings: components["schemas"]["EarningsMarker"][];
+            /**
+             * End
+             * Format: date
+             * @description The last day of the range served.
+             */
+            end: string;
+            /**
+             * First Available
+             * Format: date
+             * @description The first day with a bar of this series.
+             */
+            first_available: string;
+            /** Geopolitical */
+            geopolitical: components["schemas"]["GeopoliticalMarker"][];
+            /** High */
+            high: number[];
+            /**
+             * Indicators
+             * @description The keys of `values`, in the order asked for.
+             */
+            indicators: string[];
+            /** Interval */
+            interval: string;
+            /**
+             * Last Available
+             * Format: date
+             * @description The last day with a bar of this series.
+             */
+            last_available: string;
+            /** Low */
+            low: number[];
+            /** Open */
+            open: number[];
+            /**
+             * Period
+             * @description The preset the range was resolved from, if any.
+             */
+            period: string | null;
+            /**
+             * Source
+             * @description The source the bars come from.
+             */
+            source: string;
+            /**
+             * Start
+             * Format: date
+             * @description The first day of the range served.
+             */
+            start: string;
+            /** Symbol */
+            symbol: string;
+            /**
+             * T
+             * @description Bar opens, UTC epoch seconds.
+             */
+            t: number[];
+            /**
+             * Values
+             * @description Indicator columns by name (sma_20, macd_12_26_9_signal, adx_14_plus_di).
+             */
+            values: {
+                [key: string]: (number | null)[];
+            };
+            /** Volume */
+            volume: number[];
         };
         /**
          * BarOut
@@ -5153,7 +5260,7 @@ export interface operations {
                 interval?: string;
                 /** @description Default: the source with most bars. */
                 source?: string | null;
-                /** @description Repeatable: sma:20, ema:50, rsi:14, bollinger:20, macd or macd:12,26,9. Warmed up on the bars before `start`. */
+                /** @description Repeatable: sma:20, ema:50, wma:20, rsi:14, bollinger:20, macd or macd:12,26,9, atr:14, adx:14, stochastic:5,3,3, roc:10, vwap:20 (rolling, on the typical price), obv. Known: sma, ema, wma, rsi, bollinger, macd, atr, adx, stochastic, roc, vwap, obv. Warmed up on the bars before `start`. */
                 indicator?: string[];
             };
             header?: never;
@@ -5165,7 +5272,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description The answer; gzip-compressed when accepted, with an ETag. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -5173,6 +5280,83 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["BarsResponse"];
                 };
+            };
+            /** @description Not modified: the If-None-Match ETag is still current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or wrong X-API-Key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    bar_columns_api_market_bars__symbol__columns_get: {
+        parameters: {
+            query?: {
+                /** @description First day, inclusive. */
+                start?: string | null;
+                /** @description Last day, inclusive. */
+                end?: string | null;
+                /** @description A preset range ending on the last bar; replaces start and end. */
+                period?: ("1M" | "3M" | "6M" | "YTD" | "1Y" | "3Y" | "5Y" | "10Y" | "ALL") | null;
+                /** @description 1d, 1h, 5m, ... */
+                interval?: string;
+                /** @description Default: the source with most bars. */
+                source?: string | null;
+                /** @description Repeatable: sma:20, ema:50, wma:20, rsi:14, bollinger:20, macd or macd:12,26,9, atr:14, adx:14, stochastic:5,3,3, roc:10, vwap:20 (rolling, on the typical price), obv. Known: sma, ema, wma, rsi, bollinger, macd, atr, adx, stochastic, roc, vwap, obv. Warmed up on the bars before `start`. */
+                indicator?: string[];
+            };
+            header?: never;
+            path: {
+                /** @description A ticker, e.g. AAPL. */
+                symbol: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The answer; gzip-compressed when accepted, with an ETag. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BarColumns"];
+                };
+            };
+            /** @description Not modified: the If-None-Match ETag is still current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Missing or wrong X-API-Key. */
             401: {

@@ -1,9 +1,15 @@
-"""Indicators asked for as text (``sma:20``, ``macd:12,26,9``), computed by `tetra.indicators`."""
+"""Indicators asked for as text (``sma:20``, ``macd:12,26,9``), computed by `tetra.indicators`.
+
+`CATALOGUE` names every indicator the bars routes serve, its default periods and the columns
+it fills; `IndicatorSpec.compute` takes the bars' open/high/low/close/volume arrays, so
+indicators of the range (ATR, ADX, stochastic) and of volume (OBV, VWAP) work like the
+close-only ones.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -12,14 +18,50 @@ from tetra import indicators as ta
 
 MAX_PERIOD = 500
 
+Arrays = Mapping[str, np.ndarray]
+
 _DEFAULTS: dict[str, tuple[int, ...]] = {
     "sma": (20,),
     "ema": (20,),
+    "wma": (20,),
     "rsi": (14,),
     "bollinger": (20,),
     "macd": (12, 26, 9),
+    "atr": (14,),
+    "adx": (14,),
+    "stochastic": (5, 3, 3),
+    "roc": (10,),
+    "vwap": (20,),
+    "obv": (),
+}
+_SUFFIXES: dict[str, tuple[str, ...]] = {
+    "bollinger": ("upper", "middle", "lower"),
+    "macd": ("", "signal", "histogram"),
+    "adx": ("", "plus_di", "minus_di"),
+    "stochastic": ("k", "d"),
 }
 SPEC_PATTERN = r"^[a-z]+(:[0-9]{1,3}(,[0-9]{1,3}){0,2})?$"
+CATALOGUE = tuple(_DEFAULTS)
+
+
+def _typical(bars: Arrays) -> np.ndarray:
+    return (bars["high"] + bars["low"] + bars["close"]) / 3.0
+
+
+_KERNELS: dict[str, Callable[[Arrays, tuple[int, ...]], Sequence[np.ndarray]]] = {
+    "sma": lambda b, p: [ta.sma(b["close"], p[0])],
+    "ema": lambda b, p: [ta.ema(b["close"], p[0])],
+    "wma": lambda b, p: [ta.wma(b["close"], p[0])],
+    "rsi": lambda b, p: [ta.rsi(b["close"], p[0])],
+    "bollinger": lambda b, p: list(ta.bollinger_bands(b["close"], p[0])),
+    "macd": lambda b, p: list(ta.macd(b["close"], *p)),
+    "atr": lambda b, p: [ta.atr(b["high"], b["low"], b["close"], p[0])],
+    "adx": lambda b, p: list(ta.adx(b["high"], b["low"], b["close"], p[0])),
+    "stochastic": lambda b, p: list(ta.stochastic(b["high"], b["low"], b["close"], *p)),
+    "roc": lambda b, p: [ta.rate_of_change(b["close"], p[0])],
+    "vwap": lambda b, p: [ta.vwap(_typical(b), b["volume"], p[0])],
+    "obv": lambda b, p: [ta.obv(b["close"], b["volume"])],
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,8 +82,9 @@ class IndicatorSpec:
         periods = tuple(int(p) for p in params.split(",")) if params else _DEFAULTS[name]
         if len(periods) != len(_DEFAULTS[name]):
             raise ValueError(f"{name} takes {len(_DEFAULTS[name])} period(s), got {text!r}")
-        if not all(2 <= p <= MAX_PERIOD for p in periods):
-            raise ValueError(f"periods of {text!r} must be between 2 and {MAX_PERIOD}")
+        low = 1 if name == "stochastic" else 2
+        if not all(low <= p <= MAX_PERIOD for p in periods):
+            raise ValueError(f"periods of {text!r} must be between {low} and {MAX_PERIOD}")
         if name == "macd" and periods[0] >= periods[1]:
             raise ValueError(f"the fast period of {text!r} must be below the slow one")
         return cls(name, periods)
@@ -53,25 +96,26 @@ class IndicatorSpec:
     @property
     def warmup(self) -> int:
         """Bars needed before a range for the first value in it to be defined."""
-        return sum(self.periods[1:]) if self.name == "macd" else self.periods[0]
+        if self.name == "macd":
+            return sum(self.periods[1:])
+        if self.name == "adx":
+            return 2 * self.periods[0]
+        if self.name == "stochastic":
+            return sum(self.periods)
+        return self.periods[0] if self.periods else 0
 
     def columns(self) -> list[str]:
-        suffixes = {"bollinger": ("upper", "middle", "lower"), "macd": ("", "signal", "histogram")}
-        return [f"{self.key}_{s}" if s else self.key for s in suffixes.get(self.name, ("",))]
+        suffixes = _SUFFIXES.get(self.name, ("",))
+        return [f"{self.key}_{s}" if s else self.key for s in suffixes]
 
-    def compute(self, close: np.ndarray) -> list[np.ndarray]:
-        """Return the values of `columns()` over `close`, by `tetra.indicators`."""
-        if self.name == "bollinger":
-            return list(ta.bollinger_bands(close, self.periods[0]))
-        if self.name == "macd":
-            return list(ta.macd(close, *self.periods))
-        kernel: Callable[[np.ndarray, int], np.ndarray] = getattr(ta, self.name)
-        return [kernel(close, self.periods[0])]
+    def compute(self, bars: Arrays) -> list[np.ndarray]:
+        """Return the values of `columns()` over `bars` (float64 open, high, low, close, volume)."""
+        return [np.asarray(v, dtype=np.float64) for v in _KERNELS[self.name](bars, self.periods)]
 
 
-def indicator_frame(close: np.ndarray, specs: Sequence[IndicatorSpec]) -> dict[str, np.ndarray]:
-    """Return every column of `specs` computed on `close`."""
+def indicator_frame(bars: Arrays, specs: Sequence[IndicatorSpec]) -> dict[str, np.ndarray]:
+    """Return every column of `specs` computed on `bars`."""
     frame: dict[str, np.ndarray] = {}
     for spec in specs:
-        frame.update(zip(spec.columns(), spec.compute(close), strict=True))
+        frame.update(zip(spec.columns(), spec.compute(bars), strict=True))
     return frame

@@ -6,29 +6,35 @@ Dates are inclusive days (UTC): ``start=2024-01-02&end=2024-01-31`` covers both 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal, NoReturn, TypeVar
+from collections.abc import Callable
+from typing import Annotated, Any, Literal, NoReturn, TypeVar
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException
+from starlette.responses import Response
 
 from tetra.api.deps import StoreDep, blocking
 from tetra.api.errors import ERROR_RESPONSES
+from tetra.api.payloads import Payload, respond
 from tetra.api.queries import bars as bar_queries
 from tetra.api.queries import events as event_queries
 from tetra.api.queries import macro as macro_queries
 from tetra.api.queries import news as news_queries
 from tetra.api.queries.bars import BarsRequest
 from tetra.api.queries.common import NotFound
-from tetra.api.queries.indicators import IndicatorSpec
+from tetra.api.queries.indicators import CATALOGUE, IndicatorSpec
 from tetra.api.schemas.common import Day, Page
 from tetra.api.schemas.market import (
+    BarColumns,
     BarsResponse,
     MacroObservationOut,
     MacroSeriesOut,
     MarketEventOut,
     NewsArticleOut,
 )
+from tetra.data.ports import Store
 
 T = TypeVar("T")
 
@@ -42,34 +48,100 @@ Symbol = Annotated[str | None, Query(max_length=32, description="A ticker, e.g. 
 Source = Annotated[str | None, Query(max_length=64, description="Only rows of this source.")]
 
 
-@router.get("/bars/{symbol}", response_model=BarsResponse, summary="Bars with indicators")
+SymbolPath = Annotated[str, Path(max_length=32, description="A ticker, e.g. AAPL.")]
+Interval = Annotated[
+    str, Query(pattern=bar_queries.INTERVAL_PATTERN, description="1d, 1h, 5m, ...")
+]
+BarSource = Annotated[
+    str | None, Query(max_length=64, description="Default: the source with most bars.")
+]
+Indicators = Annotated[
+    list[str],
+    Query(
+        max_length=10,
+        description="Repeatable: sma:20, ema:50, wma:20, rsi:14, bollinger:20, macd or "
+        "macd:12,26,9, atr:14, adx:14, stochastic:5,3,3, roc:10, vwap:20 (rolling, on the "
+        f"typical price), obv. Known: {', '.join(CATALOGUE)}. Warmed up on the bars before "
+        "`start`.",
+    ),
+]
+CACHED: dict[int | str, dict[str, Any]] = {
+    200: {"description": "The answer; gzip-compressed when accepted, with an ETag."},
+    304: {"description": "Not modified: the If-None-Match ETag is still current."},
+}
+
+
+@router.get(
+    "/bars/{symbol}", response_model=BarsResponse, summary="Bars with indicators", responses=CACHED
+)
 async def bars(
+    request: Request,
     store: StoreDep,
-    symbol: Annotated[str, Path(max_length=32, description="A ticker, e.g. AAPL.")],
+    symbol: SymbolPath,
     start: Start = None,
     end: End = None,
-    interval: Annotated[
-        str, Query(pattern=bar_queries.INTERVAL_PATTERN, description="1d, 1h, 5m, ...")
-    ] = "1d",
-    source: Annotated[
-        str | None, Query(max_length=64, description="Default: the source with most bars.")
-    ] = None,
-    indicator: Annotated[
-        list[str],
-        Query(
-            max_length=10,
-            description="Repeatable: sma:20, ema:50, rsi:14, bollinger:20, macd or "
-            "macd:12,26,9. Warmed up on the bars before `start`.",
-        ),
-    ] = [],  # noqa: B006 - FastAPI copies query defaults
-) -> BarsResponse:
-    """Return raw bars, the indicators asked for, and split, dividend and earnings markers."""
+    interval: Interval = "1d",
+    source: BarSource = None,
+    indicator: Indicators = [],  # noqa: B006 - FastAPI copies query defaults
+) -> Response:
+    """Return raw bars, the indicators asked for, and split, dividend and earnings markers.
+
+    One object per bar; `/bars/{symbol}/columns` serves the same as column arrays.
+    """
     _check_range(start, end)
-    request = BarsRequest(symbol, interval, source, start, end, _specs(indicator))
-    try:
-        return await blocking(bar_queries.bars, store, request)
-    except NotFound as error:
-        raise HTTPException(status_code=404, detail=str(error)) from error
+    query = BarsRequest(symbol, interval, source, start, end, _specs(indicator))
+    return await _cached(request, store, "rows", query, bar_queries.bars)
+
+
+@router.get(
+    "/bars/{symbol}/columns",
+    response_model=BarColumns,
+    summary="Bars with indicators as column arrays",
+    responses=CACHED,
+)
+async def bar_columns(
+    request: Request,
+    store: StoreDep,
+    symbol: SymbolPath,
+    start: Start = None,
+    end: End = None,
+    period: Annotated[
+        bar_queries.Period | None,
+        Query(description="A preset range ending on the last bar; replaces start and end."),
+    ] = None,
+    interval: Interval = "1d",
+    source: BarSource = None,
+    indicator: Indicators = [],  # noqa: B006 - FastAPI copies query defaults
+) -> Response:
+    """Return the bars of a range (or a preset `period` such as 1Y) as column arrays.
+
+    Bars and indicators of the range only, indicators warmed up on the bars before it.
+    Cached per symbol, range, indicator set and store version; answers carry an ETag and a
+    request with a current If-None-Match gets 304.
+    """
+    _check_range(start, end)
+    query = BarsRequest(symbol, interval, source, start, end, _specs(indicator), period)
+    return await _cached(request, store, "columns", query, bar_queries.bar_columns)
+
+
+async def _cached(
+    request: Request,
+    store: StoreDep,
+    shape: str,
+    query: BarsRequest,
+    build: Callable[[Store, BarsRequest], BaseModel],
+) -> Response:
+    state = request.app.state
+    key = f"{state.cache.generation}|{shape}|{query!r}"
+    payload: Payload | None = state.payloads.get(key)
+    if payload is None:
+        try:
+            model = await blocking(build, store, query)
+        except NotFound as error:
+            raise HTTPException(status_code=404, detail=str(error)) from error
+        payload = Payload.of(model.model_dump_json().encode())
+        state.payloads.put(key, payload)
+    return respond(request, payload)
 
 
 @router.get("/macro", response_model=Page[MacroSeriesOut], summary="Economic series")

@@ -76,6 +76,37 @@ class BarsResponse(BaseModel):
     )
 
 
+class BarColumns(BaseModel):
+    """A symbol's bars in a range as column arrays (one entry per bar), for charts.
+
+    The compact form of `BarsResponse`: the same bars and indicators without a key per
+    value. Indicator values are rounded to 7 significant digits of their column's largest
+    value (prices and volumes are exact as stored); null while an indicator warms up.
+    """
+
+    symbol: str
+    interval: str
+    source: str = Field(description="The source the bars come from.")
+    period: str | None = Field(description="The preset the range was resolved from, if any.")
+    first_available: dt.date = Field(description="The first day with a bar of this series.")
+    last_available: dt.date = Field(description="The last day with a bar of this series.")
+    start: dt.date = Field(description="The first day of the range served.")
+    end: dt.date = Field(description="The last day of the range served.")
+    t: list[int] = Field(description="Bar opens, UTC epoch seconds.")
+    open: list[float]
+    high: list[float]
+    low: list[float]
+    close: list[float]
+    volume: list[float]
+    indicators: list[str] = Field(description="The keys of `values`, in the order asked for.")
+    values: dict[str, list[float | None]] = Field(
+        description="Indicator columns by name (sma_20, macd_12_26_9_signal, adx_14_plus_di)."
+    )
+    corporate_actions: list[CorporateActionMarker]
+    earnings: list[EarningsMarker]
+    geopolitical: list[GeopoliticalMarker]
+
+
 class MacroSeriesOut(BaseModel):
     """An economic series of one source, with its latest observation (latest vintage)."""
 
