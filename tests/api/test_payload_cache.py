@@ -22,7 +22,8 @@ def payload(size: int, fill: bytes = b"x") -> Payload:
 def test_a_payload_is_gzipped_once_when_large_enough_and_tagged_by_its_content() -> None:
     large, small = payload(GZIP_MINIMUM_BYTES), payload(GZIP_MINIMUM_BYTES - 1)
 
-    assert large.gzipped is not None and gzip.decompress(large.gzipped) == large.body
+    assert large.gzipped is not None
+    assert gzip.decompress(large.gzipped) == large.body
     assert small.gzipped is None
     assert payload(10).etag == payload(10).etag != payload(10, b"y").etag
 
@@ -45,7 +46,8 @@ def test_an_entry_larger_than_the_bound_is_not_kept() -> None:
     cache = PayloadCache(max_bytes=100, ttl=60)
     cache.put("big", payload(200))
 
-    assert cache.get("big") is None and len(cache) == 0
+    assert cache.get("big") is None
+    assert len(cache) == 0
 
 
 def test_entries_expire_after_their_lifetime() -> None:
@@ -56,4 +58,5 @@ def test_entries_expire_after_their_lifetime() -> None:
     kept = cache.get("a")
     ticks.now = 10.0
 
-    assert kept is not None and cache.get("a") is None
+    assert kept is not None
+    assert cache.get("a") is None
