@@ -63,6 +63,9 @@ METRICS: Mapping[str, MetricFamily] = {
             "tetra_orders", C, "Order events, by broker and resulting state.", "broker", "state"
         ),
         _family("tetra_broker_up", G, "1 when the broker's last health check passed.", "broker"),
+        _family(
+            "tetra_broker_reconnects", C, "Broker connections restored after a loss.", "broker"
+        ),
         _family("tetra_alerts_firing", G, "Tetra alerts currently firing, by rule.", "rule"),
         _family("tetra_alert_deliveries", C, "Alert deliveries.", "channel", "outcome"),
         _family("tetra_backups", C, "Store backups, by outcome.", "engine", "outcome"),

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import pytest
+
 from tetra.adapters.brokers.ibkr import IbkrBroker
 from tetra.core.clock import FixedClock
 from tetra.data.store_kind import StoreKind
@@ -50,7 +52,15 @@ def test_order_ref_carries_the_client_id_and_events_book_each_fill_once() -> Non
     assert len(rig.journal.fills()) == 2
 
 
-def test_connectivity_lost_refuses_sends_until_restored_then_reconciles() -> None:
+def test_connectivity_lost_refuses_sends_until_restored_then_reconciles(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tetra.adapters.metrics.prometheus import MULTIPROCESS_ENV, PrometheusTelemetry
+    from tetra.core.telemetry import install
+
+    monkeypatch.delenv(MULTIPROCESS_ENV, raising=False)
+    sink = PrometheusTelemetry()
+    previous = install(sink)
     fake, broker, rig, reconnects = wired()
     fake.lose_connection()
     assert not broker.health().healthy
@@ -58,9 +68,13 @@ def test_connectivity_lost_refuses_sends_until_restored_then_reconciles() -> Non
     assert refused.status is S.REJECTED
     assert "connectivity lost (1100)" in refused.reason
     assert fake.trades() == []
-    fake.restore(1102)
+    try:
+        fake.restore(1102)
+    finally:
+        install(previous)
     assert broker.health().healthy
     assert reconnects == ["again"]
+    assert sink.registry.get_sample_value("tetra_broker_reconnects_total", {"broker": "ibkr"}) == 1
 
 
 def test_halt_uses_the_global_cancel() -> None:

@@ -21,6 +21,7 @@ from websockets.sync.client import ClientConnection, connect
 
 from tetra.adapters.brokers.alpaca.execution import AlpacaBroker
 from tetra.adapters.brokers.alpaca.parsing import trade_update
+from tetra.core.telemetry import telemetry
 from tetra.execution.broker import Health
 
 
@@ -92,8 +93,10 @@ class AlpacaStream:
                 raise ValueError("trade_updates: listen was not acknowledged")
             self.connections += 1
             self._connected.set()
-            if self.connections > 1 and self.on_reconnect is not None:
-                self.on_reconnect()
+            if self.connections > 1:
+                telemetry().increment("tetra_broker_reconnects", {"broker": self.broker.name})
+                if self.on_reconnect is not None:
+                    self.on_reconnect()
             for frame in socket:
                 self._on_frame(frame)
         self._reason = "connection closed"

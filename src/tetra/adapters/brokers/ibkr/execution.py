@@ -37,6 +37,7 @@ from tetra.adapters.brokers.ibkr.parsing import (
     ib_order,
 )
 from tetra.core.clock import Clock
+from tetra.core.telemetry import telemetry
 from tetra.execution.broker import (
     BrokerAccount,
     BrokerEvent,
@@ -172,6 +173,7 @@ class IbkrBroker:
             return
         if code in RESTORED:
             self._lost = ""
+            telemetry().increment("tetra_broker_reconnects", {"broker": self.name})
             if self.on_reconnect is not None:
                 self.on_reconnect()
             return
