@@ -126,7 +126,7 @@ def test_a_follow_up_without_an_earlier_question_is_refused(
         ("What was the biggest day of AAPL?", "gain or a fall"),
         ("What is the drawdown of SPY?", "maximum drawdown or the current"),
         ("What is the moving average of SPY?", "length of the moving average"),
-        ("What is the 14-day RSI of SPY?", "simple moving averages"),
+        ("What is the stochastic of SPY?", "simple and exponential moving averages"),
         ("Is SPY above its 200-day moving average?", "not a comparison"),
         ("What is the correlation of SPY?", "exactly two symbols"),
         ("What is the dividend yield of KO?", "does not compute yields"),

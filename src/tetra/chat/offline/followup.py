@@ -19,7 +19,8 @@ _CUE = re.compile(
     r"also|ok(?:ay)?,?|and now|repeat (?:it |that )?for|do the same for|now do)\b"
 )
 _MEASURE = keywords(
-    r"returns?|price|close|volume|volatil|drawdown|correlat|beta\b|moving average|sma\b|"
+    r"returns?|price|close|volume|volatil|drawdown|correlat|beta\b|moving average|sma\b|ema\b|"
+    r"rsi\b|macd|bollinger|"
     r"dividend|split|news|sentiment|headline|best|worst|biggest|largest|highest|lowest|"
     r"how many|which|list|coverage|spread"
 )

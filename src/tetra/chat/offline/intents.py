@@ -10,28 +10,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import NoReturn
 
 from tetra.chat.offline import families as build
 from tetra.chat.offline.families import Selection
+from tetra.chat.offline.indicator_intents import indicator
 from tetra.chat.offline.parse import ALL_TIME, Period
-from tetra.chat.offline.question import Question, keywords
+from tetra.chat.offline.question import Question, keywords, refuse
 from tetra.chat.offline.sql import Built
-from tetra.chat.translation import TranslationFailed
 
 __all__ = ["FAMILIES", "check_qualifiers", "refuse", "without_extreme_move"]
 
 LAST_YEAR = Period("trailing", amount=1, unit="YEAR")
 DEFAULT_COUNT = 10
 BENCHMARK = "SPY"
-
-
-def refuse(reason: str, suggestion: str) -> NoReturn:
-    """Refuse a question of a known family with the closest phrasing that works."""
-    raise TranslationFailed(
-        f'Offline translator: {reason} Try, for example: "{suggestion}"',
-        details={"suggestion": suggestion},
-    )
 
 
 def _selection(q: Question) -> Selection:
@@ -218,16 +209,14 @@ _SMA = re.compile(
     r"\b(\d{1,3})[- ]?(?:day|d|bar|session)s?\s+(?:simple\s+)?(?:moving average|sma|ma|dma)\b"
     r"|\bsma\s*\(?(\d{1,3})\b|\bmoving average (?:over|of) (?:the last )?(\d{1,3}) (?:days|bars)"
 )
-_OTHER_INDICATORS = keywords(
-    r"ema\b|exponential moving|rsi\b|relative strength|macd|bollinger|stochastic|atr\b|"
-    r"average true range|vwap"
-)
+_OTHER_INDICATORS = keywords(r"stochastic|atr\b|average true range|vwap|adx\b|obv\b|wma\b")
 
 
 def _moving_average(q: Question) -> Built | None:
     if q.has(_OTHER_INDICATORS):
         refuse(
-            "it computes simple moving averages of the close only among the indicators.",
+            "among the indicators it computes simple and exponential moving averages, RSI, "
+            "MACD and Bollinger bands of the close.",
             "What is the 50-day moving average of SPY?",
         )
     if not q.has(keywords(r"moving average|sma\b|\d+[- ]?d?ma\b")):
@@ -389,6 +378,7 @@ FAMILIES: tuple[Callable[[Question], Built | None], ...] = (
     _social,
     _macro_comparison,
     _corporate_actions,
+    indicator,
     _moving_average,
     _correlation,
     _volatility,
@@ -435,6 +425,7 @@ _EXAMPLES: dict[Callable[[Question], Built | None], str] = {
     _macro_comparison: "How much did the 10-year yield change over the last year?",
     _corporate_actions: "How many dividends did KO pay in 2024?",
     _moving_average: "What is the 50-day moving average of SPY?",
+    indicator: "What is the 14-day RSI of AAPL?",
     _correlation: "What is the correlation between SPY and QQQ over the last year?",
     _volatility: "What is the annualised volatility of SPY over the last year?",
     _drawdown: "What was the maximum drawdown of QQQ in 2022?",

@@ -103,6 +103,8 @@ class Period:
             return f"over the {self.amount} {self.unit.lower()}s to {whose} latest {row}"
         if self.kind == "to_date":
             return f"{self.unit.lower()} to date (to {whose} latest {row})"
+        if self.first is not None and self.first == self.last:
+            return f"on {self.first.isoformat()}"
         if self.first is not None and self.last is not None:
             return f"from {self.first.isoformat()} to {self.last.isoformat()}"
         if self.first is not None:
@@ -131,7 +133,10 @@ _LATEST_DAY = re.compile(r"\b(today|latest session|last session|on the day|1-day
 _ALL_TIME = re.compile(r"\b(all[- ]time|ever|full history|whole history|since inception|"
                        r"since (?:its |their )?(?:launch|listing|inception|ipo|debut)|"
                        r"since (?:the )?(?:start|beginning)|entire history)\b")  # fmt: skip
-_BETWEEN = re.compile(rf"\b(?:between|from)\s+{_DATE}\s+(?:and|to|until|till|through|-)\s+{_DATE}")
+_BETWEEN = re.compile(
+    rf"\bbetween\s+{_DATE}\s+(?:and|to|until|till|through|-)\s+{_DATE}"
+    rf"|\b(?:from\s+)?{_DATE}\s+(?:to|until|till|through|-)\s+{_DATE}"
+)
 _SINCE = re.compile(rf"\b(?:since|from|after|starting)\s+{_DATE}")
 _CALENDAR = re.compile(rf"\b(?:in|during|for|of|over|across|throughout)?\s*{_DATE}\b")
 
@@ -147,7 +152,8 @@ def find_period(text: str) -> Period | None:
 
 def _dated(text: str) -> Period | None:
     if match := _BETWEEN.search(text):
-        return Period("dates", first=_first_day(match[1]), last=_last_day(match[2]))
+        first, last = (match[1], match[2]) if match[1] else (match[3], match[4])
+        return Period("dates", first=_first_day(first), last=_last_day(last))
     if match := _SINCE.search(text):
         return Period("dates", first=_first_day(match[1]))
     for match in _CALENDAR.finditer(text):

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NoReturn
 
 from tetra.chat.offline.parse import Group, Period
+from tetra.chat.translation import TranslationFailed
 
-__all__ = ["Question", "keywords"]
+__all__ = ["Question", "keywords", "refuse"]
 
 
 def keywords(pattern: str) -> re.Pattern[str]:
@@ -33,3 +35,11 @@ class Question:
 
     def has(self, pattern: re.Pattern[str]) -> bool:
         return pattern.search(self.text) is not None
+
+
+def refuse(reason: str, suggestion: str) -> NoReturn:
+    """Refuse a question of a known family with the closest phrasing that works."""
+    raise TranslationFailed(
+        f'Offline translator: {reason} Try, for example: "{suggestion}"',
+        details={"suggestion": suggestion},
+    )

@@ -58,7 +58,8 @@ SHAPES = (
     "weekly, monthly, quarterly or yearly closes and returns",
     "volatility, the most or least volatile, maximum and current drawdown",
     "correlation and beta of two symbols' daily returns",
-    "simple moving averages (e.g. 50-day) on the latest bar or a date",
+    "simple and exponential moving averages, RSI, MACD and Bollinger bands on the latest bar "
+    "or dates (e.g. '20-day EMA of SPY', 'RSI of AAPL', 'which ETFs have the highest RSI')",
     "the first and last date of data, symbols by group or theme, dividends and splits",
     "the change of a macro series over a period and the spread between two series",
 )
