@@ -26,6 +26,7 @@ from tetra.api.metrics import RequestMetrics
 from tetra.api.payloads import GZIP_LEVEL, GZIP_MINIMUM_BYTES, PayloadCache
 from tetra.api.routes import (
     backtests,
+    books,
     health,
     live,
     market,
@@ -140,6 +141,7 @@ def create_app(
         ml,
         trading,
         reports,
+        books,
     )
     for module in routers:
         app.include_router(module.router, dependencies=guarded)

@@ -2,8 +2,8 @@
 
 Each command first stores the declared books (a new version only when a definition
 changed), then runs: `run` (one session, every book or `--book`), `replay` (a window, day
-by day as if live), `confirm` (what a `recommend` book holds), `books` (the stored books
-and their versions). Bad input is one red line and exit code 1.
+by day as if live), `confirm` (what a `recommend` book holds), `books` (the stored books),
+`versions` (a book's versions and what changed). Bad input is one red line and exit code 1.
 """
 
 from __future__ import annotations
@@ -25,7 +25,14 @@ from tetra.data.ports import Store
 from tetra.data.store_kind import StoreKind
 from tetra.data.universe import load_universe
 from tetra.execution import Order
-from tetra.portfolio import Holdings, Position, StoredBooks, parse_book
+from tetra.portfolio import (
+    BookMode,
+    Holdings,
+    Position,
+    StoredBooks,
+    changed_fields,
+    parse_book,
+)
 from tetra.strategy.library import STRATEGIES
 
 app = typer.Typer(help="The daily cycle: books -> recommendations with reasoning.")
@@ -119,11 +126,22 @@ def confirm_command(
         version = ctx.books.book(book)
         if version is None:
             raise typer.BadParameter(f"no book named {book!r}", param_hint="--book")
+        if version.book.mode is not BookMode.RECOMMEND:
+            raise typer.BadParameter(
+                f"{book} is a {version.book.mode.value} book: its positions come from its fills",
+                param_hint="--book",
+            )
         day = parse_date(date) if date else ctx.clock.now().date()
-        holdings = Holdings(day, _money(cash, "--cash"), dict(_position(p) for p in position))
+        held = dict(_position(p) for p in position)
+        unknown = sorted(set(held) - set(version.book.symbols))
+        if unknown:
+            raise typer.BadParameter(
+                f"{', '.join(unknown)} not among the symbols of {book}", param_hint="--position"
+            )
+        holdings = Holdings(day, _money(cash, "--cash"), held)
         ctx.books.confirm_holdings(book, holdings, by=by, at=ctx.clock.now())
-        held = ", ".join(f"{s} {p.quantity}" for s, p in holdings.positions.items()) or "none"
-        console.print(f"{book} on {day}: cash {holdings.cash:,}, positions {held}")
+        shown = ", ".join(f"{s} {p.quantity}" for s, p in holdings.positions.items()) or "none"
+        console.print(f"{book} on {day}: cash {holdings.cash:,}, positions {shown}")
 
 
 def _position(text: str) -> tuple[str, Position]:
@@ -163,6 +181,34 @@ def books_command(sample: bool = KIND_OPTION) -> None:
                 strategies,
                 str(len(b.symbols)),
             )
+        console.print(table)
+
+
+@app.command("versions")
+def versions_command(
+    book: str = typer.Option(..., "--book", help="The book whose versions to list."),
+    sample: bool = KIND_OPTION,
+) -> None:
+    """List every stored version of a book, newest first, with what changed."""
+    with cycle_context(sample) as ctx:
+        versions = ctx.books.versions(book)
+        if not versions:
+            raise typer.BadParameter(f"no book named {book!r}", param_hint="--book")
+        table = Table("version", "saved at", "mode", "digest", "changed", title=book)
+        rows = []
+        for before, v in zip([None, *versions[:-1]], versions, strict=True):
+            changed = "first" if before is None else ", ".join(changed_fields(before.book, v.book))
+            rows.append(
+                (
+                    str(v.version),
+                    f"{v.saved_at:%Y-%m-%d %H:%M}",
+                    v.book.mode.value,
+                    v.digest,
+                    changed,
+                )
+            )
+        for row in reversed(rows):
+            table.add_row(*row)
         console.print(table)
 
 

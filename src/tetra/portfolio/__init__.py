@@ -6,7 +6,14 @@ port over any Tetra store), `accounts` (a book's ledger as of a date).
 """
 
 from tetra.portfolio.accounts import ledger_as_of
-from tetra.portfolio.book import Book, BookMode, StrategyAllocation, book_from_dict, parse_book
+from tetra.portfolio.book import (
+    Book,
+    BookMode,
+    StrategyAllocation,
+    book_from_dict,
+    changed_fields,
+    parse_book,
+)
 from tetra.portfolio.ledger import Fill, Holdings, Ledger, Position, Valuation
 from tetra.portfolio.ports import BookStore, BookVersion
 from tetra.portfolio.stored import StoredBooks
@@ -24,6 +31,7 @@ __all__ = [
     "StrategyAllocation",
     "Valuation",
     "book_from_dict",
+    "changed_fields",
     "ledger_as_of",
     "parse_book",
 ]

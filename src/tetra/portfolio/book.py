@@ -129,6 +129,12 @@ class Book:
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+def changed_fields(before: Book, after: Book) -> list[str]:
+    """Return the fields of a book's definition that differ between two of its versions."""
+    a, b = before.to_dict(), after.to_dict()
+    return sorted(k for k in a.keys() | b.keys() if a.get(k) != b.get(k))
+
+
 def parse_book(name: str, table: Mapping[str, Any], *, where: str = "books") -> Book:
     """Validate one book declaration; a `ValidationError` names the offending field."""
     path = f"{where}.{name}"

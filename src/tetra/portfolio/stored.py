@@ -108,7 +108,7 @@ class StoredBooks:
             return None
         row = max(rows, key=lambda r: r["as_of"])
         return Holdings(
-            row["as_of"], row["cash"], positions_from_json(json.loads(row["positions"]))
+            row["as_of"], _plain(row["cash"]), positions_from_json(json.loads(row["positions"]))
         )
 
 

@@ -92,3 +92,24 @@ def test_report_writes_html_and_text_and_a_bad_book_is_one_clean_line(live: Path
     assert "BUY 250 SPY" in (live / "out" / "sod_swing_2024-01-12.txt").read_text()
     assert bad.exit_code == 1
     assert "no book named 'nobody'" in bad.output
+
+
+def test_versions_list_what_changed_and_confirm_refuses_foreign_symbols(live: Path) -> None:
+    first = runner.invoke(app, ["cycle", "versions", "--book", "swing", "--live"])
+    (live / "tetra.toml").write_text(CONFIG.replace("capital = 10000", "capital = 12000"))
+    second = runner.invoke(app, ["cycle", "versions", "--book", "swing", "--live"])
+    foreign = runner.invoke(
+        app,
+        ["cycle", "confirm", "--book", "swing", "--cash", "1", "--position", "TSLA=1@2", "--live"],
+    )
+    (live / "tetra.toml").write_text(CONFIG.replace('"recommend"', '"paper"'))
+    paper = runner.invoke(app, ["cycle", "confirm", "--book", "swing", "--cash", "1", "--live"])
+
+    assert first.exit_code == 0, first.output
+    assert "first" in first.output
+    assert second.exit_code == 0, second.output
+    assert "capital" in second.output
+    assert foreign.exit_code != 0
+    assert "TSLA not among the symbols of swing" in foreign.output
+    assert paper.exit_code != 0
+    assert "swing is a paper book" in paper.output

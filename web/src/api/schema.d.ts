@@ -150,6 +150,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/books": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Stored books (latest versions) */
+        get: operations["list_books_api_books_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/books/{name}/holdings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The latest holdings confirmed for a book (null if none) */
+        get: operations["confirmed_holdings_api_books__name__holdings_get"];
+        put?: never;
+        /** Confirm what a recommend book holds; its next cycle starts from it */
+        post: operations["confirm_holdings_api_books__name__holdings_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/books/{name}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every version of a book, newest first */
+        get: operations["book_versions_api_books__name__versions_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/chat/execute": {
         parameters: {
             query?: never;
@@ -1500,6 +1552,67 @@ export interface components {
             /** Symbol */
             symbol: string;
         };
+        /**
+         * BookOut
+         * @description A book's latest stored version.
+         */
+        BookOut: {
+            /** Benchmark */
+            benchmark: string;
+            /** Capital */
+            capital: string;
+            /** Description */
+            description: string;
+            /**
+             * Mode
+             * @description recommend, paper or live.
+             */
+            mode: string;
+            /** Name */
+            name: string;
+            /** Risk Policy */
+            risk_policy: string | null;
+            /**
+             * Saved At
+             * Format: date-time
+             */
+            saved_at: string;
+            /**
+             * Strategies
+             * @description Labels of the book's strategies.
+             */
+            strategies: string[];
+            /** Symbols */
+            symbols: string[];
+            /** Version */
+            version: number;
+        };
+        /**
+         * BookVersionOut
+         * @description One stored version of a book's definition and what changed from the one before.
+         */
+        BookVersionOut: {
+            /**
+             * Changed
+             * @description Fields that differ from the previous version.
+             */
+            changed: string[];
+            /** Definition */
+            definition: {
+                [key: string]: unknown;
+            };
+            /** Digest */
+            digest: string;
+            /** Mode */
+            mode: string;
+            /**
+             * Saved At
+             * Format: date-time
+             */
+            saved_at: string;
+            /** Version */
+            version: number;
+        };
         /** BrokerHealthOut */
         BrokerHealthOut: {
             /** Broker */
@@ -2312,6 +2425,40 @@ export interface components {
             /** Weight */
             weight: number | null;
         };
+        /**
+         * HoldingsIn
+         * @description What a `recommend` book holds, as the user confirms it.
+         */
+        HoldingsIn: {
+            /**
+             * As Of
+             * @description Default: today (UTC).
+             */
+            as_of?: string | null;
+            /** Cash */
+            cash: number | string;
+            /**
+             * Confirmed By
+             * @default web
+             */
+            confirmed_by: string;
+            /** Positions */
+            positions?: components["schemas"]["PositionIn"][];
+        };
+        /** HoldingsOut */
+        HoldingsOut: {
+            /**
+             * As Of
+             * Format: date
+             */
+            as_of: string;
+            /** Book */
+            book: string;
+            /** Cash */
+            cash: string;
+            /** Positions */
+            positions: components["schemas"]["tetra__api__schemas__books__PositionOut"][];
+        };
         /** IcPoint */
         IcPoint: {
             /** Baseline Ic */
@@ -2931,6 +3078,21 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        /** PositionIn */
+        PositionIn: {
+            /**
+             * Average Cost
+             * @description Per unit.
+             */
+            average_cost: number | string;
+            /**
+             * Quantity
+             * @description Signed: short < 0.
+             */
+            quantity: number | string;
+            /** Symbol */
+            symbol: string;
+        };
         /** PositionLine */
         PositionLine: {
             /** Cost */
@@ -2949,17 +3111,6 @@ export interface components {
             value: string;
             /** Weight */
             weight: number;
-        };
-        /** PositionOut */
-        PositionOut: {
-            /** Book */
-            book: string;
-            /** Broker */
-            broker: string;
-            /** Quantity */
-            quantity: string;
-            /** Symbol */
-            symbol: string;
         };
         /** PredictionOut */
         PredictionOut: {
@@ -4227,7 +4378,7 @@ export interface components {
             /** Open Orders */
             open_orders: components["schemas"]["OrderOut"][];
             /** Positions */
-            positions: components["schemas"]["PositionOut"][];
+            positions: components["schemas"]["tetra__api__schemas__trading__PositionOut"][];
             /** Recent Orders */
             recent_orders: components["schemas"]["OrderOut"][];
         };
@@ -4377,6 +4528,31 @@ export interface components {
             note: string;
             /** Value */
             value: string;
+        };
+        /** PositionOut */
+        tetra__api__schemas__books__PositionOut: {
+            /** Average Cost */
+            average_cost: string;
+            /**
+             * Cost
+             * @description Total cost: quantity x average cost.
+             */
+            cost: string;
+            /** Quantity */
+            quantity: string;
+            /** Symbol */
+            symbol: string;
+        };
+        /** PositionOut */
+        tetra__api__schemas__trading__PositionOut: {
+            /** Book */
+            book: string;
+            /** Broker */
+            broker: string;
+            /** Quantity */
+            quantity: string;
+            /** Symbol */
+            symbol: string;
         };
     };
     responses: never;
@@ -4883,6 +5059,207 @@ export interface operations {
             };
             /** @description The sweep has already finished. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_books_api_books_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BookOut"][];
+                };
+            };
+            /** @description Missing or wrong X-API-Key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    confirmed_holdings_api_books__name__holdings_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The book's name. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HoldingsOut"] | null;
+                };
+            };
+            /** @description Missing or wrong X-API-Key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    confirm_holdings_api_books__name__holdings_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The book's name. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HoldingsIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HoldingsOut"];
+                };
+            };
+            /** @description Missing or wrong X-API-Key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    book_versions_api_books__name__versions_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The book's name. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BookVersionOut"][];
+                };
+            };
+            /** @description Missing or wrong X-API-Key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
