@@ -25,6 +25,7 @@ from tetra.cycle.records import RunRecord, previous_run, runs
 from tetra.cycle.risk_gate import book_policy
 from tetra.cycle.runner import CycleContext, CycleResult
 from tetra.data.geopolitics import CAMEO_ROOTS, WorldDay, world_on
+from tetra.execution import ExecutionJournal
 from tetra.market import load_market
 from tetra.monitoring.run_issues import pipeline_status, run_issues
 from tetra.portfolio import Fill, Position
@@ -35,6 +36,7 @@ from tetra.reports.daily import (
     FillLine,
     IndicatorLine,
     Mover,
+    OpenOrderLine,
     PnlSplit,
     PositionLine,
     Reason,
@@ -99,6 +101,7 @@ def build_report(ctx: CycleContext, result: CycleResult, kind: ReportKind) -> Da
             [book.name],
             now=ctx.clock.now(),
         ),
+        open_orders=open_orders(ctx, book.name),
     )
     return report.model_copy(update={"summary": summary_of(report)})
 
@@ -378,6 +381,24 @@ def _warnings(ctx: CycleContext, result: CycleResult, before: RunRecord | None) 
     days = result.market.dates.astype("datetime64[D]")
     between = days[(days > np.datetime64(before.session)) & (days < np.datetime64(result.session))]
     return [f"no cycle ran on {d} (missed run)" for d in between.tolist()]
+
+
+def open_orders(ctx: CycleContext, book: str) -> list[OpenOrderLine]:
+    """Return the book's orders still working at a broker (the order manager's journal)."""
+    return [
+        OpenOrderLine(
+            order_id=o.client_order_id,
+            broker=o.broker,
+            symbol=o.symbol,
+            side=o.side.value,
+            quantity=o.quantity,
+            filled=o.filled_quantity,
+            status=o.status.value,
+            limit_price=o.limit_price,
+            created_at=o.created_at,
+        )
+        for o in ExecutionJournal(ctx.store).orders(open_only=True, book=book)
+    ]
 
 
 def world_lines(world: WorldDay) -> list[WorldLine]:

@@ -182,6 +182,20 @@ class AtRiskLine(_Frozen):
     reasons: list[str]
 
 
+class OpenOrderLine(_Frozen):
+    """An order of the book still working at its broker: pending for the next session."""
+
+    order_id: str
+    broker: str
+    symbol: str
+    side: str
+    quantity: Decimal
+    filled: Decimal
+    status: str
+    limit_price: Decimal | None
+    created_at: dt.datetime
+
+
 class RunIssue(_Frozen):
     """A scheduled job that failed or did not run: the data pipeline, a cycle, a report."""
 
@@ -219,6 +233,7 @@ class DailyReport(_Frozen):
     news: list[NewsLine] = []
     at_risk: list[AtRiskLine] = []
     run_issues: list[RunIssue] = []
+    open_orders: list[OpenOrderLine] = []
     summary_by: str = "template"  # or the local model that wrote it (checked, `narrative`)
     summary_note: str = ""  # why a model's summary was not used
 

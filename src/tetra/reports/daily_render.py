@@ -20,6 +20,7 @@ from tetra.reports.daily_tables import (
     day_ahead_tables,
     headroom_table,
     money,
+    open_orders_table,
     percent,
     run_issues_table,
     signed,
@@ -110,7 +111,7 @@ def tables(report: DailyReport) -> list[TableSpec]:
             ("P&L of the day", ("total", "realised", "unrealised change", "fees"), [day], range(4))
         )
     out.append(("Positions", *_position_rows(report), range(1, 6)))
-    out += [t for t in (at_risk_table(report),) if t is not None]
+    out += [t for t in (at_risk_table(report), open_orders_table(report)) if t is not None]
     if report.fills:
         out.append(("Fills against the decision price", *_fill_rows(report), range(1, 6)))
     out.append(("Market", *_mover_rows(report), (1, 2)))
@@ -132,12 +133,17 @@ def _sections(report: DailyReport) -> list[tuple[str, str]]:
     specs = tables(report)
     place = 2 if report.pnl is not None else 1
     out = [(title, _table(headers, rows, numeric)) for title, headers, rows, numeric in specs]
-    out.insert(place, ("Recommendations", _recommendations(report.recommendations)))
+    out.insert(place, (recommendations_title(report), _recommendations(report.recommendations)))
     notes = report.data_quality + report.warnings
     if notes:
         body = "".join(f'<p style="{_P}">{escape(n)}</p>' for n in notes)
         out.append(("Data quality and warnings", body))
     return out
+
+
+def recommendations_title(report: DailyReport) -> str:
+    """Return the recommendations' heading: at the end of the day they are tomorrow's work."""
+    return "Recommendations" if report.kind == "sod" else "Pending for tomorrow: recommended orders"
 
 
 def _section(title: str, body: str) -> str:
@@ -267,7 +273,9 @@ def _text_sections(report: DailyReport) -> list[tuple[str, list[str]]]:
         for r in report.recommendations
         for line in (order_head(r), *(x for reason in r.reasons for x in _reason_text(reason)))
     ]
-    out.insert(2 if report.pnl is not None else 1, ("Recommendations", recs or ["No orders."]))
+    out.insert(
+        2 if report.pnl is not None else 1, (recommendations_title(report), recs or ["No orders."])
+    )
     notes = report.data_quality + report.warnings
     if notes:
         out.append(("Data quality and warnings", notes))

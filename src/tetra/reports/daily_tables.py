@@ -92,3 +92,23 @@ def run_issues_table(report: DailyReport) -> TableSpec | None:
         return None
     rows = [[i.day.isoformat(), i.job, i.status, i.detail] for i in report.run_issues]
     return ("Missed and failed runs", ("day", "job", "status", "detail"), rows, ())
+
+
+def open_orders_table(report: DailyReport) -> TableSpec | None:
+    """Return the book's orders still working at a broker, or None when there are none."""
+    if not report.open_orders:
+        return None
+    rows = [
+        [
+            o.symbol,
+            o.side,
+            units(o.quantity),
+            units(o.filled),
+            money(o.limit_price),
+            o.status,
+            f"{o.broker} {o.order_id[:8]}",
+        ]
+        for o in report.open_orders
+    ]
+    headers = ("symbol", "side", "quantity", "filled", "limit", "status", "order")
+    return ("Pending: orders working at the broker", headers, rows, (2, 3, 4))

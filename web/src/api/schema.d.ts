@@ -1870,6 +1870,11 @@ export interface components {
              * @default []
              */
             news: components["schemas"]["NewsLine"][];
+            /**
+             * Open Orders
+             * @default []
+             */
+            open_orders: components["schemas"]["OpenOrderLine"][];
             pnl: components["schemas"]["PnlSplit"] | null;
             /** Pnl By Strategy */
             pnl_by_strategy: {
@@ -2872,6 +2877,33 @@ export interface components {
             symbol: string;
             /** Title */
             title: string;
+        };
+        /**
+         * OpenOrderLine
+         * @description An order of the book still working at its broker: pending for the next session.
+         */
+        OpenOrderLine: {
+            /** Broker */
+            broker: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Filled */
+            filled: string;
+            /** Limit Price */
+            limit_price: string | null;
+            /** Order Id */
+            order_id: string;
+            /** Quantity */
+            quantity: string;
+            /** Side */
+            side: string;
+            /** Status */
+            status: string;
+            /** Symbol */
+            symbol: string;
         };
         /**
          * OrderIn
