@@ -66,7 +66,7 @@ def build_report(ctx: CycleContext, result: CycleResult, kind: ReportKind) -> Da
     positions = _positions(result, before, fills)
     curve = _curve(ctx, result)
     pnl = _pnl(result, before)
-    day = report_day(result.session, kind)
+    day = report_day(result.session)
     held = {s for s, p in _held(result).items() if p.quantity != 0}
     calendar = calendar_lines(ctx.store, day, book.symbols, held)
     earnings = {c.symbol for c in calendar if c.kind == "earnings" and c.symbol}

@@ -1,7 +1,8 @@
 """The report's day ahead: its calendar (macro releases, earnings) and the news on held names.
 
-A start-of-day report is about the next session (`report_day`): it is sent the morning
-after the close it was decided at. Its calendar lists what is scheduled that day, from
+Both reports of a session prepare the next one (`report_day`): the start-of-day report is
+sent the morning after the close it was decided at, the end-of-day report lists what is
+pending for tomorrow. The calendar lists what is scheduled that day, from
 ``events.economic_events`` (time, importance, forecast, previous), ``economic_data.releases``
 (release dates) and the vintages of ``economic_data.indicators`` (a series whose new value
 becomes known that day), and the earnings in ``events.earnings`` of the book's names (held
@@ -30,10 +31,8 @@ METHOD_ORDER = ("vendor", "loughran_mcdonald", "finance_lexicon", "vader")
 ONE_DAY = dt.timedelta(days=1)
 
 
-def report_day(session: dt.date, kind: str) -> dt.date:
-    """Return the day a report is about: SOD, the next NYSE session; EOD, the session."""
-    if kind != "sod":
-        return session
+def report_day(session: dt.date) -> dt.date:
+    """Return the day the reports of `session` prepare: the next NYSE session."""
     ahead = sessions(session + ONE_DAY, session + dt.timedelta(days=10))
     return dt.date.fromisoformat(str(ahead[0])) if len(ahead) else session + ONE_DAY
 

@@ -228,7 +228,7 @@ class DailyReport(_Frozen):
     data_quality: list[str]
     warnings: list[str]
     world: list[WorldLine] = []
-    day: dt.date | None = None  # the day the report is for: SOD, the next session
+    day: dt.date | None = None  # the next session, which the report prepares
     calendar: list[CalendarLine] = []
     news: list[NewsLine] = []
     at_risk: list[AtRiskLine] = []
