@@ -28,6 +28,7 @@ S = OrderStatus
 RUNS = 100
 SUBMIT_FAULTS = ["ok", "ok", "timeout_after_accept", "timeout_before_accept", "unavailable"]
 LOOKUP_FAULTS = ["ok", "ok", "timeout", "unavailable"]
+LOOKUPS, SUBMITS = 4, 6  # scripted lookup and submit answers per run
 
 
 class Crash(BaseException):
@@ -58,6 +59,9 @@ class CrashingBroker:
 
 @pytest.fixture(scope="module")
 def duckdb_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    # Shared by the runs (a store each would double the time): a recovering manager resolves
+    # every open order in its store, so each run must end with none open (asserted below), or
+    # the next run's venue, under the same broker name, would see its orders.
     store = open_store(Path(tmp_path_factory.mktemp("faults")) / "store.duckdb")
     yield store
     store.close()
@@ -67,8 +71,8 @@ def run_once(store: Store, seed: int) -> tuple[InMemoryBroker, list[Order]]:
     rng = random.Random(seed)
     venue = InMemoryBroker(_clock(), prices=dict(PRICES), dedupe="open")
     venue.fill_market_orders = rng.random() < 0.7
-    venue.script_submit(*rng.choices(SUBMIT_FAULTS, k=6))
-    venue.script_lookup(*rng.choices(LOOKUP_FAULTS, k=4))
+    venue.script_submit(*rng.choices(SUBMIT_FAULTS, k=SUBMITS))
+    venue.script_lookup(*rng.choices(LOOKUP_FAULTS, k=LOOKUPS))
     crash_at = rng.choice([None, "before_send", "after_send"])
     book = f"b{seed}"
     broker = CrashingBroker(venue, crash_at)
@@ -85,7 +89,11 @@ def run_once(store: Store, seed: int) -> tuple[InMemoryBroker, list[Order]]:
     except Crash:
         pass  # the process died; whatever was buffered is lost
     broker.crash_at = None
-    for _ in range(3):  # restarts until every lookup got through
+    # Each restart looks every open order up and resends the ones the venue never saw; while
+    # an order stays open, each restart uses up at least one scripted answer (a lookup or a
+    # resend), so LOOKUPS + SUBMITS + 1 restarts always end with every answer "ok" (a fixed
+    # three were not enough: four failing lookups, or resends that time out again).
+    for _ in range(LOOKUPS + SUBMITS + 1):
         rig = rig.restart({"memory": broker}, book=book)  # type: ignore[dict-item]
         rig.manager.recover()
     return venue, rig.journal.orders(book=book)
