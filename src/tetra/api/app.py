@@ -29,6 +29,7 @@ from tetra.api.routes import (
     books,
     health,
     live,
+    macro,
     market,
     ml,
     monitor,
@@ -39,6 +40,7 @@ from tetra.api.routes import (
     strategy_chat,
     trading,
     universe,
+    walk_forward,
 )
 from tetra.api.routes import chat as chat_routes
 from tetra.chat.service import ChatService
@@ -130,9 +132,11 @@ def create_app(
     routers = (
         monitor,
         market,
+        macro,
         universe,
         pipeline,
         backtests,
+        walk_forward,
         risk,
         simulation,
         live,

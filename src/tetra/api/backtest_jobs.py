@@ -64,7 +64,7 @@ class Job:
     """The live state of one backtest or sweep; `outcome` holds a sweep's table."""
 
     job_id: str
-    kind: Literal["backtest", "sweep"]
+    kind: Literal["backtest", "sweep", "walk_forward"]
     status: RunStatus = "queued"
     progress: float = 0.0
     error: str | None = None
@@ -74,7 +74,7 @@ class Job:
     cancel_requested: bool = False
 
     def event(self) -> Event:
-        key = "run_id" if self.kind == "backtest" else "sweep_id"
+        key = "sweep_id" if self.kind == "sweep" else "run_id"
         event: Event = {"type": self.kind, key: self.job_id, "status": self.status}
         event["progress"] = round(self.progress, 4)
         if self.error is not None:
@@ -226,7 +226,7 @@ def clipped_dates(request: RunRequest, market: MarketData) -> list[str]:
 
 
 class BacktestJobs:
-    """The backtests and sweeps of one app, run as background tasks in the thread pool."""
+    """The backtests, sweeps and walk-forwards of one app, run as background tasks."""
 
     def __init__(
         self, store: Store, hub: EventHub, cache: TtlCache, *, concurrency: int = CONCURRENT_JOBS
@@ -251,6 +251,10 @@ class BacktestJobs:
             task.cancel()
         return job
 
+    @property
+    def store(self) -> Store:
+        return self._store
+
     def get(self, job_id: str) -> Job | None:
         return self._jobs.get(job_id)
 
@@ -267,6 +271,19 @@ class BacktestJobs:
         request = prepared.request
         job = Job(prepared.sweep_id, "sweep", metric=request.metric, parameters=tuple(request.grid))
         return await self._submit(job, lambda job: self._sweep(job, prepared))
+
+    async def submit(self, job: Job, work: Callable[[Job], Coroutine[Any, Any, None]]) -> Job:
+        """Accept any job: announce it queued and run `work(job)` when a slot is free."""
+        return await self._submit(job, work)
+
+    async def update(self, job: Job, status: RunStatus, progress: float) -> None:
+        """Set a job's status and progress and announce them."""
+        await self._update(job, status, progress)
+
+    async def stored(self) -> None:
+        """Say a job stored a run: the coverage cache is cleared and listeners told."""
+        self._cache.clear()
+        await self._hub.publish({"type": "coverage_changed", "cause": "backtest"})
 
     async def _submit(self, job: Job, work: Callable[[Job], Coroutine[Any, Any, None]]) -> Job:
         self._remember(job)
@@ -361,8 +378,7 @@ class BacktestJobs:
         )
         await blocking(save_run, self._store, record)
         await self._update(job, "done", 1.0)
-        self._cache.clear()
-        await self._hub.publish({"type": "coverage_changed", "cause": "backtest"})
+        await self.stored()
 
     async def _sweep(self, job: Job, prepared: PreparedSweep) -> None:
         request = prepared.request

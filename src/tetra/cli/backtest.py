@@ -238,7 +238,7 @@ def walk_forward_command(
         if save:
             record = walk_forward_record(
                 result, cls.name, spec, started_at=started, finished_at=dt.datetime.now(dt.UTC),
-                params=_run_params(market, cash, adjustment, sample),
+                params=_run_params(market, cash, adjustment, sample), dates=market.dates,
             )  # fmt: skip
             console.print(f"saved run [bold]{save_run(store, record)}[/]")
 

@@ -150,6 +150,53 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/backtests/walk-forwards": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a walk-forward analysis
+         * @description Sweep `grid` on each train window, test the best on the next; poll its GET route.
+         *
+         *     A grid of more combinations than ``TETRA_JOBS__MAX_SWEEP_COMBINATIONS`` is a 422, as is a
+         *     grid without one valid combination; windows longer than the bars fail the job, saying so.
+         */
+        post: operations["start_walk_forward_api_backtests_walk_forwards_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/backtests/walk-forwards/{run_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A walk-forward's folds
+         * @description Return the status while it runs; once done, every fold and the out-of-sample run.
+         */
+        get: operations["walk_forward_detail_api_backtests_walk_forwards__run_id__get"];
+        put?: never;
+        post?: never;
+        /**
+         * Cancel a queued or running walk-forward
+         * @description Cancel it: it stops after the backtests already running and is not stored.
+         */
+        delete: operations["cancel_walk_forward_api_backtests_walk_forwards__run_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/books": {
         parameters: {
             query?: never;
@@ -368,6 +415,26 @@ export interface paths {
          * @description Return the observations by date, as revised up to `as_of` (default: today).
          */
         get: operations["macro_series_api_market_macro__series_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/market/macro/{series_id}/vintages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A series' vintages
+         * @description Return each vintage, oldest first, with its count of new and revised values.
+         */
+        get: operations["macro_vintages_api_market_macro__series_id__vintages_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2297,6 +2364,48 @@ export interface components {
             reason: string;
         };
         /**
+         * FoldOut
+         * @description One fold: its windows, the parameters chosen in-sample and the metric both sides.
+         */
+        FoldOut: {
+            /** Fold */
+            fold: number;
+            /**
+             * In Sample
+             * @description The metric on the train window (the best).
+             */
+            in_sample: number | null;
+            /**
+             * Out Of Sample
+             * @description The same metric on the test window.
+             */
+            out_of_sample: number | null;
+            /** Params */
+            params: {
+                [key: string]: unknown;
+            };
+            /**
+             * Test First
+             * Format: date
+             */
+            test_first: string;
+            /**
+             * Test Last
+             * Format: date
+             */
+            test_last: string;
+            /**
+             * Train First
+             * Format: date
+             */
+            train_first: string;
+            /**
+             * Train Last
+             * Format: date
+             */
+            train_last: string;
+        };
+        /**
          * GeopoliticalMarker
          * @description A day the world's conflict index spiked (the same for every symbol).
          */
@@ -2721,6 +2830,11 @@ export interface components {
              * @description Stored rows, vintages included.
              */
             observations: number;
+            /**
+             * Released
+             * @description The latest vintage: the last day the series published a value.
+             */
+            released?: string | null;
             /** Series Id */
             series_id: string;
             /** Source */
@@ -2729,6 +2843,44 @@ export interface components {
             title: string | null;
             /** Units */
             units: string | null;
+            /**
+             * Vintages
+             * @description Distinct vintages (publication days) stored.
+             * @default 0
+             */
+            vintages: number;
+        };
+        /**
+         * MacroVintageOut
+         * @description One vintage: a day the series published values, new ones and revisions.
+         */
+        MacroVintageOut: {
+            /**
+             * New
+             * @description Values for dates that had none before.
+             */
+            new: number;
+            /**
+             * Realtime Start
+             * Format: date
+             * @description The day these values were first known.
+             */
+            realtime_start: string;
+            /**
+             * Revised
+             * @description Values that replace an earlier vintage's.
+             */
+            revised: number;
+        };
+        /** MacroVintagesOut */
+        MacroVintagesOut: {
+            /** Series Id */
+            series_id: string;
+            /**
+             * Vintages
+             * @description Oldest first.
+             */
+            vintages: components["schemas"]["MacroVintageOut"][];
         };
         /**
          * MarketEventOut
@@ -4547,6 +4699,129 @@ export interface components {
             target: number | null;
         };
         /**
+         * WalkForwardDetail
+         * @description A walk-forward's status; once done, its folds and the stitched out-of-sample run.
+         */
+        WalkForwardDetail: {
+            /**
+             * Equity
+             * @description Out-of-sample equity: the test windows chained.
+             */
+            equity?: components["schemas"]["EquityPoint"][];
+            /** Error */
+            error?: string | null;
+            /** Folds */
+            folds?: components["schemas"]["FoldOut"][];
+            /**
+             * Metrics
+             * @description Of the stitched out-of-sample equity.
+             */
+            metrics?: {
+                [key: string]: number | null;
+            };
+            /**
+             * Params
+             * @description Symbols, dates, cash and costs of the run.
+             */
+            params?: {
+                [key: string]: unknown;
+            };
+            /** Progress */
+            progress: number;
+            /**
+             * Run Id
+             * @description Also a stored run (mode walk_forward) once done.
+             */
+            run_id: string;
+            /**
+             * Spec
+             * @description grid, train, test, step, anchored, metric.
+             */
+            spec?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "queued" | "running" | "done" | "failed" | "cancelled";
+            /** Strategy */
+            strategy?: string | null;
+        };
+        /**
+         * WalkForwardRequest
+         * @description Choose parameters on each train window by `metric`, test them on the next window.
+         */
+        WalkForwardRequest: {
+            /** @default raw */
+            adjustment: components["schemas"]["Adjustment"];
+            /**
+             * Anchored
+             * @description Grow every train window from the first bar.
+             * @default false
+             */
+            anchored: boolean;
+            /**
+             * Cash
+             * @default 1000000
+             */
+            cash: number;
+            /**
+             * Commission Bps
+             * @default 0
+             */
+            commission_bps: number;
+            /**
+             * End
+             * Format: date
+             */
+            end: string;
+            /**
+             * Grid
+             * @description Values to try per parameter.
+             */
+            grid: {
+                [key: string]: unknown[];
+            };
+            /**
+             * Metric
+             * @description What each train window maximises.
+             * @default sharpe_ratio
+             */
+            metric: string;
+            /**
+             * Slippage Bps
+             * @default 0
+             */
+            slippage_bps: number;
+            /**
+             * Start
+             * Format: date
+             */
+            start: string;
+            /**
+             * Step
+             * @description Bars between folds (default: test); at least test.
+             */
+            step?: number | null;
+            /** Strategy */
+            strategy: string;
+            /** Symbols */
+            symbols: string[];
+            /**
+             * Test
+             * @description Test bars per fold.
+             * @default 63
+             */
+            test: number;
+            /**
+             * Train
+             * @description Train bars per fold.
+             * @default 252
+             */
+            train: number;
+        };
+        /**
          * WorldLine
          * @description One line of the report's geopolitics table: what, its value, and a note.
          */
@@ -5090,6 +5365,164 @@ export interface operations {
                 };
             };
             /** @description The sweep has already finished. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    start_walk_forward_api_backtests_walk_forwards_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WalkForwardRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WalkForwardDetail"];
+                };
+            };
+            /** @description Missing or wrong X-API-Key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    walk_forward_detail_api_backtests_walk_forwards__run_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                run_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WalkForwardDetail"];
+                };
+            };
+            /** @description Missing or wrong X-API-Key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    cancel_walk_forward_api_backtests_walk_forwards__run_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                run_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WalkForwardDetail"];
+                };
+            };
+            /** @description Missing or wrong X-API-Key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description It has already finished. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5939,6 +6372,59 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_MacroObservationOut_"];
+                };
+            };
+            /** @description Missing or wrong X-API-Key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    macro_vintages_api_market_macro__series_id__vintages_get: {
+        parameters: {
+            query?: {
+                /** @description e.g. fred. */
+                source?: string | null;
+            };
+            header?: never;
+            path: {
+                /** @description e.g. CPIAUCSL. */
+                series_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MacroVintagesOut"];
                 };
             };
             /** @description Missing or wrong X-API-Key. */

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from tetra.api.queries.common import NotFound, Row, day_bounds, rows
 from tetra.api.schemas.common import Page
+from tetra.api.schemas.macro import MacroVintageOut, MacroVintagesOut
 from tetra.api.schemas.market import MacroObservationOut, MacroSeriesOut
 from tetra.core.dates import as_date
 from tetra.data.ports import Query, Scalar, Store
@@ -21,15 +23,19 @@ def macro_page(store: Store, offset: int, limit: int) -> Page[MacroSeriesOut]:
     page = spans[offset : offset + limit]
     latest = _latest_values(store, [(s.symbol, s.source, as_date(s.last)) for s in page])
     titles = _titles(store, [s.symbol for s in page])
+    known = _vintage_counts(store, [s.symbol for s in page])
     items = [
-        MacroSeriesOut(
-            series_id=s.symbol,
-            source=s.source,
-            **titles.get(s.symbol, {"title": None, "units": None, "frequency": None}),
-            observations=s.rows,
-            first=as_date(s.first),
-            last=as_date(s.last),
-            last_value=latest.get((s.symbol, s.source)),
+        MacroSeriesOut.model_validate(
+            {
+                "series_id": s.symbol,
+                "source": s.source,
+                **titles.get(s.symbol, {"title": None, "units": None, "frequency": None}),
+                "observations": s.rows,
+                "first": as_date(s.first),
+                "last": as_date(s.last),
+                "last_value": latest.get((s.symbol, s.source)),
+                **known.get((s.symbol, s.source), {"released": None, "vintages": 0}),
+            }
         )
         for s in page
     ]
@@ -47,6 +53,46 @@ def _latest_values(
         for row in latest_vintages(rows(store, query)):
             found[(row["series_id"], row["source"])] = row["value"]
     return found
+
+
+def _vintage_counts(store: Store, series: list[str]) -> dict[tuple[str, str], dict[str, Any]]:
+    """Per series and source: the latest release day and the number of distinct vintages."""
+    if not series:
+        return {}
+    columns = ["series_id", "source", "realtime_start"]
+    found = rows(store, Query(INDICATORS, where={"series_id": series}, columns=columns))
+    days: dict[tuple[str, str], set[dt.date]] = {}
+    for row in found:
+        days.setdefault((row["series_id"], row["source"]), set()).add(row["realtime_start"])
+    return {key: {"released": max(d), "vintages": len(d)} for key, d in days.items()}
+
+
+def vintages(store: Store, series_id: str, source: str | None) -> MacroVintagesOut:
+    """Return the series' vintages, oldest first: values first published and values revised.
+
+    A value is revised when its date already had a value from an earlier vintage.
+    """
+    where: dict[str, Scalar] = {"series_id": series_id}
+    if source is not None:
+        where["source"] = source
+    found = rows(store, Query(INDICATORS, where=where))
+    if not found:
+        raise NotFound(f"unknown series {series_id!r}" + (f" from {source!r}" if source else ""))
+    found.sort(key=lambda r: (r["realtime_start"], r["date"]))
+    seen: set[tuple[str, dt.date]] = set()
+    counts: dict[dt.date, list[int]] = {}
+    for row in found:
+        key = (row["source"], row["date"])
+        new, revised = counts.setdefault(row["realtime_start"], [0, 0])
+        counts[row["realtime_start"]] = [new + (key not in seen), revised + (key in seen)]
+        seen.add(key)
+    return MacroVintagesOut(
+        series_id=series_id,
+        vintages=[
+            MacroVintageOut(realtime_start=day, new=n, revised=r)
+            for day, (n, r) in sorted(counts.items())
+        ],
+    )
 
 
 def _titles(store: Store, series: list[str]) -> dict[str, dict[str, str | None]]:

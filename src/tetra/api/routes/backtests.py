@@ -66,7 +66,7 @@ def jobs(request: Request) -> BacktestJobs:
     """Return the app's job registry, made on first use (it lives in ``app.state``)."""
     state = request.app.state
     if getattr(state, "backtest_jobs", None) is None:
-        limits = _limits(request)
+        limits = job_limits(request)
         state.backtest_jobs = BacktestJobs(
             state.store, state.hub, state.cache, concurrency=limits.concurrency
         )
@@ -77,7 +77,8 @@ def jobs(request: Request) -> BacktestJobs:
 JobsDep = Annotated[BacktestJobs, Depends(jobs)]
 
 
-def _limits(request: Request) -> JobsSettings:
+def job_limits(request: Request) -> JobsSettings:
+    """Return the app's job settings (the defaults when the app was made without them)."""
     found = getattr(request.app.state, "jobs_settings", None)
     return found if isinstance(found, JobsSettings) else JobsSettings()
 
@@ -191,7 +192,7 @@ async def start_sweep(body: SweepRequest, registry: JobsDep, request: Request) -
 
     A grid of more combinations than ``TETRA_JOBS__MAX_SWEEP_COMBINATIONS`` (10,000) is a 422.
     """
-    cap = _limits(request).max_sweep_combinations
+    cap = job_limits(request).max_sweep_combinations
     prepared = prepare_sweep(body, f"sweep-{uuid.uuid4().hex[:16]}", cap)
     job = await registry.submit_sweep(prepared)
     return SweepDetail(

@@ -119,6 +119,10 @@ class MacroSeriesOut(BaseModel):
     first: dt.date
     last: dt.date = Field(description="Date of the latest observation.")
     last_value: float | None = Field(description="Its value; null when the vendor had none.")
+    released: dt.date | None = Field(
+        None, description="The latest vintage: the last day the series published a value."
+    )
+    vintages: int = Field(0, description="Distinct vintages (publication days) stored.")
 
 
 class MacroObservationOut(BaseModel):

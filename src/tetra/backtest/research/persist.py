@@ -272,13 +272,18 @@ def walk_forward_record(
     started_at: dt.datetime,
     finished_at: dt.datetime,
     params: Mapping[str, Any] | None = None,
+    dates: np.ndarray | None = None,
 ) -> RunRecord:
     """Return the `RunRecord` of a walk-forward (mode ``walk_forward``).
 
     Its definition's config is the walk-forward `spec` (grid, windows, metric); its
-    params add the parameters each fold chose.
+    params add the parameters each fold chose (``folds``) and, given the market's `dates`,
+    each fold's windows and in-sample and out-of-sample metric (``fold_results``).
     """
     folds = [fold.params for fold in result.folds]
+    extra: dict[str, Any] = {"folds": folds}
+    if dates is not None:
+        extra["fold_results"] = fold_results(result, dates)
     return RunRecord(
         name=name,
         config=spec,
@@ -288,5 +293,26 @@ def walk_forward_record(
         started_at=started_at,
         finished_at=finished_at,
         mode="walk_forward",
-        params={**(params or {}), "folds": folds},
+        params={**(params or {}), **extra},
     )
+
+
+FOLD_DAYS = ("train_first", "train_last", "test_first", "test_last")
+
+
+def fold_results(result: WalkForwardResult, dates: np.ndarray) -> list[dict[str, Any]]:
+    """Return the folds' summary rows as JSON values (ISO days; NaN metrics as None)."""
+    return [
+        {
+            **{str(k): v for k, v in row.items()},
+            **{k: row[k].isoformat() for k in FOLD_DAYS},
+            **{k: _finite_or_none(row[k]) for k in ("in_sample", "out_of_sample")},
+            "fold": int(row["fold"]),
+        }
+        for row in result.summary(dates).to_dict("records")
+    ]
+
+
+def _finite_or_none(value: Any) -> float | None:
+    number = float(value)
+    return number if math.isfinite(number) else None

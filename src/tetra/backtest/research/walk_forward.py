@@ -26,6 +26,7 @@ import pandas as pd
 
 from tetra.backtest.compiled import KernelOutput, run_compiled
 from tetra.backtest.research.sweep import (
+    Pool,
     Progress,
     StrategyClass,
     best_row,
@@ -138,8 +139,12 @@ def walk_forward(
     workers: int = 2,
     progress: Progress | None = None,
     executor: TaskExecutor | None = None,
+    pool: Pool = "process",
 ) -> WalkForwardResult:
-    """Run the walk-forward described in the module docstring; raise if no fold fits."""
+    """Run the walk-forward described in the module docstring; raise if no fold fits.
+
+    `pool` is the sweeps' worker kind (``"thread"`` for a caller that must not fork).
+    """
     splits = folds(market.shape[0], train, test, step, anchored=anchored)
     if not splits:
         raise ValueError(f"{market.shape[0]} bars hold no fold of train {train} + test {test}")
@@ -151,7 +156,7 @@ def walk_forward(
         train_market = market.window(split.train_start, split.train_stop)
         frame = sweep(
             strategy_class, train_market, grid, workers=workers, metric=metric, progress=tick,
-            executor=executor, **account,
+            executor=executor, pool=pool, **account,
         )  # fmt: skip
         best = best_row(frame, metric)
         # read from the columns, not the row: a row of mixed columns is upcast to float
