@@ -58,9 +58,7 @@ def test_each_vintage_is_a_day_the_series_as_known_changed(client: Any) -> None:
         (f"/api/market/macro/CPIAUCSL/vintages?source={'s' * 65}", 422),
     ],
 )
-def test_bad_vintage_requests_are_404_or_422_never_500(
-    client: Any, path: str, status: int
-) -> None:
+def test_bad_vintage_requests_are_404_or_422_never_500(client: Any, path: str, status: int) -> None:
     response = client.get(path)
 
     assert response.status_code == status, response.text

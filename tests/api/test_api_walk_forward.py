@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import itertools
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -97,7 +98,7 @@ async def test_walk_forward_folds_and_equity_match_the_library(
         assert fold["out_of_sample"] == pytest.approx(want.out_of_sample, rel=1e-12)
     days = [(f["test_first"], f["test_last"]) for f in detail["folds"]]
     assert days[0][0] > detail["folds"][0]["train_last"]
-    assert all(a[1] < b[0] for a, b in zip(days, days[1:], strict=False))
+    assert all(a[1] < b[0] for a, b in itertools.pairwise(days))
     assert detail["equity"][-1]["equity"] == pytest.approx(expected.equity.iloc[-1], rel=1e-12)
     assert detail["spec"]["train"] == 100
     assert detail["params"]["symbols"] == list(SYMBOLS)
