@@ -374,13 +374,23 @@ def _data_quality(result: CycleResult) -> list[str]:
 
 
 def _warnings(ctx: CycleContext, result: CycleResult, before: RunRecord | None) -> list[str]:
-    """Return sessions of the market without a run since the previous one (a paper book's
-    fills of those days are missing); failed and missed scheduled runs are `run_issues`."""
+    """Return what the day's numbers need read with: a confirmation of holdings since the last
+    run (the P&L then includes the step to them) and sessions without a run since it (a paper
+    book's fills of those days are missing); failed and missed scheduled runs are `run_issues`.
+    """
+    notes = []
+    confirmed = ctx.books.holdings(result.version.name, as_of=result.session)
+    if confirmed is not None and (before is None or confirmed.as_of > before.session):
+        since = "the book's start" if before is None else f"the run of {before.session}"
+        notes.append(
+            f"holdings confirmed as of {confirmed.as_of}: the day's P&L and each position's "
+            f"day P&L include the step from {since} to them"
+        )
     if before is None:
-        return []
+        return notes
     days = result.market.dates.astype("datetime64[D]")
     between = days[(days > np.datetime64(before.session)) & (days < np.datetime64(result.session))]
-    return [f"no cycle ran on {d} (missed run)" for d in between.tolist()]
+    return notes + [f"no cycle ran on {d} (missed run)" for d in between.tolist()]
 
 
 def open_orders(ctx: CycleContext, book: str) -> list[OpenOrderLine]:

@@ -248,6 +248,13 @@ def test_risk_headroom_equals_the_ledger_against_the_default_policy(report: Dail
     assert room["max_drawdown"].room is None
 
 
+def test_a_confirmation_since_the_last_run_is_named_beside_the_pnl(report: DailyReport) -> None:
+    assert report.warnings == [
+        "holdings confirmed as of 2024-01-12: the day's P&L and each position's day P&L "
+        "include the step from the book's start to them"
+    ]
+
+
 def test_html_text_and_stored_payload_carry_the_day_ahead_numbers(report: DailyReport) -> None:
     html = render_html(report, lambda name: f"cid:{name}")
     text = render_text(report)
