@@ -24,6 +24,7 @@ from tetra.adapters.sources.newsapi import NewsApiConfig, NewsApiSource
 from tetra.adapters.sources.polygon import PolygonSource
 from tetra.adapters.sources.reddit import RedditConfig, RedditSource
 from tetra.adapters.sources.sample import SampleSource
+from tetra.adapters.sources.sample_calendar import SampleCalendarSource
 from tetra.adapters.sources.sample_extras import (
     SampleMacroSource,
     SampleNewsSource,
@@ -61,7 +62,7 @@ def sample_sources(instruments: Sequence[Instrument], spec: SampleSpec | None = 
         crypto_bars=sample,
         economic=macro,
         news=(SampleNewsSource(sample),),
-        events=(macro,),
+        events=(macro, SampleCalendarSource(macro)),
         score_news=score_sample_articles,
         geopolitical=(SampleGeopoliticalSource(sample.spec),),
         social=(SampleSocialSource(sample),),

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 
 from tetra.chat.offline import families as build
+from tetra.chat.offline.event_intents import calendar
 from tetra.chat.offline.families import Selection
 from tetra.chat.offline.indicator_intents import indicator
 from tetra.chat.offline.parse import ALL_TIME, Period
@@ -374,6 +375,7 @@ def _social(q: Question) -> Built | None:
 
 
 FAMILIES: tuple[Callable[[Question], Built | None], ...] = (
+    calendar,
     _geopolitics,
     _social,
     _macro_comparison,
@@ -426,6 +428,7 @@ _EXAMPLES: dict[Callable[[Question], Built | None], str] = {
     _corporate_actions: "How many dividends did KO pay in 2024?",
     _moving_average: "What is the 50-day moving average of SPY?",
     indicator: "What is the 14-day RSI of AAPL?",
+    calendar: "When did AAPL last report earnings?",
     _correlation: "What is the correlation between SPY and QQQ over the last year?",
     _volatility: "What is the annualised volatility of SPY over the last year?",
     _drawdown: "What was the maximum drawdown of QQQ in 2022?",
