@@ -22,6 +22,7 @@ from tetra.adapters.stores.duckdb_store import DuckDBStore
 from tetra.api.app import create_app
 from tetra.chat.service import ChatService
 from tetra.cli.chat_wiring import build_chat
+from tetra.cli.hosted import HostedCommands
 from tetra.data.ports import Store
 from tetra.settings import Settings
 from tetra.testing import InMemoryStore, InMemoryTracker
@@ -31,7 +32,8 @@ API_KEY = "schemathesis-key"
 
 # The schema is loaded at import, before any fixture, so the app starts over an empty
 # in-memory store and `on_the_filled_store` swaps in the filled DuckDB sample per test.
-app = create_app(InMemoryStore(), api_key=API_KEY)
+# Reads only: the command runner is there so GET /api/jobs/commands answers (it runs nothing).
+app = create_app(InMemoryStore(), api_key=API_KEY, commands=HostedCommands())
 schema = (
     schemathesis.openapi.from_asgi("/openapi.json", app)
     .include(method="GET")

@@ -19,6 +19,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from tetra import __version__
 from tetra.adapters.metrics.prometheus import CONTENT_TYPE, PrometheusTelemetry
 from tetra.api.cache import TtlCache
+from tetra.api.command_jobs import CommandJobs, CommandRunner
 from tetra.api.deps import require_api_key, require_metrics_key
 from tetra.api.errors import ERROR_RESPONSES, install_error_handlers
 from tetra.api.events import EventHub
@@ -43,6 +44,7 @@ from tetra.api.routes import (
     walk_forward,
 )
 from tetra.api.routes import chat as chat_routes
+from tetra.api.routes import jobs as jobs_routes
 from tetra.chat.service import ChatService
 from tetra.compute import Executor
 from tetra.core.clock import SystemClock
@@ -72,6 +74,7 @@ def create_app(
     strategy_proposers: ProposerRouter | None = None,
     mail: MailSettings | None = None,
     jobs: JobsSettings | None = None,
+    commands: CommandRunner | None = None,
 ) -> FastAPI:
     """Build the API over `store`; `static_dir` serves the built web app at `/`.
 
@@ -83,6 +86,7 @@ def create_app(
     `strategy_proposers` turn ideas into specs in `/api/strategy-chat` (default: the offline
     parser alone).
     `mail` (a mailer, sender and default recipients) lets `/api/reports/{id}/send` email.
+    `commands` runs CLI commands clients hand over (`/api/jobs/commands`; 503 without it).
     """
     hub = EventHub()
 
@@ -117,6 +121,7 @@ def create_app(
     app.state.strategy_chat = StrategyChat(proposers, StoreMarketSource(store))
     app.state.clock = SystemClock()
     app.state.mail = mail
+    app.state.command_jobs = None if commands is None else CommandJobs(commands, hub)
     install_error_handlers(app)
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_BYTES, compresslevel=GZIP_LEVEL)
     _install_metrics(app)
@@ -146,6 +151,7 @@ def create_app(
         trading,
         reports,
         books,
+        jobs_routes,
     )
     for module in routers:
         app.include_router(module.router, dependencies=guarded)

@@ -258,6 +258,10 @@ class BacktestJobs:
     def get(self, job_id: str) -> Job | None:
         return self._jobs.get(job_id)
 
+    def all(self) -> list[Job]:
+        """Return the jobs remembered, oldest first."""
+        return list(self._jobs.values())
+
     def __contains__(self, job_id: str) -> bool:
         return job_id in self._jobs
 

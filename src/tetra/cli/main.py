@@ -9,12 +9,14 @@ import typer
 
 from tetra import __version__
 from tetra.adapters.metrics.prometheus import MULTIPROCESS_ENV, PrometheusTelemetry
+from tetra.adapters.stores.serving import StoreServed
 from tetra.cli import (
     alerts,
     backtest,
     chat,
     coverage,
     cycle,
+    jobs,
     ml,
     pipeline,
     report,
@@ -63,6 +65,7 @@ app.add_typer(simulate.app, name="simulate")
 app.add_typer(cycle.app, name="cycle")
 app.add_typer(report.app, name="report")
 app.add_typer(trade.app, name="trade")
+app.add_typer(jobs.app, name="jobs")
 app.command("coverage")(coverage.coverage)
 app.command("pipeline")(pipeline.pipeline)
 app.command("serve")(serve.serve)
@@ -75,8 +78,18 @@ def openapi() -> None:
 
 
 def run() -> None:
-    """Entry point of the `tetra` command."""
-    app(args=expand_variadic(sys.argv[1:]), prog_name="tetra")
+    """Entry point of the `tetra` command.
+
+    A command that finds its store held by `tetra serve` is handed to that server and
+    followed to its end (`tetra.cli.handoff`).
+    """
+    args = expand_variadic(sys.argv[1:])
+    try:
+        app(args=args, prog_name="tetra")
+    except StoreServed as served:
+        from tetra.cli.handoff import hand_off
+
+        raise SystemExit(hand_off(served, args)) from None
 
 
 def _version(value: bool) -> None:

@@ -104,7 +104,10 @@ def run_with_progress(
         MofNCompleteColumn(),
         TimeElapsedColumn(),
     )
-    with opened_store(kind) as store, Progress(*columns, console=console, transient=False) as bars:
+    # Bars redraw only on a terminal; a run handed to the server prints its final bars once.
+    live = console.is_terminal
+    progress = Progress(*columns, console=console, transient=False, auto_refresh=live)
+    with opened_store(kind) as store, progress as bars:
         write_reference(store, list(universe), "sample" if kind is StoreKind.SAMPLE else "universe")
         tasks = {step: bars.add_task(step.value, total=None) for step in plan.steps}
 

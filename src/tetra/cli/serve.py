@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
-from collections.abc import Callable
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
+from tetra.adapters.stores import serving
 from tetra.cli.common import KIND_OPTION, console, settings, store_url
 from tetra.compute import Executor
 from tetra.data.ports import Store
@@ -15,6 +23,9 @@ from tetra.data.store_kind import StoreKind
 from tetra.ml.tracking import Tracker
 from tetra.reports.delivery import MailSettings
 from tetra.settings import Settings
+
+if TYPE_CHECKING:
+    import uvicorn
 
 WEB_DIST = Path(__file__).resolve().parents[3] / "web" / "dist"
 OPENAPI_FILE = Path(__file__).resolve().parents[3] / "web" / "openapi.json"
@@ -25,13 +36,18 @@ def serve(
     host: str | None = typer.Option(None, help="Interface to bind (default: 127.0.0.1)."),
     port: int | None = typer.Option(None, help="Port (default: 8000)."),
 ) -> None:
-    """Serve the API and, when built, the web app; print the URL and the API key."""
+    """Serve the API and, when built, the web app; print the URL and the API key.
+
+    While it serves an embedded (DuckDB) store, `tetra pipeline`, the daily cycle and the
+    other store commands run from another terminal or the scheduler are handed to it.
+    """
     import uvicorn
 
     from tetra.adapters.stores import open_store
     from tetra.api.app import create_app
     from tetra.api.deps import api_key_for
     from tetra.cli.chat_wiring import build_chat, strategy_router
+    from tetra.cli.hosted import HostedCommands
 
     config = settings()
     kind = StoreKind.SAMPLE if sample else StoreKind.LIVE
@@ -55,6 +71,7 @@ def serve(
         strategy_proposers=strategy_router(config),
         mail=_mail(config),
         jobs=config.jobs,
+        commands=HostedCommands(),
     )
     bind_host, bind_port = host or config.api_host, port or config.api_port
     console.print(f"Tetra on http://{bind_host}:{bind_port} ({kind} store)")
@@ -66,10 +83,59 @@ def serve(
         console.print(f"Chat: /chat and /api/chat ({providers}; see `tetra chat --help`)")
     if static is None:
         console.print("[yellow]web app not built[/]: `make web` builds it; the API runs alone.")
+    server = uvicorn.Server(
+        uvicorn.Config(app, host=bind_host, port=bind_port, log_level="warning")
+    )
     try:
-        uvicorn.run(app, host=bind_host, port=bind_port, log_level="warning")
+        with hosting(store, kind, key, server):
+            server.run()
     finally:
         store.close()
+
+
+@contextmanager
+def hosting(store: Store, kind: StoreKind, key: str, server: uvicorn.Server) -> Iterator[None]:
+    """Host an embedded store while the server runs: shared in-process, announced to others.
+
+    Other processes find the serving record once the server answers and hand their commands
+    to it (`tetra.cli.handoff`); the record goes when the server stops. PostgreSQL and
+    in-memory stores need neither.
+    """
+    from tetra.adapters.stores.duckdb_store import DuckDBStore
+
+    path = getattr(store, "path", ":memory:")
+    if not isinstance(store, DuckDBStore) or path == ":memory:":
+        yield
+        return
+    serving.host(path, store)
+    announcer = threading.Thread(
+        target=_announce, args=(server, path, kind, key), name="serving-record", daemon=True
+    )
+    announcer.start()
+    # uvicorn stops gracefully on SIGTERM, then raises it again: exit through `finally` then.
+    previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    try:
+        yield
+    finally:
+        serving.unhost(path)
+        serving.remove_record(path, os.getpid())
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _exit_on_sigterm(signum: int, _: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+def _announce(server: uvicorn.Server, path: str, kind: StoreKind, key: str) -> None:
+    while not server.started:
+        if server.should_exit:
+            return
+        time.sleep(0.05)
+    host, port = server.servers[0].sockets[0].getsockname()[:2]
+    host = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)
+    url = f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+    started = dt.datetime.now(dt.UTC).isoformat()
+    serving.write_record(path, serving.ServingRecord(url, os.getpid(), key, str(kind), started))
 
 
 def _sweep_abandoned_runs(store: Store) -> None:

@@ -317,6 +317,70 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Jobs of the queue, oldest first */
+        get: operations["list_jobs_api_jobs_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/jobs/commands": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Commands the server runs */
+        get: operations["list_commands_api_jobs_commands_get"];
+        put?: never;
+        /**
+         * Run a tetra command in the server's process
+         * @description Queue a command line (e.g. the daily pipeline) to run where the store is open.
+         *
+         *     Commands run one at a time, with the server's settings; read the output and exit code
+         *     from `GET /api/jobs/{job_id}`. A command the server does not take is a 422 saying why.
+         */
+        post: operations["submit_command_api_jobs_commands_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/jobs/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One job, with a command's output */
+        get: operations["show_job_api_jobs__job_id__get"];
+        put?: never;
+        post?: never;
+        /**
+         * Cancel a queued job, or a running backtest or sweep
+         * @description Cancel: a queued job never starts; a running sweep drops the backtests not started.
+         *
+         *     A running command finishes (409), as does any finished job.
+         */
+        delete: operations["cancel_job_api_jobs__job_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/market/bars/{symbol}": {
         parameters: {
             query?: never;
@@ -1793,6 +1857,25 @@ export interface components {
             /** Type */
             type: string;
         };
+        /**
+         * CommandIn
+         * @description A `tetra` command line to run in the server's process, without the program name.
+         */
+        CommandIn: {
+            /**
+             * Argv
+             * @description e.g. ["pipeline", "--mode", "daily"]; see GET /api/jobs/commands.
+             */
+            argv: string[];
+        };
+        /**
+         * CommandsOut
+         * @description The commands this server runs for clients (`tetra <words> ...`).
+         */
+        CommandsOut: {
+            /** Commands */
+            commands: string[];
+        };
         /** CompareResponse */
         CompareResponse: {
             /** Metrics */
@@ -2716,6 +2799,87 @@ export interface components {
              */
             ts: string;
         };
+        /**
+         * JobDetail
+         * @description A job with a command's output from `output_from` on; read on from `output_next`.
+         */
+        JobDetail: {
+            /**
+             * Argv
+             * @description A command's arguments.
+             */
+            argv?: string[] | null;
+            /** Error */
+            error?: string | null;
+            /**
+             * Exit Code
+             * @description A finished command's exit code.
+             */
+            exit_code?: number | null;
+            /** Job Id */
+            job_id: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "backtest" | "sweep" | "command";
+            /** Output */
+            output?: components["schemas"]["OutputChunk"][];
+            /**
+             * Output Next
+             * @default 0
+             */
+            output_next: number;
+            /**
+             * Progress
+             * @description 0..1 for research jobs; null for commands.
+             */
+            progress?: number | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "queued" | "running" | "done" | "failed" | "cancelled";
+            /** Submitted At */
+            submitted_at?: string | null;
+        };
+        /**
+         * JobOut
+         * @description One job of the server's queue: a backtest, a sweep or a handed-over command.
+         */
+        JobOut: {
+            /**
+             * Argv
+             * @description A command's arguments.
+             */
+            argv?: string[] | null;
+            /** Error */
+            error?: string | null;
+            /**
+             * Exit Code
+             * @description A finished command's exit code.
+             */
+            exit_code?: number | null;
+            /** Job Id */
+            job_id: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "backtest" | "sweep" | "command";
+            /**
+             * Progress
+             * @description 0..1 for research jobs; null for commands.
+             */
+            progress?: number | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "queued" | "running" | "done" | "failed" | "cancelled";
+            /** Submitted At */
+            submitted_at?: string | null;
+        };
         /** KillSwitchOut */
         KillSwitchOut: {
             /**
@@ -3136,6 +3300,16 @@ export interface components {
              * Format: date-time
              */
             updated_at: string;
+        };
+        /** OutputChunk */
+        OutputChunk: {
+            /**
+             * Stream
+             * @enum {string}
+             */
+            stream: "out" | "err";
+            /** Text */
+            text: string;
         };
         /** Page[EntityStats] */
         Page_EntityStats_: {
@@ -6082,6 +6256,281 @@ export interface operations {
             };
             /** @description The chat is not configured on this server. */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_jobs_api_jobs_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobOut"][];
+                };
+            };
+            /** @description Missing or wrong X-API-Key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_commands_api_jobs_commands_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommandsOut"];
+                };
+            };
+            /** @description Missing or wrong X-API-Key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description This server runs no commands. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    submit_command_api_jobs_commands_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommandIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobOut"];
+                };
+            };
+            /** @description Missing or wrong X-API-Key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description This server runs no commands. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    show_job_api_jobs__job_id__get: {
+        parameters: {
+            query?: {
+                /** @description Output chunks already read. */
+                output_from?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The job's id. */
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobDetail"];
+                };
+            };
+            /** @description Missing or wrong X-API-Key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    cancel_job_api_jobs__job_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The job's id. */
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobOut"];
+                };
+            };
+            /** @description Missing or wrong X-API-Key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The job cannot be cancelled now. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid request. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

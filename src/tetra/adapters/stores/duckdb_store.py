@@ -8,6 +8,7 @@ and batches are checked for duplicate keys before they get here.
 
 from __future__ import annotations
 
+import re
 import shutil
 import threading
 import uuid
@@ -25,6 +26,8 @@ from tetra.data.ports import Scalar
 from tetra.data.schema import Table
 from tetra.data.store_kind import StoreKind
 
+_HOLDER = re.compile(r"held in (?P<program>\S+) \(PID (?P<pid>\d+)\)")
+
 
 class DuckDBStore(SqlStore):
     """A store in a DuckDB file (or ``:memory:``); safe to share between threads."""
@@ -39,6 +42,7 @@ class DuckDBStore(SqlStore):
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
+        self._shares = 0  # openers sharing this store in-process (see `share`)
         self._connection = _connect(self.path, read_only)
         self._connection.execute("SET TimeZone = 'UTC'")
 
@@ -119,8 +123,21 @@ class DuckDBStore(SqlStore):
             finally:
                 self._connection.unregister(view)
 
+    def share(self) -> DuckDBStore:
+        """Return this store for one more user in this process; its `close` only lets go.
+
+        The server hosts its store this way (`serving.host`): the commands and jobs it runs
+        open the same file and get this store, not a second connection or DuckDB's lock.
+        """
+        with self._lock:
+            self._shares += 1
+        return self
+
     def close(self) -> None:
         with self._lock:
+            if self._shares:
+                self._shares -= 1
+                return
             self._connection.close()
 
 
@@ -131,5 +148,22 @@ def _connect(path: str, read_only: bool) -> duckdb.DuckDBPyConnection:
     }
     try:
         return duckdb.connect(path, read_only=read_only, config=config)
+    except duckdb.IOException as error:
+        if "lock" in str(error):
+            raise StoreLocked(path, str(error)) from None
+        raise StoreError(f"cannot open the DuckDB store at {path}: {error}") from error
     except duckdb.Error as error:
         raise StoreError(f"cannot open the DuckDB store at {path}: {error}") from error
+
+
+class StoreLocked(StoreError):
+    """Another process writes the DuckDB file (DuckDB allows one); says who and what to do."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        holder = _HOLDER.search(reason)
+        who = f"process {holder['pid']} ({holder['program']})" if holder else "another process"
+        super().__init__(
+            f"the DuckDB store {path} is open for writing in {who}; DuckDB allows one writer. "
+            "Wait for it to finish, or stop it; if it is `tetra serve`, restart it (a server "
+            "of this version takes CLI commands over its API)"
+        )

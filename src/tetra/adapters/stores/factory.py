@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tetra.adapters.stores import serving
 from tetra.adapters.stores.base import SqlStore
 from tetra.data.store_kind import StoreKind
 
@@ -15,6 +16,10 @@ def open_store(
 
     With `migrate` (the default) the store is brought to the latest schema version first; a
     store newer than this code raises `SchemaVersionError` without being changed.
+
+    A DuckDB file this process hosts (the server's) is shared, not reopened; one a live
+    server holds in another process raises `StoreServed` (see `serving`), and one another
+    process writes raises `StoreLocked` naming it.
     """
     text = str(url)
     store: SqlStore
@@ -23,9 +28,7 @@ def open_store(
 
         store = PostgresStore(text, kind)
     else:
-        from tetra.adapters.stores.duckdb_store import DuckDBStore
-
-        store = DuckDBStore(text.removeprefix("duckdb://"), kind)
+        store = _duckdb(text.removeprefix("duckdb://"), kind)
     if migrate:
         try:
             store.migrate()
@@ -33,3 +36,17 @@ def open_store(
             store.close()
             raise
     return store
+
+
+def _duckdb(path: str, kind: StoreKind) -> SqlStore:
+    from tetra.adapters.stores.duckdb_store import DuckDBStore
+
+    if path == ":memory:":
+        return DuckDBStore(path, kind)
+    shared = serving.hosted(path)
+    if isinstance(shared, DuckDBStore) and shared.kind is kind:
+        return shared.share()
+    record = serving.live_server(path)
+    if record is not None:
+        raise serving.StoreServed(Path(path).absolute(), record)
+    return DuckDBStore(path, kind)
