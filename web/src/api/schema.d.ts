@@ -2822,7 +2822,7 @@ export interface components {
              * Kind
              * @enum {string}
              */
-            kind: "backtest" | "sweep" | "command";
+            kind: "backtest" | "sweep" | "walk_forward" | "command";
             /** Output */
             output?: components["schemas"]["OutputChunk"][];
             /**
@@ -2845,7 +2845,7 @@ export interface components {
         };
         /**
          * JobOut
-         * @description One job of the server's queue: a backtest, a sweep or a handed-over command.
+         * @description One job of the server's queue: a backtest, a sweep, a walk-forward or a command.
          */
         JobOut: {
             /**
@@ -2866,7 +2866,7 @@ export interface components {
              * Kind
              * @enum {string}
              */
-            kind: "backtest" | "sweep" | "command";
+            kind: "backtest" | "sweep" | "walk_forward" | "command";
             /**
              * Progress
              * @description 0..1 for research jobs; null for commands.

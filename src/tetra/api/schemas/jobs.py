@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-JobKind = Literal["backtest", "sweep", "command"]
+JobKind = Literal["backtest", "sweep", "walk_forward", "command"]
 JobStatus = Literal["queued", "running", "done", "failed", "cancelled"]
 Argument = Annotated[str, StringConstraints(max_length=1000)]
 
@@ -25,7 +25,7 @@ class CommandIn(BaseModel):
 
 
 class JobOut(BaseModel):
-    """One job of the server's queue: a backtest, a sweep or a handed-over command."""
+    """One job of the server's queue: a backtest, a sweep, a walk-forward or a command."""
 
     job_id: str
     kind: JobKind
