@@ -13,8 +13,11 @@ from async_api import KEY, api_client, seeded_store
 from fastapi import FastAPI
 
 from tetra.api.app import create_app
+from tetra.core.clock import FixedClock
+from tetra.core.telemetry import NullTelemetry, install
 from tetra.data.ports import Store
 from tetra.monitoring import HaltedBooks, StaleData, check_alerts
+from tetra.risk.killswitch import KillSwitchBoard
 
 pytestmark = pytest.mark.anyio
 SYMBOLS = ("AAA", "BBB")
@@ -98,3 +101,19 @@ async def test_alerts_list_firing_first_and_resolved_only_on_request(
     assert firing[0]["first_seen"].startswith("2030-01-01")
     assert 'tetra_alerts_firing{rule="stale_data"} 1.0' in text
     assert 'tetra_data_age_seconds{dataset="market_data.ohlcv"}' in text
+
+
+async def test_a_scrape_reads_the_kill_switches_another_process_set_in_the_store(
+    bars_store: Store, client: httpx.AsyncClient
+) -> None:
+    before = await _scrape(client)
+    clock = FixedClock(dt.datetime(2026, 3, 6, 12, tzinfo=dt.UTC))
+    previous = install(NullTelemetry())  # as another process: nothing reaches this registry
+    try:
+        KillSwitchBoard(bars_store, clock).set("*", True, "market halt drill", "ops")
+    finally:
+        install(previous)
+    after = await _scrape(client)
+
+    assert 'tetra_kill_switch_engaged{scope="*"}' not in before
+    assert 'tetra_kill_switch_engaged{scope="*"} 1.0' in after

@@ -8,11 +8,12 @@ gzip-compressed for clients that accept it; bar answers are cached encoded (`pay
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import Depends, FastAPI, Response
+from fastapi import Depends, FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 
@@ -20,7 +21,7 @@ from tetra import __version__
 from tetra.adapters.metrics.prometheus import CONTENT_TYPE, PrometheusTelemetry
 from tetra.api.cache import TtlCache
 from tetra.api.command_jobs import CommandJobs, CommandRunner
-from tetra.api.deps import require_api_key, require_metrics_key
+from tetra.api.deps import blocking, require_api_key, require_metrics_key
 from tetra.api.errors import ERROR_RESPONSES, install_error_handlers
 from tetra.api.events import EventHub
 from tetra.api.metrics import RequestMetrics
@@ -47,14 +48,18 @@ from tetra.api.routes import chat as chat_routes
 from tetra.api.routes import jobs as jobs_routes
 from tetra.chat.service import ChatService
 from tetra.compute import Executor
-from tetra.core.clock import SystemClock
+from tetra.core.clock import Clock, SystemClock
+from tetra.core.errors import TetraError
 from tetra.core.telemetry import install
 from tetra.data.ports import Store
 from tetra.ml.tracking import Tracker
 from tetra.reports.delivery import MailSettings
+from tetra.risk.killswitch import KillSwitchBoard
 from tetra.settings import JobsSettings
 from tetra.strategy_chat.proposers import OfflineProposer, ProposerRouter
 from tetra.strategy_chat.service import StoreMarketSource, StrategyChat
+
+log = logging.getLogger(__name__)
 
 COVERAGE_TTL_SECONDS = 300.0  # a backstop: runs that change the store clear the cache at once
 PAYLOAD_CACHE_BYTES = 64 * 1024 * 1024  # encoded bar answers (about 150 ten-year charts)
@@ -175,5 +180,18 @@ def _install_metrics(app: FastAPI) -> None:
         response_class=Response,
         responses={401: ERROR_RESPONSES[401]},
     )
-    async def metrics() -> Response:
+    async def metrics(request: Request) -> Response:
+        state = request.app.state
+        await blocking(_publish_store_gauges, state.store, state.clock)
         return Response(sink.exposition(), media_type=CONTENT_TYPE)
+
+
+def _publish_store_gauges(store: Store, clock: Clock) -> None:
+    """Set the gauges whose truth is in the store, at scrape time: the kill switches.
+
+    Another process (the CLI, the scheduler) may have changed them since this one did.
+    """
+    try:
+        KillSwitchBoard(store, clock)  # publishes every switch as it reads them
+    except TetraError as error:  # a store not ready must not stop the scrape
+        log.warning("kill switches not read for /metrics: %s", error)

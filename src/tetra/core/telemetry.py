@@ -66,6 +66,23 @@ METRICS: Mapping[str, MetricFamily] = {
         _family(
             "tetra_broker_reconnects", C, "Broker connections restored after a loss.", "broker"
         ),
+        _family(
+            "tetra_kill_switch_engaged", G, "1 while a kill switch is engaged ('*': all).", "scope"
+        ),
+        _family(
+            "tetra_book_trading_state", G, "A book's state: 0 active, 1 reducing, 2 halted.", "book"
+        ),
+        _family(
+            "tetra_risk_limit_usage",
+            G,
+            "A book's worst usage of a risk limit (value / cap; above 1 is a breach).",
+            "book",
+            "limit",
+        ),
+        _family("tetra_book_equity", G, "A book's equity at its last cycle.", "book"),
+        _family(
+            "tetra_book_daily_pnl", G, "A book's equity change since its previous cycle.", "book"
+        ),
         _family("tetra_alerts_firing", G, "Tetra alerts currently firing, by rule.", "rule"),
         _family("tetra_alert_deliveries", C, "Alert deliveries.", "channel", "outcome"),
         _family("tetra_backups", C, "Store backups, by outcome.", "engine", "outcome"),

@@ -26,6 +26,7 @@ from tetra.core.clock import Clock
 from tetra.core.errors import ValidationError
 from tetra.core.telemetry import telemetry
 from tetra.cycle.decide import Recommendation, price_of, recommend
+from tetra.cycle.metrics import publish_book_metrics
 from tetra.cycle.paper import paper_fills
 from tetra.cycle.records import (
     RunRecord,
@@ -34,7 +35,7 @@ from tetra.cycle.records import (
     read_recommendations,
     save_run,
 )
-from tetra.cycle.risk_gate import policy_gate
+from tetra.cycle.risk_gate import book_policy, policy_gate
 from tetra.cycle.sleeves import Registry, Sleeve, check_book, run_sleeves, session_of
 from tetra.data.ports import Store
 from tetra.data.universe import Universe
@@ -156,6 +157,16 @@ def _cycle_day(
         ctx.clock.now(),
     )
     save_run(ctx.store, run, recommendations)
+    publish_book_metrics(
+        ctx.store,
+        book,
+        session,
+        ledger,
+        marks,
+        policy=book_policy(book, ctx.universe),
+        clock=ctx.clock,
+        universe=ctx.universe,
+    )
     return CycleResult(
         version, session, anchor, recommendations, valuation, fills, summary, sleeves, market
     )

@@ -3,7 +3,8 @@
 `KillSwitchBoard` reads ``risk.kill_switches`` when built and writes every change there
 (the current switch per scope) and to ``risk.events`` (the journal) before reporting it,
 so a crash right after `engage` still finds the switch engaged on the next start. Scope
-``"*"`` halts every book; any other scope is a book id.
+``"*"`` halts every book; any other scope is a book id. The board publishes every switch
+as the gauge `tetra_kill_switch_engaged` when built and after each change.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from tetra.core.clock import Clock
+from tetra.core.telemetry import telemetry
 from tetra.data.ports import Query, Store
 
 GLOBAL_SCOPE = "*"
@@ -42,6 +44,14 @@ class KillSwitchBoard:
         self._clock = clock
         self._switches = {switch.scope: switch for switch in _read(store)}
         self.version = 0  # grows with every change, so callers can cache what they derive
+        self.publish()
+
+    def publish(self) -> None:
+        """Set `tetra_kill_switch_engaged` of every scope ever set (1 engaged, 0 released)."""
+        for switch in self._switches.values():
+            telemetry().set(
+                "tetra_kill_switch_engaged", {"scope": switch.scope}, float(switch.engaged)
+            )
 
     def get(self, scope: str) -> KillSwitch | None:
         """Return the switch of `scope`, or None if it was never set."""
@@ -74,6 +84,7 @@ class KillSwitchBoard:
         self._store.upsert(EVENTS, pd.DataFrame([_event_row(switch, previous)]))
         self._switches[switch.scope] = switch
         self.version += 1
+        self.publish()
         return switch
 
 
