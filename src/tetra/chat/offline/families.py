@@ -22,12 +22,14 @@ __all__ = [
     "ACTIONS",
     "Selection",
     "correlation",
+    "daily_moves",
     "data_span",
     "dividends",
     "drawdown",
     "extreme_moves",
     "list_symbols",
     "moving_average",
+    "period_moves",
     "resampled",
     "series_change",
     "series_spread",
@@ -130,7 +132,7 @@ def extreme_moves(
     selection: Selection, unit: str, period: Period, *, worst: bool, limit: int, per_symbol: bool
 ) -> Built:
     """Best or worst daily, weekly, monthly or yearly returns, with their dates."""
-    moves = _daily_moves(selection) if unit == "DAY" else _period_moves(selection, unit)
+    moves = daily_moves(selection) if unit == "DAY" else period_moves(selection, unit)
     order = "return_pct ASC" if worst else "return_pct DESC"
     label = "date" if unit == "DAY" else _UNIT_WORDS[unit]
     query = _select("symbol", f"CAST(start AS DATE) AS {label}", "100 * change AS return_pct")
@@ -156,11 +158,12 @@ def extreme_moves(
     return _built(tree, what, selection.tables)
 
 
-def _daily_moves(selection: Selection) -> exp.Select:
+def daily_moves(selection: Selection) -> exp.Select:
+    """Daily closes of the selection with their return (`change`) and `start` (the bar)."""
     return _daily(selection, "ts AS start")
 
 
-def _period_moves(selection: Selection, unit: str) -> exp.Select:
+def period_moves(selection: Selection, unit: str) -> exp.Select:
     """The last close of each week, month or year, and its return over the previous one's."""
     bucket = f"DATE_TRUNC('{unit.lower()}', CAST(ts AS DATE))"
     closes = _daily(selection, f"{bucket} AS start")
@@ -183,7 +186,7 @@ def resampled(selection: Selection, unit: str, period: Period, *, returns: bool)
     filters = ["change IS NOT NULL"] if returns else []
     query = _where(query, *filters, *period.window("ts", "latest_ts"))
     query = query.order_by(*keys, "start", dialect=_DIALECT)
-    moves = _period_moves(selection, unit)
+    moves = period_moves(selection, unit)
     moves = moves.select("close", dialect=_DIALECT)
     tree = query.with_("periods", as_=moves, dialect=_DIALECT)
     measure = (

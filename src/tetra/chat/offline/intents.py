@@ -17,6 +17,7 @@ from tetra.chat.offline.families import Selection
 from tetra.chat.offline.indicator_intents import indicator
 from tetra.chat.offline.parse import ALL_TIME, Period
 from tetra.chat.offline.question import Question, keywords, refuse
+from tetra.chat.offline.return_stats import STATISTIC_WORDS, return_statistics
 from tetra.chat.offline.sql import Built
 
 __all__ = ["FAMILIES", "check_qualifiers", "refuse", "without_extreme_move"]
@@ -381,6 +382,7 @@ FAMILIES: tuple[Callable[[Question], Built | None], ...] = (
     _macro_comparison,
     _corporate_actions,
     indicator,
+    return_statistics,
     _moving_average,
     _correlation,
     _volatility,
@@ -408,6 +410,8 @@ _RETURN_SPANS = keywords(r"(?:weekly|monthly|quarterly|yearly|annual) (?:returns
 def check_qualifiers(q: Question, family: Callable[[Question], Built | None]) -> None:
     """Refuse a family's answer when the question qualifies it in a way it does not compute."""
     text = re.sub(r"moving average|standard deviation", " ", q.text)
+    if family is return_statistics:
+        text = STATISTIC_WORDS.sub(" ", text)
     if family is _resampled:
         text = _RESAMPLE.sub(" ", text)
     found = _QUALIFIERS.search(text)
@@ -429,6 +433,7 @@ _EXAMPLES: dict[Callable[[Question], Built | None], str] = {
     _moving_average: "What is the 50-day moving average of SPY?",
     indicator: "What is the 14-day RSI of AAPL?",
     calendar: "When did AAPL last report earnings?",
+    return_statistics: "What was the average daily return of QQQ in 2023?",
     _correlation: "What is the correlation between SPY and QQQ over the last year?",
     _volatility: "What is the annualised volatility of SPY over the last year?",
     _drawdown: "What was the maximum drawdown of QQQ in 2022?",
