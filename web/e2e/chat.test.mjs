@@ -121,6 +121,60 @@ describe('chat on desktop', () => {
   })
 })
 
+/** Ask a typed question, check its restatement, run it to a table and a chart, export CSV. */
+async function askAndExport(page, question, restated, header, name) {
+  await page.getByTestId('chat-input').fill(question)
+  await page.getByTestId('chat-input').press('Enter')
+  const turn = lastTurn(page)
+  await turn.getByTestId('explanation').waitFor()
+  assert.match(await turn.getByTestId('explanation').textContent(), restated)
+  await turn.getByTestId('guard-accepted').waitFor()
+  await turn.getByTestId('run-sql').click()
+  const rows = turn.getByTestId('result-table').locator('tbody tr')
+  await rows.first().waitFor()
+  const shown = await rows.count()
+  assert.ok(shown > 1, 'one row per day of the span')
+  assert.equal(await horizontalOverflow(page), 0, 'no horizontal overflow with the table')
+  await turn.getByTestId('show-chart').click()
+  const chart = turn.getByTestId('result-chart')
+  await chart.locator('svg').waitFor()
+  assert.ok((await chart.locator('svg path, svg circle, svg rect').count()) > 0, 'the chart draws the series')
+  assert.equal(await horizontalOverflow(page), 0, 'no horizontal overflow with the chart')
+  await screenshot(page, name)
+  const [download] = await Promise.all([page.waitForEvent('download'), turn.getByTestId('download-csv').click()])
+  const lines = (await readFile(await download.path(), 'utf8')).trim().split('\n')
+  assert.match(lines[0], header)
+  assert.equal(lines.length - 1, shown, 'the CSV holds every row of the table')
+  return turn
+}
+
+describe('offline answers restated, tabled, charted and exported', () => {
+  for (const viewport of ['desktop', 'phone']) {
+    it(`asks an indicator question and a follow-up at ${viewport} width`, async () => {
+      const page = await open(viewport)
+
+      await askAndExport(
+        page,
+        '14-day RSI of SPY from 2025-06-02 to 2025-06-30',
+        /14-day relative strength index of SPY from 2025-06-02 to 2025-06-30/,
+        /"?symbol"?,"?date"?,"?rsi_14"?/,
+        `${viewport}-chat-offline-rsi`,
+      )
+      const followUp = await askAndExport(
+        page,
+        'and for QQQ?',
+        /relative strength index of QQQ .*follow-up of/,
+        /"?symbol"?,"?date"?,"?rsi_14"?/,
+        `${viewport}-chat-offline-follow-up`,
+      )
+      await followUp.getByTestId('show-table').click()
+      const cells = followUp.getByTestId('result-table').locator('tbody tr').first().locator('td')
+      assert.equal(await cells.first().textContent(), 'QQQ')
+      await page.context().close()
+    })
+  }
+})
+
 describe('chat on a phone', () => {
   it('asks, runs and charts without horizontal overflow, with history and schema in a drawer', async () => {
     const page = await open('phone', 'dark')
