@@ -106,3 +106,47 @@ async def test_halt_blocks_new_risk_flatten_still_exits(client: httpx.AsyncClien
 async def test_cancelling_an_unknown_order_is_a_404(client: httpx.AsyncClient) -> None:
     response = await client.post("/api/trading/orders/nope/cancel")
     assert response.status_code == 404
+
+
+async def test_a_notional_order_buys_what_the_amount_pays_for(
+    client: httpx.AsyncClient, bars_store: Store
+) -> None:
+    order = await place(client, symbol="SPY", notional="1000")
+    assert (order["status"], order["notional"]) == ("filled", "1000")
+    close = last_close(bars_store, "SPY").quantize(Decimal("1e-6"))
+    assert Decimal(str(order["quantity"])) == (Decimal(1000) / close).quantize(
+        Decimal("1e-9"), "ROUND_DOWN"
+    )
+    both = await client.post(
+        "/api/trading/orders",
+        json={"side": "buy", "symbol": "SPY", "quantity": "1", "notional": "5"},
+    )
+    assert both.status_code == 422
+    assert "either quantity or notional" in both.text
+
+
+async def test_a_working_order_is_replaced_and_a_bad_replace_is_a_422(
+    client: httpx.AsyncClient, bars_store: Store
+) -> None:
+    below = (last_close(bars_store, "SPY") * Decimal("0.95")).quantize(Decimal("0.01"))
+    order = await place(
+        client, symbol="SPY", quantity="5", order_type="limit", time_in_force="gtc",
+        limit_price=str(below),
+    )  # fmt: skip
+    assert order["status"] == "accepted"
+    path = f"/api/trading/orders/{order['client_order_id']}/replace"
+    response = await client.post(path, json={"quantity": "7"})
+    assert response.status_code == 200, response.text
+    replacement = response.json()
+    assert (replacement["status"], replacement["quantity"], replacement["replaces"]) == (
+        "accepted", "7", order["client_order_id"],
+    )  # fmt: skip
+    again = await client.post(path, json={"quantity": "8"})
+    assert again.status_code == 422
+    assert "not working" in again.text
+    empty = await client.post(
+        f"/api/trading/orders/{replacement['client_order_id']}/replace", json={}
+    )
+    assert empty.status_code == 422
+    missing = await client.post("/api/trading/orders/nope/replace", json={"quantity": "1"})
+    assert missing.status_code == 404

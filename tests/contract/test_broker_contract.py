@@ -178,3 +178,41 @@ def test_replacing_an_order_that_is_done_is_refused(venue: Venue) -> None:
         venue.broker.replace(working, a_replacement(working, "6", "410"))
     assert not refused.value.duplicate
     assert venue.broker.open_orders() == []
+
+
+NOTIONAL_VENUES = {"memory", "paper", "alpaca", "binance"}
+
+
+def a_notional_order(venue: Venue, amount: str) -> Order:
+    crypto = venue.symbol == "BTC"
+    request = OrderRequest(
+        "core", venue.symbol, Side.BUY, D(0), OrderType.MARKET,
+        TimeInForce.GTC if crypto else TimeInForce.DAY, notional=D(amount),
+    )  # fmt: skip
+    return Order.from_request(request, str(uuid.uuid4()), venue.broker.name, START)
+
+
+def test_a_notional_market_order_buys_what_the_amount_pays_for(venue: Venue) -> None:
+    order = a_notional_order(venue, "1234.5")
+    if venue.broker.name not in NOTIONAL_VENUES:
+        with pytest.raises(BrokerRejected, match="notional"):
+            venue.broker.submit(order)
+        assert venue.broker.open_orders() == []
+        return
+    venue.broker.submit(order)
+    view = venue.broker.lookup(order)
+    assert view is not None
+    assert view.status is S.FILLED
+    assert view.average_fill_price == D(500)
+    # 1234.5 / 500 = 2.469: whole at 1e-9 (Alpaca, paper), down to Binance's 0.00001 step
+    assert view.filled_quantity == D("2.469")
+    assert venue.broker.positions() == {venue.symbol: D("2.469")}
+
+
+def test_a_notional_limit_order_is_refused_before_sending(venue: Venue) -> None:
+    if venue.broker.name == "memory":
+        pytest.skip("the reference fake takes whatever it is given")
+    order = replace(a_notional_order(venue, "1000"), order_type=OrderType.LIMIT, limit_price=D(1))
+    with pytest.raises(BrokerRejected, match=r"notional|quoteOrderQty"):
+        venue.broker.submit(order)
+    assert venue.broker.open_orders() == []

@@ -112,3 +112,10 @@ def test_approving_a_session_twice_sends_its_orders_once(sample_dir: Path) -> No
     assert (code, "filled" in out) == (0, True), out
     with opened_store(StoreKind.SAMPLE) as store:
         assert len(ExecutionJournal(store).orders(book=DEMO_BOOK)) == before
+
+
+def test_a_notional_order_from_the_cli() -> None:
+    code, out = trade("submit", "TLT", "--notional", "1000")
+    assert (code, "filled" in out) == (0, True), out
+    code, out = trade("submit", "TLT", "3", "--notional", "1000")
+    assert (code, "either a quantity or --notional" in out) == (2, True), out

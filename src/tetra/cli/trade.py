@@ -67,7 +67,8 @@ def trading(
 @app.command()
 def submit(
     symbol: str,
-    quantity: str,
+    quantity: str | None = typer.Argument(None, help="Units (or give --notional)."),
+    notional: str | None = typer.Option(None, help="Spend this amount instead (market orders)."),
     side: Side = typer.Option(Side.BUY, help="buy or sell."),
     order_type: OrderType = typer.Option(OrderType.MARKET, "--type", help="Order type."),
     limit: str | None = typer.Option(None, help="Limit price (limit, stop_limit)."),
@@ -80,9 +81,14 @@ def submit(
     yes: bool = YES,
 ) -> None:
     """Send one order; print its state, or why it was refused."""
+    if (quantity is None) == (notional is None):
+        errors.print("give either a quantity or --notional, not both or neither")
+        raise typer.Exit(EXIT_BAD_INPUT)
     request = OrderRequest(
-        book, symbol.upper(), side, _decimal(quantity, "quantity"), order_type, tif,
-        _decimal(limit, "limit") if limit else None, _decimal(stop, "stop") if stop else None,
+        book, symbol.upper(), side, _decimal(quantity, "quantity") if quantity else Decimal(0),
+        order_type, tif, _decimal(limit, "limit") if limit else None,
+        _decimal(stop, "stop") if stop else None,
+        notional=_decimal(notional, "notional") if notional else None,
     )  # fmt: skip
     with trading(sample, broker, [book], live, yes) as manager:
         order = manager.submit(request)

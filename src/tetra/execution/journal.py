@@ -241,6 +241,7 @@ def _order_row(order: Order) -> dict[str, object]:
         "sequence": order.sequence,
         "replaces": order.replaces,
         "replaced_by": order.replaced_by,
+        "notional": order.notional,
     }
 
 
@@ -283,7 +284,7 @@ def _order(row: dict[str, object]) -> Order:
         broker=str(row["broker"]),
         symbol=str(row["symbol"]),
         side=Side(str(row["side"])),
-        quantity=Decimal(str(row["quantity"])).normalize(),
+        quantity=_plain(Decimal(str(row["quantity"]))),
         order_type=OrderType(str(row["order_type"])),
         time_in_force=TimeInForce(str(row["time_in_force"])),
         created_at=_instant(row["ts_submitted"]),
@@ -298,13 +299,21 @@ def _order(row: dict[str, object]) -> Order:
         sequence=int(str(row["sequence"] or 0)),
         replaces=_text_or_none(row.get("replaces")),
         replaced_by=_text_or_none(row.get("replaced_by")),
+        notional=_decimal_or_none(row.get("notional")),
     )
 
 
 def _decimal_or_none(value: object) -> Decimal | None:
     if value is None or (isinstance(value, float) and value != value) or pd.isna(value):  # type: ignore[call-overload]
         return None
-    return Decimal(str(value)).normalize()
+    return _plain(Decimal(str(value)))
+
+
+def _plain(value: Decimal) -> Decimal:
+    """Return `value` without trailing zeros and without an exponent (1000, not 1E+3)."""
+    normal = value.normalize()
+    exponent = normal.as_tuple().exponent
+    return normal.quantize(Decimal(1)) if isinstance(exponent, int) and exponent > 0 else normal
 
 
 def _text_or_none(value: object) -> str | None:

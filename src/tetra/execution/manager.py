@@ -53,6 +53,7 @@ from tetra.execution.orders import (
     Order,
     OrderRequest,
     OrderStatus,
+    OrderType,
     Side,
     TimeInForce,
 )
@@ -190,8 +191,12 @@ class OrderManager:
         return changed
 
     def recover(self) -> list[Order]:
-        """Resolve every open order of the journal with its broker (run at start)."""
-        stored = self.journal.orders(open_only=True)
+        """Resolve every open order of the journal with its broker (run at start).
+
+        Only orders of this manager's brokers: a manager over Alpaca leaves the paper
+        broker's open orders to a manager over paper.
+        """
+        stored = [o for o in self.journal.orders(open_only=True) if o.broker in self.brokers]
         self.remember_fills(stored)
         resolved = [self.resolve(order) for order in stored]
         self.journal.flush()
@@ -262,7 +267,10 @@ class OrderManager:
 
     def _verdict(self, order: Order) -> Order:
         broker_name = order.broker
-        verdict = self.risk.check(_intent(order))
+        intent = self._intent(order)
+        if isinstance(intent, str):
+            return order.moved(S.REJECTED, order.created_at, intent)
+        verdict = self.risk.check(intent)
         if not verdict.allowed:
             code = verdict.code.value if verdict.code is not None else "denied"
             return order.moved(S.REJECTED, order.created_at, f"risk: {code}: {verdict.reason}")
@@ -335,7 +343,10 @@ class OrderManager:
         if order is None:
             return 0  # not ours, or already closed: reconciliation reports strangers
         if event.fill is not None:
-            return int(self._book_fill(order, event.fill) is not order)
+            booked = self._completed(self._book_fill(order, event.fill), event.status)
+            return int(booked is not order)
+        if event.status is S.FILLED and order.notional is not None:
+            return int(self._completed(order, event.status) is not order)
         if event.status in (S.PARTIALLY_FILLED, S.FILLED) or event.status is order.status:
             return 0  # fills move orders by their quantities, not by the label
         moved = self._move_if_allowed(order, event.status, event.reason, event.broker_order_id)
@@ -354,7 +365,15 @@ class OrderManager:
             order = self._move_if_allowed(order, view.status, view.reason, view.broker_order_id)
         elif order.status in (S.SUBMITTED, S.UNKNOWN):
             order = self._move_if_allowed(order, S.ACCEPTED, "", view.broker_order_id)
-        return order
+        return self._completed(order, view.status)
+
+    def _completed(self, order: Order, status: OrderStatus) -> Order:
+        """Close a notional order the broker says is filled (its fills decide its quantity)."""
+        if order.notional is None or status is not S.FILLED or not order.filled_quantity:
+            return order
+        if order.status is not S.PARTIALLY_FILLED:
+            return order
+        return self._keep(order.completed(self._clock.now()))
 
     def _book_fill(self, order: Order, fill: Fill) -> Order:
         if fill.execution_id in self._executions or fill.quantity > order.remaining:
@@ -399,14 +418,27 @@ class OrderManager:
             raise OrderManagerError(f"no broker {name!r}; configured: {sorted(self.brokers)}")
         return broker
 
+    def _intent(self, order: Order) -> OrderIntent | str:
+        """Return what the risk engine checks, or why a notional order cannot be sized."""
+        if order.notional is None:
+            return _intent(order, order.quantity)
+        if order.notional <= 0:
+            return f"notional must be positive, not {order.notional}"
+        if order.order_type is not OrderType.MARKET:
+            return f"notional orders are market orders here, not {order.order_type}"
+        quantity = self.risk.quantity_for_notional(order.book, order.symbol, order.notional)
+        if quantity is None:
+            return f"no last close for {order.symbol} to size a notional order by"
+        return _intent(order, quantity)
 
-def _intent(order: Order) -> OrderIntent:
+
+def _intent(order: Order, quantity: Decimal) -> OrderIntent:
     return OrderIntent(
         order.client_order_id,
         order.book,
         order.symbol,
         order.side,
-        order.quantity,
+        quantity,
         order.order_type,
         order.limit_price,
         order.stop_price,

@@ -14,6 +14,11 @@ moves are the table `TRANSITIONS`; terminal states have no way out:
 `unknown` leaves by whatever the broker says on lookup, or back to `submitted` when the broker
 has never seen the order (resent under the same client order id, which the broker dedupes).
 
+A notional order (`notional` set, `quantity` 0 until it fills) spends an amount of the quote
+currency instead of buying a quantity: the venue picks the quantity (Alpaca ``notional``,
+Binance ``quoteOrderQty``, paper at the latest price), so fills leave it partially filled
+until the broker says it is filled; its `quantity` is then what filled.
+
 A replace (amend) is a new order: the replacement gets its own client order id and
 ``replaces`` the original, which keeps working, marked ``replaced_by`` (a pending replace),
 until the broker takes the replacement (the original is then cancelled, "replaced by ...")
@@ -99,6 +104,7 @@ class OrderRequest:
     limit_price: Decimal | None = None
     stop_price: Decimal | None = None
     client_order_id: str | None = None  # given: an idempotency key (see OrderManager.submit)
+    notional: Decimal | None = None  # spend this much instead of a quantity (market orders)
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +160,7 @@ class Order:
     sequence: int = 0  # state changes so far; numbers the journal's events
     replaces: str | None = None  # the client order id this one replaces
     replaced_by: str | None = None  # a replacement sent for this order (pending or done)
+    notional: Decimal | None = None  # a notional order: quantity is 0 until it has filled
 
     @classmethod
     def from_request(
@@ -166,13 +173,14 @@ class Order:
             broker,
             request.symbol,
             request.side,
-            request.quantity,
+            Decimal(0) if request.notional is not None else request.quantity,
             request.order_type,
             request.time_in_force,
             at,
             at,
             request.limit_price,
             request.stop_price,
+            notional=request.notional,
         )
 
     @property
@@ -187,7 +195,9 @@ class Order:
 
     @property
     def remaining(self) -> Decimal:
-        """Return the quantity not filled yet."""
+        """Return the quantity not filled yet (unbounded for a notional order still open)."""
+        if self.notional is not None and self.is_open:
+            return Decimal("Infinity")
         return self.quantity - self.filled_quantity
 
     @property
@@ -230,6 +240,8 @@ class Order:
             raise ValidationError(f"{name} is {self.status}: not working")
         if self.pending_replace:
             raise ValidationError(f"{name} has a replace pending ({self.replaced_by})")
+        if self.notional is not None:
+            raise ValidationError(f"{name} is a notional order: cancel it and place a new one")
         if self.filled_quantity:
             raise ValidationError(
                 f"{name} has filled {self.filled_quantity} of {self.quantity}: "
@@ -254,6 +266,10 @@ class Order:
         filled = self.filled_quantity + fill.quantity
         paid = (self.average_fill_price or Decimal(0)) * self.filled_quantity
         average = ((paid + fill.price * fill.quantity) / filled).quantize(PRICE_QUANTUM)
-        status = S.FILLED if filled == self.quantity else S.PARTIALLY_FILLED
-        moved = self.moved(status, fill.at)
+        done = self.notional is None and filled == self.quantity
+        moved = self.moved(S.FILLED if done else S.PARTIALLY_FILLED, fill.at)
         return replace(moved, filled_quantity=filled, average_fill_price=average)
+
+    def completed(self, at: dt.datetime) -> Order:
+        """Return a notional order the broker says is filled: its quantity is what filled."""
+        return replace(self.moved(S.FILLED, at), quantity=self.filled_quantity)

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterator
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 
 from tetra.core.clock import Clock
 from tetra.data.universe import Universe
@@ -101,6 +101,20 @@ class PreTradeEngine:
     def apply_fill(self, book: str, symbol: str, quantity: Decimal, price: Decimal) -> None:
         """Book a fill (signed quantity) so later checks see the new position."""
         self._books[book].apply_fill(symbol, quantity, price)
+
+    def quantity_for_notional(self, book: str, symbol: str, notional: Decimal) -> Decimal | None:
+        """Return the quantity a notional order is checked as: at the last close, up to the lot.
+
+        Rounded *up* to whole lots (at least one), so the exposure checks never see less than
+        the order can buy; None when the book has no last close for `symbol`.
+        """
+        exposure = self._books.get(book)
+        price = None if exposure is None else exposure.prices.get(symbol)
+        if price is None or price <= 0:
+            return None
+        lot = self._spec(symbol).lot_size
+        lots = (notional / Decimal(repr(float(price))) / lot).to_integral_value(ROUND_CEILING)
+        return max(lots, Decimal(1)) * lot
 
     def exposure(self, book: str) -> BookExposure:
         """Return the book's exposure view."""

@@ -69,14 +69,14 @@ def duckdb_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
 
 def run_once(store: Store, seed: int) -> tuple[InMemoryBroker, list[Order]]:
     rng = random.Random(seed)
-    venue = InMemoryBroker(_clock(), prices=dict(PRICES), dedupe="open")
+    venue = InMemoryBroker(_clock(), name=f"memory{seed}", prices=dict(PRICES), dedupe="open")
     venue.fill_market_orders = rng.random() < 0.7
     venue.script_submit(*rng.choices(SUBMIT_FAULTS, k=SUBMITS))
     venue.script_lookup(*rng.choices(LOOKUP_FAULTS, k=LOOKUPS))
     crash_at = rng.choice([None, "before_send", "after_send"])
     book = f"b{seed}"
     broker = CrashingBroker(venue, crash_at)
-    rig = trading_rig(store, {"memory": broker}, clock=_clock(), book=book)  # type: ignore[dict-item]
+    rig = trading_rig(store, {venue.name: broker}, clock=_clock(), book=book)  # type: ignore[dict-item]
     requests = [
         OrderRequest(book, rng.choice(["SPY", "QQQ", "AAPL"]), Side.BUY, Decimal(rng.randint(1, 9)))
         for _ in range(3)
@@ -94,7 +94,7 @@ def run_once(store: Store, seed: int) -> tuple[InMemoryBroker, list[Order]]:
     # resend), so LOOKUPS + SUBMITS + 1 restarts always end with every answer "ok" (a fixed
     # three were not enough: four failing lookups, or resends that time out again).
     for _ in range(LOOKUPS + SUBMITS + 1):
-        rig = rig.restart({"memory": broker}, book=book)  # type: ignore[dict-item]
+        rig = rig.restart({venue.name: broker}, book=book)  # type: ignore[dict-item]
         rig.manager.recover()
     return venue, rig.journal.orders(book=book)
 

@@ -224,3 +224,15 @@ def test_a_request_naming_a_stored_client_id_returns_that_order_and_sends_nothin
     assert again[1].status is S.FILLED
     with pytest.raises(OrderManagerError, match="same client order id"):
         rig.manager.submit_many([buy(client_order_id="x"), buy(client_order_id="x")])
+
+
+def test_recovery_leaves_other_brokers_orders_alone(rig: Rig, broker: InMemoryBroker) -> None:
+    broker.fill_market_orders = False
+    working = rig.manager.submit(buy())
+    rig.journal.flush()
+    other = InMemoryBroker(rig.clock, name="elsewhere")
+    again = rig.restart({"elsewhere": other})
+    assert again.manager.recover() == []  # the memory broker's order is not this manager's
+    stored = again.journal.order(working.client_order_id)
+    assert stored is not None
+    assert stored.status is S.ACCEPTED

@@ -1271,6 +1271,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/trading/orders/{client_order_id}/replace": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replace an order
+         * @description Amend a working order: the replacement (its own id) is returned; a refusal is a 422.
+         */
+        post: operations["replace_order_api_trading_orders__client_order_id__replace_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/trading/reconcile": {
         parameters: {
             query?: never;
@@ -3234,6 +3254,11 @@ export interface components {
             /** Limit Price */
             limit_price?: number | string | null;
             /**
+             * Notional
+             * @description Spend this amount instead (market orders; Alpaca, Binance and paper).
+             */
+            notional?: number | string | null;
+            /**
              * Order Type
              * @default market
              * @enum {string}
@@ -3241,9 +3266,9 @@ export interface components {
             order_type: "market" | "limit" | "stop" | "stop_limit";
             /**
              * Quantity
-             * @description Units, e.g. '10' or '0.05'.
+             * @description Units, e.g. '10' or '0.05' (or give notional).
              */
-            quantity: number | string;
+            quantity?: number | string | null;
             /**
              * Side
              * @enum {string}
@@ -3279,12 +3304,18 @@ export interface components {
             filled_quantity: string;
             /** Limit Price */
             limit_price: string | null;
+            /** Notional */
+            notional?: string | null;
             /** Order Type */
             order_type: string;
             /** Quantity */
             quantity: string;
             /** Reason */
             reason: string;
+            /** Replaced By */
+            replaced_by?: string | null;
+            /** Replaces */
+            replaces?: string | null;
             /** Side */
             side: string;
             /** Status */
@@ -3671,6 +3702,20 @@ export interface components {
             name: string;
             /** Versions */
             versions: components["schemas"]["ModelVersionOut"][];
+        };
+        /**
+         * ReplaceIn
+         * @description What to change in a working order (at least one field).
+         */
+        ReplaceIn: {
+            /** Limit Price */
+            limit_price?: number | string | null;
+            /** Quantity */
+            quantity?: number | string | null;
+            /** Stop Price */
+            stop_price?: number | string | null;
+            /** Time In Force */
+            time_in_force?: ("day" | "gtc" | "ioc" | "opg" | "cls") | null;
         };
         /** ReportOut */
         ReportOut: {
@@ -9337,6 +9382,59 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderOut"];
+                };
+            };
+            /** @description Missing or wrong X-API-Key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    replace_order_api_trading_orders__client_order_id__replace_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                client_order_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReplaceIn"];
+            };
+        };
         responses: {
             /** @description Successful Response */
             200: {

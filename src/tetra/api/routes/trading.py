@@ -16,6 +16,7 @@ from typing import Annotated, TypeVar
 
 import pandas as pd
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
+from fastapi.exceptions import RequestValidationError
 
 from tetra.adapters.brokers.factory import order_manager, register_book
 from tetra.api.deps import blocking
@@ -30,11 +31,12 @@ from tetra.api.schemas.trading import (
     OrderOut,
     PositionOut,
     ReconciliationOut,
+    ReplaceIn,
     SwitchChange,
     TradingStatusOut,
 )
 from tetra.core.clock import SystemClock
-from tetra.core.errors import TetraError
+from tetra.core.errors import TetraError, ValidationError
 from tetra.execution import (
     BrokerError,
     Order,
@@ -61,11 +63,16 @@ class Desk:
         self.store = manager.journal.store
         self.books: set[str] = set()
 
+    def ensure_book(self, book: str) -> None:
+        """Register `book` with the risk engine once (call with the lock held)."""
+        if book not in self.books:
+            register_book(self.manager, self.store, book)
+            self.books.add(book)
+
     def run(self, call: Callable[[OrderManager], T], book: str | None = None) -> T:
         with self.lock:
-            if book is not None and book not in self.books:
-                register_book(self.manager, self.store, book)
-                self.books.add(book)
+            if book is not None:
+                self.ensure_book(book)
             try:
                 return call(self.manager)
             except OrderManagerError as error:
@@ -114,9 +121,9 @@ async def orders(
 async def place(body: OrderIn, trading: DeskDep) -> OrderOut:
     """Check, store and send one order; a denial is the order with status rejected."""
     request = OrderRequest(
-        body.book, body.symbol.upper(), Side(body.side), body.quantity,
+        body.book, body.symbol.upper(), Side(body.side), body.quantity or Decimal(0),
         OrderType(body.order_type), TimeInForce(body.time_in_force),
-        body.limit_price, body.stop_price,
+        body.limit_price, body.stop_price, notional=body.notional,
     )  # fmt: skip
     placed = await blocking(trading.run, lambda m: _latest(m, m.submit(request)), body.book)
     return order_out(placed)
@@ -127,6 +134,33 @@ async def cancel(
     trading: DeskDep, client_order_id: Annotated[str, Path(max_length=64)]
 ) -> OrderOut:
     return order_out(await blocking(trading.run, lambda m: _latest(m, m.cancel(client_order_id))))
+
+
+@router.post(
+    "/orders/{client_order_id}/replace", response_model=OrderOut, summary="Replace an order"
+)
+async def replace_order(
+    body: ReplaceIn, trading: DeskDep, client_order_id: Annotated[str, Path(max_length=64)]
+) -> OrderOut:
+    """Amend a working order: the replacement (its own id) is returned; a refusal is a 422."""
+
+    def run(m: OrderManager) -> Order:
+        original = m.journal.order(client_order_id)
+        if original is not None:
+            trading.ensure_book(original.book)
+        tif = None if body.time_in_force is None else TimeInForce(body.time_in_force)
+        try:
+            replaced = m.replace(
+                client_order_id, quantity=body.quantity, limit_price=body.limit_price,
+                stop_price=body.stop_price, time_in_force=tif,
+            )  # fmt: skip
+        except ValidationError as error:
+            raise RequestValidationError(
+                [{"loc": ("body",), "msg": str(error), "type": "value_error"}]
+            ) from error
+        return _latest(m, replaced)
+
+    return order_out(await blocking(trading.run, run))
 
 
 @router.post("/halt", response_model=HaltOut, summary="Engage the kill switch")
@@ -177,6 +211,7 @@ def order_out(order: Order) -> OrderOut:
         limit_price=order.limit_price, stop_price=order.stop_price, status=order.status.value,
         filled_quantity=order.filled_quantity, average_fill_price=order.average_fill_price,
         reason=order.reason, created_at=order.created_at, updated_at=order.updated_at,
+        notional=order.notional, replaces=order.replaces, replaced_by=order.replaced_by,
     )  # fmt: skip
 
 

@@ -10,7 +10,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Scope = Field("*", min_length=1, max_length=128, pattern=r"^\S+$", description="A book, or '*'.")
 BookName = Field("core", min_length=1, max_length=128, pattern=r"^\S+$")
@@ -24,11 +24,35 @@ class OrderIn(BaseModel):
     book: str = BookName
     symbol: str = Field(..., min_length=1, max_length=32)
     side: Literal["buy", "sell"]
-    quantity: Decimal = Field(..., allow_inf_nan=False, description="Units, e.g. '10' or '0.05'.")
+    quantity: Decimal | None = Field(
+        None, allow_inf_nan=False, description="Units, e.g. '10' or '0.05' (or give notional)."
+    )
+    notional: Decimal | None = Field(
+        None,
+        allow_inf_nan=False,
+        description="Spend this amount instead (market orders; Alpaca, Binance and paper).",
+    )
     order_type: Literal["market", "limit", "stop", "stop_limit"] = "market"
     time_in_force: Literal["day", "gtc", "ioc", "opg", "cls"] = "day"
     limit_price: Decimal | None = Field(None, allow_inf_nan=False)
     stop_price: Decimal | None = Field(None, allow_inf_nan=False)
+
+    @model_validator(mode="after")
+    def _one_size(self) -> OrderIn:
+        if (self.quantity is None) == (self.notional is None):
+            raise ValueError("give either quantity or notional, not both or neither")
+        return self
+
+
+class ReplaceIn(BaseModel):
+    """What to change in a working order (at least one field)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    quantity: Decimal | None = Field(None, allow_inf_nan=False, gt=0)
+    limit_price: Decimal | None = Field(None, allow_inf_nan=False, gt=0)
+    stop_price: Decimal | None = Field(None, allow_inf_nan=False, gt=0)
+    time_in_force: Literal["day", "gtc", "ioc", "opg", "cls"] | None = None
 
 
 class OrderOut(BaseModel):
@@ -48,6 +72,9 @@ class OrderOut(BaseModel):
     reason: str
     created_at: dt.datetime
     updated_at: dt.datetime
+    notional: Decimal | None = None
+    replaces: str | None = None
+    replaced_by: str | None = None
 
 
 class PositionOut(BaseModel):

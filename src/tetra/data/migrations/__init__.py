@@ -30,6 +30,7 @@ from tetra.data.migrations import (
     v0014_strategy_approvals,
     v0015_open_trade_marks,
     v0016_order_replace,
+    v0017_notional_orders,
 )
 from tetra.data.migrations.operations import (
     AddColumn,
@@ -70,6 +71,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     v0014_strategy_approvals.MIGRATION,
     v0015_open_trade_marks.MIGRATION,
     v0016_order_replace.MIGRATION,
+    v0017_notional_orders.MIGRATION,
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -115,7 +115,8 @@ class FakeAlpaca:
             "filled_at": now if view.status is S.FILLED else None,
             "symbol": self.symbol_out(order.symbol),
             "asset_class": "crypto" if order.symbol in self.crypto else "us_equity",
-            "qty": f"{order.quantity:f}",
+            "qty": None if order.notional is not None else f"{order.quantity:f}",
+            "notional": None if order.notional is None else f"{order.notional:f}",
             "filled_qty": f"{view.filled_quantity:f}",
             "filled_avg_price": (
                 None if view.average_fill_price is None else f"{view.average_fill_price:f}"
@@ -143,7 +144,8 @@ class FakeAlpaca:
             broker="alpaca",
             symbol=symbol,
             side=Side(str(body["side"])),
-            quantity=Decimal(str(body["qty"])),
+            quantity=Decimal(str(body["qty"])) if body.get("qty") else Decimal(0),
+            notional=Decimal(str(body["notional"])) if body.get("notional") else None,
             order_type=OrderType(str(body["type"])),
             time_in_force=TimeInForce(str(body["time_in_force"])),
             created_at=now,

@@ -27,7 +27,7 @@ import json
 import threading
 import time
 from collections import deque
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
@@ -149,7 +149,8 @@ class FakeBinance:
             "symbol": order.symbol + QUOTE, "orderId": int(view.broker_order_id.rsplit("-", 1)[1]),
             "orderListId": -1, "clientOrderId": order.client_order_id, "transactTime": self.ms(),
             "price": f"{order.limit_price or 0:f}", "origQty": f"{order.quantity:f}",
-            "executedQty": f"{view.filled_quantity:f}", "origQuoteOrderQty": "0.00000000",
+            "executedQty": f"{view.filled_quantity:f}",
+            "origQuoteOrderQty": f"{order.notional or 0:f}",
             "cummulativeQuoteQty": f"{quote:f}", "status": _STATUS[view.status],
             "timeInForce": order.time_in_force.value.upper(), "type": _type_name(order),
             "side": order.side.value.upper(), "workingTime": self.ms(),
@@ -176,7 +177,8 @@ class FakeBinance:
         return Order(
             client_order_id=params.get("newClientOrderId") or f"x-{now.timestamp()}",
             book="", broker="binance", symbol=params["symbol"].removesuffix(QUOTE),
-            side=Side(params["side"].lower()), quantity=Decimal(params["quantity"]),
+            side=Side(params["side"].lower()), quantity=self._quantity(params),
+            notional=Decimal(params["quoteOrderQty"]) if "quoteOrderQty" in params else None,
             order_type=_TYPES[params["type"]],
             time_in_force=TimeInForce(params.get("timeInForce", "GTC").lower()),
             created_at=now, updated_at=now,
@@ -184,10 +186,24 @@ class FakeBinance:
             stop_price=Decimal(stop) if stop else None,
         )  # fmt: skip
 
+    def _quantity(self, params: dict[str, str]) -> Decimal:
+        """Return the quantity, or what quoteOrderQty buys at the price, down to the step."""
+        if "quoteOrderQty" not in params:
+            return Decimal(params["quantity"])
+        price = self.venue.prices.get(params["symbol"].removesuffix(QUOTE), Decimal(0))
+        if not price:
+            return Decimal(0)
+        step = FILTERS["stepSize"]
+        return (Decimal(params["quoteOrderQty"]) / price / step).to_integral_value(
+            ROUND_DOWN
+        ) * step
+
     def filter_failure(self, order: Order) -> str | None:
         for value in (order.limit_price, order.stop_price):
             if value is not None and value % self.tick_size != 0:
                 return "PRICE_FILTER"
+        if order.notional is not None and order.notional < FILTERS["minNotional"]:
+            return "NOTIONAL"
         if order.quantity % FILTERS["stepSize"] != 0 or order.quantity < FILTERS["minQty"]:
             return "LOT_SIZE"
         reference = order.limit_price or self.venue.prices.get(order.symbol, Decimal(0))

@@ -22,7 +22,7 @@ from __future__ import annotations
 import itertools
 from collections import Counter, deque
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from tetra.core.clock import Clock
 from tetra.execution.broker import (
@@ -39,6 +39,7 @@ from tetra.execution.orders import TERMINAL, Fill, Order, OrderStatus, OrderType
 __all__ = ["InMemoryBroker"]
 
 S = OrderStatus
+FRACTION = Decimal("1e-9")
 
 
 @dataclass
@@ -70,6 +71,11 @@ class _Placed:
             self.order.quantity,
             self.order.side.value,
         )
+
+
+def _for_notional(order: Order, price: Decimal) -> Decimal:
+    """Return what a notional order buys at `price`, to 1e-9 (Alpaca's fractional precision)."""
+    return (Decimal(order.notional or 0) / price).quantize(FRACTION, ROUND_DOWN)
 
 
 class InMemoryBroker:
@@ -234,7 +240,8 @@ class InMemoryBroker:
         self._emit(placed, S.ACCEPTED)
         price = self.prices.get(order.symbol)
         if self.fill_market_orders and order.order_type is OrderType.MARKET and price is not None:
-            share = order.quantity * self.partial if self.partial else order.quantity
+            quantity = order.quantity or _for_notional(order, price)
+            share = quantity * self.partial if self.partial and order.quantity else quantity
             self._fill(placed, share, price)
         return placed
 

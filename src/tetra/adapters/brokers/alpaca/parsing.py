@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from tetra.execution.broker import BrokerEvent, BrokerOrder
-from tetra.execution.orders import Fill, Order, OrderStatus, OrderType
+from tetra.execution.broker import BrokerEvent, BrokerOrder, BrokerRejected
+from tetra.execution.orders import Fill, Order, OrderStatus, OrderType, TimeInForce
 
 S = OrderStatus
 
@@ -63,7 +63,7 @@ def order_body(order: Order, crypto: bool) -> dict[str, Any]:
     """Return the POST /v2/orders body; quantities and prices as strings."""
     body: dict[str, Any] = {
         "symbol": to_alpaca(order.symbol, crypto),
-        "qty": f"{order.quantity:f}",
+        **_size(order, crypto),
         "side": order.side.value,
         "type": order.order_type.value,
         "time_in_force": order.time_in_force.value,
@@ -74,6 +74,22 @@ def order_body(order: Order, crypto: bool) -> dict[str, Any]:
     if order.order_type in (OrderType.STOP, OrderType.STOP_LIMIT):
         body["stop_price"] = f"{order.stop_price:f}"
     return body
+
+
+def _size(order: Order, crypto: bool) -> dict[str, str]:
+    """Return ``qty``, or ``notional`` where Alpaca takes it: market orders, day (equities)
+    or gtc/ioc (crypto); anything else is refused before sending."""
+    if order.notional is None:
+        return {"qty": f"{order.quantity:f}"}
+    allowed = (TimeInForce.GTC, TimeInForce.IOC) if crypto else (TimeInForce.DAY,)
+    if order.order_type is not OrderType.MARKET or order.time_in_force not in allowed:
+        kinds = "gtc or ioc" if crypto else "day"
+        raise BrokerRejected(
+            f"Alpaca takes notional orders as market orders with time in force {kinds}, "
+            f"not {order.order_type} {order.time_in_force} (refused before sending)",
+            code="notional",
+        )
+    return {"notional": f"{order.notional:f}"}
 
 
 def replace_body(replacement: Order) -> dict[str, Any]:

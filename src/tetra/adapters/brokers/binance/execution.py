@@ -98,6 +98,15 @@ class BinanceBroker:
         """Return the order's limit and stop prices on the tick grid, or refuse the order."""
         rules = self.rules(order.symbol)
         market = order.order_type in (OrderType.MARKET, OrderType.STOP)
+        if order.notional is not None:  # quoteOrderQty: the engine picks a LOT_SIZE quantity
+            if order.order_type is not OrderType.MARKET:
+                raise BrokerRejected(
+                    f"Binance takes quoteOrderQty for MARKET orders only, not {order.order_type} "
+                    "(refused before sending)",
+                    code="notional",
+                )
+            check_notional(rules, order.notional, True)
+            return None, None
         check_quantity(rules, order.quantity, market)
         price = (
             None

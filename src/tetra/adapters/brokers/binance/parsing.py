@@ -149,10 +149,13 @@ def order_params(
         "symbol": symbol,
         "side": order.side.value.upper(),
         "type": _TYPES[order.order_type],
-        "quantity": f"{order.quantity:f}",
         "newClientOrderId": order.client_order_id,
         "newOrderRespType": "FULL",
     }
+    if order.notional is not None:
+        params["quoteOrderQty"] = f"{order.notional:f}"
+    else:
+        params["quantity"] = f"{order.quantity:f}"
     if order.order_type is not OrderType.MARKET:
         tif = _TIME_IN_FORCE.get(order.time_in_force)
         if tif is None:

@@ -53,6 +53,12 @@ def contract_for(symbol: str, crypto: bool, crypto_exchange: str) -> Contract:
 
 def ib_order(order: Order) -> IbOrder:
     """Return ib_async's order for `order`, tagged with its client order id."""
+    if order.notional is not None:
+        raise BrokerRejected(
+            "IB orders here take a quantity; notional orders are not supported (refused before "
+            "sending)",
+            code="notional",
+        )
     action, quantity = order.side.value.upper(), float(order.quantity)
     made: IbOrder
     if order.order_type is OrderType.MARKET:

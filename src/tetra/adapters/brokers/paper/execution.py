@@ -5,7 +5,8 @@ Fills use `tetra.simulation.exchange` (the same numba functions the backtest eng
 apply the configured `Costs`. With ``PaperFills.LATEST`` a new order is tried at once against
 the latest price as a one-price bar (market orders fill; limits fill if marketable); every
 order still working is tried again on each `on_bar` (``NEXT_BAR`` only does the latter).
-A day order left unfilled after a bar expires; gtc orders keep working. A replace cancels
+A notional market order buys what its amount pays for at the latest price (to 1e-9). A day
+order left unfilled after a bar expires; gtc orders keep working. A replace cancels
 the working order ("replaced by ...") and submits the replacement, as a venue's
 cancel-replace does; a replacement the cash cannot pay is refused before the cancel.
 
@@ -19,8 +20,8 @@ import itertools
 import math
 from collections import deque
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from decimal import Decimal
+from dataclasses import dataclass, field, replace
+from decimal import ROUND_DOWN, Decimal
 
 from tetra.adapters.brokers.paper.config import PaperConfig, PaperFills
 from tetra.adapters.brokers.paper.parsing import exact, kind_code, price_or_nan, side_sign
@@ -32,10 +33,19 @@ from tetra.execution.broker import (
     BrokerRejected,
     Health,
 )
-from tetra.execution.orders import TERMINAL, Fill, Order, OrderStatus, Side, TimeInForce
+from tetra.execution.orders import (
+    TERMINAL,
+    Fill,
+    Order,
+    OrderStatus,
+    OrderType,
+    Side,
+    TimeInForce,
+)
 from tetra.simulation.exchange import commission, fill_price, slipped
 
 S = OrderStatus
+FRACTION = Decimal("1e-9")  # notional orders buy fractions, to Alpaca's precision
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +153,8 @@ class PaperBroker:
     def submit(self, order: Order) -> BrokerOrder:
         if order.client_order_id in self._orders:
             raise BrokerRejected("client order id already used", duplicate=True)
+        if order.notional is not None:
+            order = self._sized(order)
         self._check_cash(order)
         working = _Working(order, f"paper-{next(self._ids)}")
         self._orders[order.client_order_id] = working
@@ -199,6 +211,19 @@ class PaperBroker:
         return Health(True, "", self._clock.now())
 
     # -- the exchange ----------------------------------------------------------------------
+
+    def _sized(self, order: Order) -> Order:
+        """Return a notional market order as the quantity it buys at the latest price."""
+        latest = self._latest.get(order.symbol)
+        if order.order_type is not OrderType.MARKET or latest is None:
+            raise BrokerRejected(
+                "paper: a notional order must be a market order on a symbol with a latest price",
+                code="notional",
+            )
+        quantity = (Decimal(order.notional or 0) / latest).quantize(FRACTION, ROUND_DOWN)
+        if quantity <= 0:
+            raise BrokerRejected(f"paper: notional {order.notional} buys nothing at {latest}")
+        return replace(order, quantity=quantity)
 
     def _check_cash(self, order: Order) -> None:
         price = order.limit_price or self._latest.get(order.symbol)
