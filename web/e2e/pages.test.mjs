@@ -58,7 +58,7 @@ for (const viewport of ['desktop', 'phone']) {
       await page.waitForURL('**/symbols/SPY')
       await page.getByTestId('candle-chart').locator('canvas').first().waitFor()
       await page.getByRole('button', { name: 'RSI 14' }).click()
-      await page.getByTestId('rsi-pane').locator('canvas').first().waitFor()
+      await page.getByTestId('chart-legend').locator('[data-label="rsi_14"]').waitFor()
       // The sample store may or may not hold news for SPY: the page shows what the API holds.
       const news = await backend.get('/api/market/news?symbol=SPY&limit=50')
       if (news.items.length === 0) await page.getByText('No news stored for SPY.').waitFor()

@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import type { MarketBar } from '@/api/market'
 import { eventMarkers } from '@/components/symbol/barsView'
 
-const bar = (ts: string): MarketBar => ({ ts, open: 1, high: 1, low: 1, close: 1, volume: 1, vwap: null, trades: null, indicators: {} })
-const bars = ['2025-06-02', '2025-06-03', '2025-06-04'].map((d) => bar(`${d}T00:00:00Z`))
+const bars = ['2025-06-02', '2025-06-03', '2025-06-04']
 
 describe('geopolitical spike markers', () => {
   it('marks a spike day below its bar', () => {

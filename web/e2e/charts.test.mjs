@@ -1,0 +1,160 @@
+// The symbol chart against a real backend (sample store, `tetra serve`), at desktop and phone
+// widths: each range button shows the range it names (first and last visible day, read from
+// the chart's own visible range), the range lives in the URL, the crosshair is shared by the
+// price and indicator panes, and a compared symbol is drawn rebased on the same chart.
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import { startBackend } from './backend.mjs'
+import { freePort, launchBrowser, newPage, screenshot, startPreview } from './harness.mjs'
+
+let backend
+let preview
+let browser
+
+before(async () => {
+  const apiPort = await freePort()
+  ;[backend, preview] = await Promise.all([startBackend({ port: apiPort }), startPreview({ apiUrl: `http://127.0.0.1:${apiPort}` })])
+  browser = await launchBrowser()
+})
+
+after(async () => {
+  await browser?.close()
+  await preview?.stop()
+  await backend?.stop()
+})
+
+async function open(viewport, path) {
+  const colorScheme = viewport === 'phone' ? 'dark' : 'light'
+  const page = await newPage(browser, viewport, { baseURL: preview.url, storage: { 'tetra.apiKey': backend.key }, colorScheme })
+  await page.goto(path)
+  return page
+}
+
+const day = (t) => new Date(t * 1000).toISOString().slice(0, 10)
+
+/** The first day of `period` ending on `last`, computed here independently of the app. */
+function startOf(period, last) {
+  if (period === 'ALL') return '0000-00-00'
+  if (period === 'YTD') return `${last.slice(0, 4)}-01-01`
+  const months = { '1M': 1, '3M': 3, '6M': 6, '1Y': 12, '3Y': 36, '5Y': 60 }[period]
+  const [y, m, d] = last.split('-').map(Number)
+  const target = new Date(Date.UTC(y, m - 1 - months, 1))
+  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate()
+  target.setUTCDate(Math.min(d, lastDay))
+  return new Date(target.getTime() + 86_400_000).toISOString().slice(0, 10)
+}
+
+async function visibleRange(page, from) {
+  const range = page.getByTestId('visible-range')
+  if (from !== undefined) await page.waitForFunction((want) => document.querySelector('[data-testid="visible-range"]')?.dataset.from === want, from, { timeout: 15_000 })
+  return { from: await range.getAttribute('data-from'), to: await range.getAttribute('data-to') }
+}
+
+for (const viewport of ['desktop', 'phone']) {
+  describe(`symbol chart on ${viewport}`, () => {
+    it('shows the range each button names, first to last day, and keeps it in the URL', async () => {
+      const all = await backend.get('/api/market/bars/SPY/columns?period=ALL')
+      const first = day(all.t[0])
+      const last = day(all.t[all.t.length - 1])
+      const page = await open(viewport, '/symbols/SPY')
+      await page.getByTestId('candle-chart').locator('canvas').first().waitFor()
+
+      for (const [label, period] of [['All', 'ALL'], ['1M', '1M'], ['3M', '3M'], ['6M', '6M'], ['YTD', 'YTD'], ['1Y', '1Y'], ['3Y', '3Y'], ['5Y', '5Y']]) {
+        await page.getByRole('group', { name: 'Date range' }).getByRole('button', { name: label, exact: true }).click()
+        const expected = all.t.map(day).find((d) => d >= startOf(period, last))
+        const shown = await visibleRange(page, expected)
+        assert.deepEqual(shown, { from: expected, to: last }, `${label} on ${viewport}`)
+        if (period === '1Y') assert.equal(new URL(page.url()).search, '', 'the default range keeps a plain URL')
+        else assert.equal(new URL(page.url()).searchParams.get('range'), period)
+        if (period === 'ALL') assert.equal(expected, first)
+        if (period === 'ALL' || period === '3M') await screenshot(page, `${viewport}-symbol-range-${period}`)
+      }
+      await page.context().close()
+    })
+
+    it('opens a custom range from the URL, and a preset replaces it', async () => {
+      const all = await backend.get('/api/market/bars/SPY/columns?period=ALL')
+      const days = all.t.map(day)
+      const from = days[Math.floor(days.length / 4)]
+      const to = days[Math.floor(days.length / 2)]
+      const page = await open(viewport, `/symbols/SPY?from=${from}&to=${to}`)
+
+      assert.deepEqual(await visibleRange(page, from), { from, to })
+      assert.equal(await page.getByLabel('From', { exact: true }).inputValue(), from)
+      await page.getByRole('button', { name: '6M', exact: true }).click()
+      await page.waitForURL((url) => url.searchParams.get('range') === '6M' && !url.searchParams.has('from'))
+      await page.reload()
+      assert.equal(await page.getByRole('button', { name: '6M', exact: true }).getAttribute('aria-pressed'), 'true')
+      await page.context().close()
+    })
+
+    it('shares the crosshair between price and indicator panes, with an OHLC legend', async () => {
+      const bars = await backend.get('/api/market/bars/SPY/columns?period=1Y&indicator=rsi:14&indicator=macd:12,26,9')
+      const page = await open(viewport, '/symbols/SPY?ind=rsi14,macd')
+      const chart = page.getByTestId('candle-chart')
+      await chart.locator('canvas').first().waitFor()
+      await visibleRange(page, day(bars.t[0]))
+      await chart.evaluate((element) => element.scrollIntoView({ block: 'center' }))
+      const box = await chart.boundingBox()
+      const price = viewport === 'phone' ? 260 : 360
+      const pane = viewport === 'phone' ? 90 : 110
+
+      // Over the RSI pane (below price and volume): the legend names the bar under the pointer.
+      const point = (y) => [box.x + box.width * 0.4, box.y + y]
+      const pointAt = (y) => page.mouse.move(...point(y))
+      if (viewport === 'phone') {
+        // A touch screen shows the crosshair on a long press, which emulated touch does not
+        // produce: at phone width the panes and the legend (of the last bar) are checked.
+        const legend = page.getByTestId('chart-legend')
+        assert.equal(await legend.getAttribute('data-day'), day(bars.t.at(-1)))
+        assert.equal(Number(await legend.getByTestId('legend-ohlc').getAttribute('data-close')), bars.close.at(-1))
+        await legend.locator('[data-label="rsi_14"]').waitFor()
+        await screenshot(page, `${viewport}-symbol-panes`)
+        await page.context().close()
+        return
+      }
+      await pointAt(price + 70 + pane / 2)
+      const legend = page.getByTestId('chart-legend')
+      await page.waitForFunction(() => document.querySelector('[data-testid="chart-legend"]')?.dataset.day !== undefined)
+      const hovered = await legend.getAttribute('data-day')
+      await page.waitForFunction((last) => document.querySelector('[data-testid="chart-legend"]')?.dataset.day !== last, day(bars.t[bars.t.length - 1]))
+      const atRsi = await legend.getAttribute('data-day')
+      const index = bars.t.map(day).indexOf(atRsi)
+      assert.ok(index > 0, `the legend shows a bar of the range (${hovered} -> ${atRsi})`)
+      const ohlc = legend.getByTestId('legend-ohlc')
+      assert.equal(Number(await ohlc.getAttribute('data-close')), bars.close[index])
+      assert.equal(Number(await ohlc.getAttribute('data-open')), bars.open[index])
+      const rsi = await legend.locator('[data-label="rsi_14"]').textContent()
+      assert.match(rsi, new RegExp(`rsi_14 ${bars.values.rsi_14[index].toFixed(2)}`))
+      assert.equal(await legend.locator('[data-label="macd_12_26_9_signal"]').count(), 1)
+      // The same x over the price pane is the same bar.
+      await pointAt(price / 2)
+      assert.equal(await legend.getAttribute('data-day'), atRsi)
+      await screenshot(page, `${viewport}-symbol-crosshair`)
+      await page.context().close()
+    })
+
+    it('compares a symbol rebased on the same chart, and adds one from the form', async () => {
+      const spy = await backend.get('/api/market/bars/SPY/columns?period=1Y')
+      const qqq = await backend.get(`/api/market/bars/QQQ/columns?start=${spy.start}&end=${spy.end}`)
+      const page = await open(viewport, '/symbols/SPY?compare=QQQ')
+      await page.locator('[data-testid="compare-chip"][data-symbol="QQQ"]').waitFor()
+      const item = page.getByTestId('chart-legend').locator('[data-label="QQQ"]')
+      await item.waitFor()
+      // Rebased: QQQ's last close times SPY's first close over QQQ's first close.
+      const expected = (qqq.close.at(-1) * spy.close[0]) / qqq.close[0]
+      assert.match(await item.textContent(), new RegExp(`QQQ ${expected.toFixed(2)}`))
+
+      await page.getByLabel('Compare with symbol').fill('tlt')
+      await page.getByRole('button', { name: 'Add', exact: true }).click()
+      await page.waitForURL((url) => url.searchParams.get('compare') === 'QQQ,TLT')
+      await page.locator('[data-testid="compare-chip"][data-symbol="TLT"]').waitFor()
+      await page.getByRole('button', { name: 'Log', exact: true }).click()
+      await page.waitForURL((url) => url.searchParams.get('scale') === 'log')
+      await screenshot(page, `${viewport}-symbol-compare`)
+      const width = await page.evaluate(() => document.documentElement.scrollWidth)
+      assert.ok(width <= (viewport === 'phone' ? 390 : 1280), `no sideways scroll (${width})`)
+      await page.context().close()
+    })
+  })
+}
