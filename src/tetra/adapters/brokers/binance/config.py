@@ -9,6 +9,8 @@ from tetra.core.errors import ConfigurationError
 
 LIVE_HOST = "https://api.binance.com"
 TESTNET_HOST = "https://testnet.binance.vision"
+LIVE_STREAM = "wss://ws-api.binance.com:443/ws-api/v3"  # the WebSocket API: user data
+TESTNET_STREAM = "wss://ws-api.testnet.binance.vision/ws-api/v3"
 
 
 @dataclass(frozen=True)
@@ -22,12 +24,19 @@ class BinanceConfig:
     quote: str = "USDT"  # Tetra's BTC trades as BTCUSDT
     recv_window_ms: int = 5000
     timeout_seconds: float = 10.0
+    stream_url: str | None = None
+    heartbeat_seconds: float = 30.0
     name: str = "binance"
 
     @property
     def host(self) -> str:
         """Return the REST host: the override, else testnet or live."""
         return self.base_url or (TESTNET_HOST if self.testnet else LIVE_HOST)
+
+    @property
+    def stream(self) -> str:
+        """Return the WebSocket API URL the user data stream subscribes on."""
+        return self.stream_url or (TESTNET_STREAM if self.testnet else LIVE_STREAM)
 
     @classmethod
     def from_env(cls, *, testnet: bool = False) -> BinanceConfig:

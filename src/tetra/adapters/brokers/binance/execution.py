@@ -17,14 +17,18 @@ failed and nothing changed; 409 (-2021) that the cancel went through and the new
 not (the original is gone: the order manager looks it up). Both are refusals whose message
 carries the sub-answers' messages.
 
-The user-data stream (order updates) is not wired: Binance moved it to the WebSocket API with
-Ed25519 keys; until then `events()` is empty and the order manager learns by lookup.
+Order updates come from the user data stream (`BinanceStream`, optional): its
+``executionReport`` events feed `events()` (fills deduplicated by trade id, the same ids as the
+REST fills), and its health joins `health()`; without it the order manager learns by lookup.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import threading
+from collections import deque
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
@@ -66,6 +70,7 @@ class BinanceBroker:
     ) -> None:
         self.config = config
         self.name = config.name
+        self.clock = clock
         self._clock = clock
         self._http = httpx.Client(
             base_url=config.host,
@@ -75,6 +80,10 @@ class BinanceBroker:
         )
         self._rules: dict[str, SymbolRules] = {}
         self._last_error = ""
+        self._events: deque[BrokerEvent] = deque()
+        self._seen_trades: set[str] = set()
+        self._lock = threading.Lock()
+        self.stream_health: Callable[[], Health] | None = None
 
     # -- symbols and filters ---------------------------------------------------------------
 
@@ -188,9 +197,25 @@ class BinanceBroker:
         return BrokerAccount(cash, cash, cash, self.config.quote, not body.get("canTrade", True))
 
     def events(self) -> list[BrokerEvent]:
-        return []  # see the module docstring: the user-data stream is not wired yet
+        with self._lock:
+            drained = list(self._events)
+            self._events.clear()
+        return drained
+
+    def accept_event(self, event: BrokerEvent) -> None:
+        """Queue one stream event; a fill seen before (same trade id) is dropped."""
+        with self._lock:
+            if event.fill is not None:
+                if event.fill.execution_id in self._seen_trades:
+                    return
+                self._seen_trades.add(event.fill.execution_id)
+            self._events.append(event)
 
     def health(self) -> Health:
+        if self.stream_health is not None:
+            streamed = self.stream_health()
+            if not streamed.healthy:
+                return streamed
         if self._last_error:
             return Health(False, self._last_error)
         return Health(True)

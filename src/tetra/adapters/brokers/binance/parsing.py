@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any
 
-from tetra.execution.broker import BrokerOrder, BrokerRejected
+from tetra.execution.broker import BrokerEvent, BrokerOrder, BrokerRejected
 from tetra.execution.orders import Fill, Order, OrderStatus, OrderType, Side, TimeInForce
 
 S = OrderStatus
@@ -220,3 +220,32 @@ def trade_fills(
 
 def _instant(ms: object) -> dt.datetime:
     return dt.datetime.fromtimestamp(int(str(ms)) / 1000, dt.UTC)
+
+
+def execution_report(event: Mapping[str, Any]) -> BrokerEvent | None:
+    """Return the order event of one ``executionReport`` (None for other events).
+
+    A cancel's report names the cancelled order in ``C`` (``c`` is the cancel request's own
+    id); a ``TRADE`` carries the fill: ``l`` at ``L``, trade id ``t``, commission ``n``.
+    """
+    if event.get("e") != "executionReport":
+        return None
+    kind, pair = str(event.get("x", "")), str(event.get("s", ""))
+    client_order_id = str(event.get("C") or "") if kind == "CANCELED" else ""
+    client_order_id = client_order_id or str(event.get("c", ""))
+    at = _instant(event.get("T") or event.get("E") or 0)
+    fill = None
+    if kind == "TRADE":
+        fill = Fill(
+            f"{pair}-{event['t']}", client_order_id, Decimal(str(event["l"])),
+            Decimal(str(event["L"])), at, Decimal(str(event.get("n") or "0")),
+        )  # fmt: skip
+    reason = str(event.get("r") or "")
+    return BrokerEvent(
+        client_order_id,
+        STATUSES.get(str(event.get("X", "NEW")), S.ACCEPTED),
+        at,
+        fill,
+        str(event.get("i", "")),
+        "" if reason == "NONE" else reason,
+    )
