@@ -6,7 +6,9 @@ const row = (symbol: string, fields: Partial<SymbolCoverage> = {}): SymbolCovera
   symbol,
   dataset: 'market_data.ohlcv',
   source: 'sample',
+  asset_class: 'etf',
   calendar: 'XNYS',
+  records: 100,
   first: '2024-01-02',
   last: '2025-12-31',
   expected: 100,
@@ -25,6 +27,20 @@ const rows = [
   row('BTC', { dataset: 'crypto.ohlcv', source: 'coinbase', completeness: 0.99, missing: 1 }),
   row('SPYG', { quarantined: 3 }),
 ]
+
+describe('filterCoverage by asset class', () => {
+  it('keeps the rows of one class, series and news included', () => {
+    const mixed = [
+      row('SPY'),
+      row('CPIAUCSL', { asset_class: 'macro', dataset: 'economic_data.indicators', completeness: null, missing: null }),
+      row('AAPL', { asset_class: 'news', dataset: 'news.sentiment', completeness: null, missing: null }),
+    ]
+    expect(filterCoverage(mixed, { text: '', dataset: '', assetClass: 'macro' }).map((r) => r.symbol)).toEqual(['CPIAUCSL'])
+    expect(filterCoverage(mixed, { text: '', dataset: '', assetClass: '' })).toHaveLength(3)
+    // a row without a calendar sorts below every measured one
+    expect(sortCoverage(mixed, { key: 'completeness', direction: 'asc' }).map((r) => r.symbol)).toEqual(['AAPL', 'CPIAUCSL', 'SPY'])
+  })
+})
 
 describe('filterCoverage', () => {
   it('matches the text in symbols and sources, case-insensitively', () => {
@@ -63,14 +79,14 @@ describe('nextSort', () => {
 
 describe('topicCards', () => {
   const topic = (name: string, dataset: string, fields: Partial<TopicCoverage>): TopicCoverage => ({
-    topic: name, dataset, records: 0, entities: 0, first: null, last: null, freshness_days: null, sources: [], ...fields,
+    topic: name, dataset, records: 0, entities: 0, first: null, last: null, freshness_days: null, stale_after_days: 4, sources: [], ...fields,
   })
 
   it('merges the datasets of one topic and orders the topics', () => {
     const cards = topicCards([
       topic('events', 'events.earnings', { records: 5, entities: 2, first: '2024-01-05', last: '2024-03-01', freshness_days: 9, sources: ['b'] }),
       topic('market_data', 'market_data.ohlcv', { records: 7, entities: 1 }),
-      topic('events', 'events.economic_events', { records: 3, entities: 1, first: '2023-12-01', last: '2024-02-01', freshness_days: 38, sources: ['a', 'b'] }),
+      topic('events', 'events.economic_events', { records: 3, entities: 1, first: '2023-12-01', last: '2024-02-01', freshness_days: 38, stale_after_days: 35, sources: ['a', 'b'] }),
     ])
 
     expect(cards.map((c) => c.topic)).toEqual(['market_data', 'events'])
@@ -82,11 +98,16 @@ describe('topicCards', () => {
       first: '2023-12-01',
       last: '2024-03-01',
       freshnessDays: 9,
+      staleAfterDays: 35,
       sources: ['a', 'b'],
     })
   })
 
   it('calls data fresh for a few days, then stale', () => {
     expect([freshnessOf(0), freshnessOf(4), freshnessOf(5), freshnessOf(null)]).toEqual(['fresh', 'fresh', 'stale', 'empty'])
+  })
+
+  it('judges a topic by its own cadence', () => {
+    expect([freshnessOf(30, 35), freshnessOf(36, 35), freshnessOf(3, 2)]).toEqual(['fresh', 'stale', 'stale'])
   })
 })

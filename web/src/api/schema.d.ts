@@ -1971,6 +1971,12 @@ export interface components {
              */
             generated_at: string;
             /**
+             * Reference Day
+             * Format: date
+             * @description The day freshness is judged against: today for a live store, the last generated day for the sample (its history ends there by design).
+             */
+            reference_day: string;
+            /**
              * Store Kind
              * @description sample (synthetic data) or live.
              */
@@ -4564,16 +4570,24 @@ export interface components {
         };
         /**
          * SymbolCoverage
-         * @description Coverage of one symbol's daily bars against its calendar.
+         * @description Coverage of one symbol's daily bars against its calendar, or of a series or news feed.
+         *
+         *     Bars are judged against their exchange calendar (`expected`, `missing`, `gaps`); an
+         *     economic series or a symbol's news has no calendar, so those fields are null or empty.
          */
         SymbolCoverage: {
+            /**
+             * Asset Class
+             * @description equity, etf or crypto for bars (unknown outside the universe), macro for an economic series, news for a symbol's articles.
+             */
+            asset_class: string;
             /** Calendar */
             calendar: string;
             /**
              * Completeness
-             * @description stored / expected, 1.0 when nothing is missing.
+             * @description stored / expected, 1.0 when nothing is missing; null without a calendar.
              */
-            completeness: number;
+            completeness: number | null;
             /**
              * Computed At
              * Format: date-time
@@ -4582,7 +4596,7 @@ export interface components {
             /** Dataset */
             dataset: string;
             /** Expected */
-            expected: number;
+            expected: number | null;
             /** First */
             first: string | null;
             /** Gaps */
@@ -4593,14 +4607,22 @@ export interface components {
             /** Last */
             last: string | null;
             /** Missing */
-            missing: number;
+            missing: number | null;
             /** Quarantined */
             quarantined: number;
+            /**
+             * Records
+             * @description Rows stored (bars, observations, articles).
+             */
+            records?: number | null;
             /** Source */
             source: string;
             /** Stored */
-            stored: number;
-            /** Symbol */
+            stored: number | null;
+            /**
+             * Symbol
+             * @description A ticker, or an economic series id.
+             */
             symbol: string;
         };
         /** SymbolGaps */
@@ -4684,7 +4706,7 @@ export interface components {
             first: string | null;
             /**
              * Freshness Days
-             * @description Days between the newest record and today.
+             * @description Days between the newest record (for economic data: the newest vintage) and the response's `reference_day`; never below 0 (earnings may be scheduled ahead).
              */
             freshness_days: number | null;
             /** Last */
@@ -4693,6 +4715,12 @@ export interface components {
             records: number;
             /** Sources */
             sources: string[];
+            /**
+             * Stale After Days
+             * @description Older than this is stale for this topic (its own cadence).
+             * @default 4
+             */
+            stale_after_days: number;
             /**
              * Topic
              * @description market_data, crypto, economic_data, news, events, geopolitics or social.

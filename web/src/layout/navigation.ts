@@ -18,6 +18,8 @@ export function useNavItems(): ComputedRef<NavItem[]> {
     { name: 'monitor', label: 'Monitor', icon: 'monitor', to: { name: 'monitor' } },
     { name: 'symbol', label: 'Symbol', icon: 'candles', to: { name: 'symbol', params: { symbol: ui.lastSymbol } } },
     { name: 'strategies', label: 'Strategies', icon: 'strategy', to: { name: 'strategies' } },
+    { name: 'macro', label: 'Macro', icon: 'percent', to: { name: 'macro' } },
+    { name: 'pipeline', label: 'Pipeline', icon: 'database', to: { name: 'pipeline' } },
     { name: 'orders', label: 'Orders', icon: 'table', to: { name: 'orders' } },
     { name: 'risk', label: 'Risk', icon: 'shield', to: { name: 'risk' } },
     { name: 'models', label: 'Models', icon: 'chart', to: { name: 'models' } },

@@ -20,23 +20,40 @@ class TopicCoverage(BaseModel):
     entities: int = Field(description="Symbols, series or events covered.")
     first: dt.date | None
     last: dt.date | None
-    freshness_days: int | None = Field(description="Days between the newest record and today.")
+    freshness_days: int | None = Field(
+        description="Days between the newest record (for economic data: the newest vintage) "
+        "and the response's `reference_day`; never below 0 (earnings may be scheduled ahead)."
+    )
+    stale_after_days: int = Field(
+        4, description="Older than this is stale for this topic (its own cadence)."
+    )
     sources: list[str]
 
 
 class SymbolCoverage(BaseModel):
-    """Coverage of one symbol's daily bars against its calendar."""
+    """Coverage of one symbol's daily bars against its calendar, or of a series or news feed.
 
-    symbol: str
+    Bars are judged against their exchange calendar (`expected`, `missing`, `gaps`); an
+    economic series or a symbol's news has no calendar, so those fields are null or empty.
+    """
+
+    symbol: str = Field(description="A ticker, or an economic series id.")
     dataset: str
     source: str
+    asset_class: str = Field(
+        description="equity, etf or crypto for bars (unknown outside the universe), macro "
+        "for an economic series, news for a symbol's articles."
+    )
     calendar: str
     first: dt.date | None
     last: dt.date | None
-    expected: int
-    stored: int
-    missing: int
-    completeness: float = Field(description="stored / expected, 1.0 when nothing is missing.")
+    records: int | None = Field(None, description="Rows stored (bars, observations, articles).")
+    expected: int | None
+    stored: int | None
+    missing: int | None
+    completeness: float | None = Field(
+        description="stored / expected, 1.0 when nothing is missing; null without a calendar."
+    )
     gaps: list[tuple[dt.date, dt.date]]
     quarantined: int
     computed_at: dt.datetime
@@ -45,6 +62,10 @@ class SymbolCoverage(BaseModel):
 class CoverageResponse(BaseModel):
     store_kind: str = Field(description="sample (synthetic data) or live.")
     generated_at: dt.datetime
+    reference_day: dt.date = Field(
+        description="The day freshness is judged against: today for a live store, the last "
+        "generated day for the sample (its history ends there by design)."
+    )
     topics: list[TopicCoverage]
     symbols: list[SymbolCoverage]
 

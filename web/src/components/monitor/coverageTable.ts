@@ -4,7 +4,7 @@
  */
 import type { SymbolCoverage, TopicCoverage } from '@/api/monitor'
 
-export type SortKey = 'symbol' | 'dataset' | 'completeness' | 'missing' | 'gaps' | 'quarantined' | 'last'
+export type SortKey = 'symbol' | 'asset_class' | 'dataset' | 'completeness' | 'records' | 'missing' | 'gaps' | 'quarantined' | 'last'
 export type SortDirection = 'asc' | 'desc'
 
 export interface SortState {
@@ -17,6 +17,8 @@ export interface CoverageFilter {
   text: string
   /** A dataset name, or '' for every dataset. */
   dataset: string
+  /** An asset class (equity, etf, crypto, macro, news), or '' for every class. */
+  assetClass?: string
 }
 
 export function filterCoverage(rows: SymbolCoverage[], filter: CoverageFilter): SymbolCoverage[] {
@@ -24,10 +26,12 @@ export function filterCoverage(rows: SymbolCoverage[], filter: CoverageFilter): 
   return rows.filter(
     (row) =>
       (filter.dataset === '' || row.dataset === filter.dataset) &&
+      (!filter.assetClass || row.asset_class === filter.assetClass) &&
       (text === '' || row.symbol.toLowerCase().includes(text) || row.source.toLowerCase().includes(text)),
   )
 }
 
+/** A row's value for `key`; a measure the row has no calendar for (null) sorts as -1. */
 function sortValue(row: SymbolCoverage, key: SortKey): string | number {
   switch (key) {
     case 'gaps':
@@ -35,7 +39,7 @@ function sortValue(row: SymbolCoverage, key: SortKey): string | number {
     case 'last':
       return row.last ?? ''
     default:
-      return row[key]
+      return row[key] ?? -1
   }
 }
 
@@ -55,12 +59,16 @@ export function sortCoverage(rows: SymbolCoverage[], sort: SortState): SymbolCov
 /** Click a header: the same column flips direction, a new one starts with its natural order. */
 export function nextSort(current: SortState, key: SortKey): SortState {
   if (current.key === key) return { key, direction: current.direction === 'asc' ? 'desc' : 'asc' }
-  const textual = key === 'symbol' || key === 'dataset'
+  const textual = key === 'symbol' || key === 'dataset' || key === 'asset_class'
   return { key, direction: textual ? 'asc' : key === 'completeness' ? 'asc' : 'desc' }
 }
 
 export function datasetsOf(rows: SymbolCoverage[]): string[] {
   return [...new Set(rows.map((row) => row.dataset))].sort()
+}
+
+export function assetClassesOf(rows: SymbolCoverage[]): string[] {
+  return [...new Set(rows.map((row) => row.asset_class))].sort()
 }
 
 export interface TopicCard {
@@ -71,6 +79,8 @@ export interface TopicCard {
   first: string | null
   last: string | null
   freshnessDays: number | null
+  /** The topic's own cadence: older than this many days is stale. */
+  staleAfterDays: number
   sources: string[]
 }
 
@@ -111,17 +121,19 @@ export function topicCards(topics: TopicCoverage[]): TopicCard[] {
         first: minOf(parts.map((p) => p.first)),
         last: maxOf(parts.map((p) => p.last)),
         freshnessDays: freshness.length ? Math.min(...freshness) : null,
+        staleAfterDays: Math.max(...parts.map((p) => p.stale_after_days ?? STALE_AFTER_DAYS)),
         sources: [...new Set(parts.flatMap((p) => p.sources))].sort(),
       }
     })
 }
 
-/** Data older than this many days is stale (a long weekend plus a holiday is still fresh). */
+/** Daily data older than this many days is stale (a long weekend plus a holiday is still fresh). */
 export const STALE_AFTER_DAYS = 4
 
 export type Freshness = 'fresh' | 'stale' | 'empty'
 
-export function freshnessOf(days: number | null): Freshness {
+/** Fresh within the topic's cadence (`staleAfter` days, from the API), else stale. */
+export function freshnessOf(days: number | null, staleAfter = STALE_AFTER_DAYS): Freshness {
   if (days === null) return 'empty'
-  return days <= STALE_AFTER_DAYS ? 'fresh' : 'stale'
+  return days <= staleAfter ? 'fresh' : 'stale'
 }
