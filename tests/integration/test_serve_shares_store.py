@@ -17,6 +17,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -44,17 +45,19 @@ def environment(tmp_path: Path) -> dict[str, str]:
     return {**env, "TETRA_DATA_DIR": str(tmp_path / "data"), "TETRA_API_KEY": KEY}
 
 
-@pytest.fixture
-def server(environment: dict[str, str], tmp_path: Path) -> Iterator[str]:
-    """Start `tetra serve --sample` and wait for its serving record; yield its URL."""
+@contextmanager
+def _serving(environment: dict[str, str], data: Path, kind: str) -> Iterator[str]:
+    """Run `tetra serve --<kind>` until its serving record appears; yield its URL."""
     port = _free_port()
     process = subprocess.Popen(
-        [TETRA, "serve", "--sample", "--host", "127.0.0.1", "--port", str(port)],
+        [TETRA, "serve", f"--{kind}", "--host", "127.0.0.1", "--port", str(port)],
         env=environment,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    record = tmp_path / "data" / "sample.duckdb.serving.json"
+    record = data / (
+        "sample.duckdb.serving.json" if kind == "sample" else "tetra.duckdb.serving.json"
+    )
     deadline = time.monotonic() + 90
     while not record.exists():
         assert process.poll() is None, f"the server exited with {process.returncode}"
@@ -70,6 +73,12 @@ def server(environment: dict[str, str], tmp_path: Path) -> Iterator[str]:
         process.terminate()
         process.wait(timeout=30)
     assert not record.exists()  # a server that stops takes its record away
+
+
+@pytest.fixture
+def server(environment: dict[str, str], tmp_path: Path) -> Iterator[str]:
+    with _serving(environment, tmp_path / "data", "sample") as url:
+        yield url
 
 
 def _tetra(environment: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -169,3 +178,17 @@ def test_a_serving_record_of_a_dead_server_is_ignored(
     assert result.returncode == 0, result.stderr
     assert "held by" not in result.stderr
     assert not record.exists()
+
+
+def test_the_schedulers_after_run_job_runs_in_the_server_of_the_live_store(
+    environment: dict[str, str], tmp_path: Path
+) -> None:
+    with _serving(environment, tmp_path / "data", "live") as url:
+        result = _tetra(environment, "schedule", "after-run")
+        status, _ = _get(f"{url}/api/pipeline/runs")
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "running `tetra schedule after-run` there" in " ".join(result.stderr.split())
+    assert "alerts:" in result.stdout
+    assert "firing" in result.stdout
+    assert status == 200
