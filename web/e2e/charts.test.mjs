@@ -158,3 +158,33 @@ for (const viewport of ['desktop', 'phone']) {
     })
   })
 }
+
+describe("a run's trades on the price chart", () => {
+  it('links from the run to each symbol with its entries and exits marked', async () => {
+    const headers = { 'X-API-Key': backend.key, 'Content-Type': 'application/json' }
+    const body = { strategy: 'sma_crossover', symbols: ['SPY'], start: '2025-01-02', end: '2025-12-31', params: { fast: 10, slow: 30 }, cash: 100000, commission_bps: 1, slippage_bps: 1 }
+    const accepted = await (await fetch(`${backend.url}/api/backtests/runs`, { method: 'POST', headers, body: JSON.stringify(body) })).json()
+    let run
+    for (let i = 0; i < 120; i++) {
+      run = await backend.get(`/api/backtests/runs/${accepted.run_id}`)
+      if (run.status === 'done' || run.status === 'failed') break
+      await new Promise((resolve) => setTimeout(resolve, 250))
+    }
+    assert.equal(run.status, 'done', JSON.stringify(run).slice(0, 300))
+    const marks = run.trades.filter((t) => t.symbol === 'SPY').reduce((n, t) => n + (t.entry_ts ? 1 : 0) + (t.exit_ts ? 1 : 0), 0)
+    assert.ok(marks > 0, 'the crossover traded')
+
+    for (const viewport of ['desktop', 'phone']) {
+      const page = await open(viewport, `/strategies?run=${accepted.run_id}`)
+      await page.getByTestId('trade-charts').getByRole('link', { name: 'SPY' }).click()
+      await page.waitForURL((url) => url.pathname === '/symbols/SPY' && url.searchParams.get('run') === accepted.run_id)
+      const first = run.equity[0].date
+      const last = run.equity.at(-1).date
+      assert.deepEqual(await visibleRange(page, first), { from: first, to: last })
+      await page.getByTestId('run-trades').waitFor()
+      assert.match(await page.getByTestId('run-trades').textContent(), new RegExp(`${marks} trade marks of the sma_crossover run`))
+      await screenshot(page, `${viewport}-symbol-run-trades`)
+      await page.context().close()
+    }
+  })
+})

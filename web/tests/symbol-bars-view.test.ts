@@ -40,9 +40,9 @@ describe('symbol bars as chart data', () => {
     })
     const marks = tradeMarkers([trade('A', 'long', '2025-06-02', '2025-06-04'), trade('a', 'short', '2025-06-03', null), trade('B', 'long', '2025-06-02', null)], 'A', DAYS)
     expect(marks).toEqual([
-      { time: '2025-06-02', position: 'belowBar', shape: 'arrowUp', color: '#059669', text: 'Buy 10' },
-      { time: '2025-06-04', position: 'aboveBar', shape: 'arrowDown', color: '#dc2626', text: 'Sell 12' },
-      { time: '2025-06-03', position: 'aboveBar', shape: 'arrowDown', color: '#dc2626', text: 'Sell 10' },
+      { time: '2025-06-02', position: 'belowBar', shape: 'arrowUp', color: '#059669', text: 'Buy 10.00' },
+      { time: '2025-06-04', position: 'aboveBar', shape: 'arrowDown', color: '#dc2626', text: 'Sell 12.00' },
+      { time: '2025-06-03', position: 'aboveBar', shape: 'arrowDown', color: '#dc2626', text: 'Sell 10.00' },
     ])
   })
 })

@@ -206,6 +206,8 @@ export function eventMarkers(
  * A run's entries and exits of `symbol` on the bar days given: an entry is an arrow on the side
  * it trades (buy below the bar, sell above), an exit the opposite arrow, both with the price.
  */
+const price = (value: number | null) => (value === null ? '' : value.toFixed(2))
+
 export function tradeMarkers(trades: TradeOut[], symbol: string, days: string[]): ChartMarker[] {
   const first = days[0]
   const last = days[days.length - 1]
@@ -223,8 +225,8 @@ export function tradeMarkers(trades: TradeOut[], symbol: string, days: string[])
   }
   for (const trade of trades.filter((t) => t.symbol.toUpperCase() === symbol.toUpperCase())) {
     const long = trade.side.toLowerCase() !== 'short' && trade.side.toLowerCase() !== 'sell'
-    place(trade.entry_ts, long, `${long ? 'Buy' : 'Sell'} ${trade.entry_price ?? ''}`.trim())
-    place(trade.exit_ts, !long, `${long ? 'Sell' : 'Cover'} ${trade.exit_price ?? ''}`.trim())
+    place(trade.entry_ts, long, `${long ? 'Buy' : 'Sell'} ${price(trade.entry_price)}`.trim())
+    place(trade.exit_ts, !long, `${long ? 'Sell' : 'Cover'} ${price(trade.exit_price)}`.trim())
   }
   return markers
 }
