@@ -150,3 +150,67 @@ async def test_a_working_order_is_replaced_and_a_bad_replace_is_a_422(
     assert empty.status_code == 422
     missing = await client.post("/api/trading/orders/nope/replace", json={"quantity": "1"})
     assert missing.status_code == 404
+
+
+def recommend_book(store: Store, mode: str = "recommend") -> str:
+    import datetime as dt
+
+    from tetra.core.clock import FixedClock
+    from tetra.cycle import CycleContext, run_cycle
+    from tetra.data.universe import load_universe
+    from tetra.portfolio import StoredBooks, parse_book
+    from tetra.strategy.library import STRATEGIES
+
+    clock = FixedClock(dt.datetime(2030, 1, 1, tzinfo=dt.UTC))
+    name = f"{mode}_book"
+    shelf = StoredBooks(store)
+    shelf.save_book(parse_book(name, {
+        "capital": 100_000, "symbols": ["SPY", "TLT"], "benchmark": "SPY", "mode": mode,
+        "strategies": [{"strategy": "buy_and_hold", "weight": 1}],
+    }), at=clock.now())  # fmt: skip
+    run_cycle(CycleContext(store, shelf, STRATEGIES, clock, universe=load_universe()), name)
+    return name
+
+
+async def test_a_recommend_books_session_waits_for_approval_and_is_sent_once(
+    client: httpx.AsyncClient, bars_store: Store
+) -> None:
+    book = recommend_book(bars_store)
+    pending = (await client.get("/api/trading/approvals")).json()
+    assert sorted(p["symbol"] for p in pending) == ["SPY", "TLT"]
+    assert {p["book"] for p in pending} == {book}
+    session = pending[0]["session"]
+    body = {"book": book, "session": session, "symbols": ["spy"]}
+    response = await client.post("/api/trading/approvals", json=body)
+    assert response.status_code == 200, response.text
+    [order] = response.json()
+    assert (order["symbol"], order["status"]) == ("SPY", "filled")
+    spy = next(p for p in pending if p["symbol"] == "SPY")
+    assert order["client_order_id"] == spy["client_order_id"]
+    again = await client.post("/api/trading/approvals", json=body)
+    assert [o["client_order_id"] for o in again.json()] == [order["client_order_id"]]
+    left = (await client.get("/api/trading/approvals")).json()
+    assert [p["symbol"] for p in left] == ["TLT"]
+    orders = (await client.get("/api/trading/orders", params={"book": book})).json()
+    assert len(orders) == 1
+
+
+async def test_approving_what_cannot_be_approved_is_a_422_or_404(
+    client: httpx.AsyncClient, bars_store: Store
+) -> None:
+    book = recommend_book(bars_store, "paper")
+    paper = await client.post(
+        "/api/trading/approvals", json={"book": book, "session": "2030-01-01"}
+    )
+    assert paper.status_code == 422
+    assert "only recommend books" in paper.text
+    recommend = recommend_book(bars_store)
+    empty = await client.post(
+        "/api/trading/approvals", json={"book": recommend, "session": "1999-01-04"}
+    )
+    assert empty.status_code == 422
+    assert "no approvable recommendations" in empty.text
+    missing = await client.post(
+        "/api/trading/approvals", json={"book": "nope", "session": "2030-01-01"}
+    )
+    assert missing.status_code == 404

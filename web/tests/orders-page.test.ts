@@ -5,7 +5,7 @@ import { createPinia, setActivePinia } from 'pinia'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { installApi } from '@/api'
 import { createApiClient } from '@/api/client'
-import type { TradeOrder, TradingStatus } from '@/api/trading'
+import type { Approval, TradeOrder, TradingStatus } from '@/api/trading'
 import OrdersPage from '@/pages/OrdersPage.vue'
 
 const working: TradeOrder = {
@@ -27,9 +27,19 @@ function mockApi() {
     health: [{ broker: 'paper', healthy: true, reason: '' }],
     halted: [],
   }
+  let pending: Approval[] = [
+    { book: 'income', session: '2026-03-02', symbol: 'SPY', side: 'buy', quantity: '3', price: '510.25', client_order_id: 'a-spy' },
+    { book: 'income', session: '2026-03-02', symbol: 'TLT', side: 'sell', quantity: '4', price: '88.1', client_order_id: 'a-tlt' },
+  ]
   const requests: { route: string; body: Record<string, unknown> }[] = []
   const routes: Record<string, (body: Record<string, unknown>) => Response> = {
     'GET /api/trading/status': () => json(200, state),
+    'GET /api/trading/approvals': () => json(200, pending),
+    'POST /api/trading/approvals': (body) => {
+      const symbols = body.symbols as string[]
+      pending = pending.filter((a) => !symbols.includes(a.symbol))
+      return json(200, symbols.map((symbol) => ({ ...working, client_order_id: `a-${symbol}`, symbol, book: 'income', order_type: 'market', status: 'filled' })))
+    },
     'POST /api/trading/orders': (body) =>
       json(200, { ...working, client_order_id: 'c-2', symbol: String(body.symbol), quantity: String(body.quantity), order_type: 'market',
         status: 'rejected', reason: 'risk: unknown_symbol: NOPE is not tradable' }),
@@ -78,6 +88,26 @@ describe('OrdersPage', () => {
     await flushPromises()
     expect(api.bodiesOf('POST /api/trading/orders')).toEqual([{ symbol: 'NOPE', side: 'buy', quantity: '3', book: 'core', order_type: 'market', time_in_force: 'day' }])
     expect(wrapper.get('[data-testid="trading-message"]').text()).toContain('rejected (risk: unknown_symbol')
+  })
+
+  it('approves the chosen recommendations after a confirmation', async () => {
+    const api = mockApi()
+    const wrapper = await mountPage()
+    expect(wrapper.findAll('[data-testid="approval"]').map((row) => row.text())).toEqual([
+      expect.stringContaining('buy 3 SPY'),
+      expect.stringContaining('sell 4 TLT'),
+    ])
+    await wrapper.get('input[aria-label="approve sell 4 TLT"]').setValue(false)
+    vi.spyOn(window, 'confirm').mockReturnValueOnce(false)
+    await wrapper.get('[data-testid="approve"]').trigger('click')
+    await flushPromises()
+    expect(api.bodiesOf('POST /api/trading/approvals')).toEqual([])
+    vi.spyOn(window, 'confirm').mockReturnValueOnce(true)
+    await wrapper.get('[data-testid="approve"]').trigger('click')
+    await flushPromises()
+    expect(api.bodiesOf('POST /api/trading/approvals')).toEqual([{ book: 'income', session: '2026-03-02', symbols: ['SPY'] }])
+    expect(wrapper.get('[data-testid="trading-message"]').text()).toContain('buy 5 SPY: filled')
+    expect(wrapper.findAll('[data-testid="approval"]').map((row) => row.text())).toEqual([expect.stringContaining('sell 4 TLT')])
   })
 
   it('halts only with a reason and a confirmation', async () => {

@@ -7,16 +7,27 @@ new: the order manager returns the orders it already holds. A `paper` book's rec
 are sent to the paper broker when its cycle runs (`CycleContext.send_orders`, wired by the
 composition roots); a `recommend` book's wait for the user's approval (`tetra trade
 approve`), all or some symbols; a `live` book trades only through `tetra trade approve
---live` with its confirmation.
+--live` with its confirmation. `pending_approvals` lists what a recommend book's latest
+session still waits for (the web app's Orders page approves through the API).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 
 from tetra.cycle.decide import Recommendation
-from tetra.execution import Order, OrderManager, OrderRequest, Side, session_client_order_id
+from tetra.cycle.records import read_recommendations, runs
+from tetra.data.ports import Store
+from tetra.execution import (
+    ExecutionJournal,
+    Order,
+    OrderManager,
+    OrderRequest,
+    Side,
+    session_client_order_id,
+)
 
 
 def order_requests(
@@ -50,3 +61,29 @@ def send_recommendations(
     placed = manager.submit_many(order_requests(book, session, recommendations, symbols))
     manager.pump()
     return [manager.journal.order(o.client_order_id) or o for o in placed]
+
+
+@dataclass(frozen=True)
+class PendingApproval:
+    """A recommendation of a book's latest session waiting for the user, with its order's id."""
+
+    book: str
+    session: dt.date
+    recommendation: Recommendation
+    client_order_id: str
+
+
+def pending_approvals(store: Store, journal: ExecutionJournal, book: str) -> list[PendingApproval]:
+    """Return `book`'s latest successful session's allowed recommendations not sent yet."""
+    done = [run for run in runs(store, book) if run.status == "done"]
+    if not done:
+        return []
+    session = done[-1].session
+    found = read_recommendations(store, book, session)
+    requests = {r.symbol: r for r in order_requests(book, session, found)}
+    sent = journal.orders_by_id(str(r.client_order_id) for r in requests.values())
+    return [
+        PendingApproval(book, session, rec, str(requests[rec.symbol].client_order_id))
+        for rec in found
+        if rec.symbol in requests and requests[rec.symbol].client_order_id not in sent
+    ]

@@ -1193,6 +1193,33 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/trading/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Pending approvals
+         * @description Recommend books' latest recommendations that wait for the user (not sent yet).
+         */
+        get: operations["approvals_api_trading_approvals_get"];
+        put?: never;
+        /**
+         * Approve recommendations
+         * @description Send a recommend book's recommendations of a session (all, or some) to the broker.
+         *
+         *     Approving twice sends nothing new (each order's id comes from book, session and symbol);
+         *     a paper book sends itself and a live one is approved only from the CLI, with --live.
+         */
+        post: operations["approve_api_trading_approvals_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/trading/flatten": {
         parameters: {
             query?: never;
@@ -1515,6 +1542,24 @@ export interface components {
              * @default 1
              */
             weight: number | string;
+        };
+        /**
+         * ApproveRecommendationsIn
+         * @description Approve a recommend book's recommendations of one session: all, or the symbols named.
+         */
+        ApproveRecommendationsIn: {
+            /**
+             * Book
+             * @default core
+             */
+            book: string;
+            /**
+             * Session
+             * Format: date
+             */
+            session: string;
+            /** Symbols */
+            symbols?: string[];
         };
         /**
          * AtRiskLine
@@ -3446,6 +3491,35 @@ export interface components {
             offset: number;
             /** Total */
             total: number;
+        };
+        /**
+         * PendingApprovalOut
+         * @description A recommend book's recommendation waiting for approval (its latest session).
+         */
+        PendingApprovalOut: {
+            /** Book */
+            book: string;
+            /**
+             * Client Order Id
+             * @description The id its order will have once approved.
+             */
+            client_order_id: string;
+            /**
+             * Price
+             * @description The decision price: the session's close.
+             */
+            price: string;
+            /** Quantity */
+            quantity: string;
+            /**
+             * Session
+             * Format: date
+             */
+            session: string;
+            /** Side */
+            side: string;
+            /** Symbol */
+            symbol: string;
         };
         /**
          * PnlSplit
@@ -9187,6 +9261,104 @@ export interface operations {
                 };
             };
             /** @description No spec from the idea, with the reasons. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    approvals_api_trading_approvals_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PendingApprovalOut"][];
+                };
+            };
+            /** @description Missing or wrong X-API-Key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    approve_api_trading_approvals_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApproveRecommendationsIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderOut"][];
+                };
+            };
+            /** @description Missing or wrong X-API-Key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid request. */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -33,3 +33,13 @@ export function flatten(api: ApiClient, book: string, reason: string): Promise<T
 export function reconcileNow(api: ApiClient): Promise<Reconciliation> {
   return unwrap(api.POST('/api/trading/reconcile'))
 }
+
+export type Approval = components['schemas']['PendingApprovalOut']
+
+export function fetchApprovals(api: ApiClient): Promise<Approval[]> {
+  return unwrap(api.GET('/api/trading/approvals'))
+}
+
+export function approveRecommendations(api: ApiClient, book: string, session: string, symbols: string[]): Promise<TradeOrder[]> {
+  return unwrap(api.POST('/api/trading/approvals', { body: { book, session, symbols } }))
+}

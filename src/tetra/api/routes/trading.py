@@ -22,6 +22,7 @@ from tetra.adapters.brokers.factory import order_manager, register_book
 from tetra.api.deps import blocking
 from tetra.api.errors import ERROR_RESPONSES
 from tetra.api.schemas.trading import (
+    ApproveRecommendationsIn,
     BrokerHealthOut,
     DifferenceOut,
     FillOut,
@@ -29,6 +30,7 @@ from tetra.api.schemas.trading import (
     HaltOut,
     OrderIn,
     OrderOut,
+    PendingApprovalOut,
     PositionOut,
     ReconciliationOut,
     ReplaceIn,
@@ -37,6 +39,13 @@ from tetra.api.schemas.trading import (
 )
 from tetra.core.clock import SystemClock
 from tetra.core.errors import TetraError, ValidationError
+from tetra.cycle.orders import (
+    PendingApproval,
+    order_requests,
+    pending_approvals,
+    send_recommendations,
+)
+from tetra.cycle.records import read_recommendations
 from tetra.execution import (
     BrokerError,
     Order,
@@ -48,6 +57,7 @@ from tetra.execution import (
     TimeInForce,
     reconcile,
 )
+from tetra.portfolio import BookMode, StoredBooks
 
 router = APIRouter(prefix="/api/trading", tags=["trading"], responses=ERROR_RESPONSES)
 T = TypeVar("T")
@@ -155,12 +165,61 @@ async def replace_order(
                 stop_price=body.stop_price, time_in_force=tif,
             )  # fmt: skip
         except ValidationError as error:
-            raise RequestValidationError(
-                [{"loc": ("body",), "msg": str(error), "type": "value_error"}]
-            ) from error
+            raise _invalid(("body",), str(error)) from error
         return _latest(m, replaced)
 
     return order_out(await blocking(trading.run, run))
+
+
+@router.get("/approvals", response_model=list[PendingApprovalOut], summary="Pending approvals")
+async def approvals(trading: DeskDep) -> list[PendingApprovalOut]:
+    """Recommend books' latest recommendations that wait for the user (not sent yet)."""
+
+    def run(m: OrderManager) -> list[PendingApprovalOut]:
+        books = [v.book.name for v in StoredBooks(trading.store).books()
+                 if v.book.mode is BookMode.RECOMMEND]  # fmt: skip
+        pending = [p for book in books for p in pending_approvals(trading.store, m.journal, book)]
+        return [_approval_out(p) for p in pending]
+
+    return await blocking(trading.run, run)
+
+
+@router.post("/approvals", response_model=list[OrderOut], summary="Approve recommendations")
+async def approve(body: ApproveRecommendationsIn, trading: DeskDep) -> list[OrderOut]:
+    """Send a recommend book's recommendations of a session (all, or some) to the broker.
+
+    Approving twice sends nothing new (each order's id comes from book, session and symbol);
+    a paper book sends itself and a live one is approved only from the CLI, with --live.
+    """
+    version = await blocking(StoredBooks(trading.store).book, body.book)
+    if version is None:
+        raise HTTPException(404, f"no book {body.book!r}")
+    if version.book.mode is not BookMode.RECOMMEND:
+        raise _invalid(("body", "book"), f"{body.book} is a {version.book.mode} book: only "
+                       "recommend books wait for approval")  # fmt: skip
+    wanted = {s.upper() for s in body.symbols}
+    found = await blocking(read_recommendations, trading.store, body.book, body.session)
+    if not order_requests(body.book, body.session, found, wanted):
+        among = f" among {', '.join(sorted(wanted))}" if wanted else ""
+        message = f"no approvable recommendations for {body.book} on {body.session}{among}"
+        raise _invalid(("body",), message)
+
+    def run(m: OrderManager) -> list[Order]:
+        return send_recommendations(m, body.book, body.session, found, wanted)
+
+    return [order_out(o) for o in await blocking(trading.run, run, body.book)]
+
+
+def _approval_out(pending: PendingApproval) -> PendingApprovalOut:
+    rec = pending.recommendation
+    return PendingApprovalOut(
+        book=pending.book, session=pending.session, symbol=rec.symbol, side=rec.side,
+        quantity=abs(rec.quantity), price=rec.price, client_order_id=pending.client_order_id,
+    )  # fmt: skip
+
+
+def _invalid(loc: tuple[str, ...], message: str) -> RequestValidationError:
+    return RequestValidationError([{"loc": loc, "msg": message, "type": "value_error"}])
 
 
 @router.post("/halt", response_model=HaltOut, summary="Engage the kill switch")

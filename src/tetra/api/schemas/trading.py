@@ -55,6 +55,28 @@ class ReplaceIn(BaseModel):
     time_in_force: Literal["day", "gtc", "ioc", "opg", "cls"] | None = None
 
 
+class PendingApprovalOut(BaseModel):
+    """A recommend book's recommendation waiting for approval (its latest session)."""
+
+    book: str
+    session: dt.date
+    symbol: str
+    side: str
+    quantity: Decimal
+    price: Decimal = Field(..., description="The decision price: the session's close.")
+    client_order_id: str = Field(..., description="The id its order will have once approved.")
+
+
+class ApproveRecommendationsIn(BaseModel):
+    """Approve a recommend book's recommendations of one session: all, or the symbols named."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    book: str = BookName
+    session: dt.date
+    symbols: list[str] = Field(default_factory=list, max_length=500)
+
+
 class OrderOut(BaseModel):
     client_order_id: str
     book: str
