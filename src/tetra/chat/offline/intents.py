@@ -17,6 +17,7 @@ from tetra.chat.offline.families import Selection
 from tetra.chat.offline.indicator_intents import indicator
 from tetra.chat.offline.parse import ALL_TIME, Period
 from tetra.chat.offline.question import Question, keywords, refuse
+from tetra.chat.offline.price_stats import PRICE_WORDS, price_statistics
 from tetra.chat.offline.return_stats import STATISTIC_WORDS, return_statistics
 from tetra.chat.offline.sql import Built
 
@@ -383,6 +384,7 @@ FAMILIES: tuple[Callable[[Question], Built | None], ...] = (
     _corporate_actions,
     indicator,
     return_statistics,
+    price_statistics,
     _moving_average,
     _correlation,
     _volatility,
@@ -412,6 +414,8 @@ def check_qualifiers(q: Question, family: Callable[[Question], Built | None]) ->
     text = re.sub(r"moving average|standard deviation", " ", q.text)
     if family is return_statistics:
         text = STATISTIC_WORDS.sub(" ", text)
+    if family is price_statistics:
+        text = PRICE_WORDS.sub(" ", text)
     if family is _resampled:
         text = _RESAMPLE.sub(" ", text)
     found = _QUALIFIERS.search(text)
@@ -434,6 +438,7 @@ _EXAMPLES: dict[Callable[[Question], Built | None], str] = {
     indicator: "What is the 14-day RSI of AAPL?",
     calendar: "When did AAPL last report earnings?",
     return_statistics: "What was the average daily return of QQQ in 2023?",
+    price_statistics: "What is the annualized return of SPY over the last 5 years?",
     _correlation: "What is the correlation between SPY and QQQ over the last year?",
     _volatility: "What is the annualised volatility of SPY over the last year?",
     _drawdown: "What was the maximum drawdown of QQQ in 2022?",
