@@ -43,10 +43,10 @@ pytestmark = pytest.mark.slow
 POLICY = TablePolicy.classify(catalog())
 QUESTIONS = load_questions()
 BY_ID = [pytest.param(q, id=q.id) for q in QUESTIONS]
-# Measured: 285 of 331 on DuckDB and on PostgreSQL, none wrong (48 of the 51 post-hoc
+# Measured: 298 of 331 on DuckDB and on PostgreSQL, none wrong (48 of the 51 post-hoc
 # questions). A drop below this floor is a regression of the offline translator (or of the
 # store); a rise is welcome: raise the floor.
-OFFLINE_CORRECT_FLOOR = 285
+OFFLINE_CORRECT_FLOOR = 298
 
 
 @dataclass(frozen=True, slots=True)

@@ -317,8 +317,8 @@ def test_unrecognised_question_names_the_offline_translator_its_shapes_and_the_l
 @pytest.mark.parametrize(
     "question",
     [
-        "Which day had the largest range for AAPL?",
-        "How many days did NVDA close above 100?",
+        "Which day had the largest gap up for AAPL?",
+        "How many days did NVDA trade more than 1 million shares?",
         "Average volume of TSLA on days with bearish news sentiment and price drops",
         "What was the 10-year yield when SPY fell the most?",
     ],

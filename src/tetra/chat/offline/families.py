@@ -110,6 +110,20 @@ def _daily(selection: Selection, *extra: str) -> exp.Select:
     return _where(query, "interval = '1d'", selection.condition())
 
 
+_LOG_CHANGE = "LN(close / LAG(close) OVER (PARTITION BY symbol ORDER BY ts)) AS change"
+BASES = ("daily", "log", "weekly", "monthly")
+
+
+def _returns_of(selection: Selection, basis: str) -> exp.Select:
+    """The returns of the selection a measure is taken of: daily, daily log, weekly, monthly."""
+    if basis == "log":
+        query = _select("symbol", "ts", "close", _LOG_CHANGE, _LATEST).from_(OHLCV)
+        return _where(query, "interval = '1d'", selection.condition())
+    if basis in ("weekly", "monthly"):
+        return period_moves(selection, "WEEK" if basis == "weekly" else "MONTH")
+    return _daily(selection)
+
+
 def _built(tree: exp.Select, explanation: str, *tables: frozenset[str] | str) -> Built:
     names: set[str] = {OHLCV}
     for table in tables:
@@ -129,18 +143,31 @@ _UNIT_WORDS = {
 
 
 def extreme_moves(
-    selection: Selection, unit: str, period: Period, *, worst: bool, limit: int, per_symbol: bool
+    selection: Selection,
+    unit: str,
+    period: Period,
+    *,
+    worst: bool,
+    limit: int,
+    per_symbol: bool,
+    volume: bool = False,
 ) -> Built:
-    """Best or worst daily, weekly, monthly or yearly returns, with their dates."""
+    """Best or worst daily, weekly, monthly or yearly returns, with their dates.
+
+    With `volume` (days only), each best or worst day is given with its volume instead of its
+    return ("the volume on AAPL's worst day").
+    """
     moves = daily_moves(selection) if unit == "DAY" else period_moves(selection, unit)
-    order = "return_pct ASC" if worst else "return_pct DESC"
+    if volume:
+        moves = moves.select("volume", dialect=_DIALECT)
+    order = "change ASC" if worst else "change DESC"
     label = "date" if unit == "DAY" else _UNIT_WORDS[unit]
-    query = _select("symbol", f"CAST(start AS DATE) AS {label}", "100 * change AS return_pct")
+    value = "volume" if volume else "100 * change AS return_pct"
+    query = _select("symbol", f"CAST(start AS DATE) AS {label}", value)
     query = _where(query.from_("moves"), "change IS NOT NULL", *period.window("ts", "latest_ts"))
     if per_symbol:
-        ranking = order.replace("return_pct", "change")
         query = query.qualify(
-            f"ROW_NUMBER() OVER (PARTITION BY symbol ORDER BY {ranking}) = 1", dialect=_DIALECT
+            f"ROW_NUMBER() OVER (PARTITION BY symbol ORDER BY {order}) = 1", dialect=_DIALECT
         )
         query = query.order_by("symbol", dialect=_DIALECT)
     else:
@@ -153,8 +180,9 @@ def extreme_moves(
     who = "each of " + selection.describe() if per_symbol else selection.describe()
     what = (
         f"the {count} ({how}, close to close, in percent) of {who} {_span(period)}, "
-        f"with the {'date' if unit == 'DAY' else noun + ' (dated by its first day)'}."
+        f"with the {'date' if unit == 'DAY' else noun + ' (dated by its first day)'}"
     )
+    what += ", and its volume (the return is not shown)." if volume else "."
     return _built(tree, what, selection.tables)
 
 
@@ -202,9 +230,20 @@ def resampled(selection: Selection, unit: str, period: Period, *, returns: bool)
 
 
 def volatility(
-    selection: Selection, period: Period, *, annualised: bool, ranked: str | None, limit: int
+    selection: Selection,
+    period: Period,
+    *,
+    annualised: bool,
+    ranked: str | None,
+    limit: int,
+    basis: str = "daily",
 ) -> Built:
-    """Standard deviation of daily returns per symbol, in percent, optionally annualised."""
+    """Standard deviation of returns per symbol, in percent, optionally annualised.
+
+    `basis` is daily (the default), log (daily log returns), weekly or monthly; weekly and
+    monthly ones are never annualised.
+    """
+    annualised = annualised and basis in ("daily", "log")
     scale = f" * SQRT(CASE WHEN {_CRYPTO} THEN 365 ELSE 252 END)" if annualised else ""
     query = _select("symbol", f"100 * STDDEV_SAMP(change){scale} AS volatility_pct")
     query = _where(
@@ -214,12 +253,15 @@ def volatility(
         query = query.order_by(f"volatility_pct {ranked}", "symbol", dialect=_DIALECT).limit(limit)
     else:
         query = query.order_by("symbol", dialect=_DIALECT)
-    tree = query.with_("daily", as_=_daily(selection), dialect=_DIALECT)
+    tree = query.with_("daily", as_=_returns_of(selection, basis), dialect=_DIALECT)
+    returns = {"daily": "daily returns", "log": "daily log returns"}.get(
+        basis, f"{basis} returns (a {basis[:-2]} belongs to the period of its last bar)"
+    )
     kind = (
-        "annualised volatility (standard deviation of daily returns x sqrt(252), sqrt(365) "
+        f"annualised volatility (standard deviation of {returns} x sqrt(252), sqrt(365) "
         "for crypto, in percent)"
         if annualised
-        else "daily volatility (standard deviation of daily returns, in percent)"
+        else f"volatility (standard deviation of {returns}, in percent, not annualised)"
     )
     if ranked is None:
         what = f"the {kind} of {selection.describe()} {_span(period, EACH)}."
@@ -268,13 +310,19 @@ def drawdown(selection: Selection, period: Period, *, current: bool) -> Built:
     return _built(tree, what, selection.tables)
 
 
-def correlation(first: str, second: str, period: Period, *, beta: bool) -> Built:
-    """Correlation of two symbols' daily returns, or the beta of the first on the second."""
+def correlation(
+    first: str, second: str, period: Period, *, beta: bool, basis: str = "daily"
+) -> Built:
+    """Correlation of two symbols' returns, or the beta of the first on the second.
+
+    Weekly or monthly returns pair on their week or month; daily ones on their day.
+    """
     pair = Selection((first, second))
+    key = "ts" if basis in ("daily", "log") else "start"
     joined = _where(
         _select("a.ts", "a.change AS x", "b.change AS y", "a.latest_ts")
         .from_("daily AS a")
-        .join("daily AS b", on="b.ts = a.ts", dialect=_DIALECT),
+        .join("daily AS b", on=f"b.{key} = a.{key}", dialect=_DIALECT),
         f"a.symbol = {quoted([first])}",
         f"b.symbol = {quoted([second])}",
     )
@@ -285,14 +333,16 @@ def correlation(first: str, second: str, period: Period, *, beta: bool) -> Built
         "y IS NOT NULL",
         *period.window("ts", "latest_ts"),
     )
-    tree = query.with_("daily", as_=_daily(pair), dialect=_DIALECT).with_(
+    tree = query.with_("daily", as_=_returns_of(pair, basis), dialect=_DIALECT).with_(
         "pairs", as_=joined, dialect=_DIALECT
     )
     span = _span(period, f"{first}'s")
+    returns = "daily log" if basis == "log" else basis
     what = (
-        f"the beta of {first} on {second} (slope of {first}'s daily returns on {second}'s) {span}."
+        f"the beta of {first} on {second} (slope of {first}'s {returns} returns on {second}'s) "
+        f"{span}."
         if beta
-        else f"the correlation of the daily returns of {first} and {second} {span}."
+        else f"the correlation of the {returns} returns of {first} and {second} {span}."
     )
     return _built(tree, what)
 
@@ -393,6 +443,10 @@ def dividends(selection: Selection, period: Period, *, summary: str) -> Built:
             dialect=_DIALECT,
         ).group_by("symbol", dialect=_DIALECT).order_by("symbol", dialect=_DIALECT)  # fmt: skip
         what = f"the number of dividends of {who} and their sum per share {span}."
+    elif summary == "average":
+        tree = base.select("symbol", "AVG(cash_amount) AS average_dividend", dialect=_DIALECT)
+        tree = tree.group_by("symbol", dialect=_DIALECT).order_by("symbol", dialect=_DIALECT)
+        what = f"the average cash amount per dividend payment of {who} {span}."
     elif summary == "last":
         tree = base.select("symbol", "ex_date", "cash_amount", dialect=_DIALECT).qualify(
             "ROW_NUMBER() OVER (PARTITION BY symbol ORDER BY ex_date DESC) = 1", dialect=_DIALECT
@@ -490,8 +544,11 @@ def series_change(series: Sequence[str], period: Period) -> Built:
     return Built(tree.sql(dialect=_DIALECT, pretty=True), what, frozenset({INDICATORS}), tree)
 
 
-def series_spread(first: str, second: str, period: Period | None) -> Built:
-    """The difference between two series on the days both have a value: latest, or over time."""
+def series_spread(
+    first: str, second: str, period: Period | None, *, average: bool = False
+) -> Built:
+    """The difference between two series on the days both have a value: latest, over time,
+    or (`average`) its mean over the period."""
     name = f"{first}_minus_{second}".lower()
     pairs = _where(
         _select("a.date", f"a.value - b.value AS {name}", "MAX(a.date) OVER () AS latest")
@@ -507,7 +564,11 @@ def series_spread(first: str, second: str, period: Period | None) -> Built:
         "b.value IS NOT NULL",
     )
     query = _select("date", name).from_("pairs")
-    if period is None:
+    if average and period is not None:
+        query = _where(_select(f"AVG({name}) AS average_spread").from_("pairs"),
+                       *period.window("date", "latest"))  # fmt: skip
+        when = "averaged " + period.describe("their", "common observation")
+    elif period is None:
         query = _where(query, "date = latest")
         when = "on the latest day both have a value"
     else:

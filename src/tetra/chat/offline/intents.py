@@ -16,8 +16,8 @@ from tetra.chat.offline.event_intents import calendar
 from tetra.chat.offline.families import Selection
 from tetra.chat.offline.indicator_intents import indicator
 from tetra.chat.offline.parse import ALL_TIME, Period
-from tetra.chat.offline.question import Question, keywords, refuse
 from tetra.chat.offline.price_stats import PRICE_WORDS, price_statistics
+from tetra.chat.offline.question import Question, keywords, refuse
 from tetra.chat.offline.return_stats import STATISTIC_WORDS, return_statistics
 from tetra.chat.offline.sql import Built
 
@@ -83,9 +83,19 @@ def _extreme_moves(q: Question) -> Built | None:
     per_symbol = len(q.symbols) > 1
     plural = match[3].endswith("s") and match[3] != "loss"
     count = q.count or (DEFAULT_COUNT if plural else 1)
+    volume = q.has(_VOLUME_ON)
+    if volume and unit != "DAY":
+        refuse(
+            "it gives the volume of a best or worst day only.",
+            "What was the volume on AAPL's worst day?",
+        )
     return build.extreme_moves(
-        selection, unit, period or ALL_TIME, worst=worst, limit=count, per_symbol=per_symbol
-    )
+        selection, unit, period or ALL_TIME, worst=worst, limit=count, per_symbol=per_symbol,
+        volume=volume,
+    )  # fmt: skip
+
+
+_VOLUME_ON = keywords(r"volume (?:on|of|during|traded on)\b")
 
 
 # --- resampling -------------------------------------------------------------------------------
@@ -154,8 +164,18 @@ def _volatility(q: Question) -> Built | None:
         return None
     count = q.count or (1 if _SINGULAR.search(q.text) else DEFAULT_COUNT)
     return build.volatility(
-        _selection(q), q.period or LAST_YEAR, annualised=not daily, ranked=order, limit=count
-    )
+        _selection(q), q.period or LAST_YEAR, annualised=not daily, ranked=order, limit=count,
+        basis=_basis(q),
+    )  # fmt: skip
+
+
+_BASIS = re.compile(r"\b(?:(log)(?:arithmic)?|(weekly|monthly)) returns?\b")
+
+
+def _basis(q: Question) -> str:
+    """The returns a measure is taken of: "log returns", "weekly returns"... else daily."""
+    found = _BASIS.search(q.text)
+    return "daily" if found is None else found[1] or found[2]
 
 
 _DRAWDOWN = keywords(
@@ -203,7 +223,9 @@ def _correlation(q: Question) -> Built | None:
             "it computes the correlation or the beta of exactly two symbols' daily returns.",
             "What is the correlation between SPY and QQQ over the last year?",
         )
-    return build.correlation(symbols[0], symbols[1], q.period or LAST_YEAR, beta=beta)
+    return build.correlation(
+        symbols[0], symbols[1], q.period or LAST_YEAR, beta=beta, basis=_basis(q)
+    )
 
 
 # --- indicators -------------------------------------------------------------------------------
@@ -288,9 +310,14 @@ _DIVIDEND = keywords(r"dividends?|payouts?|distributions?")
 _SPLIT = keywords(r"splits?|split\b")
 
 
+_AVERAGE = keywords(r"average|mean\b|avg\b")
+
+
 def _corporate_actions(q: Question) -> Built | None:
     if q.series:
         return None
+    if q.has(_SPLIT) and q.has(_AVERAGE):
+        refuse("it lists splits; it does not average them.", "Which stocks had a split since 2023?")
     if q.has(_SPLIT):
         return build.splits(_selection(q), q.period or ALL_TIME)
     if not q.has(_DIVIDEND):
@@ -308,6 +335,8 @@ def _corporate_actions(q: Question) -> Built | None:
         )
     if q.has(keywords(r"how many|number of|count|total|sum")):
         summary = "total"
+    elif q.has(_AVERAGE):
+        summary = "average"
     elif q.has(keywords(r"last|latest|most recent|recent")) and q.period is None:
         summary = "last"
     else:
@@ -327,8 +356,15 @@ _CHANGE = keywords(
 def _macro_comparison(q: Question) -> Built | None:
     if not q.series or q.symbols:
         return None
+    average = q.has(_AVERAGE)
     if q.has(_SPREAD) and len(q.series) == 2:
-        return build.series_spread(q.series[0], q.series[1], q.period)
+        if average and q.period is None:
+            refuse("it needs the period over which to average the spread.",
+                   "Average spread between the 10-year and 2-year yields in 2024")  # fmt: skip
+        return build.series_spread(q.series[0], q.series[1], q.period, average=average)
+    if average:
+        refuse("it averages the spread between two series only.",
+               "Average spread between the 10-year and 2-year yields in 2024")  # fmt: skip
     if not q.has(_CHANGE):
         return None
     period = q.period or _ago(q)
@@ -416,6 +452,12 @@ def check_qualifiers(q: Question, family: Callable[[Question], Built | None]) ->
         text = STATISTIC_WORDS.sub(" ", text)
     if family is price_statistics:
         text = PRICE_WORDS.sub(" ", text)
+    if family in (_volatility, _correlation):
+        text = _BASIS.sub(" ", text)
+    if family is _extreme_moves:
+        text = _VOLUME_ON.sub(" ", text)
+    if family in (_corporate_actions, _macro_comparison):
+        text = _AVERAGE.sub(" ", text)  # these families average only what they can
     if family is _resampled:
         text = _RESAMPLE.sub(" ", text)
     found = _QUALIFIERS.search(text)

@@ -30,14 +30,22 @@ _ANNUALISED = re.compile(
     r"\bannuali[sz]ed (?:total )?returns?\b|\bcagr\b|\bcompound(?:ed)? annual (?:growth|return)"
     r"(?: rate)?\b|\bannual(?:ly)? compounded returns?\b"
 )
-PRICE_WORDS = re.compile(f"{_MEDIAN.pattern}|{_RANGE.pattern}|{_ANNUALISED.pattern}|intraday")
+_THRESHOLD = re.compile(
+    r"\b(?:how many|number of) (?:trading )?(?:days|sessions|times)\b.{0,40}?\bclos(?:e|ed|ing)"
+    r"(?: price)? (above|below|over|under|higher than|lower than) \$?(\d+(?:\.\d+)?)\b"
+)
+PRICE_WORDS = re.compile(
+    f"{_MEDIAN.pattern}|{_RANGE.pattern}|{_ANNUALISED.pattern}|intraday|{_THRESHOLD.pattern}"
+)
 _EXAMPLE = "What is the annualized return of SPY over the last 5 years?"
 
 
 def price_statistics(q: Question) -> Built | None:
     """Return the query of a median, daily-range or annualised-return question, or None."""
-    median, widest, annual = (p.search(q.text) for p in (_MEDIAN, _RANGE, _ANNUALISED))
-    if not (median or widest or annual) or q.series:
+    median, widest, annual, threshold = (
+        p.search(q.text) for p in (_MEDIAN, _RANGE, _ANNUALISED, _THRESHOLD)
+    )
+    if not (median or widest or annual or threshold) or q.series:
         return None
     if not q.symbols:
         refuse("it needs the symbols whose prices to summarise.", _EXAMPLE)
@@ -45,6 +53,9 @@ def price_statistics(q: Question) -> Built | None:
     if annual:
         return _annualised(selection, q.period)
     period = q.period or Period("all")
+    if threshold:
+        above = threshold[1] in ("above", "over", "higher than")
+        return _days_beyond(selection, period, float(threshold[2]), above=above)
     if median:
         return _median(selection, period)
     assert widest is not None
@@ -83,6 +94,21 @@ def _median(selection: Selection, period: Period) -> Built:
     query = exp.select("symbol", "MEDIAN(close) AS median_close", dialect=_DIALECT).from_("bars")
     query = _inside(query, period).group_by("symbol", dialect=_DIALECT)
     what = f"the median daily close of {selection.describe()} {_span(period)}."
+    return _finish(query.order_by("symbol", dialect=_DIALECT), _bars(selection, "close"), what)
+
+
+def _days_beyond(selection: Selection, period: Period, level: float, *, above: bool) -> Built:
+    side = ">" if above else "<"
+    query = exp.select(
+        "symbol", f"SUM(CASE WHEN close {side} {level!r} THEN 1 ELSE 0 END) AS days",
+        dialect=_DIALECT,
+    ).from_("bars")  # fmt: skip
+    query = _inside(query, period).group_by("symbol", dialect=_DIALECT)
+    where = "above" if above else "below"
+    what = (
+        f"the number of daily bars of {selection.describe()} {_span(period)} whose close was "
+        f"strictly {where} {level:g}."
+    )
     return _finish(query.order_by("symbol", dialect=_DIALECT), _bars(selection, "close"), what)
 
 
