@@ -35,6 +35,10 @@ function mockApi() {
   const routes: Record<string, (body: Record<string, unknown>) => Response> = {
     'GET /api/trading/status': () => json(200, state),
     'GET /api/trading/approvals': () => json(200, pending),
+    'POST /api/trading/orders/c-1/replace': (body) =>
+      body.quantity === '0'
+        ? json(422, { error: { code: 'invalid_request', message: 'the request is not valid', details: [{ loc: ['body'], msg: 'quantity must be positive, not 0' }] } })
+        : json(200, { ...working, client_order_id: 'c-3', quantity: String(body.quantity ?? working.quantity), limit_price: String(body.limit_price) }),
     'POST /api/trading/approvals': (body) => {
       const symbols = body.symbols as string[]
       pending = pending.filter((a) => !symbols.includes(a.symbol))
@@ -108,6 +112,20 @@ describe('OrdersPage', () => {
     expect(api.bodiesOf('POST /api/trading/approvals')).toEqual([{ book: 'income', session: '2026-03-02', symbols: ['SPY'] }])
     expect(wrapper.get('[data-testid="trading-message"]').text()).toContain('buy 5 SPY: filled')
     expect(wrapper.findAll('[data-testid="approval"]').map((row) => row.text())).toEqual([expect.stringContaining('sell 4 TLT')])
+  })
+
+  it('amends a working order and shows a refusal', async () => {
+    const api = mockApi()
+    const wrapper = await mountPage()
+    vi.spyOn(window, 'prompt').mockReturnValueOnce('').mockReturnValueOnce('81.5')
+    await wrapper.get('[data-testid="amend"]').trigger('click')
+    await flushPromises()
+    expect(api.bodiesOf('POST /api/trading/orders/c-1/replace')).toEqual([{ limit_price: '81.5' }])
+    expect(wrapper.get('[data-testid="trading-message"]').text()).toContain('Replaced by buy 5 TLT: accepted')
+    vi.spyOn(window, 'prompt').mockReturnValueOnce('0').mockReturnValueOnce('')
+    await wrapper.get('[data-testid="amend"]').trigger('click')
+    await flushPromises()
+    expect(wrapper.get('[data-testid="trading-error"]').text()).toContain('the request is not valid: quantity must be positive, not 0')
   })
 
   it('halts only with a reason and a confirmation', async () => {

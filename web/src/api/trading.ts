@@ -43,3 +43,9 @@ export function fetchApprovals(api: ApiClient): Promise<Approval[]> {
 export function approveRecommendations(api: ApiClient, book: string, session: string, symbols: string[]): Promise<TradeOrder[]> {
   return unwrap(api.POST('/api/trading/approvals', { body: { book, session, symbols } }))
 }
+
+export type ReplaceIn = components['schemas']['ReplaceIn']
+
+export function replaceOrder(api: ApiClient, clientOrderId: string, body: ReplaceIn): Promise<TradeOrder> {
+  return unwrap(api.POST('/api/trading/orders/{client_order_id}/replace', { params: { path: { client_order_id: clientOrderId } }, body }))
+}
