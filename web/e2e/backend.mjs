@@ -39,7 +39,7 @@ async function waitForHealth(url, child, timeoutMs) {
 }
 
 /**
- * Load the sample store and serve it; returns { url, port, key, get(path), stop }. `prepare`
+ * Load the sample store and serve it; returns { url, port, key, env, get(path), stop }. `prepare`
  * lists more `tetra` commands (argument arrays) to run on the loaded store before serving.
  */
 export async function startBackend({ port, prepare = [] } = {}) {
@@ -71,7 +71,7 @@ export async function startBackend({ port, prepare = [] } = {}) {
     if (!response.ok) throw new Error(`GET ${path}: HTTP ${response.status}`)
     return response.json()
   }
-  return { url, port: chosen, key: API_KEY, get, stop }
+  return { url, port: chosen, key: API_KEY, env, get, stop }
 }
 
 /**
