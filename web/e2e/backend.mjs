@@ -10,13 +10,15 @@ import { freePort, launchBrowser, newPage, startPreview } from './harness.mjs'
 // The repository's own virtualenv, wherever the checkout lives (CI clones elsewhere).
 export const TETRA =
   process.env.TETRA_BIN ?? fileURLToPath(new URL('../../.venv/bin/tetra', import.meta.url))
+/** The virtualenv's Python, for a `prepare` step written as Python (`{ python: code }`). */
+export const PYTHON = process.env.TETRA_PYTHON ?? fileURLToPath(new URL('../../.venv/bin/python', import.meta.url))
 export const API_KEY = 'e2e-test-key'
 /** How long `tetra serve` may take to answer (a loaded machine needs more): E2E_SERVE_TIMEOUT_MS. */
 export const SERVE_TIMEOUT_MS = Number(process.env.E2E_SERVE_TIMEOUT_MS ?? 90_000)
 
-function run(args, env) {
+function run(args, env, program = TETRA) {
   return new Promise((resolve, reject) => {
-    const child = spawn(TETRA, args, { env, stdio: ['ignore', 'ignore', 'pipe'] })
+    const child = spawn(program, args, { env, stdio: ['ignore', 'ignore', 'pipe'] })
     let stderr = ''
     child.stderr.on('data', (chunk) => (stderr += chunk))
     child.on('error', reject)
@@ -40,13 +42,14 @@ async function waitForHealth(url, child, timeoutMs) {
 
 /**
  * Load the sample store and serve it; returns { url, port, key, env, get(path), stop }. `prepare`
- * lists more `tetra` commands (argument arrays) to run on the loaded store before serving.
+ * lists more `tetra` commands (argument arrays) to run on the loaded store before serving, or
+ * `{ python: code }` steps run by the virtualenv's Python with the store's TETRA_DATA_DIR.
  */
 export async function startBackend({ port, prepare = [] } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'tetra-e2e-'))
   const env = { ...process.env, TETRA_DATA_DIR: dataDir, TETRA_API_KEY: API_KEY }
   await run(['sample', 'load', '--years', '2'], env)
-  for (const args of prepare) await run(args, env)
+  for (const step of prepare) await (Array.isArray(step) ? run(step, env) : run(['-c', step.python], env, PYTHON))
   const chosen = port ?? (await freePort())
   const child = spawn(TETRA, ['serve', '--sample', '--port', String(chosen)], { env, stdio: 'ignore' })
   const url = `http://127.0.0.1:${chosen}`
