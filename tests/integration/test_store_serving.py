@@ -9,10 +9,11 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from tetra.adapters.stores import open_store, serving
-from tetra.adapters.stores.duckdb_store import StoreLocked
+from tetra.adapters.stores.duckdb_store import DuckDBStore, StoreLocked
 from tetra.data.store_kind import StoreKind
 
 
@@ -84,6 +85,22 @@ def test_a_hosted_store_is_shared_and_closing_a_share_keeps_it_open(tmp_path: Pa
     finally:
         serving.unhost(path)
         store.close()
+
+
+def test_the_owner_closes_the_file_even_if_a_share_was_never_closed(tmp_path: Path) -> None:
+    path = tmp_path / "live.duckdb"
+    store = open_store(str(path), StoreKind.LIVE)
+    assert isinstance(store, DuckDBStore)
+    serving.host(path, store)
+    open_store(str(path), StoreKind.LIVE)  # a command that forgot to close its store
+    serving.unhost(path)
+    store.end_sharing()
+    store.close()
+
+    with open_store(str(path), StoreKind.LIVE) as again:  # a new connection, not the old one
+        assert again is not store
+    with pytest.raises(duckdb.ConnectionException, match="closed"):
+        store.schema_version()
 
 
 def test_a_store_another_process_writes_names_that_process(tmp_path: Path) -> None:

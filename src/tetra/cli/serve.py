@@ -118,6 +118,7 @@ def hosting(store: Store, kind: StoreKind, key: str, server: uvicorn.Server) -> 
         yield
     finally:
         serving.unhost(path)
+        store.end_sharing()  # the server's own close then closes the file
         serving.remove_record(path, os.getpid())
         signal.signal(signal.SIGTERM, previous)
 

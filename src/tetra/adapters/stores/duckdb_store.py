@@ -133,6 +133,11 @@ class DuckDBStore(SqlStore):
             self._shares += 1
         return self
 
+    def end_sharing(self) -> None:
+        """Forget the shares still held (a command that never closed); the next close closes."""
+        with self._lock:
+            self._shares = 0
+
     def close(self) -> None:
         with self._lock:
             if self._shares:
