@@ -60,7 +60,9 @@ for (const viewport of ['desktop', 'phone']) {
       await page.getByTestId('candle-chart').locator('canvas').first().waitFor()
 
       for (const [label, period] of [['All', 'ALL'], ['1M', '1M'], ['3M', '3M'], ['6M', '6M'], ['YTD', 'YTD'], ['1Y', '1Y'], ['3Y', '3Y'], ['5Y', '5Y']]) {
+        const answered = page.waitForResponse((r) => r.url().includes('/bars/SPY/columns') && new URL(r.url()).searchParams.get('period') === period)
         await page.getByRole('group', { name: 'Date range' }).getByRole('button', { name: label, exact: true }).click()
+        const response = await answered
         const expected = all.t.map(day).find((d) => d >= startOf(period, last))
         const shown = await visibleRange(page, expected)
         assert.deepEqual(shown, { from: expected, to: last }, `${label} on ${viewport}`)
@@ -68,6 +70,11 @@ for (const viewport of ['desktop', 'phone']) {
         else assert.equal(new URL(page.url()).searchParams.get('range'), period)
         if (period === 'ALL') assert.equal(expected, first)
         if (period === 'ALL' || period === '3M') await screenshot(page, `${viewport}-symbol-range-${period}`)
+        // Only the range shown is fetched (the server adds the indicators' warm-up), gzipped
+        // (a range seen before is revalidated: the browser's cache answers after a 304).
+        const headers = await response.allHeaders()
+        assert.equal(response.status(), 200)
+        assert.ok(headers['content-encoding'] === 'gzip' || headers.etag, JSON.stringify(headers))
       }
       await page.context().close()
     })
@@ -186,5 +193,23 @@ describe("a run's trades on the price chart", () => {
       await screenshot(page, `${viewport}-symbol-run-trades`)
       await page.context().close()
     }
+  })
+})
+
+describe('news on the symbol page', () => {
+  it('comes a page at a time', async () => {
+    const first = await backend.get('/api/market/news?symbol=SPY&limit=20')
+    const page = await open('phone', '/symbols/SPY')
+    const count = page.getByTestId('news-count')
+    await count.waitFor()
+    assert.equal(await count.textContent(), `${Math.min(20, first.total)} of ${first.total.toLocaleString('en-US')}`)
+    assert.equal(await page.getByTestId('news-list').locator('li').count(), Math.min(20, first.total))
+    if (first.total > 20) {
+      await page.getByRole('button', { name: 'Load more' }).click()
+      await page.waitForFunction((n) => document.querySelectorAll('[data-testid="news-list"] li').length === n, Math.min(40, first.total))
+      const second = await backend.get('/api/market/news?symbol=SPY&limit=20&offset=20')
+      await page.getByTestId('news-list').getByText(second.items[0].title).first().waitFor()
+    }
+    await page.context().close()
   })
 })

@@ -9,24 +9,6 @@ export type MarketBar = components['schemas']['BarOut']
 export type NewsArticle = components['schemas']['NewsArticleOut']
 export type MarketEvent = components['schemas']['MarketEventOut']
 
-export interface BarsQuery {
-  start?: string
-  end?: string
-  /** e.g. sma:20, rsi:14, bollinger:20 */
-  indicators: string[]
-}
-
-export function fetchBars(api: ApiClient, symbol: string, query: BarsQuery): Promise<BarsResponse> {
-  return unwrap(
-    api.GET('/api/market/bars/{symbol}', {
-      params: {
-        path: { symbol },
-        query: { start: query.start, end: query.end, indicator: query.indicators },
-      },
-    }),
-  )
-}
-
 /** A range: a preset period ending on the last bar, or inclusive days. */
 export type BarsRange = { period: Period } | { start: string; end: string }
 
@@ -42,11 +24,6 @@ export function fetchBarColumns(api: ApiClient, symbol: string, range: BarsRange
 
 export function fetchNewsPage(api: ApiClient, symbol: string, offset: number, limit = 20): Promise<NewsPage> {
   return unwrap(api.GET('/api/market/news', { params: { query: { symbol, offset, limit } } }))
-}
-
-export async function fetchNews(api: ApiClient, symbol: string, limit = 50): Promise<NewsArticle[]> {
-  const page = await unwrap(api.GET('/api/market/news', { params: { query: { symbol, limit } } }))
-  return page.items
 }
 
 export async function fetchEarnings(api: ApiClient, symbol: string, start?: string, end?: string): Promise<MarketEvent[]> {
