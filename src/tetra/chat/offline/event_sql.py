@@ -14,12 +14,14 @@ from sqlglot import exp
 from tetra.chat.offline.families import Selection
 from tetra.chat.offline.parse import ALL_TIME, Period
 from tetra.chat.offline.sql import OHLCV, Built, quoted, words
+from tetra.chat.offline.trees import DIALECT as _DIALECT
+from tetra.chat.offline.trees import select as _select
+from tetra.chat.offline.trees import where as _where
 
 __all__ = ["EARNINGS", "ECONOMIC_EVENTS", "earnings", "economic_events"]
 
 EARNINGS = "events.earnings"
 ECONOMIC_EVENTS = "events.economic_events"
-_DIALECT = "duckdb"
 TODAY = f"(SELECT CAST(MAX(ts) AS DATE) FROM {OHLCV} WHERE interval = '1d')"
 _REPORT = ("symbol", "report_date", "fiscal_period", "time_of_day", "eps_estimate", "eps_actual")
 _EVENT = ("event", "ts", "importance", "actual", "previous", "unit")
@@ -28,17 +30,6 @@ _WHICH = {
     "last": "the latest {one} dated on or before the store's latest daily bar",
     "next": "the first {one} dated after the store's latest daily bar",
 }
-
-
-def _select(*columns: str) -> exp.Select:
-    return exp.select(*columns, dialect=_DIALECT)
-
-
-def _where(query: exp.Select, *conditions: str | None) -> exp.Select:
-    for condition in conditions:
-        if condition:
-            query = query.where(condition, dialect=_DIALECT)
-    return query
 
 
 def _when(summary: str, column: str) -> str | None:

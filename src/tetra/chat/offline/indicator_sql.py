@@ -22,11 +22,12 @@ from sqlglot import exp
 from tetra.chat.offline.families import Selection
 from tetra.chat.offline.parse import Period
 from tetra.chat.offline.sql import OHLCV, Built
+from tetra.chat.offline.trees import DIALECT as _DIALECT
+from tetra.chat.offline.trees import select, where
 
 __all__ = ["NEGLIGIBLE", "Macd", "bollinger_bands", "ema", "macd", "rsi"]
 
 NEGLIGIBLE = 1e-17  # weight below which an old bar is left out of a sum
-_DIALECT = "duckdb"
 _BARS = (
     "ROW_NUMBER() OVER (PARTITION BY symbol ORDER BY ts) - 1 AS n",
     "MAX(ts) OVER (PARTITION BY symbol) AS latest_ts",
@@ -41,17 +42,6 @@ class Macd:
     slow: int = 26
     signal: int = 9
     part: str = ""
-
-
-def select(*columns: str) -> exp.Select:
-    return exp.select(*columns, dialect=_DIALECT)
-
-
-def where(query: exp.Select, *conditions: str | None) -> exp.Select:
-    for condition in conditions:
-        if condition:
-            query = query.where(condition, dialect=_DIALECT)
-    return query
 
 
 def _double(value: float) -> str:

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 
 from tetra.chat.offline import families as build
+from tetra.chat.offline import series_sql as series
 from tetra.chat.offline.event_intents import calendar
 from tetra.chat.offline.families import Selection
 from tetra.chat.offline.indicator_intents import indicator
@@ -361,7 +362,7 @@ def _macro_comparison(q: Question) -> Built | None:
         if average and q.period is None:
             refuse("it needs the period over which to average the spread.",
                    "Average spread between the 10-year and 2-year yields in 2024")  # fmt: skip
-        return build.series_spread(q.series[0], q.series[1], q.period, average=average)
+        return series.series_spread(q.series[0], q.series[1], q.period, average=average)
     if average:
         refuse("it averages the spread between two series only.",
                "Average spread between the 10-year and 2-year yields in 2024")  # fmt: skip
@@ -373,7 +374,7 @@ def _macro_comparison(q: Question) -> Built | None:
             "it needs the period over which the series changed.",
             "How much did the 10-year yield change over the last year?",
         )
-    return build.series_change(q.series, period)
+    return series.series_change(q.series, period)
 
 
 def _ago(q: Question) -> Period | None:
@@ -397,8 +398,8 @@ def _geopolitics(q: Question) -> Built | None:
         return None
     period = q.period or LAST_MONTH
     if q.has(_EVENT_LIST):
-        return build.geopolitical_events(period, DEFAULT_COUNT)
-    return build.geopolitical_index(period)
+        return series.geopolitical_events(period, DEFAULT_COUNT)
+    return series.geopolitical_index(period)
 
 
 def _social(q: Question) -> Built | None:
@@ -409,7 +410,7 @@ def _social(q: Question) -> Built | None:
             "it reads social mentions of named symbols or groups.",
             "How many social mentions did NVDA have last month?",
         )
-    return build.social_mentions(_selection(q), q.period or LAST_MONTH)
+    return series.social_mentions(_selection(q), q.period or LAST_MONTH)
 
 
 FAMILIES: tuple[Callable[[Question], Built | None], ...] = (
