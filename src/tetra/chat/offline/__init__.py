@@ -4,9 +4,9 @@ Map: `names` finds symbols and economic series, `parse` periods, counts, groups 
 `intents` picks the family of a question (what is asked, of which symbols, over which period,
 ranked how) and refuses qualifiers no family computes; `families` builds one sqlglot query per
 family of prices and returns, `series_sql` those of economic series, geopolitics and social
-attention (`trees` holds the helpers they share); `indicator_intents` and `indicator_sql` (EMA, RSI, MACD, Bollinger bands),
-`event_intents` and `event_sql` (earnings, economic calendar), `return_stats` and `price_stats`
-are families of their own; `sql` holds the older text-templated shapes (latest prices,
+attention (`trees` holds the helpers they share); `indicator_intents` and `indicator_sql`
+(EMA, RSI, MACD, Bollinger bands), `event_intents` and `event_sql` (earnings, economic
+calendar), `return_stats` and `price_stats` are families of their own; `sql` holds the older text-templated shapes (latest prices,
 returns, coverage, macro, news); `translator` ties them together, answers follow-ups from the
 conversation and refuses what it did not understand.
 """
