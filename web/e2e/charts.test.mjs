@@ -132,7 +132,7 @@ for (const viewport of ['desktop', 'phone']) {
       assert.equal(Number(await ohlc.getAttribute('data-close')), bars.close[index])
       assert.equal(Number(await ohlc.getAttribute('data-open')), bars.open[index])
       const rsi = await legend.locator('[data-label="rsi_14"]').textContent()
-      assert.match(rsi, new RegExp(`rsi_14 ${bars.values.rsi_14[index].toFixed(2)}`))
+      assert.match(rsi, new RegExp(`RSI 14 ${bars.values.rsi_14[index].toFixed(2)}`))
       assert.equal(await legend.locator('[data-label="macd_12_26_9_signal"]').count(), 1)
       // The same x over the price pane is the same bar.
       await pointAt(price / 2)

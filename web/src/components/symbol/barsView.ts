@@ -13,7 +13,7 @@ export interface IndicatorChoice {
   /** The `indicator` query parameter. */
   query: string
   /** The columns it fills, with their colours (Bollinger has three bands, MACD three lines). */
-  columns: { name: string; color: string; kind?: 'line' | 'histogram' }[]
+  columns: { name: string; color: string; kind?: 'line' | 'histogram'; label?: string }[]
   /** Drawn in its own pane below the price instead of over it. */
   pane?: boolean
   /** Dashed levels of its pane (RSI's 30 and 70). */
@@ -32,9 +32,9 @@ export const INDICATORS: IndicatorChoice[] = [
     label: 'Bollinger 20',
     query: 'bollinger:20',
     columns: [
-      { name: 'bollinger_20_upper', color: BAND },
-      { name: 'bollinger_20_middle', color: '#a78bfa' },
-      { name: 'bollinger_20_lower', color: BAND },
+      { name: 'bollinger_20_upper', color: BAND, label: 'BB upper' },
+      { name: 'bollinger_20_middle', color: '#a78bfa', label: 'BB middle' },
+      { name: 'bollinger_20_lower', color: BAND, label: 'BB lower' },
     ],
   },
   { id: 'vwap20', label: 'VWAP 20', query: 'vwap:20', columns: [{ name: 'vwap_20', color: '#db2777' }] },
@@ -45,9 +45,9 @@ export const INDICATORS: IndicatorChoice[] = [
     query: 'macd:12,26,9',
     pane: true,
     columns: [
-      { name: 'macd_12_26_9_histogram', color: '#94a3b8', kind: 'histogram' },
-      { name: 'macd_12_26_9', color: '#2563eb' },
-      { name: 'macd_12_26_9_signal', color: '#d97706' },
+      { name: 'macd_12_26_9_histogram', color: '#94a3b8', kind: 'histogram', label: 'MACD hist' },
+      { name: 'macd_12_26_9', color: '#2563eb', label: 'MACD' },
+      { name: 'macd_12_26_9_signal', color: '#d97706', label: 'signal' },
     ],
   },
   { id: 'atr14', label: 'ATR 14', query: 'atr:14', columns: [{ name: 'atr_14', color: '#0f766e' }], pane: true },
@@ -58,9 +58,9 @@ export const INDICATORS: IndicatorChoice[] = [
     pane: true,
     guides: [25],
     columns: [
-      { name: 'adx_14', color: '#334155' },
-      { name: 'adx_14_plus_di', color: '#059669' },
-      { name: 'adx_14_minus_di', color: '#dc2626' },
+      { name: 'adx_14', color: '#334155', label: 'ADX 14' },
+      { name: 'adx_14_plus_di', color: '#059669', label: '+DI' },
+      { name: 'adx_14_minus_di', color: '#dc2626', label: '−DI' },
     ],
   },
   {
@@ -70,8 +70,8 @@ export const INDICATORS: IndicatorChoice[] = [
     pane: true,
     guides: [20, 80],
     columns: [
-      { name: 'stochastic_5_3_3_k', color: '#2563eb' },
-      { name: 'stochastic_5_3_3_d', color: '#d97706' },
+      { name: 'stochastic_5_3_3_k', color: '#2563eb', label: '%K' },
+      { name: 'stochastic_5_3_3_d', color: '#d97706', label: '%D' },
     ],
   },
   { id: 'roc10', label: 'ROC 10', query: 'roc:10', columns: [{ name: 'roc_10', color: '#9333ea' }], pane: true, guides: [0] },
@@ -121,7 +121,7 @@ export function overlaysFor(columns: BarColumns, chosen: IndicatorChoice[]): Lin
     .flatMap((choice) =>
       choice.columns.map((column) => ({
         id: column.name,
-        label: choice.columns.length > 1 ? '' : choice.label,
+        label: column.label ?? choice.label,
         color: column.color,
         points: columnPoints(columns, column.name),
       })),
@@ -145,7 +145,7 @@ export function panesFor(columns: BarColumns, chosen: IndicatorChoice[]): Indica
       guides: choice.guides ?? [],
       series: choice.columns.map((column) => ({
         id: column.name,
-        label: column.name,
+        label: column.label ?? choice.label,
         color: column.color,
         kind: column.kind ?? 'line',
         points: columnPoints(columns, column.name),
