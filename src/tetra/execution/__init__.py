@@ -4,6 +4,7 @@ Map:
   orders.py     Order, OrderRequest, Fill and the order state machine (a table)
   broker.py     the broker port every adapter implements, its errors and reports
   journal.py    orders, state changes, fills and positions in the `execution` schema
+  intents.py    the risk engine's view of an order (notional sized), a reconciled fill
   manager.py    the order manager: risk check -> persist -> send; lookup on unknown; recovery
   reconcile.py  orders and positions compared with a broker's: fixed where safe, else reported
 """

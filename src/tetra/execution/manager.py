@@ -44,6 +44,7 @@ from tetra.execution.broker import (
     BrokerUnavailable,
     BrokerUnknown,
 )
+from tetra.execution.intents import missed_fill, risk_intent
 from tetra.execution.journal import ExecutionJournal
 from tetra.execution.orders import (
     TERMINAL,
@@ -53,13 +54,10 @@ from tetra.execution.orders import (
     Order,
     OrderRequest,
     OrderStatus,
-    OrderType,
     Side,
     TimeInForce,
 )
-from tetra.risk.orders import OrderIntent
 from tetra.risk.pretrade import PreTradeEngine
-from tetra.risk.state import OrderAction
 
 S = OrderStatus
 _RESENDABLE = frozenset({S.NEW, S.SUBMITTED, S.UNKNOWN})
@@ -267,7 +265,7 @@ class OrderManager:
 
     def _verdict(self, order: Order) -> Order:
         broker_name = order.broker
-        intent = self._intent(order)
+        intent = risk_intent(order, self.risk)
         if isinstance(intent, str):
             return order.moved(S.REJECTED, order.created_at, intent)
         verdict = self.risk.check(intent)
@@ -360,7 +358,7 @@ class OrderManager:
             order = self._book_fill(order, fill)
         missing = view.filled_quantity - order.filled_quantity
         if missing > 0 and view.average_fill_price is not None:
-            order = self._book_fill(order, _missed_fill(order, view, missing, self._clock))
+            order = self._book_fill(order, missed_fill(order, view, missing, self._clock.now()))
         if view.status not in (S.PARTIALLY_FILLED, S.FILLED):
             order = self._move_if_allowed(order, view.status, view.reason, view.broker_order_id)
         elif order.status in (S.SUBMITTED, S.UNKNOWN):
@@ -417,44 +415,6 @@ class OrderManager:
         if broker is None:
             raise OrderManagerError(f"no broker {name!r}; configured: {sorted(self.brokers)}")
         return broker
-
-    def _intent(self, order: Order) -> OrderIntent | str:
-        """Return what the risk engine checks, or why a notional order cannot be sized."""
-        if order.notional is None:
-            return _intent(order, order.quantity)
-        if order.notional <= 0:
-            return f"notional must be positive, not {order.notional}"
-        if order.order_type is not OrderType.MARKET:
-            return f"notional orders are market orders here, not {order.order_type}"
-        quantity = self.risk.quantity_for_notional(order.book, order.symbol, order.notional)
-        if quantity is None:
-            return f"no last close for {order.symbol} to size a notional order by"
-        return _intent(order, quantity)
-
-
-def _intent(order: Order, quantity: Decimal) -> OrderIntent:
-    return OrderIntent(
-        order.client_order_id,
-        order.book,
-        order.symbol,
-        order.side,
-        quantity,
-        order.order_type,
-        order.limit_price,
-        order.stop_price,
-        OrderAction.SUBMIT,
-    )
-
-
-def _missed_fill(order: Order, view: BrokerOrder, missing: Decimal, clock: Clock) -> Fill:
-    """Book what the broker filled beyond our fills, at the price that makes its average."""
-    assert view.average_fill_price is not None
-    ours = (order.average_fill_price or Decimal(0)) * order.filled_quantity
-    price = (view.average_fill_price * view.filled_quantity - ours) / missing
-    execution_id = f"{order.client_order_id}:reconciled:{view.filled_quantity.normalize()}"
-    return Fill(
-        execution_id, order.client_order_id, missing, price.quantize(Decimal("1e-12")), clock.now()
-    )
 
 
 def _with_broker_id(order: Order, broker_order_id: str) -> Order:
