@@ -1,7 +1,7 @@
 /**
  * Pure conversion from Tetra's bars, overlays and markers to lightweight-charts data: times become
  * chart times, rows are sorted and de-duplicated (the library throws on either), volumes take the
- * colour of their candle. Kept apart from CandleChart.vue so it is tested without a canvas.
+ * colour of their candle. Kept apart from PriceChart.vue so it is tested without a canvas.
  */
 import type {
   CandlestickData,
