@@ -41,6 +41,8 @@ def translator() -> OfflineTranslator:
         ("What is the RSI of AAPL?", "14-day relative strength index"),
         ("7-day relative strength index of BTC", "7-day relative strength index"),
         ("Which 3 ETFs have the highest RSI?", "the 3 highest first"),
+        ("Which of the largest stocks has the highest RSI?", "the highest one only"),
+        ("MACD of the largest stocks", "MACD(12, 26, 9) line, signal and histogram of the largest"),
         ("14-day RSI of NVDA over the last 2 weeks", "over the 2 weeks to its latest bar"),
         ("What is the MACD of NVDA?", "MACD(12, 26, 9) line, signal and histogram"),
         ("MACD signal line of AAPL", "MACD(12, 26, 9) signal line"),

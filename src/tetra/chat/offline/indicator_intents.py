@@ -59,8 +59,13 @@ _RANKED = re.compile(
     r"|\b(?:rsi|relative strength index)\b.{0,12}\b(highest|lowest)\b"
 )
 _SINGULAR = re.compile(
+    r"\bwhich of (?:the|these|those)\b.{0,40}\b(?:is|was|has|had)\b|"
     r"\b(?:which|what)\s+(?:single\s+)?(?:stock|etf|coin|crypto(?:currency)?|symbol|asset|fund|"
     r"company|token|one)\b(?!s)"
+)
+_GROUP_NAMES = re.compile(
+    r"\b(?:largest|biggest|major|core|mega[- ]?cap|large[- ]?cap)\s+(?:etfs?|stocks?|companies|"
+    r"equities)\b"
 )
 _MACD_NAME = re.compile(r"moving average convergence[ /-]?divergence")
 
@@ -137,7 +142,7 @@ def _ema(q: Question, example: str) -> Built:
 def _rsi(q: Question, example: str) -> Built:
     match = _RSI_LENGTH.search(q.text)
     length = _length(match, RSI_LENGTH, 2, 100, example)
-    ranked = _RANKED.search(q.text)
+    ranked = _RANKED.search(_GROUP_NAMES.sub(" ", q.text))
     order = None
     if ranked is not None:
         order = "DESC" if (ranked[1] or ranked[2]) in ("highest", "top", "largest", "strongest") \
@@ -176,10 +181,13 @@ def _bollinger(q: Question, example: str) -> Built:
     )
 
 
+_RANKING = keywords(
+    r"highest|lowest|top\b|bottom\b|rank\w*|most\b(?! recent)|least|largest|smallest"
+)
+
+
 def _unranked(q: Question, name: str, example: str) -> None:
-    if q.has(
-        keywords(r"highest|lowest|top\b|bottom\b|rank\w*|most\b(?! recent)|least|largest|smallest")
-    ):
+    if _RANKING.search(_GROUP_NAMES.sub(" ", q.text)):
         refuse(f"it lists the {name} of each symbol; it ranks symbols by RSI only.", example)
 
 

@@ -166,7 +166,7 @@ def rsi(
     )
     if ranked is not None:
         order = "highest" if ranked == "DESC" else "lowest"
-        what += f", the {limit} {order} first"
+        what += f", the {limit} {order} first" if limit > 1 else f", the {order} one only"
     return _finish(query, ctes, what + ".", selection)
 
 
