@@ -65,7 +65,6 @@ def decisions_of(orders: OrderArrays) -> np.ndarray:
     """Return every order as rows (t, n, size, size_kind, kind, limit, stop, tif, stop_loss,
     take_profit), by t then n: the pending-order columns with the order's bar and symbol."""
     t, n = np.nonzero(np.isfinite(orders.size))
-    stop_loss, take_profit = orders.brackets()
     fields = (
         orders.size,
         orders.size_kind,
@@ -73,10 +72,12 @@ def decisions_of(orders: OrderArrays) -> np.ndarray:
         orders.limit,
         orders.stop,
         orders.time_in_force,
-        stop_loss,
-        take_profit,
+        orders.stop_loss,
+        orders.take_profit,
     )
-    return np.column_stack([t, n, *(np.asarray(f[t, n], dtype=np.float64) for f in fields)])
+    nan = np.full(len(t), np.nan)  # an absent bracket field: no level on any order
+    columns = (nan if f is None else np.asarray(f[t, n], dtype=np.float64) for f in fields)
+    return np.column_stack([t, n, *columns])
 
 
 @dataclass(frozen=True)

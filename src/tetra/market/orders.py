@@ -86,9 +86,15 @@ class OrderArrays:
 
     @classmethod
     def empty(cls, shape: tuple[int, int]) -> OrderArrays:
-        nan = np.full(shape, np.nan)
-        zeros = np.zeros(shape, dtype=np.int64)
-        return cls(nan.copy(), zeros.copy(), zeros.copy(), nan.copy(), nan.copy(), zeros.copy())
+        """No orders: `size`, `limit`, `stop` NaN, the codes 0 (market, shares, day).
+
+        The code arrays are `np.zeros` (calloc): pages a strategy never writes are never
+        touched, which matters at (T, N) sizes where first-touch page faults cost more than
+        deciding (the guards build orders five times a run).
+        """
+        codes = [np.zeros(shape, dtype=np.int64) for _ in range(3)]
+        size, limit, stop = (np.full(shape, np.nan) for _ in range(3))
+        return cls(size, codes[0], codes[1], limit, stop, codes[2])
 
     @classmethod
     def of(

@@ -6,9 +6,10 @@ import dataclasses
 from typing import ClassVar
 
 import numpy as np
+import pytest
 
 from tetra.backtest.compiled import run_compiled
-from tetra.backtest.guards import truncation_points
+from tetra.backtest.guards import same_orders, truncation_points
 from tetra.backtest.run import run_backtest
 from tetra.market import BarContext, MarketData, OrderArrays, OrderKind, SizeKind
 from tetra.strategy.base import Strategy, StrategyConfig
@@ -185,3 +186,55 @@ def test_the_fill_kernel_is_a_pure_function_of_its_inputs() -> None:
 
     for name in ("cash", "equity", "positions", "fills"):
         assert np.array_equal(getattr(first, name), getattr(second, name)), name
+
+
+def some_orders(shape: tuple[int, int] = (6, 3)) -> OrderArrays:
+    orders = OrderArrays.of(np.full(shape, np.nan), SizeKind.SHARES, OrderKind.LIMIT)
+    orders.size[1, 2] = 10.0
+    orders.size[4, 0] = 0.0
+    orders.limit[1, 2] = 99.5
+    return orders
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("size", 11.0),
+        ("size_kind", int(SizeKind.VALUE)),
+        ("kind", int(OrderKind.STOP)),
+        ("limit", 99.6),
+        ("stop", 98.0),
+        ("time_in_force", 1),
+    ],
+)
+def test_the_order_comparison_sees_a_change_in_any_field(field: str, value: float) -> None:
+    full, other = some_orders(), some_orders()
+    getattr(other, field)[1, 2] = value
+
+    assert same_orders(full, some_orders(), 6)
+    assert not same_orders(full, other, 6)
+    assert same_orders(full, other, 1)  # the change sits after the compared rows
+
+
+@pytest.mark.parametrize("level", ["stop_loss", "take_profit"])
+def test_an_absent_bracket_field_equals_all_nan_and_differs_from_a_level(level: str) -> None:
+    full = some_orders()
+    all_nan = dataclasses.replace(some_orders(), **{level: np.full((6, 3), np.nan)})
+    one_level = dataclasses.replace(some_orders(), **{level: np.full((6, 3), np.nan)})
+    getattr(one_level, level)[4, 0] = 95.0
+
+    assert same_orders(full, all_nan, 6)
+    assert not same_orders(full, one_level, 6)
+    assert not same_orders(one_level, full, 6)
+
+
+def test_an_order_placed_or_dropped_or_a_shorter_or_narrower_set_differs() -> None:
+    full, dropped, placed = some_orders(), some_orders(), some_orders()
+    dropped.size[4, 0] = np.nan
+    placed.size[5, 1] = 1.0
+
+    assert not same_orders(full, dropped, 6)
+    assert not same_orders(full, placed, 6)
+    assert same_orders(full, placed, 5)
+    assert not same_orders(full, some_orders((5, 3)), 6)
+    assert not same_orders(OrderArrays.empty((6, 2)), OrderArrays.empty((6, 3)), 6)
