@@ -34,6 +34,7 @@ def translator() -> OfflineTranslator:
     [
         ("When did AAPL last report earnings?", "the latest report dated on or before"),
         ("When is NVDA's next earnings report?", "the first report dated after"),
+        ("When did MSFT last report?", "the latest report dated on or before"),
         ("How many earnings reports did MSFT have in 2024?", "the number of earnings reports"),
         ("Which companies reported earnings on 2025-10-28?", "of the stocks on 2025-10-28"),
         ("When was the last FOMC meeting?", "among the FOMC rate decision events"),

@@ -20,7 +20,7 @@ __all__ = ["calendar"]
 _EARNINGS = keywords(
     r"earnings|eps\b|quarterly (?:results|reports?)|"
     r"report(?:s|ed|ing)? (?:its |their )?(?:earnings|results|numbers|q[1-4])|"
-    r"when (?:does|do|did|will) \S+ report\b|next report"
+    r"when (?:does|do|did|will) \S+ (?:last |next |first )?report\b|next report"
 )
 _EVENTS = {
     "FOMC rate decision": keywords(
