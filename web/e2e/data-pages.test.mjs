@@ -83,6 +83,8 @@ for (const viewport of ['desktop', 'phone']) {
       await page.getByTestId('vintage-add').click()
       await page.waitForFunction((n) => document.querySelectorAll('[data-testid="macro-overlays"] li').length === n, before + 1)
       assert.match(await overlays.last().textContent(), new RegExp(`As known on ${pick}`))
+      // the lines are named in a legend under the chart, not by titles drawn over it
+      await page.waitForFunction((n) => document.querySelectorAll('[data-testid="macro-chart"] [data-testid="chart-legend"] li').length === n, before + 1)
       await noSidewaysScroll(page, '/macro')
       await screenshot(page, `${viewport}-${scheme}-macro`)
       await page.context().close()

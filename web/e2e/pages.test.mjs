@@ -54,7 +54,8 @@ for (const viewport of ['desktop', 'phone']) {
 
       await page.getByTestId('coverage-filter').fill('SPY')
       assert.equal(await page.getByTestId('coverage-row').count(), coverage.symbols.filter((s) => s.symbol.includes('SPY')).length)
-      await page.getByRole('link', { name: 'SPY', exact: true }).click()
+      // the bars' row (a row for SPY's news follows it)
+      await page.getByTestId('coverage-row').getByRole('link', { name: 'SPY', exact: true }).first().click()
       await page.waitForURL('**/symbols/SPY')
       await page.getByTestId('candle-chart').locator('canvas').first().waitFor()
       await page.getByRole('button', { name: 'RSI 14' }).click()

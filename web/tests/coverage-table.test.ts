@@ -37,8 +37,9 @@ describe('filterCoverage by asset class', () => {
     ]
     expect(filterCoverage(mixed, { text: '', dataset: '', assetClass: 'macro' }).map((r) => r.symbol)).toEqual(['CPIAUCSL'])
     expect(filterCoverage(mixed, { text: '', dataset: '', assetClass: '' })).toHaveLength(3)
-    // a row without a calendar sorts below every measured one
-    expect(sortCoverage(mixed, { key: 'completeness', direction: 'asc' }).map((r) => r.symbol)).toEqual(['AAPL', 'CPIAUCSL', 'SPY'])
+    // a row without a calendar sorts after every measured one, either way
+    expect(sortCoverage(mixed, { key: 'completeness', direction: 'asc' }).map((r) => r.symbol)).toEqual(['SPY', 'AAPL', 'CPIAUCSL'])
+    expect(sortCoverage(mixed, { key: 'completeness', direction: 'desc' }).map((r) => r.symbol)).toEqual(['SPY', 'AAPL', 'CPIAUCSL'])
   })
 })
 

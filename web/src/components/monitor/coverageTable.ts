@@ -31,15 +31,15 @@ export function filterCoverage(rows: SymbolCoverage[], filter: CoverageFilter): 
   )
 }
 
-/** A row's value for `key`; a measure the row has no calendar for (null) sorts as -1. */
-function sortValue(row: SymbolCoverage, key: SortKey): string | number {
+/** A row's value for `key`; null where the row has no calendar to measure it against. */
+function sortValue(row: SymbolCoverage, key: SortKey): string | number | null {
   switch (key) {
     case 'gaps':
       return row.gaps.length
     case 'last':
       return row.last ?? ''
     default:
-      return row[key] ?? -1
+      return row[key] ?? null
   }
 }
 
@@ -48,12 +48,18 @@ function compare(a: string | number, b: string | number): number {
   return String(a).localeCompare(String(b))
 }
 
-/** Sort a copy of `rows`; ties keep symbol order so the table does not shuffle on refetch. */
+/**
+ * Sort a copy of `rows`; rows without the measure (series, news: null) go last either way, and
+ * ties keep symbol order so the table does not shuffle on refetch.
+ */
 export function sortCoverage(rows: SymbolCoverage[], sort: SortState): SymbolCoverage[] {
   const sign = sort.direction === 'asc' ? 1 : -1
-  return [...rows].sort(
-    (a, b) => sign * compare(sortValue(a, sort.key), sortValue(b, sort.key)) || a.symbol.localeCompare(b.symbol),
-  )
+  return [...rows].sort((a, b) => {
+    const [x, y] = [sortValue(a, sort.key), sortValue(b, sort.key)]
+    const missing = Number(x === null) - Number(y === null)
+    if (missing || x === null || y === null) return missing || a.symbol.localeCompare(b.symbol)
+    return sign * compare(x, y) || a.symbol.localeCompare(b.symbol)
+  })
 }
 
 /** Click a header: the same column flips direction, a new one starts with its natural order. */
