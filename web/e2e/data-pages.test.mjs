@@ -34,12 +34,16 @@ after(async () => {
   await stack?.stop()
 })
 
+// A phone (mobile emulation) widens its layout viewport to a page that overflows, so innerWidth
+// grows with it: the page must also fit the screen's own width (clientWidth, the viewport's).
 async function noSidewaysScroll(page, where) {
-  const { scrollWidth, innerWidth } = await page.evaluate(() => ({
+  const { scrollWidth, innerWidth, clientWidth } = await page.evaluate(() => ({
     scrollWidth: document.scrollingElement.scrollWidth,
     innerWidth: window.innerWidth,
+    clientWidth: document.documentElement.clientWidth,
   }))
-  assert.ok(scrollWidth <= innerWidth, `${where}: the page is ${scrollWidth}px wide in a ${innerWidth}px window`)
+  const screen = Math.min(innerWidth, clientWidth, page.viewportSize().width)
+  assert.ok(scrollWidth <= screen, `${where}: the page is ${scrollWidth}px wide on a ${screen}px screen`)
 }
 
 async function inView(page, testId) {
