@@ -43,10 +43,10 @@ pytestmark = pytest.mark.slow
 POLICY = TablePolicy.classify(catalog())
 QUESTIONS = load_questions()
 BY_ID = [pytest.param(q, id=q.id) for q in QUESTIONS]
-# Measured: 311 of 346 on DuckDB and on PostgreSQL, none wrong (63 of the 66 post-hoc
+# Measured: 312 of 346 on DuckDB and on PostgreSQL, none wrong (63 of the 66 post-hoc
 # questions). A drop below this floor is a regression of the offline translator (or of the
 # store); a rise is welcome: raise the floor.
-OFFLINE_CORRECT_FLOOR = 311
+OFFLINE_CORRECT_FLOOR = 312
 
 
 @dataclass(frozen=True, slots=True)

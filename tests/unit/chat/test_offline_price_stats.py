@@ -40,6 +40,7 @@ def context(dialect: Dialect = "duckdb") -> SchemaContext:
         ("Beta of TSLA against SPY using weekly returns in 2024", "TSLA's weekly returns"),
         ("What is KO's average dividend per payment?", "average cash amount per dividend"),
         ("average spread between the 10-year and 2-year yields in 2024", "averaged from 2024"),
+        ("Which ETFs paid the highest total dividends in 2024?", "highest total of dividends"),
     ],
 )
 @pytest.mark.parametrize("dialect", ["duckdb", "postgres"])
@@ -62,6 +63,8 @@ def test_statistics_are_restated_and_pass_the_guard(
         ("average split of AAPL", "does not average them"),
         ("average change of the 10-year yield in 2024", "averages the spread"),
         ("average spread between the 10-year and 2-year yields", "period over which to average"),
+        ("Which stock paid the most dividends in 2024?", "number of dividends or by their total"),
+        ("highest total dividend of KO", "ranks a group's symbols"),
     ],
 )
 def test_statistic_near_misses_are_refused(question: str, reason: str) -> None:

@@ -35,6 +35,7 @@ __all__ = [
     "list_symbols",
     "moving_average",
     "period_moves",
+    "ranked_dividends",
     "resampled",
     "splits",
     "symbol_count",
@@ -437,6 +438,33 @@ def dividends(selection: Selection, period: Period, *, summary: str) -> Built:
             "symbol", "ex_date", dialect=_DIALECT
         )
         what = f"the dividends of {who} {span}: ex-date and cash amount per share."
+    return Built(tree.sql(dialect=_DIALECT, pretty=True), what, _actions(selection), tree)
+
+
+def ranked_dividends(
+    selection: Selection, period: Period, *, descending: bool, limit: int
+) -> Built:
+    """Symbols ranked by the sum of their dividends per share in the period."""
+    tree = (
+        _where(
+            _select("symbol", "SUM(cash_amount) AS total_dividends_per_share").from_(ACTIONS),
+            "action = 'dividend'",
+            selection.condition(),
+            *_dated(period, "ex_date"),
+        )
+        .group_by("symbol", dialect=_DIALECT)
+        .order_by(
+            f"total_dividends_per_share {'DESC' if descending else 'ASC'}", "symbol",
+            dialect=_DIALECT,
+        )
+        .limit(limit, dialect=_DIALECT)
+    )  # fmt: skip
+    order = "highest" if descending else "lowest"
+    what = (
+        f"the {limit if limit > 1 else 'one'} of {selection.describe()} with the {order} total "
+        f"of dividends per share "
+        f"{_span(period, 'the', 'dividend')} (the sum of their cash amounts), {order} first."
+    )
     return Built(tree.sql(dialect=_DIALECT, pretty=True), what, _actions(selection), tree)
 
 

@@ -312,6 +312,28 @@ _SPLIT = keywords(r"splits?|split\b")
 
 
 _AVERAGE = keywords(r"average|mean\b|avg\b")
+_DIVIDEND_RANK = re.compile(
+    r"\b(highest|largest|biggest|most(?! recent)|top|lowest|least|smallest)\b"
+    r"(?:\s+\d+)?(?:\s+\w+){0,2}?\s+(?:total\s+)?(?:dividends?|payouts?|distributions?)\b"
+)
+
+
+def _ranked_dividends(q: Question, *, descending: bool) -> Built:
+    if q.symbols or q.has(_AVERAGE):
+        refuse(
+            "it ranks a group's symbols by the total of their dividends per share only.",
+            "Which ETFs paid the highest total dividends in 2024?",
+        )
+    if not q.has(keywords(r"total|amount|sum\b|per share|payers?")):
+        refuse(
+            "it cannot tell whether the ranking is by the number of dividends or by their "
+            "total per share.",
+            "Which ETFs paid the highest total dividends in 2024?",
+        )
+    count = q.count or (1 if _SINGULAR.search(q.text) else DEFAULT_COUNT)
+    return build.ranked_dividends(
+        _selection(q), q.period or ALL_TIME, descending=descending, limit=count
+    )
 
 
 def _corporate_actions(q: Question) -> Built | None:
@@ -323,17 +345,14 @@ def _corporate_actions(q: Question) -> Built | None:
         return build.splits(_selection(q), q.period or ALL_TIME)
     if not q.has(_DIVIDEND):
         return None
-    if q.has(
-        keywords(
-            r"yield|growth|payout ratio|next|upcoming|future|highest|lowest|most(?! recent)|"
-            r"least|top\b|largest|biggest|rank"
-        )
-    ):
+    if q.has(keywords(r"yield|growth|payout ratio|next|upcoming|future")):
         refuse(
-            "it lists stored dividends (ex-date and cash amount); it does not compute yields, "
-            "forecasts or rankings.",
+            "it lists stored dividends (ex-date and cash amount); it does not compute yields "
+            "or forecasts.",
             "How many dividends did KO pay in 2024?",
         )
+    if ranked := _DIVIDEND_RANK.search(q.text):
+        return _ranked_dividends(q, descending=ranked[1] not in ("lowest", "least", "smallest"))
     if q.has(keywords(r"how many|number of|count|total|sum")):
         summary = "total"
     elif q.has(_AVERAGE):
