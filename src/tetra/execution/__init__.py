@@ -4,6 +4,7 @@ Map:
   orders.py     Order, OrderRequest, Fill and the order state machine (a table)
   broker.py     the broker port every adapter implements, its errors and reports
   journal.py    orders, state changes, fills and positions in the `execution` schema
+  hours.py      market hours: a day/ioc equity order is refused while XNYS is closed
   intents.py    the risk engine's view of an order (notional sized), a reconciled fill
   manager.py    the order manager: risk check -> persist -> send; lookup on unknown; recovery
   reconcile.py  orders and positions compared with a broker's: fixed where safe, else reported
@@ -20,6 +21,7 @@ from tetra.execution.broker import (
     BrokerUnknown,
     Health,
 )
+from tetra.execution.hours import MarketHours
 from tetra.execution.journal import ExecutionJournal
 from tetra.execution.manager import (
     OrderManager,
@@ -59,6 +61,7 @@ __all__ = [
     "Fill",
     "Health",
     "IllegalTransition",
+    "MarketHours",
     "Order",
     "OrderManager",
     "OrderManagerError",

@@ -3,8 +3,9 @@
 Map of one submit (`OrderManager.submit`):
 
 1. a client order id (a UUID: unique for the account's life, as Alpaca requires);
-2. the pre-trade engine (`tetra.risk.pretrade`) and the broker's health: a denial is stored
-   as a rejected order with its reason and never sent;
+2. the pre-trade engine (`tetra.risk.pretrade`), market hours (`tetra.execution.hours`, when
+   the manager is given them: a day or ioc equity order while XNYS is closed) and the
+   broker's health: a denial is stored as a rejected order with its reason and never sent;
 3. the order is *persisted* (state ``new``) before anything leaves the process;
 4. the broker: an acknowledgment moves it on; a refusal is stored with the broker's reason
    and not retried; an unknown outcome (timeout, 5xx) moves it to ``unknown`` and the order is
@@ -44,6 +45,7 @@ from tetra.execution.broker import (
     BrokerUnavailable,
     BrokerUnknown,
 )
+from tetra.execution.hours import MarketHours
 from tetra.execution.intents import missed_fill, risk_intent
 from tetra.execution.journal import ExecutionJournal
 from tetra.execution.orders import (
@@ -97,6 +99,7 @@ class OrderManager:
         clock: Clock,
         routes: Mapping[str, str] | None = None,
         new_id: Callable[[], str] = new_client_order_id,
+        hours: MarketHours | None = None,
     ) -> None:
         self.journal = journal
         self.brokers = dict(brokers)
@@ -104,6 +107,7 @@ class OrderManager:
         self._clock = clock
         self._routes = dict(routes or {})
         self._new_id = new_id
+        self.hours = hours
         self._open: dict[str, Order] = {}
         self._executions: set[str] = set()
 
@@ -272,6 +276,9 @@ class OrderManager:
         if not verdict.allowed:
             code = verdict.code.value if verdict.code is not None else "denied"
             return order.moved(S.REJECTED, order.created_at, f"risk: {code}: {verdict.reason}")
+        closed = self._closed_market(order)
+        if closed:
+            return order.moved(S.REJECTED, order.created_at, closed)
         health = self._broker(broker_name).health()
         telemetry().set("tetra_broker_up", {"broker": broker_name}, 1.0 if health.healthy else 0.0)
         if not health.healthy:
@@ -326,7 +333,13 @@ class OrderManager:
     def _resend(self, order: Order) -> Order:
         if order.status is S.NEW and self.risk.kill_switches.halts(order.book):
             return self._move(order, S.REJECTED, "halted before it was sent")
+        closed = self._closed_market(order) if order.status is S.NEW else None
+        if closed:  # persisted before a crash while open; the market has closed since
+            return self._move(order, S.REJECTED, closed)
         return self._send(order)
+
+    def _closed_market(self, order: Order) -> str | None:
+        return None if self.hours is None else self.hours.refusal(order, self._clock.now())
 
     def _refresh(self, order: Order) -> Order:
         try:

@@ -3,7 +3,9 @@
 Brokers: ``paper`` (default) fills at the store's latest close with the backtests' cost model
 and gets back the open paper orders the journal holds; ``alpaca`` and ``binance`` read their
 keys from the environment (paper host and testnet unless ``--live``); ``ibkr`` connects to a
-running TWS / IB Gateway (paper port unless ``--live``). The risk engine uses
+running TWS / IB Gateway (paper port unless ``--live``). Alpaca and IB get market
+hours (`tetra.execution.hours`): a day or ioc equity order while XNYS is closed is refused
+with the next open; crypto symbols trade every day. The risk engine uses
 the packaged default policy and the store's kill switches; a book's snapshot is the journal's
 positions for it, the broker account's equity and buying power, and the latest closes.
 """
@@ -20,7 +22,7 @@ from tetra.adapters.brokers.paper import PaperBroker
 from tetra.core.clock import Clock
 from tetra.core.errors import ConfigurationError
 from tetra.data.ports import Query, Store
-from tetra.execution import Broker, ExecutionJournal, OrderManager
+from tetra.execution import Broker, ExecutionJournal, MarketHours, OrderManager
 from tetra.model.instruments import AssetClass
 from tetra.risk.book import BookSnapshot
 from tetra.risk.killswitch import KillSwitchBoard
@@ -61,10 +63,7 @@ def make_broker(
         paper.restore_positions(held)
         return paper
     if name == "alpaca":
-        crypto = frozenset(
-            i.symbol for i in packaged_universe() if i.asset_class is AssetClass.CRYPTO
-        )
-        return AlpacaBroker(AlpacaConfig.from_env(paper=not live), clock, crypto=crypto)
+        return AlpacaBroker(AlpacaConfig.from_env(paper=not live), clock, crypto=_crypto_symbols())
     if name == "binance":
         return BinanceBroker(BinanceConfig.from_env(testnet=not live), clock)
     if name == "ibkr":
@@ -83,8 +82,12 @@ def _ibkr(clock: Clock, live: bool) -> Broker:
         raise ConfigurationError(
             f"cannot reach TWS / IB Gateway at {config.host}:{config.port}: {error}"
         ) from error
-    crypto = frozenset(i.symbol for i in packaged_universe() if i.asset_class is AssetClass.CRYPTO)
-    return IbkrBroker(ib, clock, config, crypto=crypto)
+    return IbkrBroker(ib, clock, config, crypto=_crypto_symbols())
+
+
+def _crypto_symbols() -> frozenset[str]:
+    """Return the universe's crypto symbols: they trade every day."""
+    return frozenset(i.symbol for i in packaged_universe() if i.asset_class is AssetClass.CRYPTO)
 
 
 def order_manager(
@@ -96,7 +99,9 @@ def order_manager(
     risk = PreTradeEngine(
         default_policy(), clock=clock, kill_switches=KillSwitchBoard(store, clock)
     )
-    manager = OrderManager(journal, {broker_name: broker}, risk, clock=clock)
+    # paper fills at the store's latest close like the backtests; Binance is crypto only
+    hours = MarketHours(_crypto_symbols()) if broker_name in ("alpaca", "ibkr") else None
+    manager = OrderManager(journal, {broker_name: broker}, risk, clock=clock, hours=hours)
     for book in books:
         register_book(manager, store, book)
     return manager

@@ -14,6 +14,7 @@ from decimal import Decimal
 from tetra.core.clock import FixedClock
 from tetra.data.ports import Store
 from tetra.execution.broker import Broker
+from tetra.execution.hours import MarketHours
 from tetra.execution.journal import ExecutionJournal
 from tetra.execution.manager import OrderManager
 from tetra.risk.book import BookSnapshot
@@ -68,13 +69,14 @@ def trading_rig(
     policy: RiskPolicy | None = None,
     positions: dict[str, Decimal] | None = None,
     book: str = "core",
+    hours: MarketHours | None = None,
 ) -> Rig:
-    """Return an order manager over `store` and `brokers` trading `book`."""
+    """Return an order manager over `store` and `brokers` trading `book` (within `hours`)."""
     clock = clock or FixedClock(START)
     risk = PreTradeEngine(
         policy or RiskPolicy(), clock=clock, kill_switches=KillSwitchBoard(store, clock)
     )
     risk.set_book(book, book_snapshot(positions))
     journal = ExecutionJournal(store)
-    manager = OrderManager(journal, brokers, risk, clock=clock)
+    manager = OrderManager(journal, brokers, risk, clock=clock, hours=hours)
     return Rig(manager, journal, risk, clock, store, book)
