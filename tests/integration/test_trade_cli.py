@@ -119,3 +119,40 @@ def test_a_notional_order_from_the_cli() -> None:
     assert (code, "filled" in out) == (0, True), out
     code, out = trade("submit", "TLT", "3", "--notional", "1000")
     assert (code, "either a quantity or --notional" in out) == (2, True), out
+
+
+def save_book(name: str, mode: str) -> None:
+    import datetime as dt
+
+    from tetra.cli.common import opened_store
+    from tetra.data.store_kind import StoreKind
+    from tetra.portfolio import StoredBooks, parse_book
+
+    with opened_store(StoreKind.SAMPLE) as store:
+        StoredBooks(store).save_book(parse_book(name, {
+            "capital": 100_000, "symbols": ["SPY", "TLT"], "benchmark": "SPY", "mode": mode,
+            "strategies": [{"strategy": "buy_and_hold", "weight": 1}],
+        }), at=dt.datetime(2026, 1, 2, tzinfo=dt.UTC))  # fmt: skip
+
+
+def test_live_trading_needs_a_book_configured_live_and_a_confirmation() -> None:
+    save_book("paper_only", "paper")
+    save_book("live_one", "live")
+    for book, mode in (("paper_only", "a paper"), ("nobody", "an unknown")):
+        result = runner.invoke(app, ["submit", "SPY", "1", "--book", book, "--live", "--sample"])
+        assert result.exit_code == 2, result.output
+        assert f"{book} is {mode} book: --live trades only books configured mode: live" in (
+            result.output
+        )
+        assert "Real money" not in result.output  # refused before the prompt
+    declined = runner.invoke(
+        app, ["submit", "SPY", "1", "--book", "live_one", "--live", "--sample"], input="n\n"
+    )
+    assert declined.exit_code == 1, declined.output
+    assert "Trade LIVE through paper? Real money" in declined.output
+    assert "filled" not in declined.output
+    confirmed = runner.invoke(
+        app, ["submit", "SPY", "1", "--book", "live_one", "--live", "--sample"], input="y\n"
+    )
+    assert confirmed.exit_code == 0, confirmed.output
+    assert "filled" in confirmed.output

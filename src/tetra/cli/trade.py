@@ -1,8 +1,10 @@
 """`tetra trade`: orders through the order manager, approvals, kill switch, reconciliation.
 
 Every order passes the pre-trade risk engine and is stored before it is sent; a denial or a
-broker's refusal is printed with its reason and exits with code 3. Live trading needs
-``--live`` and a typed confirmation (or ``--yes`` in scripts); the default broker is paper.
+broker's refusal is printed with its reason and exits with code 3. Live trading needs a book
+configured ``mode: live``, ``--live`` and a typed confirmation (or ``--yes`` in scripts); the
+default broker is paper. Through Alpaca and IB a day or ioc equity order while XNYS is closed
+is refused with the next open (`tetra.execution.hours`).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from tetra.execution import (
     TimeInForce,
     reconcile,
 )
+from tetra.portfolio import BookMode, StoredBooks
 from tetra.risk.killswitch import GLOBAL_SCOPE, KillSwitchBoard
 
 app = typer.Typer(
@@ -49,12 +52,19 @@ BY = typer.Option("cli", help="Who (kept with the change).")
 
 @contextmanager
 def trading(
-    sample: bool, broker: str, books: Sequence[str], live: bool, yes: bool
-) -> Iterator[OrderManager]:
-    """Open the store and an order manager; confirm live trading first; flush at the end."""
-    if live and not yes:
-        typer.confirm(f"Trade LIVE through {broker}? Real money", abort=True)
+    sample: bool, broker: str, books: Sequence[str], live: bool, yes: bool,
+    *, live_books_only: bool = True,
+) -> Iterator[OrderManager]:  # fmt: skip
+    """Open the store and an order manager; check and confirm live trading; flush at the end.
+
+    Live trading needs both: each book configured ``mode: live`` (unless `live_books_only`
+    is off, for flatten, which only reduces risk) and the typed confirmation (or ``--yes``).
+    """
     with opened_store(StoreKind.SAMPLE if sample else StoreKind.LIVE) as store, fail_cleanly():
+        if live and live_books_only:
+            _require_live_books(store, books)
+        if live and not yes:
+            typer.confirm(f"Trade LIVE through {broker}? Real money", abort=True)
         manager = order_manager(store, broker, books, SystemClock(), live=live)
         manager.recover()
         try:
@@ -62,6 +72,17 @@ def trading(
         finally:
             manager.pump()
             manager.journal.flush()
+
+
+def _require_live_books(store: Store, books: Sequence[str]) -> None:
+    """Exit with the reason unless every book is stored and configured live."""
+    shelf = StoredBooks(store)
+    for book in books:
+        version = shelf.book(book)
+        mode = "an unknown" if version is None else f"a {version.book.mode.value}"
+        if version is None or version.book.mode is not BookMode.LIVE:
+            errors.print(f"{book} is {mode} book: --live trades only books configured mode: live")
+            raise typer.Exit(EXIT_BAD_INPUT)
 
 
 @app.command()
@@ -201,8 +222,8 @@ def flatten(
     book: str, reason: str = REASON, broker: str = BROKER, sample: bool = SAMPLE,
     live: bool = LIVE, yes: bool = YES,
 ) -> None:  # fmt: skip
-    """Close every position of a book through REDUCING (works while halted)."""
-    with trading(sample, broker, [book], live, yes) as manager:
+    """Close every position of a book through REDUCING (works while halted; live in any mode)."""
+    with trading(sample, broker, [book], live, yes, live_books_only=False) as manager:
         placed = manager.flatten(book, reason)
         manager.pump()
         _print_orders([manager.journal.order(o.client_order_id) or o for o in placed])
