@@ -214,3 +214,26 @@ async def test_approving_what_cannot_be_approved_is_a_422_or_404(
         "/api/trading/approvals", json={"book": "nope", "session": "2030-01-01"}
     )
     assert missing.status_code == 404
+
+
+async def test_an_equity_order_while_the_market_is_closed_shows_the_next_open(
+    bars_store: Store,
+) -> None:
+    import datetime as dt
+
+    from tetra.adapters.brokers.factory import order_manager
+    from tetra.core.clock import FixedClock
+    from tetra.execution import MarketHours
+
+    sunday = FixedClock(dt.datetime(2026, 12, 6, 16, 0, tzinfo=dt.UTC))
+    manager = order_manager(bars_store, "paper", [], sunday)
+    manager.hours = MarketHours(crypto={"BTC"})  # as the factory gives Alpaca and IB
+    app: FastAPI = create_app(bars_store, api_key=KEY)
+    app.state.order_manager = manager
+    async with api_client(app) as client:
+        refused = await place(client, symbol="SPY", quantity="1")
+        queued = await place(client, symbol="SPY", quantity="1", time_in_force="opg")
+    assert refused["status"] == "rejected"
+    assert str(refused["reason"]).startswith("market closed: XNYS is closed at 2026-12-06 16:00")
+    assert "opens 2026-12-07 14:30 UTC" in str(refused["reason"])
+    assert queued["status"] != "rejected"
