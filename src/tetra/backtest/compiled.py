@@ -30,6 +30,7 @@ from tetra.simulation.layout import (
     A_EQUITY,
     B_CLOSE,
     B_OPEN,
+    BAR_FIELDS,
     F_QUANTITY,
     F_SYMBOL,
     NO_ORDER,
@@ -55,6 +56,7 @@ from tetra.simulation.layout import (
 from tetra.simulation.orders import Costs, TradingRules
 
 Array = np.ndarray
+Prices = tuple[Array, Array, Array, Array, Array]  # open, high, low, close, volume (T, N)
 jit = numba.njit(cache=True, nogil=True)
 
 
@@ -145,7 +147,7 @@ def run_compiled(
     stop_loss, take_profit = orders.brackets()
     brackets = bool(np.isfinite(stop_loss).any() or np.isfinite(take_profit).any())
     result = simulate(
-        market.bars(),
+        market.prices(),
         market.split_ratio,
         market.dividend,
         orders.size,
@@ -173,7 +175,7 @@ def journal_of(gate: g.Gate) -> np.ndarray:
 
 @jit
 def simulate(
-    bars: Array,
+    prices: Prices,
     split_ratio: Array,
     dividend: Array,
     size: Array,
@@ -187,15 +189,17 @@ def simulate(
     cash0: float,
     model: FillModel,
 ) -> tuple[Array, Array, Array, Array]:
-    t_count, n_count = bars.shape[0], bars.shape[1]
+    t_count, n_count = size.shape[0], size.shape[1]
     orders = int(np.isfinite(size).sum())
     exits_on = model.exits[e.E_ACTIVE] != 0
     buffers = allocate(t_count, n_count, cash0, 2 * orders if exits_on else orders)
     state, pending, account, fills, cash_out, equity_out, positions = buffers
     gate_on = model.gate.status[g.G_ON] != 0
     filled = 0
+    bar = np.empty((n_count, BAR_FIELDS))
     for t in range(t_count):
-        filled = fill_bar(t, bars, split_ratio, dividend, state, pending, account, model, fills,
+        load_bar(t, prices, bar)
+        filled = fill_bar(t, bar, split_ratio, dividend, state, pending, account, model, fills,
                           filled)  # fmt: skip
         queue_orders(
             t, size, size_kind, kind, limit, stop, tif, stop_loss, take_profit, state, pending
@@ -208,9 +212,22 @@ def simulate(
 
 
 @jit
+def load_bar(t: int, prices: Prices, bar: Array) -> None:
+    """Copy row t of the five price panels into `bar` (N, BAR_FIELDS), laid out as B_* says.
+
+    One small buffer reused bar after bar, where a stacked (T, N, 5) copy of the panels
+    would write five times the market's size into fresh memory on every run.
+    """
+    for field in range(BAR_FIELDS):
+        panel = prices[field]
+        for n in range(bar.shape[0]):
+            bar[n, field] = panel[t, n]
+
+
+@jit
 def fill_bar(
     t: int,
-    bars: Array,
+    bar: Array,
     split_ratio: Array,
     dividend: Array,
     state: Array,
@@ -220,7 +237,8 @@ def fill_bar(
     fills: Array,
     filled: int,
 ) -> int:
-    """Run bar t up to its close: actions, exits, pending orders, marks, trailing stops, limits.
+    """Run bar t (`bar`: its open, high, low, close, volume per symbol, from `load_bar`) up to
+    its close: actions, exits, pending orders, marks, trailing stops, limits.
 
     Both paths call it; then the compiled kernel queues the bar's orders and the per-bar
     engine calls the strategy. Returns the new fill count.
@@ -229,16 +247,16 @@ def fill_bar(
     apply_actions(t, split_ratio, dividend, state, pending, account)
     if exits_on:
         before = filled
-        filled = e.execute_exits(t, bars, state, account, model.costs, model.exits, fills, filled)
+        filled = e.execute_exits(t, bar, state, account, model.costs, model.exits, fills, filled)
         if gate_on:  # keep the gate's valuation of the book current through the exits
             for i in range(before, filled):
                 n = int(fills[i, F_SYMBOL])
                 g.booked(n, -fills[i, F_QUANTITY], 0.0, state, model.gate)
     for side in (-1.0, 1.0):
-        filled = execute_pending(t, side, bars, state, pending, account, model, fills, filled)
-    mark_to_market(t, bars, state, account)
+        filled = execute_pending(t, side, bar, state, pending, account, model, fills, filled)
+    mark_to_market(bar, state, account)
     if exits_on:
-        e.ratchet(t, bars, state, model.exits)
+        e.ratchet(bar, state, model.exits)
     if gate_on:
         g.check_limits(t, state, account, model.gate)
     return filled
@@ -270,7 +288,7 @@ def apply_actions(
 def execute_pending(
     t: int,
     side: float,
-    bars: Array,
+    bar: Array,
     state: Array,
     pending: Array,
     account: Array,
@@ -281,10 +299,10 @@ def execute_pending(
     """Execute pending orders of one side (-1 sells, +1 buys) against bar t."""
     for n in range(state.shape[1]):
         row = state[S_ORDER_ROW, n]
-        if row < 0 or not np.isfinite(bars[t, n, B_OPEN]):
+        if row < 0 or not np.isfinite(bar[n, B_OPEN]):
             continue
         order = pending[n]
-        reference = bars[t, n, B_CLOSE] if order[P_KIND] == MARKET_ON_CLOSE else bars[t, n, B_OPEN]
+        reference = bar[n, B_CLOSE] if order[P_KIND] == MARKET_ON_CLOSE else bar[n, B_OPEN]
         position, equity = state[S_POSITION, n], account[A_EQUITY]
         if (
             x.order_side(int(order[P_SIZE_KIND]), order[P_SIZE], reference, position, equity)
@@ -297,7 +315,7 @@ def execute_pending(
             order[P_SIZE],
             order[P_LIMIT],
             order[P_STOP],
-            bars[t, n],
+            bar[n],
             position,
             account[A_CASH],
             equity,
@@ -346,10 +364,10 @@ def _gated(
 
 
 @jit
-def mark_to_market(t: int, bars: Array, state: Array, account: Array) -> None:
+def mark_to_market(bar: Array, state: Array, account: Array) -> None:
     value = 0.0
     for n in range(state.shape[1]):
-        close = bars[t, n, B_CLOSE]
+        close = bar[n, B_CLOSE]
         if np.isfinite(close):
             state[S_LAST, n] = close
         if state[S_POSITION, n] != 0.0:

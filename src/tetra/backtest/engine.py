@@ -21,6 +21,7 @@ from tetra.backtest.compiled import (
     fill_bar,
     fill_model,
     journal_of,
+    load_bar,
 )
 from tetra.market import BarContext, MarketData, OrderKind, SizeKind
 from tetra.market.orders import DAY, GOOD_TILL_CANCELLED
@@ -30,6 +31,7 @@ from tetra.simulation.exits import Exits
 from tetra.simulation.layout import (
     A_CASH,
     A_EQUITY,
+    BAR_FIELDS,
     NO_ORDER,
     P_KIND,
     P_LIMIT,
@@ -130,7 +132,7 @@ def run_callbacks(
     With a `gate`, orders pass the risk gate as on the compiled path.
     """
     t_count, n_count = market.shape
-    bars = market.bars()
+    prices, bar = market.prices(), np.empty((n_count, BAR_FIELDS))
     model = fill_model(market, costs, rules, exits, gate=gate)
     gate_on = gate is not None and gate.status[g.G_ON] != 0
     buffers = allocate(t_count, n_count, float(cash), max(4 * n_count, 64))
@@ -142,7 +144,8 @@ def run_callbacks(
             fills = np.vstack([fills, np.zeros_like(fills)])
         model = _journal_room(model, n_count)
         split_ratio, dividend = market.split_ratio, market.dividend
-        filled = fill_bar(t, bars, split_ratio, dividend, state, pending, account, model, fills,
+        load_bar(t, prices, bar)
+        filled = fill_bar(t, bar, split_ratio, dividend, state, pending, account, model, fills,
                           filled)  # fmt: skip
         context.t = t
         on_bar(context)

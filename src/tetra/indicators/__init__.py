@@ -20,6 +20,7 @@ vwap                        (none)                      rolling or anchored VWAP
 rolling_zscore              (none)                      (x - mean) / population std
 rolling_beta                (none; BETA uses returns)   cov(y, x) / var(x)
 rolling_correlation         (none)                      Pearson correlation
+crossings                   (none)                      int8: +1 cross above, -1 below
 ==========================  ==========================  =================================
 
 Warm-up: outputs are NaN for as many bars as TA-Lib's lookback. Leading NaNs (a symbol
@@ -33,7 +34,7 @@ column by column.
 
 from tetra.indicators._momentum import Stochastic, momentum, rate_of_change, rsi, stochastic
 from tetra.indicators._statistics import rolling_beta, rolling_correlation, rolling_zscore
-from tetra.indicators._trend import MACD, ema, macd, sma, wma
+from tetra.indicators._trend import MACD, crossings, ema, macd, sma, wma
 from tetra.indicators._volatility import ADX, BollingerBands, adx, atr, bollinger_bands
 from tetra.indicators._volume import obv, vwap
 
@@ -45,6 +46,7 @@ __all__ = [
     "adx",
     "atr",
     "bollinger_bands",
+    "crossings",
     "ema",
     "macd",
     "momentum",

@@ -31,7 +31,7 @@ def as_arrays(*values: Values) -> tuple[Array, ...]:
     return arrays
 
 
-def like(template: Values, result: Array) -> Values:
+def like(template: Values, result: npt.NDArray[Any]) -> Values:
     """Return `result` as the same kind as `template`: array, Series or DataFrame (same labels)."""
     if isinstance(template, pd.DataFrame):
         return pd.DataFrame(result, index=template.index, columns=template.columns)

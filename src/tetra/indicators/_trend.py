@@ -7,6 +7,7 @@ from typing import Generic, NamedTuple
 from tetra.indicators._arrays import (
     Values,
     as_array,
+    as_arrays,
     check_period,
     like,
     on_columns_single,
@@ -27,6 +28,18 @@ def sma(values: Values, period: int) -> Values:
     """Compute the simple moving average over `period` bars (TA-Lib SMA)."""
     check_period("period", period, 1)
     return like(values, on_panel(averages.sma_2d_nb, as_array(values), period))
+
+
+def crossings(fast: Values, slow: Values) -> Values:
+    """Mark where `fast` crosses `slow`: +1 above (from at or below), -1 back, 0 elsewhere.
+
+    A cross is read at a bar's close from that bar and the one before, all four values
+    finite; the output is int8, with the inputs' labels.
+    """
+    a, b = as_arrays(fast, slow)
+    if a.ndim == 2:
+        return like(fast, averages.crossings_2d_nb(a, b))
+    return like(fast, averages.crossings_2d_nb(a.reshape(-1, 1), b.reshape(-1, 1))[:, 0])
 
 
 def ema(values: Values, period: int) -> Values:

@@ -57,9 +57,14 @@ class MarketData:
     def shape(self) -> tuple[int, int]:
         return (len(self.dates), len(self.symbols))
 
-    def bars(self) -> np.ndarray:
-        """Return a (T, N, 5) array of open, high, low, close, volume."""
-        return np.stack([getattr(self, f) for f in FIELDS], axis=-1)
+    def prices(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Return (open, high, low, close, volume) as C-contiguous float64 (T, N) arrays.
+
+        The engines read them bar by bar (`tetra.backtest.compiled.load_bar`); the arrays
+        are the panel's own unless one has another dtype or layout, which is copied.
+        """
+        o, h, lo, c, v = (np.ascontiguousarray(getattr(self, f), np.float64) for f in FIELDS)
+        return o, h, lo, c, v
 
     def column(self, symbol: str) -> int:
         try:

@@ -287,13 +287,13 @@ def _level(price: float, direction: float, fraction: float, multiple: float, atr
 
 
 @jit
-def ratchet(t: int, bars: np.ndarray, state: np.ndarray, exits: np.ndarray) -> None:
-    """Tighten every trailing stop after bar t's close, from the bar's high (long) or low."""
+def ratchet(bar: np.ndarray, state: np.ndarray, exits: np.ndarray) -> None:
+    """Tighten every trailing stop after the bar's close, from its high (long) or low."""
     for n in range(state.shape[1]):
         position, level = state[S_POSITION, n], state[S_TRAIL_LEVEL, n]
-        if position == 0.0 or not np.isfinite(level) or not np.isfinite(bars[t, n, B_CLOSE]):
+        if position == 0.0 or not np.isfinite(level) or not np.isfinite(bar[n, B_CLOSE]):
             continue
-        extreme = bars[t, n, B_HIGH] if position > 0.0 else bars[t, n, B_LOW]
+        extreme = bar[n, B_HIGH] if position > 0.0 else bar[n, B_LOW]
         side = 1.0 if position > 0.0 else -1.0
         if np.isfinite(exits[E_TRAIL_PCT]):
             candidate = extreme * (1.0 - side * exits[E_TRAIL_PCT])
@@ -344,7 +344,7 @@ def _protective(state: np.ndarray, n: int, side: float) -> tuple[float, int]:
 @jit
 def execute_exits(
     t: int,
-    bars: np.ndarray,
+    bar: np.ndarray,
     state: np.ndarray,
     account: np.ndarray,
     costs: np.ndarray,
@@ -355,14 +355,14 @@ def execute_exits(
     """Close every position whose exit bar t triggers; return the new fill count."""
     for n in range(state.shape[1]):
         position = state[S_POSITION, n]
-        if position == 0.0 or not np.isfinite(bars[t, n, B_OPEN]):
+        if position == 0.0 or not np.isfinite(bar[n, B_OPEN]):
             continue
-        reason, base, flags = exit_of(t, position, bars[t, n], state, n, exits)
+        reason, base, flags = exit_of(t, position, bar[n], state, n, exits)
         if reason == SIGNAL:
             continue
         quantity = -position
         side = 1.0 if quantity > 0.0 else -1.0
-        price = x.slipped(base, side, quantity, bars[t, n, B_VOLUME], costs)
+        price = x.slipped(base, side, quantity, bar[n, B_VOLUME], costs)
         fee = x.commission(quantity, price, costs)
         realised = x.book(position, state[S_AVERAGE, n], quantity, price)[2]
         state[S_POSITION, n], state[S_AVERAGE, n] = 0.0, 0.0

@@ -8,7 +8,7 @@ and `allocate` builds them, so the two paths cannot disagree on a layout:
 - `state` (STATE_ROWS, N): per symbol, the position and its bookkeeping (S_*);
 - `pending` (N, PENDING_COLUMNS): per symbol, its one working order (P_*);
 - `account` (ACCOUNT_SIZE,): cash and equity at the last close (A_*);
-- a bar, ``bars[t, n]``: open, high, low, close, volume (B_*);
+- a bar, ``bar[n]`` (N, BAR_FIELDS): open, high, low, close, volume of one date (B_*);
 - `fills` (F, FILL_COLUMNS): one row per fill (F_*).
 
 Numba reads these module-level ints as compile-time constants: naming them costs nothing.
@@ -47,12 +47,13 @@ A_CASH = 0
 A_EQUITY = 1  # equity at the previous close
 ACCOUNT_SIZE = 2
 
-# bar fields, as `MarketData.bars()` lays them out
+# bar fields, in the order of `MarketData.prices()`
 B_OPEN = 0
 B_HIGH = 1
 B_LOW = 2
 B_CLOSE = 3
 B_VOLUME = 4
+BAR_FIELDS = 5
 
 # fill columns
 F_T = 0  # bar of the fill

@@ -7,7 +7,7 @@ from typing import ClassVar, Literal
 import numpy as np
 from pydantic import Field, model_validator
 
-from tetra.indicators import ema, sma
+from tetra.indicators import crossings, ema, sma
 from tetra.market import BarContext, MarketData, OrderArrays, SizeKind
 from tetra.strategy.base import Strategy, StrategyConfig
 
@@ -40,24 +40,21 @@ class MovingAverageCrossover(Strategy[CrossoverConfig]):
 
     def signals(self, market: MarketData) -> tuple[np.ndarray, np.ndarray]:
         """Return (entries, exits) booleans: crossings at each bar's close."""
-        fast, slow = self.averages(market)
-        above = fast > slow
-        valid = np.isfinite(fast) & np.isfinite(slow)
-        before = np.vstack([np.zeros((1, above.shape[1]), dtype=bool), above[:-1]])
-        was_valid = np.vstack([np.zeros((1, valid.shape[1]), dtype=bool), valid[:-1]])
-        ready = valid & was_valid
-        return ready & above & ~before, ready & ~above & before
+        cross = crossings(*self.averages(market))
+        return cross == 1, cross == -1
 
     def allocation(self, market: MarketData) -> float:
         return self.config.allocation or self.config.cash / market.shape[1]
 
     def orders(self, market: MarketData) -> OrderArrays:
-        entries, exits = self.signals(market)
+        cross = crossings(*self.averages(market))
+        rows, columns = np.nonzero(cross)  # crossings are sparse: write only their cells
+        up = cross[rows, columns] == 1
         orders = OrderArrays.empty(market.shape)
-        orders.size[entries] = self.allocation(market)
-        orders.size_kind[entries] = int(SizeKind.VALUE)
-        orders.size[exits] = 0.0
-        orders.size_kind[exits] = int(SizeKind.TARGET_SHARES)
+        orders.size[rows, columns] = np.where(up, self.allocation(market), 0.0)
+        orders.size_kind[rows, columns] = np.where(
+            up, int(SizeKind.VALUE), int(SizeKind.TARGET_SHARES)
+        )
         return orders
 
     def init(self, market: MarketData) -> None:
