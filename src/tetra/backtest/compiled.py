@@ -66,20 +66,52 @@ DECISION_COLUMNS = 10
 def decisions_of(orders: OrderArrays) -> np.ndarray:
     """Return every order as rows (t, n, size, size_kind, kind, limit, stop, tif, stop_loss,
     take_profit), by t then n: the pending-order columns with the order's bar and symbol."""
-    t, n = np.nonzero(np.isfinite(orders.size))
-    fields = (
-        orders.size,
-        orders.size_kind,
-        orders.kind,
-        orders.limit,
-        orders.stop,
-        orders.time_in_force,
-        orders.stop_loss,
-        orders.take_profit,
+    stop_loss, take_profit = (
+        _NO_LEVELS if field is None else np.asarray(field, dtype=np.float64)
+        for field in (orders.stop_loss, orders.take_profit)
     )
-    nan = np.full(len(t), np.nan)  # an absent bracket field: no level on any order
-    columns = (nan if f is None else np.asarray(f[t, n], dtype=np.float64) for f in fields)
-    return np.column_stack([t, n, *columns])
+    codes = (orders.size_kind, orders.kind, orders.time_in_force)
+    size_kind, kind, tif = (np.asarray(code, dtype=np.int64) for code in codes)
+    limit, stop = (np.asarray(level, dtype=np.float64) for level in (orders.limit, orders.stop))
+    size = np.asarray(orders.size, dtype=np.float64)
+    rows: np.ndarray = _decision_rows(
+        size, size_kind, kind, limit, stop, tif, stop_loss, take_profit
+    )
+    return rows
+
+
+_NO_LEVELS = np.full((0, 0), np.nan)  # an order set without a bracket field: NaN levels
+
+
+@jit
+def _decision_rows(
+    size: Array,
+    size_kind: Array,
+    kind: Array,
+    limit: Array,
+    stop: Array,
+    tif: Array,
+    stop_loss: Array,
+    take_profit: Array,
+) -> Array:
+    """`decisions_of` in two passes over `size` (count, then fill) and no (T, N) temporaries."""
+    count = 0
+    for t in range(size.shape[0]):
+        for n in range(size.shape[1]):
+            count += np.isfinite(size[t, n])
+    rows = np.empty((count, DECISION_COLUMNS))
+    k = 0
+    for t in range(size.shape[0]):
+        for n in range(size.shape[1]):
+            if not np.isfinite(size[t, n]):
+                continue
+            row = rows[k]
+            row[0], row[1], row[2], row[3] = t, n, size[t, n], size_kind[t, n]
+            row[4], row[5], row[6], row[7] = kind[t, n], limit[t, n], stop[t, n], tif[t, n]
+            row[8] = stop_loss[t, n] if stop_loss.shape[0] else np.nan
+            row[9] = take_profit[t, n] if take_profit.shape[0] else np.nan
+            k += 1
+    return rows
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from tetra.backtest.engine import run_callbacks
 from tetra.backtest.guards import GuardedOrders, look_ahead_problems, rerun_problems
 from tetra.backtest.managed import RiskManaged
 from tetra.backtest.result import BacktestResult
+from tetra.compute.memory import keep_freed_memory
 from tetra.market import MarketData, OrderArrays
 from tetra.risk import RiskPolicy
 from tetra.simulation.exits import Exits
@@ -38,8 +39,10 @@ def run_backtest(
     and any look-ahead or non-determinism lands in `result.warnings`, beside warnings for a
     run that saw no data or made no trades. Sweeps turn the guards off for speed.
     A `risk_policy` (or a `RiskManaged` strategy) runs every order through the risk gate;
-    `result.interventions` lists what it did.
+    `result.interventions` lists what it did. The first call tunes the process's allocator
+    to reuse freed panels (`tetra.compute.memory`; `TETRA_KEEP_FREED_MEMORY=0` opts out).
     """
+    keep_freed_memory()
     if risk_policy is not None and not isinstance(strategy, RiskManaged):
         strategy = RiskManaged(strategy, risk_policy)
     managed = strategy if isinstance(strategy, RiskManaged) else None

@@ -47,14 +47,13 @@ class MovingAverageCrossover(Strategy[CrossoverConfig]):
         return self.config.allocation or self.config.cash / market.shape[1]
 
     def orders(self, market: MarketData) -> OrderArrays:
-        cross = crossings(*self.averages(market))
-        rows, columns = np.nonzero(cross)  # crossings are sparse: write only their cells
-        up = cross[rows, columns] == 1
+        cross = crossings(*self.averages(market)).reshape(-1)
+        cells = np.flatnonzero(cross)  # crossings are sparse: write only their cells
+        up = cross[cells] == 1
         orders = OrderArrays.empty(market.shape)
-        orders.size[rows, columns] = np.where(up, self.allocation(market), 0.0)
-        orders.size_kind[rows, columns] = np.where(
-            up, int(SizeKind.VALUE), int(SizeKind.TARGET_SHARES)
-        )
+        orders.size.reshape(-1)[cells] = np.where(up, self.allocation(market), 0.0)
+        entry, exit_ = int(SizeKind.VALUE), int(SizeKind.TARGET_SHARES)
+        orders.size_kind.reshape(-1)[cells] = np.where(up, entry, exit_)
         return orders
 
     def init(self, market: MarketData) -> None:
