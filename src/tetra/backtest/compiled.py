@@ -66,10 +66,7 @@ DECISION_COLUMNS = 10
 def decisions_of(orders: OrderArrays) -> np.ndarray:
     """Return every order as rows (t, n, size, size_kind, kind, limit, stop, tif, stop_loss,
     take_profit), by t then n: the pending-order columns with the order's bar and symbol."""
-    stop_loss, take_profit = (
-        _NO_LEVELS if field is None else np.asarray(field, dtype=np.float64)
-        for field in (orders.stop_loss, orders.take_profit)
-    )
+    stop_loss, take_profit = bracket_levels(orders)
     codes = (orders.size_kind, orders.kind, orders.time_in_force)
     size_kind, kind, tif = (np.asarray(code, dtype=np.int64) for code in codes)
     limit, stop = (np.asarray(level, dtype=np.float64) for level in (orders.limit, orders.stop))
@@ -80,7 +77,17 @@ def decisions_of(orders: OrderArrays) -> np.ndarray:
     return rows
 
 
-_NO_LEVELS = np.full((0, 0), np.nan)  # an order set without a bracket field: NaN levels
+NO_LEVELS = np.full((0, 0), np.nan)  # a bracket field an order set lacks: NaN everywhere
+
+
+def bracket_levels(orders: OrderArrays) -> tuple[Array, Array]:
+    """An order set's (stop_loss, take_profit) as the kernels take them: float64 (T, N),
+    or `NO_LEVELS` for a field the set lacks (read as NaN, with no (T, N) NaN panel)."""
+    stop_loss, take_profit = (
+        NO_LEVELS if field is None else np.asarray(field, dtype=np.float64)
+        for field in (orders.stop_loss, orders.take_profit)
+    )
+    return stop_loss, take_profit
 
 
 @jit
@@ -176,7 +183,7 @@ def run_compiled(
     With a `gate` (`tetra.backtest.managed` builds one from a risk policy) every order
     passes the risk gate and the output carries its journal.
     """
-    stop_loss, take_profit = orders.brackets()
+    stop_loss, take_profit = bracket_levels(orders)
     brackets = bool(np.isfinite(stop_loss).any() or np.isfinite(take_profit).any())
     result = simulate(
         market.prices(),
@@ -427,5 +434,6 @@ def queue_orders(
             pending[n, P_SIZE], pending[n, P_SIZE_KIND] = size[t, n], size_kind[t, n]
             pending[n, P_KIND], pending[n, P_LIMIT] = kind[t, n], limit[t, n]
             pending[n, P_STOP], pending[n, P_TIF] = stop[t, n], tif[t, n]
-            pending[n, P_STOP_LOSS], pending[n, P_TAKE_PROFIT] = stop_loss[t, n], take_profit[t, n]
+            pending[n, P_STOP_LOSS] = stop_loss[t, n] if stop_loss.shape[0] else np.nan
+            pending[n, P_TAKE_PROFIT] = take_profit[t, n] if take_profit.shape[0] else np.nan
             state[S_ORDER_ROW, n] = t

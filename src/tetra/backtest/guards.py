@@ -10,18 +10,19 @@ On the compiled path the decisions are the strategy's `OrderArrays`, and the fil
 pure function of the market, the orders and the account (its own tests run it twice on the
 same inputs and compare bits). So `order_problems` checks both biases on the orders alone,
 comparing arrays in place, and `GuardedOrders` computes those orders on a worker thread while
-the caller's thread runs the kernel (which releases the GIL): the guards cost the strategy's
-decision time, not another backtest.
+the caller's thread runs the kernel (which releases the GIL), the caller taking what is left
+when its kernel is done: the guards cost the strategy's decision time, not another backtest.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
 
-from tetra.backtest.compiled import DECISION_COLUMNS, jit
+from tetra.backtest.compiled import DECISION_COLUMNS, bracket_levels, jit
 from tetra.backtest.result import BacktestResult
 from tetra.market import MarketData, OrderArrays
 
@@ -68,39 +69,54 @@ def rerun_problems(run: Runner, market: MarketData, full: BacktestResult) -> lis
 class GuardedOrders:
     """The compiled path's guards, started beside the kernel and collected after it.
 
-    `start` submits the truncated and repeated decisions to the guard thread; `problems`
-    waits for them and compares them with the full run's orders. The strategy is used by one
-    thread at a time: the caller computes the full orders before `start` and runs only the
-    kernel until `problems`.
+    The checks (the repeat in full, then each truncation, longest first) wait in one queue.
+    `start` sets the guard thread taking them from the front with the strategy's `orders`;
+    `problems`, called by the caller's thread once its kernel is done, takes what is still
+    waiting from the back with `spare` (the same decision on a copy of the strategy), then
+    waits for the guard thread. Each copy of the strategy is used by one thread at a time:
+    the caller computes the full orders before `start` and only the kernel until `problems`.
     """
 
-    def __init__(self, orders: Orders, market: MarketData, full: OrderArrays) -> None:
-        self._orders = orders
+    def __init__(
+        self, orders: Orders, market: MarketData, full: OrderArrays, spare: Orders | None = None
+    ) -> None:
+        self._orders, self._spare = orders, spare
         self._market = market
         self._full = full
-        self._future: Future[list[str]] | None = None
+        cuts = truncation_points(market)
+        self._checks: list[int | None] = [None, *sorted(cuts, reverse=True)]  # None: repeat
+        self._found: dict[int | None, bool] = {}  # check -> whether it found a problem
+        self._lock = threading.Lock()
+        self._future: Future[None] | None = None
 
     def start(self) -> GuardedOrders:
-        self._future = _WORKER.submit(order_problems, self._orders, self._market, self._full)
+        self._future = _WORKER.submit(self._drain, self._orders, 0)
         return self
 
     def problems(self) -> list[str]:
         assert self._future is not None, "start() the guards first"
-        return self._future.result()
+        if self._spare is not None:
+            self._drain(self._spare, -1)
+        self._future.result()
+        problems = [
+            _look_ahead(self._market, cut)
+            for cut in sorted(c for c in self._found if c is not None)
+            if self._found[cut]
+        ]
+        return problems + ([_NON_DETERMINISTIC] if self._found[None] else [])
 
-
-def order_problems(
-    orders: Orders, market: MarketData, full: OrderArrays, *, points: int = 3, seed: int = 0
-) -> list[str]:
-    """Return look-ahead and non-determinism problems of a strategy's orders."""
-    problems = [
-        _look_ahead(market, cut)
-        for cut in truncation_points(market, points=points, seed=seed)
-        if not same_orders(full, orders(market.window(0, cut + 1)), cut + 1)
-    ]
-    if not same_orders(full, orders(market), market.shape[0]):
-        problems.append(_NON_DETERMINISTIC)
-    return problems
+    def _drain(self, orders: Orders, end: int) -> None:
+        """Run waiting checks, taken from the front (`end` 0) or the back (-1), until none."""
+        while True:
+            with self._lock:
+                if not self._checks:
+                    return
+                check = self._checks.pop(end)
+            rows = self._market.shape[0] if check is None else check + 1
+            data = self._market if check is None else self._market.window(0, rows)
+            found = not same_orders(self._full, orders(data), rows)
+            with self._lock:
+                self._found[check] = found
 
 
 def same_orders(full: OrderArrays, other: OrderArrays, rows: int) -> bool:
@@ -122,20 +138,8 @@ def same_orders(full: OrderArrays, other: OrderArrays, rows: int) -> bool:
     # prefetcher follows (all fields at once measured twice as slow at 500 symbols)
     fields = ("size_kind", "kind", "time_in_force", "limit", "stop")
     pairs = [(getattr(full, name), getattr(other, name)) for name in fields]
-    pairs += zip(_levels(full), _levels(other), strict=True)
+    pairs += zip(bracket_levels(full), bracket_levels(other), strict=True)
     return all(_same_at(mine, theirs, t, n) for mine, theirs in pairs)
-
-
-_ABSENT = np.full((0, 0), np.nan)  # a bracket field an order set lacks: NaN everywhere
-
-
-def _levels(orders: OrderArrays) -> tuple[np.ndarray, np.ndarray]:
-    """An order set's bracket fields as the kernel takes them, an absent one as `_ABSENT`."""
-    stop_loss, take_profit = (
-        _ABSENT if field is None else np.asarray(field, dtype=np.float64)
-        for field in (orders.stop_loss, orders.take_profit)
-    )
-    return stop_loss, take_profit
 
 
 @jit
@@ -169,7 +173,7 @@ def _cells(rows: int, size: np.ndarray, placed: int) -> tuple[np.ndarray, np.nda
 
 @jit
 def _same_at(field: np.ndarray, field_: np.ndarray, t: np.ndarray, n: np.ndarray) -> bool:
-    """Whether two fields agree at the cells (t, n); NaN equals NaN, `_ABSENT` is all NaN."""
+    """Whether two fields agree at the cells (t, n); NaN equals NaN, `NO_LEVELS` is all NaN."""
     for k in range(len(t)):
         a = np.nan if field.shape[0] == 0 else float(field[t[k], n[k]])
         b = np.nan if field_.shape[0] == 0 else float(field_[t[k], n[k]])

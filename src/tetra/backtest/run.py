@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any, Literal
 
 import numpy as np
@@ -61,7 +62,7 @@ def run_backtest(
 
     def compiled(data: MarketData, guarded: bool = False) -> BacktestResult:
         orders = _orders_of(strategy, data)
-        guard = GuardedOrders(lambda d: _orders_of(strategy, d), data, orders) if guarded else None
+        guard = _guards(strategy, data, orders) if guarded else None
         if guard is not None:
             guard.start()  # decides on the guard thread while this one runs the kernel
         decisions = decisions_of(orders)
@@ -94,6 +95,14 @@ def run_backtest(
             result.warnings.extend(rerun_problems(callback, market, result))
     result.warnings[:0] = bias_warnings(market, result)
     return result
+
+
+def _guards(strategy: Strategy, data: MarketData, full: OrderArrays) -> GuardedOrders:  # type: ignore[type-arg]
+    """The compiled path's guards: the caller's share of the checks decides on a copy."""
+    spare = copy.copy(strategy)
+    return GuardedOrders(
+        lambda d: _orders_of(strategy, d), data, full, lambda d: _orders_of(spare, d)
+    )
 
 
 def _orders_of(strategy: Strategy, data: MarketData) -> OrderArrays:  # type: ignore[type-arg]
