@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import threading
+import time
 from typing import ClassVar
 
 import numpy as np
@@ -238,3 +240,46 @@ def test_an_order_placed_or_dropped_or_a_shorter_or_narrower_set_differs() -> No
     assert same_orders(full, placed, 5)
     assert not same_orders(full, some_orders((5, 3)), 6)
     assert not same_orders(OrderArrays.empty((6, 2)), OrderArrays.empty((6, 3)), 6)
+
+
+class SlowOnTheGuardThread(PeeksOneBar):
+    """Leaky like `PeeksOneBar`; records who decides, and is slow on the guard thread."""
+
+    name: ClassVar[str] = "slow_on_the_guard_thread"
+    seen: ClassVar[list[tuple[str, int, int]]] = []  # (thread, strategy object, rows)
+    busy: ClassVar[set[int]] = set()  # strategy objects deciding right now
+
+    def orders(self, market: MarketData) -> OrderArrays:
+        thread = threading.current_thread().name
+        assert id(self) not in self.busy, "one strategy object used by two threads at once"
+        self.busy.add(id(self))
+        try:
+            if thread.startswith("tetra-guards"):
+                time.sleep(0.05)  # the caller's kernel finishes first and takes a share
+            self.seen.append((thread, id(self), market.shape[0]))
+            return super().orders(market)
+        finally:
+            self.busy.discard(id(self))
+
+
+def test_the_caller_takes_waiting_checks_on_a_copy_and_every_check_still_runs() -> None:
+    market, strategy = walk(), SlowOnTheGuardThread()
+
+    result = run_backtest(strategy, market)
+
+    cuts = truncation_points(market)
+    caught = [w for w in result.warnings if w.startswith("look-ahead")]
+    assert caught == [
+        f"look-ahead: decisions up to {market.dates[c]} change when later data is removed"
+        for c in cuts
+    ]
+    guard_rows = [rows for thread, _, rows in strategy.seen if thread.startswith("tetra-guards")]
+    caller = [
+        (obj, rows) for thread, obj, rows in strategy.seen if not thread.startswith("tetra-guards")
+    ]
+    assert caller[0] == (id(strategy), market.shape[0])  # the run's own decision, on the original
+    shares = caller[1:]
+    assert shares  # the slow guard thread left checks to the caller ...
+    assert all(obj != id(strategy) for obj, _ in shares)  # ... which decided on a copy
+    checked = sorted(guard_rows + [rows for _, rows in shares])
+    assert checked == sorted([market.shape[0], *(c + 1 for c in cuts)])  # each check once
