@@ -173,7 +173,7 @@ def memory_table(runs: list[dict[str, Any]]) -> str:
 def targets(
     standard: list[dict[str, Any]], sweeps: list[dict[str, Any]], memory: list[dict[str, Any]]
 ) -> str:
-    """The issue's targets, each judged on the 100-symbol figures of this run."""
+    """The issues' targets, on this run's figures: speed at 100 symbols, guards at each size."""
     at_100 = [r for r in standard if r["symbols"] == 100]
     speed = {r["engine"]: r.get("bars_per_second", 0.0) for r in at_100}
     vectorbt, backtrader = _reference_speeds(at_100)
@@ -183,6 +183,7 @@ def targets(
         callback = speed["Tetra callback"] / backtrader
         rows.append(("compiled >= 1.5x vectorbt bars/s", f"{compiled:.2f}x", compiled >= 1.5))
         rows.append(("callback >= 20x backtrader bars/s", f"{callback:.1f}x", callback >= 20.0))
+    rows += guard_targets(standard)
     seconds = {r["engine"]: r["best_seconds"] for r in sweeps if "best_seconds" in r}
     peers = [v for k, v in seconds.items() if k.startswith("vectorbt")]
     if peers and "Tetra compiled sweep" in seconds:
@@ -200,6 +201,33 @@ def targets(
     lines = ["| target | measured | met |", "|---|---|---|"]
     lines += [f"| {name} | {value} | {'yes' if met else 'NO'} |" for name, value, met in rows]
     return "\n".join(lines)
+
+
+def guard_targets(standard: list[dict[str, Any]]) -> list[tuple[str, str, bool]]:
+    """#19: with the default guards, the compiled path at least 3x vectorbt (its faster
+    engine in this run) and at most 1.5x its own unguarded time, at every size run."""
+    rows = []
+    for symbols in sorted({r["symbols"] for r in standard}):
+        at = [r for r in standard if r["symbols"] == symbols]
+        seconds = {r["engine"]: r.get("best_seconds") for r in at}
+        on, off = seconds.get("Tetra compiled (guards on)"), seconds.get("Tetra compiled")
+        if on is None or off is None:
+            continue
+        rows.append(
+            (
+                f"{symbols} symbols: guards on <= 1.5x guards off",
+                f"{on / off:.2f}x",
+                on / off <= 1.5,
+            )
+        )
+        vectorbt, _ = _reference_speeds(at)
+        speed = {r["engine"]: r.get("bars_per_second", 0.0) for r in at}
+        if vectorbt:
+            ratio = speed["Tetra compiled (guards on)"] / vectorbt
+            rows.append(
+                (f"{symbols} symbols: guards on >= 3x vectorbt", f"{ratio:.2f}x", ratio >= 3.0)
+            )
+    return rows
 
 
 def main() -> int:
