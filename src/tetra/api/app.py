@@ -8,6 +8,7 @@ gzip-compressed for clients that accept it; bar answers are cached encoded (`pay
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -80,6 +81,7 @@ def create_app(
     mail: MailSettings | None = None,
     jobs: JobsSettings | None = None,
     commands: CommandRunner | None = None,
+    freeze_startup_heap: bool = False,
 ) -> FastAPI:
     """Build the API over `store`; `static_dir` serves the built web app at `/`.
 
@@ -92,6 +94,10 @@ def create_app(
     parser alone).
     `mail` (a mailer, sender and default recipients) lets `/api/reports/{id}/send` email.
     `commands` runs CLI commands clients hand over (`/api/jobs/commands`; 503 without it).
+    `freeze_startup_heap` (for a server process, as `tetra serve`): once started, move every
+    object then alive out of the cyclic collector's reach (`gc.freeze`), so a full collection
+    scans only what requests made since; left off where one process builds many apps (tests),
+    since frozen cycles are never collected.
     """
     hub = EventHub()
 
@@ -99,6 +105,8 @@ def create_app(
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         if redis_url:
             await hub.connect_redis(redis_url)
+        if freeze_startup_heap:
+            _freeze_heap()
         yield
         await app.state.cache.aclose()
         await hub.close()
@@ -165,6 +173,14 @@ def create_app(
 
         mount_web_app(app, static_dir)
     return app
+
+
+def _freeze_heap() -> None:
+    # The modules, the app and its routes are hundreds of thousands of objects that live as long
+    # as the process: scanning them made each full collection a ~110 ms stall of every request
+    # (the p99 of the bar routes); after the freeze a full collection takes ~13 ms.
+    gc.collect()
+    gc.freeze()
 
 
 def _install_metrics(app: FastAPI) -> None:

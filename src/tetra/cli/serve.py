@@ -72,6 +72,7 @@ def serve(
         mail=_mail(config),
         jobs=config.jobs,
         commands=HostedCommands(),
+        freeze_startup_heap=True,
     )
     bind_host, bind_port = host or config.api_host, port or config.api_port
     console.print(f"Tetra on http://{bind_host}:{bind_port} ({kind} store)")
