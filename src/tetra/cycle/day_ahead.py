@@ -22,6 +22,7 @@ from typing import Any
 
 from tetra.data.calendars import sessions
 from tetra.data.ports import Query, Store
+from tetra.data.social import is_social
 from tetra.reports.daily import CalendarLine, NewsLine
 
 NEWS_DAYS = 3
@@ -60,6 +61,7 @@ def news_lines(store: Store, session: dt.date, held: Collection[str]) -> list[Ne
     articles = {
         r["article_id"]: r
         for r in store.read_arrow(Query("news.articles", where={"article_id": ids})).to_pylist()
+        if not is_social(r["source"], r["publisher"])  # headlines are news, not posts
     }
     lines = [
         _news_line(articles[article_id], symbol, row)

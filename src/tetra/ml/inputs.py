@@ -2,7 +2,8 @@
 
 Map: `FeatureInputs` bundles raw daily bars with corporate actions (`MarketData`), each
 symbol's group, macro observations with their vintages, per-symbol news sentiment with its
-publication time, and earnings dates. `load_inputs` reads them from a store;
+publication time (news only: social posts' scores are left out, see `tetra.data.social`),
+and earnings dates. `load_inputs` reads them from a store;
 `FeatureInputs.as_of(day)` removes everything not yet known at that day's decision time:
 bars after the day, macro values released after it, news published after the decision time,
 earnings dates not yet announced. The leakage tests and the prediction guard compare
@@ -24,6 +25,7 @@ import pandas as pd
 
 from tetra.core.errors import ValidationError
 from tetra.data.ports import Query, Store
+from tetra.data.social import social_article_ids
 from tetra.market import MarketData, load_market
 
 NEW_YORK = ZoneInfo("America/New_York")
@@ -135,14 +137,18 @@ def _macro(store: Store, end: dt.date) -> pd.DataFrame:
 
 
 def _news(store: Store, symbols: Sequence[str], start: dt.date, end: dt.date) -> pd.DataFrame:
+    """Read news scores; social posts (scored into news.sentiment too) are not news."""
+    first, last = start - dt.timedelta(days=60), end + dt.timedelta(days=1)
     query = Query(
         "news.sentiment",
         where={"symbol": list(symbols), "method": SENTIMENT_METHOD},
-        start=start - dt.timedelta(days=60),
-        end=end + dt.timedelta(days=1),
-        columns=list(NEWS_COLUMNS),
+        start=first,
+        end=last,
+        columns=["article_id", *NEWS_COLUMNS],
     )
     rows = store.read(query)
+    posts = social_article_ids(store, _midnight(first), _midnight(last))
+    rows = rows.loc[~rows["article_id"].isin(posts), list(NEWS_COLUMNS)]
     rows = rows.assign(published_at=pd.to_datetime(rows["published_at"], utc=True))
     return rows.sort_values(["published_at", "symbol"], kind="stable").reset_index(drop=True)
 
@@ -157,6 +163,10 @@ def _earnings(store: Store, symbols: Sequence[str], end: dt.date) -> pd.DataFram
 
 def _notice() -> dt.timedelta:
     return dt.timedelta(days=EARNINGS_NOTICE_DAYS)
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), dt.UTC)
 
 
 def _as_date(value: np.datetime64) -> dt.date:

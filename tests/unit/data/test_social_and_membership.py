@@ -8,9 +8,13 @@ import json
 import pandas as pd
 import pytest
 
+from tetra.adapters.sources.reddit import RedditSource
+from tetra.adapters.sources.reddit.parsing import post_row
 from tetra.data.membership import ranking_changes, seed_rows
-from tetra.data.social import social_daily
+from tetra.data.social import is_social, social_daily, social_mask
 from tetra.data.sources import RankedAsset
+from tetra.sample.news import PUBLISHERS
+from tetra.sample.world import generate_posts
 
 
 def test_social_daily_counts_posts_and_authors_and_averages_the_chosen_method() -> None:
@@ -54,6 +58,23 @@ def test_social_daily_counts_posts_and_authors_and_averages_the_chosen_method() 
     assert pd.isna(daily.loc[("NVDA", dt.date(2025, 12, 2)), "score"])  # unscored: no mean
     assert set(daily["method"]) == {"vader"}
     assert set(daily["source"]) == {"reddit"}
+
+
+def test_reddit_posts_and_the_samples_posts_are_social_and_news_is_not() -> None:
+    child = {"kind": "t3", "data": {"permalink": "/r/stocks/comments/x/y", "title": "$NVDA up",
+             "created_utc": 1.7e9, "subreddit": "stocks", "author": "u"}}  # fmt: skip
+    reddit = post_row(child, {"NVDA"})
+    days = pd.bdate_range("2025-10-01", periods=60)
+    returns = {"NVDA": pd.Series([0.05, -0.04] * 30, index=days)}
+    sample_posts = generate_posts(returns, dt.date(2025, 12, 31), 7).assign(source="sample")
+
+    assert RedditSource.name == reddit["source"]
+    assert is_social(reddit["source"], reddit["publisher"])
+    assert is_social("reddit", None)
+    assert not sample_posts.empty
+    assert social_mask(sample_posts).all()
+    assert not any(is_social("sample", publisher) for publisher in PUBLISHERS)
+    assert not is_social("alphavantage", "Reuters")
 
 
 def ranked(*symbols: str) -> list[RankedAsset]:

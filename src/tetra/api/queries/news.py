@@ -1,4 +1,8 @@
-"""News articles, newest first, each with its sentiment scores."""
+"""News articles, newest first, each with its sentiment scores.
+
+Social posts share news.articles but are not news: the list leaves them out (their attention
+per symbol and day is derived.social_daily; see `tetra.data.social`).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from tetra.api.queries.common import day_bounds, rows
 from tetra.api.schemas.common import Page
 from tetra.api.schemas.market import NewsArticleOut, SentimentScoreOut
 from tetra.data.ports import Query, Store
+from tetra.data.social import is_social
 
 
 def news_page(
@@ -26,9 +31,10 @@ def news_page(
             "news.articles",
             start=lower,
             end=upper,
-            columns=["article_id", "published_at", "symbols", "source"],
+            columns=["article_id", "published_at", "symbols", "source", "publisher"],
         ),
     )
+    heads = [h for h in heads if not is_social(h["source"], h["publisher"])]
     if symbol is not None:
         heads = [h for h in heads if symbol in _symbols(h["symbols"])]
     heads.sort(key=lambda h: (h["published_at"], h["article_id"], h["source"]), reverse=True)

@@ -32,7 +32,7 @@ from tetra.data.membership import (
 from tetra.data.pipeline.plan import Mode, Step
 from tetra.data.pipeline.steps import RunContext, StepResult
 from tetra.data.ports import Query
-from tetra.data.social import social_daily
+from tetra.data.social import social_daily, social_mask
 from tetra.data.sources import Batch, Fetched, GeopoliticalSource, RankedAsset, Window
 
 WholeWindow = Callable[[list[str], Window], Awaitable[list[Fetched]]]
@@ -136,6 +136,7 @@ def _fold_social(ctx: RunContext, name: str) -> int:
     start = dt.datetime.combine(window.start, dt.time(), dt.UTC)
     end = dt.datetime.combine(window.end, dt.time(), dt.UTC) + dt.timedelta(days=1)
     posts = ctx.store.read(Query("news.articles", where={"source": name}, start=start, end=end))
+    posts = posts[social_mask(posts)] if not posts.empty else posts  # the sample's news too
     if posts.empty:
         return 0
     where = {"article_id": list(posts["article_id"]), "symbol": "*"}
