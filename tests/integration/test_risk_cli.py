@@ -41,6 +41,33 @@ def test_report_of_holdings_shows_every_part() -> None:
     assert "BTC" in result.output
 
 
+def test_report_shows_a_labelled_monte_carlo_row_and_the_scenario_losses() -> None:
+    args = ["report", "--holdings", "SPY=0.4,TLT=0.3,BTC=0.25", "--paths", "500", "--seed", "3"]
+
+    first, again = runner.invoke(app, args), runner.invoke(app, args)
+
+    assert first.exit_code == 0, first.output
+    assert "Monte Carlo (bootstrap, 500 paths, seed 3)" in first.output
+    assert "Scenario losses on the current holdings" in first.output
+    for words in ("COVID crash", "Rates +200 bp", "hypothetical scenario", "factor"):
+        assert words in first.output
+    mc_row = next(line for line in first.output.splitlines() if "Monte Carlo (" in line)
+    assert mc_row in again.output  # the same seed draws the same VaR
+
+
+def test_report_without_simulation_and_a_bad_model() -> None:
+    plain = runner.invoke(
+        app, ["report", "--holdings", "SPY=0.5", "--paths", "0", "--no-scenarios"]
+    )
+    bad = runner.invoke(app, ["report", "--holdings", "SPY=0.5", "--model", "crystal_ball"])
+
+    assert plain.exit_code == 0, plain.output
+    assert "Monte Carlo" not in plain.output
+    assert "Scenario losses" not in plain.output
+    assert bad.exit_code == 2
+    assert "unknown market model 'crystal_ball'" in bad.output
+
+
 def test_report_of_a_strategy_final_book() -> None:
     result = runner.invoke(
         app, ["report", "--strategy", "momentum", "--symbols", "SPY,QQQ,TLT,GLD",

@@ -4,6 +4,10 @@ A book is given as holdings (``--holdings SPY=0.3,TLT=0.2``: weights of equity),
 final book of a library strategy backtested on the store (``--strategy momentum``); with
 neither, the demo's momentum book is used. The policy is ``--policy FILE.toml`` or the
 packaged default. Bad input exits with code 2; a denied order with code 3.
+
+The report plugs the simulator into the risk layer here (risk sits below it): a seeded
+Monte Carlo VaR from a market model's paths, and the scenario library (shipped and the
+user's scenario directory) applied to the book by replay or factor shock.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from tetra.backtest.research import params as p
 from tetra.backtest.research.sweep import configure
 from tetra.backtest.run import run_backtest
 from tetra.cli.common import console, errors, fail_cleanly, opened_store
+from tetra.cli.common import settings as tetra_settings
 from tetra.cli.demo import DEMO_COSTS, EIGHT_ETFS
 from tetra.cli.risk_views import STATE_COLOURS, policy_table, print_report, usage_table
 from tetra.core.clock import SystemClock
@@ -38,8 +43,13 @@ from tetra.risk.limits import LimitEvaluator
 from tetra.risk.orders import OrderIntent, OrderType, Side
 from tetra.risk.policy import RiskPolicy, default_policy, load_policy
 from tetra.risk.pretrade import PreTradeEngine
-from tetra.risk.report import History, ReportSettings, risk_report
+from tetra.risk.report import History, ReportSettings, RiskReport, risk_report
+from tetra.risk.scenarios import MonteCarlo
 from tetra.risk.sizing import fractional_units, to_quantities
+from tetra.simulation.models import MODELS
+from tetra.simulation.return_paths import ModelReturnPaths
+from tetra.simulation.scenarios import Scenario, load_scenarios
+from tetra.simulation.scenarios.book_stress import LibraryStress
 from tetra.strategy.library import STRATEGIES
 
 app = typer.Typer(
@@ -68,14 +78,48 @@ def report(
     horizon: int = typer.Option(1, min=1, max=250, help="VaR horizon in trading days."),
     lookback: int = typer.Option(504, min=30, help="Days of history behind VaR and risk."),
     target_vol: float | None = typer.Option(None, min=0.001, help="Target volatility (0.10)."),
+    paths: int = typer.Option(
+        1_000, min=0, max=100_000,
+        help="Monte Carlo paths over the VaR horizon (0: no Monte Carlo row).",
+    ),
+    seed: int = typer.Option(0, min=0, help="Seed of the Monte Carlo draw (same seed, same VaR)."),
+    model: str = typer.Option(
+        "bootstrap", help=f"Market model of the Monte Carlo paths: {', '.join(MODELS)}."
+    ),
+    scenarios: bool = typer.Option(
+        True, "--scenarios/--no-scenarios",
+        help="Apply every named scenario (shipped and yours) to the book.",
+    ),
 ) -> None:  # fmt: skip
-    """Exposures, VaR/CVaR by three methods, clusters, risk contributions and limit usage."""
+    """Exposures, VaR/CVaR by four methods, scenario losses, clusters, contributions, limits."""
     chosen = _policy(policy)
     settings = ReportSettings(confidence, horizon, lookback, target_volatility=target_vol)
+    simulated = _monte_carlo(paths, seed, model)
     with _store(sample) as store:
         title, book, history, curve = _book(store, holdings, strategy, symbols, param, equity)
-        made = _checked(lambda: risk_report(book, history, chosen, settings, equity_curve=curve))
+        stress = _checked(lambda: LibraryStress(store, _scenarios())) if scenarios else None
+        made = _checked(lambda: _report(book, history, chosen, settings, curve, simulated, stress))
     print_report(console, title + (" [yellow](SAMPLE DATA)[/]" if sample else ""), made)
+
+
+def _report(
+    book: Book, history: History, policy: RiskPolicy, settings: ReportSettings,
+    curve: np.ndarray | None, simulated: MonteCarlo | None, stress: LibraryStress | None,
+) -> RiskReport:  # fmt: skip
+    return risk_report(book, history, policy, settings, equity_curve=curve,
+                       monte_carlo=simulated, stress=stress)  # fmt: skip
+
+
+def _monte_carlo(paths: int, seed: int, model: str) -> MonteCarlo | None:
+    if model not in MODELS:
+        _bad(f"unknown market model {model!r}; choose one of {', '.join(MODELS)}")
+    if paths == 0:
+        return None
+    return _checked(lambda: MonteCarlo(ModelReturnPaths(model), model, paths, seed))
+
+
+def _scenarios() -> list[Scenario]:
+    return list(load_scenarios([tetra_settings().scenario_dir]).values())
 
 
 @app.command("limits")

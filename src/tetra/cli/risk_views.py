@@ -10,6 +10,7 @@ from rich.table import Table
 from tetra.risk.limits import LimitReading
 from tetra.risk.policy import RiskPolicy
 from tetra.risk.report import RiskReport
+from tetra.risk.scenarios import ScenarioLoss
 from tetra.risk.vocabulary import LIMIT_KINDS, LimitKind, TradingState
 
 STATE_COLOURS = {
@@ -31,6 +32,8 @@ def print_report(console: Console, title: str, report: RiskReport, *, top: int =
     console.print(_holdings(report, top))
     console.print(_exposures(report))
     console.print(_estimates(report))
+    if report.scenarios:
+        console.print(scenario_table(report.scenarios, report.equity))
     groups = report.clusters.groups()
     if len(groups) < len(report.holdings):
         console.print("moving together: " + "; ".join(", ".join(g) for g in groups if len(g) > 1))
@@ -148,6 +151,30 @@ def _estimates(report: RiskReport) -> Table:
     for e in report.estimates:
         table.add_row(e.method.label, f"{e.var:.2%}", f"{e.cvar:.2%}",
                       f"{e.var * report.equity:,.0f}", f"{e.observations:,}")  # fmt: skip
+    simulated = report.monte_carlo
+    if simulated is not None:
+        e = simulated.estimate
+        table.add_row(simulated.describe(), f"{e.var:.2%}", f"{e.cvar:.2%}",
+                      f"{e.var * report.equity:,.0f}", f"{e.observations:,} paths")  # fmt: skip
+    return table
+
+
+def scenario_table(losses: Sequence[ScenarioLoss], equity: float) -> Table:
+    """Return the named scenarios' P&L on the book, worst first, unavailable ones last."""
+    table = _table(
+        "Scenario losses on the current holdings",
+        ("scenario", "method", "P&L", "P&L %", "worst holding", "why this method"),
+    )
+    applied = sorted((s for s in losses if s.applied), key=lambda s: -s.loss)
+    for s in applied:
+        worst = s.worst
+        shown = "-" if worst is None else f"{worst} {-s.by_symbol[worst] * equity:+,.0f}"
+        colour = "red" if s.pnl < 0 else "green"
+        table.add_row(s.title or s.scenario, s.method, f"[{colour}]{s.pnl:+,.0f}[/]",
+                      f"[{colour}]{-s.loss:+.2%}[/]", shown, s.why)  # fmt: skip
+    for s in losses:
+        if not s.applied:
+            table.add_row(s.title or s.scenario, "[dim]unavailable[/]", "-", "-", "-", s.why)
     return table
 
 

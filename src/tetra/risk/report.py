@@ -1,4 +1,4 @@
-"""One risk report of a book: exposures, VaR by three methods, correlation, contributions, limits.
+"""One risk report of a book: exposures, VaR, correlation, contributions, limits, scenarios.
 
 `risk_report(book, history, policy)` takes plain arrays (closes of the symbols over time),
 so any front end can feed it: a backtest's final book, a stored run, holdings typed into
@@ -6,16 +6,19 @@ the web page. The book's return series is the *current* weights applied to the l
 `lookback` bars of history (historical simulation of today's book). Limits are measured
 with `LimitEvaluator` and the trading state folded bar by bar over the equity path the
 caller gives, or, failing one, over the current book replayed on history (the report says
-which).
+which). VaR comes by three analytic methods always, and by Monte Carlo and under named
+scenarios when the caller plugs in the simulator (`MonteCarlo`, a `ScenarioStress`): risk
+sits below the simulator, so the composition roots inject it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from tetra.core.errors import ValidationError
+from tetra.core.errors import TetraError, ValidationError
 from tetra.data.universe import Universe
 from tetra.risk.contributions import RiskContributions, VolatilityCheck, risk_contributions
 from tetra.risk.contributions import realised_vs_target as compare_volatility
@@ -30,6 +33,7 @@ from tetra.risk.dependence import (
 from tetra.risk.exposure import Book, Exposure, exposures
 from tetra.risk.limits import LimitCheck, LimitEvaluator, LimitReading
 from tetra.risk.policy import RiskPolicy, packaged_universe
+from tetra.risk.scenarios import MonteCarlo, MonteCarloVar, ScenarioLoss, ScenarioStress
 from tetra.risk.state import RiskState, Transition, advance
 from tetra.risk.var import RiskEstimate, all_methods
 from tetra.risk.vocabulary import LimitKind, TradingState
@@ -103,6 +107,8 @@ class RiskReport:
     state: TradingState = TradingState.ACTIVE
     transitions: tuple[Transition, ...] = ()
     notes: tuple[str, ...] = field(default=())
+    monte_carlo: MonteCarloVar | None = None
+    scenarios: tuple[ScenarioLoss, ...] = ()
 
 
 def risk_report(
@@ -113,6 +119,8 @@ def risk_report(
     *,
     equity_curve: np.ndarray | None = None,
     universe: Universe | None = None,
+    monte_carlo: MonteCarlo | None = None,
+    stress: ScenarioStress | None = None,
 ) -> RiskReport:
     """Measure `book` against `history` (and `policy`, if any); see the module docstring."""
     chosen = settings or ReportSettings()
@@ -143,6 +151,8 @@ def risk_report(
         clusters=clusters,
         contributions=contributions,
         volatility=_volatility(book_returns, chosen),
+        monte_carlo=_monte_carlo(monte_carlo, returns, weights, chosen, notes),
+        scenarios=_scenarios(stress, held, history.dates[-1]),
         notes=tuple(notes),
     )
     if policy is None:
@@ -190,6 +200,35 @@ def _benchmark(
     closes = history.columns((settings.benchmark,))
     benchmark: np.ndarray = returns_from_closes(closes)[rows][-settings.lookback :, 0]
     return benchmark
+
+
+def _monte_carlo(
+    monte_carlo: MonteCarlo | None,
+    returns: np.ndarray,
+    weights: np.ndarray,
+    settings: ReportSettings,
+    notes: list[str],
+) -> MonteCarloVar | None:
+    """Return the Monte Carlo VaR of the book, or None (with a note saying why) if it fails."""
+    if monte_carlo is None:
+        return None
+    try:
+        return monte_carlo.var(
+            returns, weights, confidence=settings.confidence, horizon=settings.horizon
+        )
+    except (TetraError, ValueError) as error:
+        notes.append(f"{monte_carlo.describe()} not shown: {error}")
+        return None
+
+
+def _scenarios(
+    stress: ScenarioStress | None, book: Book, as_of: np.datetime64
+) -> tuple[ScenarioLoss, ...]:
+    if stress is None:
+        return ()
+    weights = {s: float(w) for s, w in zip(book.symbols, book.weights, strict=True)}
+    day = dt.date.fromisoformat(str(as_of)[:10])
+    return tuple(stress.losses(weights, book.equity, day))
 
 
 def _volatility(book_returns: np.ndarray, settings: ReportSettings) -> VolatilityCheck | None:

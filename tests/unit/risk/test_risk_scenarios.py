@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping, Sequence
+
 import numpy as np
 import pytest
 
 from tetra.core.errors import ValidationError
-from tetra.risk.scenarios import monte_carlo_var, scenario_losses
+from tetra.risk.exposure import Book
+from tetra.risk.report import History, risk_report
+from tetra.risk.scenarios import (
+    MonteCarlo,
+    ScenarioLoss,
+    monte_carlo_var,
+    scenario_loss,
+    scenario_losses,
+)
 from tetra.risk.var import VarMethod
 
 
@@ -37,3 +48,55 @@ def test_scenario_losses_worst_first() -> None:
     assert [loss.scenario for loss in losses] == ["equity crash", "rates up"]
     assert losses[0].loss == pytest.approx(0.12 - 0.02)
     assert losses[1].by_symbol == {"SPY": -0.0, "TLT": pytest.approx(0.04)}
+
+
+class FixedPaths:
+    """A ReturnPaths fake: the same paths whatever it is asked, remembering the request."""
+
+    def __init__(self, paths: np.ndarray) -> None:
+        self.paths = paths
+        self.asked: tuple[int, int, int] | None = None
+
+    def draw(self, history: np.ndarray, horizon: int, paths: int, seed: int) -> np.ndarray:
+        self.asked = (horizon, paths, seed)
+        return self.paths
+
+
+def test_monte_carlo_asks_its_generator_for_the_draw_and_labels_the_result() -> None:
+    # 100 one-day paths of one asset losing 0 %, 1 %, ..., 99 %: at 95 % the 5th-worst
+    generator = FixedPaths(-np.arange(100.0).reshape(100, 1, 1) / 100)
+    simulated = MonteCarlo(generator, "fixed", paths=100, seed=5)
+
+    result = simulated.var(np.zeros((10, 1)), np.ones(1), confidence=0.95, horizon=1)
+
+    assert generator.asked == (1, 100, 5)
+    assert result.describe() == "Monte Carlo (fixed, 100 paths, seed 5)"
+    assert result.estimate.var == pytest.approx(-np.quantile(-np.arange(100) / 100, 0.05))
+    assert 0.94 <= result.estimate.var <= 0.95
+    with pytest.raises(ValidationError, match="at least 100 paths"):
+        MonteCarlo(generator, "fixed", paths=99)
+
+
+class RecordingStress:
+    def __init__(self) -> None:
+        self.asked: tuple[dict[str, float], float, dt.date] | None = None
+
+    def losses(
+        self, weights: Mapping[str, float], value: float, as_of: dt.date
+    ) -> Sequence[ScenarioLoss]:
+        self.asked = (dict(weights), value, as_of)
+        return [scenario_loss("all down", {"SPY": -0.1, "TLT": -0.2}, weights)]
+
+
+def test_the_report_hands_the_held_book_to_the_stress_port_and_keeps_its_rows() -> None:
+    closes = 100 * np.cumprod(1 + np.random.default_rng(1).normal(0, 0.01, (60, 2)), axis=0)
+    history = History(np.datetime64("2024-01-01") + np.arange(60), ("SPY", "TLT"), closes)
+    stress = RecordingStress()
+
+    report = risk_report(Book.from_weights({"SPY": 0.5, "TLT": 0.3}, 2e6), history, stress=stress)
+
+    assert stress.asked == ({"SPY": 0.5, "TLT": 0.3}, 2e6, dt.date(2024, 2, 29))
+    (loss,) = report.scenarios
+    assert loss.loss == pytest.approx(0.11)
+    assert loss.worst == "TLT"
+    assert report.monte_carlo is None
