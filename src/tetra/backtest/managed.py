@@ -1,6 +1,7 @@
 """`RiskManaged`: any strategy run under a risk policy, on either backtest path.
 
-`RiskManaged(strategy, policy)` is a strategy: it decides exactly as the wrapped one, and
+`RiskManaged(strategy, policy)` is a strategy: it decides exactly as the wrapped one (its
+entries sized by the policy's `sizing`, if set: `tetra.backtest.sized`), and
 `run_backtest` runs it with the policy's risk gate in the fill model
 (`tetra.simulation.risk_gate`: caps resize fills, the trading state refuses and cancels
 orders, limits trip and clear after their persistence). Every intervention is a row of
@@ -15,6 +16,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
+from tetra.backtest.sized import Sized
 from tetra.data.universe import Universe
 from tetra.market import BarContext, MarketData, OrderArrays
 from tetra.risk import LIMIT_KINDS, RiskPolicy, TradingState, bucket_labels, policy_arrays
@@ -35,7 +37,8 @@ class RiskManaged(Strategy[StrategyConfig]):
         self, strategy: Strategy[Any], policy: RiskPolicy, universe: Universe | None = None
     ) -> None:
         super().__init__(strategy.config)
-        self.strategy = strategy
+        # a policy's [sizing] table sizes the entries before the gate sees them
+        self.strategy = strategy if policy.sizing is None else Sized(strategy, policy.sizing)
         self.policy = policy
         self.universe = universe
         self.name = strategy.name  # type: ignore[misc]  # stored runs name the strategy itself

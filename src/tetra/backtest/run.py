@@ -12,9 +12,11 @@ from tetra.backtest.engine import run_callbacks
 from tetra.backtest.guards import GuardedOrders, look_ahead_problems, rerun_problems
 from tetra.backtest.managed import RiskManaged
 from tetra.backtest.result import BacktestResult
+from tetra.backtest.sized import Sized
 from tetra.compute.memory import keep_freed_memory
 from tetra.market import MarketData, OrderArrays
 from tetra.risk import RiskPolicy
+from tetra.risk.sizing_policy import SizingPolicy
 from tetra.simulation.exits import Exits
 from tetra.simulation.orders import Costs, TradingRules
 from tetra.strategy.base import Strategy
@@ -32,6 +34,7 @@ def run_backtest(
     rules: TradingRules | None = None,
     exits: Exits | None = None,
     risk_policy: RiskPolicy | None = None,
+    sizing: SizingPolicy | None = None,
     guards: bool = True,
 ) -> BacktestResult:
     """Backtest `strategy` on `market`; `auto` takes the compiled path when it can.
@@ -40,12 +43,13 @@ def run_backtest(
     and any look-ahead or non-determinism lands in `result.warnings`, beside warnings for a
     run that saw no data or made no trades. Sweeps turn the guards off for speed.
     A `risk_policy` (or a `RiskManaged` strategy) runs every order through the risk gate;
-    `result.interventions` lists what it did. The first call tunes the process's allocator
-    to reuse freed panels (`tetra.compute.memory`; `TETRA_KEEP_FREED_MEMORY=0` opts out).
+    `result.interventions` lists what it did. `sizing` (or the policy's `sizing` table; the
+    argument wins) sizes every entry (`tetra.backtest.sized`). The first call tunes the
+    process's allocator to reuse freed panels (`tetra.compute.memory`;
+    `TETRA_KEEP_FREED_MEMORY=0` opts out).
     """
     keep_freed_memory()
-    if risk_policy is not None and not isinstance(strategy, RiskManaged):
-        strategy = RiskManaged(strategy, risk_policy)
+    strategy = _wrapped(strategy, risk_policy, sizing)
     managed = strategy if isinstance(strategy, RiskManaged) else None
     chosen = _path(strategy, path)
     account: dict[str, Any] = {"cash": cash, "costs": costs, "rules": rules, "exits": exits}
@@ -95,6 +99,22 @@ def run_backtest(
             result.warnings.extend(rerun_problems(callback, market, result))
     result.warnings[:0] = bias_warnings(market, result)
     return result
+
+
+def _wrapped(
+    strategy: Strategy,  # type: ignore[type-arg]
+    policy: RiskPolicy | None,
+    sizing: SizingPolicy | None,
+) -> Strategy:  # type: ignore[type-arg]
+    """Return `strategy` under `policy` and with its entries sized, as asked."""
+    if isinstance(strategy, RiskManaged):
+        if sizing is not None:
+            raise ValueError("a RiskManaged strategy takes its sizing from its policy's sizing")
+        return strategy
+    if policy is not None:
+        sized = policy if sizing is None else policy.model_copy(update={"sizing": sizing})
+        return RiskManaged(strategy, sized)
+    return strategy if sizing is None else Sized(strategy, sizing)
 
 
 def _guards(strategy: Strategy, data: MarketData, full: OrderArrays) -> GuardedOrders:  # type: ignore[type-arg]

@@ -20,6 +20,7 @@ TOML layout (every key optional)::
     asset_class_caps = { equity = 0.8 }
     correlation = { threshold = 0.8, cap = 0.30, window = 60 }
     orders = { max_notional = 50000, price_band = 0.10, max_submits = 100, per_seconds = 1 }
+    sizing = { method = "volatility_target", target = 0.10 }   # tetra.risk.sizing_policy
     [on_breach.drawdown]
     state = "halted"
     latch = true
@@ -28,6 +29,7 @@ TOML layout (every key optional)::
 from __future__ import annotations
 
 import difflib
+import re
 import tomllib
 from collections.abc import Mapping
 from functools import cache
@@ -41,6 +43,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from tetra.core.errors import TetraError
 from tetra.data.universe import Universe, load_universe, parse_group
 from tetra.model.instruments import AssetClass, UniverseGroup
+from tetra.risk.sizing_policy import SizingPolicy
 from tetra.risk.vocabulary import LimitKind, TradingState
 
 Fraction = float  # a share of equity, 0.10 = 10 %
@@ -127,6 +130,7 @@ class RiskPolicy(_Frozen):
     persistence: int = Field(default=2, ge=1)
     orders: OrderLimits = OrderLimits()
     on_breach: dict[LimitKind, BreachRule] = Field(default_factory=dict)
+    sizing: SizingPolicy | None = None  # sizes entries in backtests (`tetra.backtest.sized`)
 
     def __init__(self, **data: Any) -> None:
         try:
@@ -279,6 +283,9 @@ def _problem_line(problem: Mapping[str, Any]) -> tuple[str, str]:
     """Return (field, message) of one pydantic problem; model-level ones name their field."""
     field = ".".join(str(part) for part in problem["loc"])
     message = str(problem["msg"]).removeprefix("Value error, ")
+    named = re.match(r"([a-z_]+): ", message)
     if not field:  # a cross-field check: its message starts with "field: "
         field, _, message = message.partition(": ")
+    elif named and problem["type"] == "value_error":  # a nested model's cross-field check
+        field, message = f"{field}.{named[1]}", message[named.end() :]
     return field, message

@@ -23,7 +23,6 @@ from tetra.core.errors import ValidationError
 from tetra.data.universe import Universe
 from tetra.model.instruments import AssetClass
 from tetra.risk.dependence import pairwise_covariance
-from tetra.risk.policy import packaged_universe
 
 CRYPTO_STEP = 1e-8  # the smallest crypto unit we trade (a satoshi for BTC)
 
@@ -253,6 +252,8 @@ def to_quantities(
 
 def fractional_units(symbols: Sequence[str], universe: Universe | None = None) -> np.ndarray:
     """Return True for symbols traded in fractions (crypto), False for stocks and ETFs."""
+    from tetra.risk.policy import packaged_universe  # policy imports sizing: import late
+
     known = universe or packaged_universe()
     return np.array(
         [s in known and known.get(s).asset_class is AssetClass.CRYPTO for s in symbols], dtype=bool

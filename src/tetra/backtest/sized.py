@@ -1,0 +1,193 @@
+"""`Sized`: any strategy's entries sized by a `SizingPolicy`, on either backtest path.
+
+The strategy still decides when, on which side and with which order kind; the policy
+decides how much. Each bar's orders are read as one row (the compiled path's `OrderArrays`
+row, or every order an `on_bar` placed, the last per symbol), and `Sizing.row` rewrites it:
+
+- an **exit** (a target order of zero) and a **reduction** (a share, value or percent order
+  against the side the strategy is on) pass through unchanged;
+- every other order is an **entry** on the side of its sign; it becomes a `TARGET_PERCENT`
+  order of the weight the policy gives that symbol. The policy sees the whole book the
+  strategy means to hold (the side of every symbol entered and not yet exited), the closes
+  at the bar, `lookback` bars of returns and each entry's bracket `stop_loss`;
+- an entry the policy cannot size (too little history, no stop for fixed-risk sizing) is
+  dropped, never sent unsized.
+
+Both paths call the same `Sizing.row`, so their decisions agree. The sides are what the
+strategy intends, not what filled: an entry that never fills still counts as a holding.
+Units are rounded by the run's `TradingRules` (whole units unless `fractional`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from typing import Any, ClassVar
+
+import numpy as np
+
+from tetra.core.errors import ValidationError
+from tetra.market import BarContext, MarketData, OrderArrays, OrderKind, SizeKind
+from tetra.risk.sizing_policy import SizingPolicy
+from tetra.strategy.base import Strategy, StrategyConfig
+
+TARGETS = [int(SizeKind.TARGET_SHARES), int(SizeKind.TARGET_VALUE), int(SizeKind.TARGET_PERCENT)]
+
+
+class Sizing:
+    """One run's sizing state: the policy's sizer and the side the strategy holds per symbol."""
+
+    def __init__(self, policy: SizingPolicy, market: MarketData) -> None:
+        self.policy = policy
+        self.close = market.close
+        self.sides = np.zeros(market.shape[1])
+
+    def row(
+        self, t: int, size: np.ndarray, size_kind: np.ndarray, stop_loss: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Return bar t's (sizes, size kinds) with its entries sized; advance the sides."""
+        finite = np.isfinite(size)
+        direction = np.sign(np.where(finite, size, 0.0))
+        target = np.isin(size_kind, TARGETS)
+        exits = finite & target & (direction == 0)
+        reductions = finite & ~target & (self.sides != 0) & (direction == -self.sides)
+        entries = finite & ~exits & ~reductions & (direction != 0)
+        self.sides[exits] = 0.0
+        self.sides[entries] = direction[entries]
+        if not entries.any():
+            return size, size_kind
+        weights = self.weights(t, stop_loss)
+        sized, kinds = size.copy(), size_kind.copy()
+        usable = entries & np.isfinite(weights) & (weights != 0)
+        sized[entries & ~usable] = np.nan
+        sized[usable] = weights[usable]
+        kinds[usable] = int(SizeKind.TARGET_PERCENT)
+        return sized, kinds
+
+    def weights(self, t: int, stop_loss: np.ndarray) -> np.ndarray:
+        """Return the policy's signed weights for the book the strategy holds at bar t."""
+        closes = self.close[max(0, t - self.policy.lookback) : t + 1]
+        try:
+            return self.policy.weights(closes, self.sides.copy(), stop_loss)
+        except (ValidationError, np.linalg.LinAlgError):  # e.g. no variance yet for risk parity
+            return np.zeros_like(self.sides)
+
+
+def sized_orders(orders: OrderArrays, market: MarketData, policy: SizingPolicy) -> OrderArrays:
+    """Return `orders` with every entry sized by `policy` (the compiled path)."""
+    sizing = Sizing(policy, market)
+    size, size_kind = orders.size.copy(), orders.size_kind.copy()
+    stop_loss, _ = orders.brackets()
+    for t in np.flatnonzero(np.isfinite(orders.size).any(axis=1)):
+        row = sizing.row(int(t), orders.size[t], orders.size_kind[t], stop_loss[t])
+        size[t], size_kind[t] = row
+    return dataclasses.replace(orders, size=size, size_kind=size_kind)
+
+
+class Sized(Strategy[StrategyConfig]):
+    """Run `strategy` with its entries sized by `policy` (see the module docstring)."""
+
+    name: ClassVar[str] = "sized"
+
+    def __init__(self, strategy: Strategy[Any], policy: SizingPolicy) -> None:
+        super().__init__(strategy.config)
+        self.strategy = strategy
+        self.policy = policy
+        self.name = strategy.name  # type: ignore[misc]  # stored runs name the strategy itself
+        self._sizing: Sizing | None = None
+
+    @property
+    def compiled(self) -> bool:
+        return self.strategy.compiled
+
+    @property
+    def per_bar(self) -> bool:
+        return self.strategy.per_bar
+
+    def orders(self, market: MarketData) -> OrderArrays | None:
+        orders = self.strategy.orders(market)
+        return None if orders is None else sized_orders(orders, market, self.policy)
+
+    def init(self, market: MarketData) -> None:
+        self.strategy.init(market)
+        self._sizing = Sizing(self.policy, market)
+
+    def on_bar(self, bar: BarContext) -> None:
+        assert self._sizing is not None, "init() runs before on_bar()"
+        buffered = BufferedBar(bar)
+        self.strategy.on_bar(buffered)
+        buffered.flush(self._sizing)
+
+    def legs(self, symbols: Any) -> list[dict[str, str]]:
+        return self.strategy.legs(symbols)
+
+    def describe(self) -> str:
+        return f"{self.strategy.describe()} sized by {self.policy.describe()}"
+
+
+class BufferedBar(BarContext):
+    """A view of a `BarContext` that holds the bar's orders until `flush` sizes them."""
+
+    def __init__(self, bar: BarContext) -> None:
+        super().__init__(bar.market, bar.t)
+        self._bar = bar
+        self._last: dict[int, dict[str, Any] | None] = {}  # column -> order, None = cancel
+
+    @property
+    def positions(self) -> np.ndarray:
+        return self._bar.positions
+
+    @property
+    def cash(self) -> float:
+        return self._bar.cash
+
+    @property
+    def equity(self) -> float:
+        return self._bar.equity
+
+    def position(self, symbol: int | str) -> float:
+        return self._bar.position(symbol)
+
+    def order(
+        self,
+        symbol: int | str,
+        size: float,
+        size_kind: SizeKind = SizeKind.SHARES,
+        kind: OrderKind = OrderKind.MARKET,
+        *,
+        limit: float = math.nan,
+        stop: float = math.nan,
+        good_till_cancelled: bool = False,
+        stop_loss: float = math.nan,
+        take_profit: float = math.nan,
+    ) -> None:
+        self._last[self.column(symbol)] = {
+            "size": size,
+            "size_kind": size_kind,
+            "kind": kind,
+            "limit": limit,
+            "stop": stop,
+            "good_till_cancelled": good_till_cancelled,
+            "stop_loss": stop_loss,
+            "take_profit": take_profit,
+        }
+
+    def cancel(self, symbol: int | str) -> None:
+        self._last[self.column(symbol)] = None
+
+    def flush(self, sizing: Sizing) -> None:
+        """Size the bar's orders as one row and place them on the wrapped bar."""
+        n = self.market.shape[1]
+        size, stop_loss = np.full(n, np.nan), np.full(n, np.nan)
+        size_kind = np.zeros(n, dtype=np.int64)
+        for column, placed in self._last.items():
+            if placed is not None:
+                size[column], size_kind[column] = placed["size"], int(placed["size_kind"])
+                stop_loss[column] = placed["stop_loss"]
+        sized, kinds = sizing.row(self.t, size, size_kind, stop_loss)
+        for column, placed in self._last.items():
+            if placed is None:
+                self._bar.cancel(column)
+            elif np.isfinite(sized[column]):
+                placed.update(size=float(sized[column]), size_kind=SizeKind(int(kinds[column])))
+                self._bar.order(column, **placed)
