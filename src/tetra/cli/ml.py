@@ -15,6 +15,7 @@ import typer
 from pydantic import ValidationError as PydanticError
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from tetra.cli.backtest_risk import RISK_POLICY, policy_of
 from tetra.cli.common import console, errors, fail_cleanly, opened_store, settings
 from tetra.cli.ml_views import (
     print_evaluation,
@@ -27,6 +28,7 @@ from tetra.data.ports import Store
 from tetra.data.store_kind import StoreKind
 from tetra.ml import service
 from tetra.ml.features import FEATURE_SETS
+from tetra.ml.robustness import PATH_MODELS
 from tetra.ml.spec import TrainSpec
 from tetra.ml.tracking import Tracker
 
@@ -123,16 +125,27 @@ def train(
 def evaluate(
     name: str = NAME, version: int | None = VERSION, book: str | None = BOOK,
     start: str = START, end: str = END,
-    paths: int = typer.Option(0, min=0, help="Also score it on N bootstrap market paths."),
-    seed: int = typer.Option(0), sample: bool = SAMPLE,
+    paths: int = typer.Option(0, min=0, help="Also score it on N simulated market paths."),
+    path_model: str = typer.Option(
+        "bootstrap", help=f"Market model of the paths ({', '.join(PATH_MODELS)}), calibrated "
+        "on the version's training window only."
+    ),
+    seed: int = typer.Option(0, min=0, help="Seed of the paths and of the guard's sample."),
+    risk_policy: str | None = RISK_POLICY, sample: bool = SAMPLE,
 ) -> None:  # fmt: skip
-    """Score a registered version on a window against the baseline; guard and trade it."""
+    """Score a registered version on a window against the baseline; guard and trade it.
+
+    With --paths it is also scored on simulated markets: per path the mean daily IC and the
+    Sharpe of its ml_signal backtest, summarised as percentiles (same seed, same paths).
+    """
+    request = _checked(lambda: service.PathsRequest(paths, seed, path_model))
+    policy = _checked(lambda: policy_of(risk_policy))
     with _store(sample) as store:
         _, first, last = _window(store, "", start, end)
         found = _checked(
             lambda: service.evaluate_version(
                 store, tracker(), name, version=version, book=book, start=first, end=last,
-                paths=paths, seed=seed,
+                paths=request, risk_policy=policy,
             )
         )  # fmt: skip
     print_evaluation(found, first, last, sample)

@@ -8,6 +8,7 @@ import math
 import pandas as pd
 from rich.table import Table
 
+from tetra.cli.backtest_risk import print_interventions
 from tetra.cli.common import console
 from tetra.ml.fitted import FittedModel
 from tetra.ml.service import VersionEvaluation
@@ -86,6 +87,8 @@ def print_evaluation(found: VersionEvaluation, first: dt.date, last: dt.date, sa
                   f"{SAMPLE_LABEL if sample else ''}")  # fmt: skip
     signal_table("Signal vs the momentum baseline", found.summary, found.baseline_summary)
     backtest_table(found.backtest.metrics)
+    if found.backtest.risk_managed:
+        print_interventions(found.backtest.interventions)
     for warning in (*found.backtest.warnings, *found.guard_problems):
         console.print(f"[yellow]warning:[/] {warning}")
     if not found.guard_problems:
@@ -94,7 +97,8 @@ def print_evaluation(found: VersionEvaluation, first: dt.date, last: dt.date, sa
         summary = found.robustness.summary()
         ic_band = f"{summary['ic_p5']:+.4f} to {summary['ic_p95']:+.4f}"
         console.print(
-            f"robustness on {summary['paths']:.0f} bootstrap paths: IC median "
+            f"robustness on {summary['paths']:.0f} {found.path_model} paths (calibrated on "
+            f"{fitted.first_day} to {fitted.last_day}): IC median "
             f"{summary['ic_p50']:+.4f} (5-95%: {ic_band}), "
             f"Sharpe median {summary['sharpe_p50']:.2f} (5-95%: {summary['sharpe_p5']:.2f} to "
             f"{summary['sharpe_p95']:.2f}), IC > 0 on {summary['ic_share_positive']:.0%} of paths"

@@ -1,16 +1,16 @@
 """Robustness on simulated markets: a trained model's IC and Sharpe over many generated paths.
 
 A model that only works on the one history it was fitted on shows it here. `MarketPaths` is
-the interface to any market generator (the simulator's bootstrap and regime models satisfy
-it by yielding `MarketData` panels); `evaluate_on_paths` rebuilds the model's features on
+the interface to any market generator; `evaluate_on_paths` rebuilds the model's features on
 each path (sets that need data a path does not have, such as macro series, count as missing
 values, and the report says which), predicts every day, and reports per path the mean daily
-IC against the path's forward returns and the Sharpe ratio of `ml_signal` trading them.
+IC against the path's forward returns and the Sharpe ratio of `ml_signal` trading them
+(under a risk policy when one is given).
 
-`JointBootstrapPaths` is a small generator of its own until the simulator's models land: a
-stationary block bootstrap of whole days (every symbol's open, high, low and close relative
-to the previous close, and its traded value), so the cross-section and volatility clusters
-of the history survive.
+`calibrated_paths` is the usual source: one of the simulator's market models
+(`tetra.simulation.models.MODELS`: bootstrap, gbm, merton, garch, regime) calibrated on the
+bars it is given, which the caller keeps to the model's training window so that nothing of
+the evaluation window leaks into the paths.
 """
 
 from __future__ import annotations
@@ -31,9 +31,13 @@ from tetra.ml.inputs import empty_side_inputs
 from tetra.ml.labels import forward_returns
 from tetra.ml.panel import Panel, build_panel
 from tetra.ml.validation import daily_metrics, summarise
+from tetra.risk import RiskPolicy
+from tetra.simulation.models import MODELS, calibrate, history_of
+from tetra.simulation.paths import ModelMarketPaths
 from tetra.strategy.library.ml_signal import MlSignalConfig
 
 PERCENTILES = (5, 25, 50, 75, 95)
+PATH_MODELS = tuple(MODELS)
 
 
 class MarketPaths(Protocol):
@@ -72,6 +76,7 @@ def evaluate_on_paths(
     seed: int = 0,
     signal: MlSignalConfig | None = None,
     groups: dict[str, str] | None = None,
+    risk_policy: RiskPolicy | None = None,
 ) -> Robustness:
     """Score `fitted` on `count` generated paths (see the module docstring)."""
     if count < 1:
@@ -85,11 +90,24 @@ def evaluate_on_paths(
         scores = _scores(fitted, frame)
         daily = daily_metrics(scores, forward_returns(panel, fitted.horizon))
         ics.append(summarise(daily, fitted.horizon).ic)
+        signal_scores = signal_frame(scores, panel.dates, panel.symbols)
         backtest, _ = backtest_signal(
-            market, signal_frame(scores, panel.dates, panel.symbols), config, guards=False
+            market, signal_scores, config, guards=False, risk_policy=risk_policy
         )
         sharpes.append(backtest.metrics.get("sharpe_ratio", np.nan))
     return Robustness(np.array(ics), np.array(sharpes), tuple(sorted(missing)))
+
+
+def calibrated_paths(
+    market: MarketData, model: str, *, bars: int, states: int = 2
+) -> ModelMarketPaths:
+    """Return paths of `bars` bars from the simulator's `model` calibrated on `market`.
+
+    `market` should hold only the fitted model's training window (see the module docstring).
+    """
+    if model not in MODELS:
+        raise ValidationError(f"unknown path model {model!r}; choose one of {', '.join(MODELS)}")
+    return ModelMarketPaths(calibrate(model, history_of(market), states=states), bars=bars)
 
 
 def _features(
@@ -118,54 +136,3 @@ def _scores(fitted: FittedModel, frame: FeatureFrame) -> np.ndarray:
         if known.any():
             scores[day, known] = fitted.model.predict(rows[known])
     return scores
-
-
-class JointBootstrapPaths:
-    """Stationary block bootstrap of whole days of a market (see the module docstring)."""
-
-    def __init__(self, market: MarketData, *, block: float = 20.0) -> None:
-        if block < 1:
-            raise ValidationError("the mean block length must be at least 1 day")
-        panel = build_panel(market)
-        self.dates, self.symbols, self.block = panel.dates, panel.symbols, block
-        self._steps = _day_steps(panel)
-        if len(self._steps) < 2:
-            raise ValidationError("too little common history to bootstrap: symbols never overlap")
-
-    def paths(self, count: int, *, seed: int) -> Iterator[MarketData]:
-        rng = np.random.default_rng(seed)
-        for _ in range(count):
-            yield self._path(self._draw(rng))
-
-    def _draw(self, rng: np.random.Generator) -> np.ndarray:
-        rows: list[int] = []
-        length = len(self._steps)
-        while len(rows) < length:
-            start = int(rng.integers(length))
-            size = int(rng.geometric(1.0 / self.block))
-            rows.extend((start + k) % length for k in range(size))
-        return np.array(rows[:length])
-
-    def _path(self, rows: np.ndarray) -> MarketData:
-        ratios = self._steps[rows]  # (days, 5, symbols): open, high, low, close, value
-        close = 100.0 * np.cumprod(ratios[:, 3], axis=0)
-        previous = np.vstack([np.full((1, close.shape[1]), 100.0), close[:-1]])
-        ones, zeros = np.ones(close.shape), np.zeros(close.shape)
-        return MarketData(
-            self.dates[: len(rows)], self.symbols, previous * ratios[:, 0],
-            previous * ratios[:, 1], previous * ratios[:, 2], close, ratios[:, 4] / close,
-            ones, zeros,
-        )  # fmt: skip
-
-
-def _day_steps(panel: Panel) -> np.ndarray:
-    """Per day with every symbol trading: prices over the previous close, and traded value."""
-    previous = np.vstack([np.full((1, panel.shape[1]), np.nan), panel.close[:-1]])
-    with np.errstate(invalid="ignore", divide="ignore"):
-        steps = np.stack(
-            [panel.open / previous, panel.high / previous, panel.low / previous,
-             panel.close / previous, panel.dollar_volume],
-            axis=1,
-        )  # fmt: skip
-    complete = np.isfinite(steps).all(axis=(1, 2)) & panel.has_bar.all(axis=1)
-    return np.asarray(steps[complete], dtype=np.float64)

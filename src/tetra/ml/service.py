@@ -3,8 +3,9 @@
 - `build_and_store`: build feature sets for symbols and a window, write them to `derived`;
 - `train_and_track`: train, validate, evaluate and record a model (a new registered version);
 - `predict_and_store`: score decision days with a registered version into `derived.predictions`;
-- `evaluate_version`: score a registered version on a window against the baseline, trade it,
-  run the look-ahead guard, and optionally the robustness paths.
+- `evaluate_version`: score a registered version on a window against the baseline, trade it
+  (under a risk policy if given), run the look-ahead guard, and optionally score it on paths
+  of a simulator model calibrated on its training window.
 """
 
 from __future__ import annotations
@@ -27,12 +28,14 @@ from tetra.ml.labels import forward_returns
 from tetra.ml.panel import build_panel
 from tetra.ml.predict import predict_days, prediction_look_ahead_problems
 from tetra.ml.registry import load_model, track_training
-from tetra.ml.robustness import JointBootstrapPaths, Robustness, evaluate_on_paths
+from tetra.ml.robustness import PATH_MODELS, Robustness, calibrated_paths, evaluate_on_paths
 from tetra.ml.spec import TrainSpec
 from tetra.ml.storage import store_features, write_predictions
 from tetra.ml.tracking import Tracker
 from tetra.ml.training import BASELINE_FEATURE, BASELINE_SET, Progress, TrainingResult, train
 from tetra.ml.validation import SignalSummary, daily_metrics, summarise
+from tetra.risk import RiskPolicy
+from tetra.simulation.inputs import load_history
 from tetra.strategy.library.ml_signal import MlSignalConfig
 
 HISTORY_DAYS = 550  # calendar days of history before a window: the longest lookback + slack
@@ -110,31 +113,63 @@ class VersionEvaluation:
     backtest: SignalBacktest
     guard_problems: list[str]
     robustness: Robustness | None
+    path_model: str = "bootstrap"
+
+
+@dataclass(frozen=True)
+class PathsRequest:
+    """Score on `count` paths of seed `seed` from the simulator's `model` (`PATH_MODELS`)."""
+
+    count: int = 0
+    seed: int = 0
+    model: str = "bootstrap"
+
+    def __post_init__(self) -> None:
+        if self.count < 0:
+            raise ValidationError(f"the number of paths must be 0 or more, not {self.count}")
+        if self.model not in PATH_MODELS:
+            raise ValidationError(
+                f"unknown path model {self.model!r}; choose one of {', '.join(PATH_MODELS)}"
+            )
 
 
 def evaluate_version(
     store: Store, tracker: Tracker, name: str, *, version: int | None, book: str | None,
-    start: dt.date, end: dt.date, paths: int = 0, seed: int = 0,
+    start: dt.date, end: dt.date, paths: PathsRequest | None = None,
+    risk_policy: RiskPolicy | None = None,
 ) -> VersionEvaluation:  # fmt: skip
-    """Evaluate a registered version on `start`..`end` (out of sample if after its training)."""
+    """Evaluate a registered version on `start`..`end` (out of sample if after its training).
+
+    The signal's backtest, and its backtests on paths, run under `risk_policy` when given.
+    Paths come from the simulator's model calibrated on the version's training window only,
+    each as long as the evaluation window with its feature warm-up.
+    """
+    request = paths or PathsRequest()
     fitted = load_model(tracker, name, version=version, book=book)
     inputs = load_inputs(store, fitted.symbols, start - dt.timedelta(days=HISTORY_DAYS), end)
     predictions = predict_days(inputs, fitted, start, end)
     model_scores, baseline, forward = _panels(inputs, predictions, fitted)
-    backtest, _ = backtest_signal(inputs.market, _frame(predictions), _signal_config(fitted))
+    config = _signal_config(fitted)
+    backtest, _ = backtest_signal(
+        inputs.market, _frame(predictions), config, risk_policy=risk_policy
+    )
     robustness = None
-    if paths > 0:
-        source = JointBootstrapPaths(inputs.market.window(*_rows(inputs, start, end)))
+    if request.count > 0:
+        first, last = _rows(inputs, start, end)
+        training = load_history(store, fitted.symbols, fitted.first_day, fitted.last_day)
+        source = calibrated_paths(training, request.model, bars=last - first)
         robustness = evaluate_on_paths(
-            fitted, source, count=paths, seed=seed, groups=dict(inputs.groups)
-        )
+            fitted, source, count=request.count, seed=request.seed, signal=config,
+            groups=dict(inputs.groups), risk_policy=risk_policy,
+        )  # fmt: skip
     return VersionEvaluation(
         fitted,
         summarise(daily_metrics(model_scores, forward), fitted.horizon),
         summarise(daily_metrics(baseline, forward), fitted.horizon),
         backtest,
-        prediction_look_ahead_problems(inputs, fitted, predictions, seed=seed),
+        prediction_look_ahead_problems(inputs, fitted, predictions, seed=request.seed),
         robustness,
+        request.model,
     )
 
 
@@ -173,6 +208,7 @@ def _day(value: dt.date | dt.datetime) -> dt.date:
 
 
 __all__ = [
+    "PathsRequest",
     "VersionEvaluation",
     "build_and_store",
     "evaluate_version",

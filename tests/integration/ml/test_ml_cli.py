@@ -48,8 +48,9 @@ def test_train_promote_predict_and_evaluate_from_the_command_line(data_dir: Path
     )  # fmt: skip
     listed = runner.invoke(app, ["models", "cli-model"])
     evaluated = runner.invoke(
-        app, ["evaluate", "cli-model", "--start", "2025-10-01", "--paths", "2"]
-    )
+        app, ["evaluate", "cli-model", "--start", "2025-10-01", "--paths", "2",
+              "--path-model", "regime", "--seed", "4", "--risk-policy", "default"],
+    )  # fmt: skip
 
     assert promoted.exit_code == 0, promoted.output
     assert predicted.exit_code == 0, predicted.output
@@ -57,7 +58,8 @@ def test_train_promote_predict_and_evaluate_from_the_command_line(data_dir: Path
     assert "core-us" in listed.output
     assert evaluated.exit_code == 0, evaluated.output
     assert "look-ahead guard: predictions unchanged" in evaluated.output
-    assert "robustness on 2 bootstrap paths" in evaluated.output
+    assert "robustness on 2 regime paths (calibrated on 2023-" in evaluated.output
+    assert "Risk interventions" in evaluated.output  # 3 holdings of a third each: resized
     with open_store(data_dir / "sample.duckdb", StoreKind.SAMPLE) as store:
         stored = store.read(Query("derived.predictions", where={"model": "cli-model"}))
     assert set(stored["model_version"]) == {1}
@@ -77,6 +79,8 @@ def test_train_promote_predict_and_evaluate_from_the_command_line(data_dir: Path
         (["predict", "no-such-model"], "no registered model 'no-such-model'"),
         (["promote", "x", "1", "--book", "bad book"], "book"),
         (["features", "--sets", "nope"], "unknown feature sets"),
+        (["evaluate", "x", "--paths", "2", "--path-model", "astrology"], "unknown path model"),
+        (["evaluate", "x", "--risk-policy", "no-such-policy.toml"], "no-such-policy.toml"),
     ],
 )
 def test_bad_input_exits_2_with_the_reason(

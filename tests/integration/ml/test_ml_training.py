@@ -8,7 +8,6 @@ import json
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from tetra.adapters.stores.base import SqlStore
@@ -25,7 +24,7 @@ from tetra.ml.features import (
 from tetra.ml.fitted import UnknownSymbols
 from tetra.ml.inputs import FeatureInputs
 from tetra.ml.registry import load_model, track_training
-from tetra.ml.robustness import JointBootstrapPaths, evaluate_on_paths
+from tetra.ml.robustness import calibrated_paths, evaluate_on_paths
 from tetra.ml.service import predict_and_store
 from tetra.ml.spec import TrainSpec
 from tetra.ml.storage import load_signal, read_features, store_features
@@ -160,7 +159,7 @@ def test_predictions_are_written_with_the_model_version_and_trade_as_a_signal(
 def test_robustness_reports_ic_and_sharpe_per_simulated_path(
     ml_inputs: FeatureInputs, trained: Any
 ) -> None:
-    source = JointBootstrapPaths(ml_inputs.market.window(300, ml_inputs.market.shape[0]))
+    source = calibrated_paths(ml_inputs.market, "bootstrap", bars=400)
 
     first = evaluate_on_paths(trained.fitted, source, count=3, seed=5)
     again = evaluate_on_paths(trained.fitted, source, count=3, seed=5)
@@ -173,21 +172,5 @@ def test_robustness_reports_ic_and_sharpe_per_simulated_path(
     assert first.summary()["paths"] == 3
     with pytest.raises(ValidationError, match="at least one path"):
         evaluate_on_paths(trained.fitted, source, count=0)
-
-
-def test_bootstrap_paths_keep_bars_consistent() -> None:
-    rng = np.random.default_rng(1)
-    close = 100 * np.cumprod(1 + rng.normal(0, 0.01, (300, 3)), axis=0)
-    dates = np.arange(np.datetime64("2024-01-01"), np.datetime64("2024-01-01") + 300)
-    ones, zeros = np.ones(close.shape), np.zeros(close.shape)
-    from tetra.market import MarketData
-
-    market = MarketData(dates, ("A", "B", "C"), close, close * 1.01, close * 0.99, close,
-                        ones * 1e6, ones, zeros)  # fmt: skip
-
-    path = next(iter(JointBootstrapPaths(market, block=10).paths(1, seed=3)))
-
-    assert path.shape == (299, 3)
-    assert (path.high >= np.maximum(path.open, path.close) - 1e-9).all()
-    assert (path.low <= np.minimum(path.open, path.close) + 1e-9).all()
-    assert pd.notna(path.close).all()
+    with pytest.raises(ValidationError, match="unknown path model 'astrology'"):
+        calibrated_paths(ml_inputs.market, "astrology", bars=400)
