@@ -13,9 +13,10 @@ p99 < 50 ms and >= 500 req/s. Run: ``python -m benchmarks.api_load``.
 Symbol data (issue #20 item 6), in the same run: ten years of SPY daily bars with three
 indicators from 16 connections, as rows (``/api/market/bars/SPY``), as columns
 (``/bars/SPY/columns?period=ALL``) and revalidated (If-None-Match, 304), each with
-``Accept-Encoding: gzip`` as browsers send; and the bytes of NVDA's ten years in each shape.
-Target: p99 < 100 ms and >= 150 req/s. ``--bars-only`` skips the coverage and the page;
-``--store PATH`` loads a copy of that store instead of the sample.
+``Accept-Encoding: gzip`` as browsers send, under httpx and then wrk (when installed); and
+the bytes of NVDA's ten years in each shape. Target: p99 < 100 ms and >= 150 req/s. Every
+load run ends with a line saying whether its target is met. ``--bars-only`` skips the
+coverage and the page; ``--store PATH`` loads a copy of that store instead of the sample.
 """
 
 from __future__ import annotations
