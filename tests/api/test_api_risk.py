@@ -23,6 +23,7 @@ from tetra.backtest.run import run_backtest
 from tetra.data.ports import Store
 from tetra.market import load_market
 from tetra.simulation.orders import Commission, Costs, Slippage
+from tetra.simulation.scenarios import shipped_scenarios
 from tetra.strategy.library import STRATEGIES
 
 SYMBOLS = ("SPY", "QQQ", "TLT", "GLD", "XLE")
@@ -64,11 +65,13 @@ async def test_report_of_holdings_has_every_part_consistent(client: httpx.AsyncC
         "historical",
         "parametric_normal",
         "cornish_fisher",
+        "monte_carlo",
     ]
     assert [v["label"] for v in report["var"]] == [
         "historical",
         "parametric (normal)",
         "Cornish-Fisher",
+        "Monte Carlo (bootstrap, 1,000 paths, seed 0)",
     ]
     assert report["var"][0]["var_amount"] == pytest.approx(report["var"][0]["var"] * 1e6)
     weights = {h["symbol"]: h["weight"] for h in report["holdings"]}
@@ -94,6 +97,65 @@ async def test_parts_equal_the_report(client: httpx.AsyncClient) -> None:
         assert part.status_code == 200, part.text
         assert part.json() == report[key]
     assert report["var"][0]["horizon"] == 5
+
+
+async def test_monte_carlo_var_repeats_for_a_seed_and_says_what_drew_it(
+    client: httpx.AsyncClient,
+) -> None:
+    def body(seed: int) -> dict[str, Any]:
+        drawn = {"model": "gbm", "paths": 400, "seed": seed}
+        return {"holdings": HOLDINGS, "horizon": 5, "monte_carlo": drawn, "scenarios": False}
+
+    first, again, other = [
+        (await client.post("/api/risk/var", json=body(seed))).json()[-1] for seed in (1, 1, 2)
+    ]
+    plain = await client.post("/api/risk/var", json={**body(1), "monte_carlo": None})
+
+    assert first == again
+    assert other["var"] != first["var"]
+    assert (first["method"], first["model"], first["seed"]) == ("monte_carlo", "gbm", 1)
+    assert (first["observations"], first["horizon"]) == (400, 5)
+    assert first["label"] == "Monte Carlo (gbm, 400 paths, seed 1)"
+    assert 0 < first["var"] <= first["cvar"] < 1
+    assert [v["method"] for v in plain.json()] == [
+        "historical",
+        "parametric_normal",
+        "cornish_fisher",
+    ]
+
+
+async def test_scenario_losses_are_hand_checkable_and_every_scenario_has_a_row(
+    bars_store: Store, tmp_path: Path
+) -> None:
+    mine = tmp_path / "scenarios"
+    mine.mkdir()
+    (mine / "spy_down.toml").write_text(
+        'name = "spy_down"\ntitle = "SPY -20 %"\nkind = "hypothetical"\n[shock]\nSPY = -0.2\n'
+    )
+    app = create_app(bars_store, api_key=KEY, scenario_dirs=[mine])
+    async with api_client(app) as client:
+        body = {"holdings": {"SPY": 0.5, "TLT": 0.2}, "monte_carlo": None}
+        rows = (await client.post("/api/risk/scenarios", json=body)).json()
+        report = (await client.post("/api/risk/report", json=body)).json()
+
+    assert report["scenarios"] == rows
+    assert len(rows) == len(shipped_scenarios()) + 1
+    by_name = {row["scenario"]: row for row in rows}
+    # SPY's beta to itself is 1: half the book in SPY loses half of 20 % of 1,000,000;
+    # TLT's beta to SPY comes from the data, so only SPY's line is checked by hand
+    spy_down = by_name["spy_down"]
+    assert (spy_down["method"], spy_down["why"]) == ("factor", "hypothetical scenario")
+    spy = next(h for h in spy_down["holdings"] if h["symbol"] == "SPY")
+    assert spy["scenario_return"] == pytest.approx(-0.2, abs=1e-9)
+    assert spy["pnl"] == pytest.approx(-100_000.0, abs=1e-3)
+    assert spy_down["pnl"] == pytest.approx(sum(h["pnl"] for h in spy_down["holdings"]))
+    assert spy_down["pnl_pct"] == pytest.approx(spy_down["pnl"] / 1e6)
+    applied = [row["pnl"] for row in rows if row["method"] != "unavailable"]
+    assert applied == sorted(applied)
+    # the shipped scenarios also move BTC, which this store does not hold
+    assert by_name["gfc"]["method"] == "unavailable"
+    assert "BTC" in by_name["gfc"]["why"]
+    assert by_name["gfc"]["pnl"] is None
 
 
 async def test_report_of_a_run_is_its_final_book(
@@ -138,6 +200,9 @@ async def test_report_of_a_run_is_its_final_book(
         ({"holdings": HOLDINGS, "policy": {"max_drawdown": -1}}, "max_drawdown"),
         ({"holdings": HOLDINGS, "policy": {"group_caps": {"memes": 0.1}}}, "unknown group"),
         ({"holdings": HOLDINGS, "surprise": 1}, "Extra inputs"),
+        ({"holdings": HOLDINGS, "monte_carlo": {"paths": 5}}, "greater than or equal to 100"),
+        ({"holdings": HOLDINGS, "monte_carlo": {"model": "crystal_ball"}}, "bootstrap"),
+        ({"holdings": HOLDINGS, "monte_carlo": {"seed": -1}}, "greater than or equal to 0"),
         ({"run_id": "no-such-run"}, "no stored run"),
     ],
 )

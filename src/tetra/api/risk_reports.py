@@ -4,6 +4,10 @@ A holdings book is priced at the store's last closes; a run's book is rebuilt by
 the stored run again (same strategy, config, symbols, dates, cash and costs: backtests are
 bit-identical on rerun) and cached, so the page's several calls pay once. Runs started from
 the CLI do not store their costs, so their books are refused rather than guessed.
+
+The simulator is plugged into the report here (risk sits below it): the request's Monte
+Carlo row draws a market model's paths through `ModelReturnPaths`, and the scenario
+catalog (shipped and the user's) is applied to the book by `LibraryStress`.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import datetime as dt
 import json
 import math
 from collections import OrderedDict
+from collections.abc import Sequence
 from threading import Lock
 from typing import Any
 
@@ -30,6 +35,8 @@ from tetra.api.schemas.risk import (
     LimitUsageOut,
     RiskReportOut,
     RiskRequest,
+    ScenarioHoldingOut,
+    ScenarioLossOut,
     TransitionOut,
     VarOut,
     VolatilityOut,
@@ -44,7 +51,11 @@ from tetra.risk.killswitch import KillSwitch
 from tetra.risk.limits import LimitReading
 from tetra.risk.policy import RiskPolicy, RiskPolicyError, default_policy, parse_policy
 from tetra.risk.report import History, ReportSettings, RiskReport, risk_report
+from tetra.risk.scenarios import MonteCarlo, MonteCarloVar, ScenarioLoss
 from tetra.risk.state import Transition
+from tetra.simulation.return_paths import ModelReturnPaths
+from tetra.simulation.scenarios import Scenario
+from tetra.simulation.scenarios.book_stress import LibraryStress
 
 CACHED_RUNS = 16
 _RunBook = tuple[Book, History, np.ndarray]
@@ -120,7 +131,9 @@ def policy_of(
         ) from None
 
 
-def build_report(store: Store, runs: RunBooks, request: RiskRequest) -> RiskReportOut:
+def build_report(
+    store: Store, runs: RunBooks, request: RiskRequest, scenarios: Sequence[Scenario] = ()
+) -> RiskReportOut:
     """Compute the report the request asks for (blocking: call it in the thread pool)."""
     policy = policy_of(request.policy)
     settings = ReportSettings(request.confidence, request.horizon, request.lookback,
@@ -132,7 +145,14 @@ def build_report(store: Store, runs: RunBooks, request: RiskRequest) -> RiskRepo
         assert request.holdings is not None
         book, history = book_from_weights(store, request.holdings, equity=request.equity)
         curve, label = None, "holdings"
-    report = risk_report(book, history, policy, settings, equity_curve=curve)
+    drawn = request.monte_carlo
+    simulated = (
+        None if drawn is None
+        else MonteCarlo(ModelReturnPaths(drawn.model), drawn.model, drawn.paths, drawn.seed)
+    )  # fmt: skip
+    stress = LibraryStress(store, scenarios) if request.scenarios and scenarios else None
+    report = risk_report(book, history, policy, settings, equity_curve=curve,
+                         monte_carlo=simulated, stress=stress)  # fmt: skip
     return report_out(label, report, settings)
 
 
@@ -148,7 +168,8 @@ def report_out(label: str, report: RiskReport, settings: ReportSettings) -> Risk
         state=report.state.value,
         holdings=[_holding(h) for h in report.holdings],
         exposures=[_exposure(e) for e in report.exposures],
-        var=[_estimate(e, report.equity) for e in report.estimates],
+        var=[_estimate(e, report.equity) for e in report.estimates]
+        + _simulated(report.monte_carlo, report.equity),
         correlation=_correlation(report, settings.correlation_window),
         limits=[_usage(r) for r in report.limit_usage],
         transitions=[_transition(t) for t in report.transitions[-50:]],
@@ -157,6 +178,7 @@ def report_out(label: str, report: RiskReport, settings: ReportSettings) -> Risk
             target=vol.target if vol else None,
             realised=vol.realised if vol else None,
         ),
+        scenarios=scenarios_out(report.scenarios, report.equity),
         notes=list(report.notes),
     )
 
@@ -214,6 +236,34 @@ def _estimate(e: Any, equity: float) -> VarOut:
         method=e.method.value, label=e.method.label, confidence=e.confidence, horizon=e.horizon,
         var=e.var, cvar=e.cvar, var_amount=e.var * equity, cvar_amount=e.cvar * equity,
         observations=e.observations,
+    )  # fmt: skip
+
+
+def _simulated(simulated: MonteCarloVar | None, equity: float) -> list[VarOut]:
+    if simulated is None:
+        return []
+    row = _estimate(simulated.estimate, equity)
+    return [row.model_copy(update={"label": simulated.describe(), "model": simulated.model,
+                                   "seed": simulated.seed})]  # fmt: skip
+
+
+def scenarios_out(losses: Sequence[ScenarioLoss], equity: float) -> list[ScenarioLossOut]:
+    """Return the scenario rows worst first, the unavailable ones last."""
+    applied = sorted((s for s in losses if s.applied), key=lambda s: -s.loss)
+    return [_scenario(s, equity) for s in (*applied, *(s for s in losses if not s.applied))]
+
+
+def _scenario(loss: ScenarioLoss, equity: float) -> ScenarioLossOut:
+    worst = loss.worst
+    method: Any = loss.method
+    return ScenarioLossOut(
+        scenario=loss.scenario, title=loss.title or loss.scenario, method=method, why=loss.why,
+        pnl=_finite(loss.pnl), pnl_pct=_finite(-loss.loss), worst_symbol=worst,
+        worst_pnl=None if worst is None else _finite(-loss.by_symbol[worst] * equity),
+        holdings=[
+            ScenarioHoldingOut(symbol=s, scenario_return=r, pnl=-loss.by_symbol[s] * equity)
+            for s, r in loss.returns.items()
+        ],
     )  # fmt: skip
 
 

@@ -1006,9 +1006,30 @@ export interface paths {
         put?: never;
         /**
          * A book's risk report
-         * @description Exposures, VaR/CVaR by three labelled methods, correlation, contributions and limits.
+         * @description Exposures, VaR/CVaR by labelled methods (Monte Carlo included), scenario losses,
+         *     correlation, contributions and limits.
          */
         post: operations["report_api_risk_report_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/risk/scenarios": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Named scenarios' losses on the book
+         * @description Every named scenario applied to the book by replay or factor shock, worst first.
+         */
+        post: operations["scenario_losses_api_risk_scenarios_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1044,7 +1065,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** VaR and CVaR, three methods */
+        /** VaR and CVaR, three methods and Monte Carlo */
         post: operations["value_at_risk_api_risk_var_post"];
         delete?: never;
         options?: never;
@@ -3198,6 +3219,31 @@ export interface components {
             version: number;
         };
         /**
+         * MonteCarloIn
+         * @description The Monte Carlo VaR row: a market model's seeded paths over the VaR horizon.
+         */
+        MonteCarloIn: {
+            /**
+             * Model
+             * @description Market model of the paths.
+             * @default bootstrap
+             * @enum {string}
+             */
+            model: "bootstrap" | "gbm" | "merton" | "garch" | "regime";
+            /**
+             * Paths
+             * @description Paths drawn.
+             * @default 1000
+             */
+            paths: number;
+            /**
+             * Seed
+             * @description Same seed, same VaR.
+             * @default 0
+             */
+            seed: number;
+        };
+        /**
          * MonthlyReturns
          * @description One year of the monthly-returns table: `months[0]` is January; null without data.
          */
@@ -3882,6 +3928,11 @@ export interface components {
             /** Notes */
             notes: string[];
             /**
+             * Scenarios
+             * @description Worst first; unavailable ones last.
+             */
+            scenarios: components["schemas"]["ScenarioLossOut"][];
+            /**
              * State
              * @enum {string}
              */
@@ -3926,6 +3977,8 @@ export interface components {
              * @default 504
              */
             lookback: number;
+            /** @description The Monte Carlo row; null for none. */
+            monte_carlo?: components["schemas"]["MonteCarloIn"] | null;
             /**
              * Policy
              * @description A risk policy (the TOML layout as JSON); the default when null.
@@ -3938,6 +3991,12 @@ export interface components {
              * @description A stored backtest run (started from the API).
              */
             run_id?: string | null;
+            /**
+             * Scenarios
+             * @description Apply every named scenario to the book.
+             * @default true
+             */
+            scenarios: boolean;
             /** Target Volatility */
             target_volatility?: number | null;
         };
@@ -4246,6 +4305,21 @@ export interface components {
              */
             started_at: string;
         };
+        /** ScenarioHoldingOut */
+        ScenarioHoldingOut: {
+            /**
+             * Pnl
+             * @description Money; negative is a loss.
+             */
+            pnl: number;
+            /**
+             * Scenario Return
+             * @description The holding's own move in the scenario.
+             */
+            scenario_return: number;
+            /** Symbol */
+            symbol: string;
+        };
         /** ScenarioInfo */
         ScenarioInfo: {
             /** Kind */
@@ -4266,6 +4340,45 @@ export interface components {
             title: string;
             /** Window */
             window: string;
+        };
+        /**
+         * ScenarioLossOut
+         * @description A named scenario applied to the current holdings (numbers null when unavailable).
+         */
+        ScenarioLossOut: {
+            /** Holdings */
+            holdings: components["schemas"]["ScenarioHoldingOut"][];
+            /**
+             * Method
+             * @enum {string}
+             */
+            method: "replay" | "factor" | "shock" | "unavailable";
+            /**
+             * Pnl
+             * @description Money; negative is a loss.
+             */
+            pnl: number | null;
+            /**
+             * Pnl Pct
+             * @description P&L as a fraction of equity.
+             */
+            pnl_pct: number | null;
+            /** Scenario */
+            scenario: string;
+            /** Title */
+            title: string;
+            /**
+             * Why
+             * @description Why this method (or why the scenario is unavailable).
+             */
+            why: string;
+            /** Worst Pnl */
+            worst_pnl: number | null;
+            /**
+             * Worst Symbol
+             * @description The holding that loses the most.
+             */
+            worst_symbol: string | null;
         };
         /** ScenarioRow */
         ScenarioRow: {
@@ -4969,8 +5082,21 @@ export interface components {
              * @enum {string}
              */
             method: "historical" | "parametric_normal" | "cornish_fisher" | "monte_carlo";
-            /** Observations */
+            /**
+             * Model
+             * @description Monte Carlo only: the market model.
+             */
+            model?: string | null;
+            /**
+             * Observations
+             * @description Returns used, or paths drawn (Monte Carlo).
+             */
             observations: number;
+            /**
+             * Seed
+             * @description Monte Carlo only: the seed of the draw.
+             */
+            seed?: number | null;
             /** Var */
             var: number;
             /** Var Amount */
@@ -8586,6 +8712,66 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RiskReportOut"];
+                };
+            };
+            /** @description The body is not JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or wrong X-API-Key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    scenario_losses_api_risk_scenarios_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RiskRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScenarioLossOut"][];
                 };
             };
             /** @description The body is not JSON. */

@@ -2,8 +2,10 @@
 trading states and kill switches.
 
 Reports are computed in the thread pool; a book is holdings typed in or a stored run's
-final book (`RiskRequest`). The parts of the report have routes of their own for callers
-that want one table. Kill switches are stored (``risk.kill_switches``) and survive a
+final book (`RiskRequest`). The report carries a seeded Monte Carlo VaR row (the request's
+`monte_carlo`: model, paths, seed) and the named scenarios' losses (shipped and the user's
+scenario files). The parts of the report have routes of their own for callers that want
+one table. Kill switches are stored (``risk.kill_switches``) and survive a
 restart; changing one needs the API key like every route, and a reason.
 """
 
@@ -16,6 +18,7 @@ from fastapi import APIRouter, Body, Depends, Query, Request
 from tetra.api.deps import StoreDep, blocking
 from tetra.api.errors import ERROR_RESPONSES, ErrorResponse
 from tetra.api.risk_reports import RunBooks, build_report, policy_of, switch_out
+from tetra.api.routes.simulation import CatalogDep
 from tetra.api.schemas.risk import (
     CorrelationOut,
     ExposureOut,
@@ -25,6 +28,7 @@ from tetra.api.schemas.risk import (
     PolicyOut,
     RiskReportOut,
     RiskRequest,
+    ScenarioLossOut,
     TradingStateOut,
     VarOut,
 )
@@ -75,9 +79,12 @@ async def check_policy(document: Annotated[dict[str, Any], Body()]) -> PolicyOut
 @router.post(
     "/report", response_model=RiskReportOut, summary="A book's risk report", responses=BODY_ERRORS
 )
-async def report(body: RiskRequest, store: StoreDep, runs: RunsDep) -> RiskReportOut:
-    """Exposures, VaR/CVaR by three labelled methods, correlation, contributions and limits."""
-    return await blocking(build_report, store, runs, body)
+async def report(
+    body: RiskRequest, store: StoreDep, runs: RunsDep, found: CatalogDep
+) -> RiskReportOut:
+    """Exposures, VaR/CVaR by labelled methods (Monte Carlo included), scenario losses,
+    correlation, contributions and limits."""
+    return await blocking(build_report, store, runs, body, list(found.values()))
 
 
 @router.post(
@@ -93,11 +100,26 @@ async def exposures(body: RiskRequest, store: StoreDep, runs: RunsDep) -> list[E
 @router.post(
     "/var",
     response_model=list[VarOut],
-    summary="VaR and CVaR, three methods",
+    summary="VaR and CVaR, three methods and Monte Carlo",
     responses=BODY_ERRORS,
 )
 async def value_at_risk(body: RiskRequest, store: StoreDep, runs: RunsDep) -> list[VarOut]:
-    return (await blocking(build_report, store, runs, body)).var
+    quick = body.model_copy(update={"scenarios": False})
+    return (await blocking(build_report, store, runs, quick)).var
+
+
+@router.post(
+    "/scenarios",
+    response_model=list[ScenarioLossOut],
+    summary="Named scenarios' losses on the book",
+    responses=BODY_ERRORS,
+)
+async def scenario_losses(
+    body: RiskRequest, store: StoreDep, runs: RunsDep, found: CatalogDep
+) -> list[ScenarioLossOut]:
+    """Every named scenario applied to the book by replay or factor shock, worst first."""
+    quick = body.model_copy(update={"monte_carlo": None, "scenarios": True})
+    return (await blocking(build_report, store, runs, quick, list(found.values()))).scenarios
 
 
 @router.post(

@@ -13,6 +13,18 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 TradingStateName = Literal["active", "reducing", "halted"]
 ExposureKind = Literal["group", "asset_class", "theme"]
+MarketModelName = Literal["bootstrap", "gbm", "merton", "garch", "regime"]
+ScenarioMethod = Literal["replay", "factor", "shock", "unavailable"]
+
+
+class MonteCarloIn(BaseModel):
+    """The Monte Carlo VaR row: a market model's seeded paths over the VaR horizon."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    model: MarketModelName = Field(default="bootstrap", description="Market model of the paths.")
+    paths: int = Field(default=1_000, ge=100, le=10_000, description="Paths drawn.")
+    seed: int = Field(default=0, ge=0, le=2**32 - 1, description="Same seed, same VaR.")
 
 
 class RiskRequest(BaseModel):
@@ -32,6 +44,10 @@ class RiskRequest(BaseModel):
     horizon: int = Field(1, ge=1, le=250, description="VaR horizon in trading days.")
     lookback: int = Field(504, ge=30, le=10_000, description="Days of history used.")
     target_volatility: float | None = Field(None, gt=0, le=5, allow_inf_nan=False)
+    monte_carlo: MonteCarloIn | None = Field(
+        default_factory=lambda: MonteCarloIn(), description="The Monte Carlo row; null for none."
+    )
+    scenarios: bool = Field(True, description="Apply every named scenario to the book.")
 
     @model_validator(mode="after")
     def _one_book(self) -> RiskRequest:
@@ -85,7 +101,29 @@ class VarOut(BaseModel):
     cvar: float
     var_amount: float
     cvar_amount: float
-    observations: int
+    observations: int = Field(description="Returns used, or paths drawn (Monte Carlo).")
+    model: str | None = Field(default=None, description="Monte Carlo only: the market model.")
+    seed: int | None = Field(default=None, description="Monte Carlo only: the seed of the draw.")
+
+
+class ScenarioHoldingOut(BaseModel):
+    symbol: str
+    scenario_return: float = Field(description="The holding's own move in the scenario.")
+    pnl: float = Field(description="Money; negative is a loss.")
+
+
+class ScenarioLossOut(BaseModel):
+    """A named scenario applied to the current holdings (numbers null when unavailable)."""
+
+    scenario: str
+    title: str
+    method: ScenarioMethod
+    why: str = Field(description="Why this method (or why the scenario is unavailable).")
+    pnl: float | None = Field(description="Money; negative is a loss.")
+    pnl_pct: float | None = Field(description="P&L as a fraction of equity.")
+    worst_symbol: str | None = Field(description="The holding that loses the most.")
+    worst_pnl: float | None
+    holdings: list[ScenarioHoldingOut]
 
 
 class CorrelationOut(BaseModel):
@@ -136,6 +174,7 @@ class RiskReportOut(BaseModel):
     limits: list[LimitUsageOut]
     transitions: list[TransitionOut]
     volatility: VolatilityOut
+    scenarios: list[ScenarioLossOut] = Field(description="Worst first; unavailable ones last.")
     notes: list[str]
 
 
