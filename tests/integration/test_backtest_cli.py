@@ -84,9 +84,29 @@ def test_run_with_stops_under_a_risk_policy_prints_and_stores_its_interventions(
     assert {"stop_loss", "trailing_stop"} & set(trades["exit_reason"].dropna())
 
 
+def test_run_with_sizing_sizes_entries_and_stores_the_policy(data_dir: Path) -> None:
+    args = ["run", "sma_crossover", "--symbols", "SPY,QQQ", "--start", "2024-01-01",
+            "--end", "2025-12-31", "--param", "fast=5", "--param", "slow=20"]  # fmt: skip
+
+    sized = runner.invoke(app, [*args, "--sizing", "volatility_target:target=0.05,lookback=20"])
+    unsized = runner.invoke(app, [*args, "--no-save"])
+
+    assert sized.exit_code == 0, sized.output
+    assert "sized by volatility_target(target=0.05, lookback=20)" in sized.output
+    assert sized.output.split("Last")[1] != unsized.output.split("Last")[1]  # other trades
+    run_id = sized.output.split("saved run ")[1].split()[0]
+    with open_store(data_dir / "sample.duckdb", StoreKind.SAMPLE) as store:
+        runs = store.read(Query("strategies.runs", where={"run_id": run_id}))
+    params = runs["params"].iloc[0]
+    params = json.loads(params) if isinstance(params, str) else params
+    assert params["sizing"] == {"method": "volatility_target", "target": 0.05, "lookback": 20}
+
+
 @pytest.mark.parametrize(
     ("options", "message"),
     [
+        (["--sizing", "volatility_target"], "--sizing: target: volatility_target needs target"),
+        (["--sizing", "kelly:risk=0.1"], "kelly does not use risk"),
         (["--stop-loss", "five"], "--stop-loss 'five' is not 5%, 0.05 or 2atr"),
         (["--take-profit", "-3%"], "take_profit"),
         (["--risk-policy", "missing.toml"], "cannot read the policy"),

@@ -37,8 +37,9 @@ class RiskManaged(Strategy[StrategyConfig]):
         self, strategy: Strategy[Any], policy: RiskPolicy, universe: Universe | None = None
     ) -> None:
         super().__init__(strategy.config)
-        # a policy's [sizing] table sizes the entries before the gate sees them
-        self.strategy = strategy if policy.sizing is None else Sized(strategy, policy.sizing)
+        # a policy's [sizing] table sizes the entries (unless they are already) before the gate
+        sizing = None if isinstance(strategy, Sized) else policy.sizing
+        self.strategy = strategy if sizing is None else Sized(strategy, sizing)
         self.policy = policy
         self.universe = universe
         self.name = strategy.name  # type: ignore[misc]  # stored runs name the strategy itself

@@ -49,7 +49,7 @@ def run_backtest(
     `TETRA_KEEP_FREED_MEMORY=0` opts out).
     """
     keep_freed_memory()
-    strategy = _wrapped(strategy, risk_policy, sizing)
+    strategy = _wrapped(strategy, risk_policy, sizing, exits.stop_loss if exits else None)
     managed = strategy if isinstance(strategy, RiskManaged) else None
     chosen = _path(strategy, path)
     account: dict[str, Any] = {"cash": cash, "costs": costs, "rules": rules, "exits": exits}
@@ -105,16 +105,19 @@ def _wrapped(
     strategy: Strategy,  # type: ignore[type-arg]
     policy: RiskPolicy | None,
     sizing: SizingPolicy | None,
+    stop_loss: float | None,
 ) -> Strategy:  # type: ignore[type-arg]
-    """Return `strategy` under `policy` and with its entries sized, as asked."""
+    """Return `strategy` sized (the argument, else the policy's table) and under `policy`."""
     if isinstance(strategy, RiskManaged):
         if sizing is not None:
             raise ValueError("a RiskManaged strategy takes its sizing from its policy's sizing")
         return strategy
-    if policy is not None:
-        sized = policy if sizing is None else policy.model_copy(update={"sizing": sizing})
-        return RiskManaged(strategy, sized)
-    return strategy if sizing is None else Sized(strategy, sizing)
+    if policy is not None and sizing is not None:
+        policy = policy.model_copy(update={"sizing": sizing})
+    sizing = policy.sizing if policy is not None else sizing
+    if sizing is not None:
+        strategy = Sized(strategy, sizing, stop_loss)
+    return strategy if policy is None else RiskManaged(strategy, policy)
 
 
 def _guards(strategy: Strategy, data: MarketData, full: OrderArrays) -> GuardedOrders:  # type: ignore[type-arg]

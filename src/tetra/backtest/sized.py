@@ -9,7 +9,8 @@ row, or every order an `on_bar` placed, the last per symbol), and `Sizing.row` r
 - every other order is an **entry** on the side of its sign; it becomes a `TARGET_PERCENT`
   order of the weight the policy gives that symbol. The policy sees the whole book the
   strategy means to hold (the side of every symbol entered and not yet exited), the closes
-  at the bar, `lookback` bars of returns and each entry's bracket `stop_loss`;
+  at the bar, `lookback` bars of returns and each entry's bracket `stop_loss` (else the
+  run's percent stop loss, when `run_backtest` has one);
 - an entry the policy cannot size (too little history, no stop for fixed-risk sizing) is
   dropped, never sent unsized.
 
@@ -37,9 +38,12 @@ TARGETS = [int(SizeKind.TARGET_SHARES), int(SizeKind.TARGET_VALUE), int(SizeKind
 class Sizing:
     """One run's sizing state: the policy's sizer and the side the strategy holds per symbol."""
 
-    def __init__(self, policy: SizingPolicy, market: MarketData) -> None:
+    def __init__(
+        self, policy: SizingPolicy, market: MarketData, stop_loss: float | None = None
+    ) -> None:
         self.policy = policy
         self.close = market.close
+        self.stop_loss = stop_loss
         self.sides = np.zeros(market.shape[1])
 
     def row(
@@ -67,32 +71,44 @@ class Sizing:
     def weights(self, t: int, stop_loss: np.ndarray) -> np.ndarray:
         """Return the policy's signed weights for the book the strategy holds at bar t."""
         closes = self.close[max(0, t - self.policy.lookback) : t + 1]
+        if self.stop_loss is not None:  # the run's stop, where an entry names none
+            run_stop = self.close[t] * (1.0 - self.sides * self.stop_loss)
+            stop_loss = np.where(np.isfinite(stop_loss), stop_loss, run_stop)
         try:
             return self.policy.weights(closes, self.sides.copy(), stop_loss)
         except (ValidationError, np.linalg.LinAlgError):  # e.g. no variance yet for risk parity
             return np.zeros_like(self.sides)
 
 
-def sized_orders(orders: OrderArrays, market: MarketData, policy: SizingPolicy) -> OrderArrays:
+def sized_orders(
+    orders: OrderArrays, market: MarketData, policy: SizingPolicy, stop_loss: float | None = None
+) -> OrderArrays:
     """Return `orders` with every entry sized by `policy` (the compiled path)."""
-    sizing = Sizing(policy, market)
+    sizing = Sizing(policy, market, stop_loss)
     size, size_kind = orders.size.copy(), orders.size_kind.copy()
-    stop_loss, _ = orders.brackets()
+    brackets, _ = orders.brackets()
     for t in np.flatnonzero(np.isfinite(orders.size).any(axis=1)):
-        row = sizing.row(int(t), orders.size[t], orders.size_kind[t], stop_loss[t])
+        row = sizing.row(int(t), orders.size[t], orders.size_kind[t], brackets[t])
         size[t], size_kind[t] = row
     return dataclasses.replace(orders, size=size, size_kind=size_kind)
 
 
 class Sized(Strategy[StrategyConfig]):
-    """Run `strategy` with its entries sized by `policy` (see the module docstring)."""
+    """Run `strategy` with its entries sized by `policy` (see the module docstring).
+
+    `stop_loss` (a fraction of the price, the run's `Exits.stop_loss`) stands in for the
+    stop of entries that carry no bracket `stop_loss`, for fixed-risk sizing.
+    """
 
     name: ClassVar[str] = "sized"
 
-    def __init__(self, strategy: Strategy[Any], policy: SizingPolicy) -> None:
+    def __init__(
+        self, strategy: Strategy[Any], policy: SizingPolicy, stop_loss: float | None = None
+    ) -> None:
         super().__init__(strategy.config)
         self.strategy = strategy
         self.policy = policy
+        self.stop_loss = stop_loss
         self.name = strategy.name  # type: ignore[misc]  # stored runs name the strategy itself
         self._sizing: Sizing | None = None
 
@@ -106,11 +122,13 @@ class Sized(Strategy[StrategyConfig]):
 
     def orders(self, market: MarketData) -> OrderArrays | None:
         orders = self.strategy.orders(market)
-        return None if orders is None else sized_orders(orders, market, self.policy)
+        if orders is None:
+            return None
+        return sized_orders(orders, market, self.policy, self.stop_loss)
 
     def init(self, market: MarketData) -> None:
         self.strategy.init(market)
-        self._sizing = Sizing(self.policy, market)
+        self._sizing = Sizing(self.policy, market, self.stop_loss)
 
     def on_bar(self, bar: BarContext) -> None:
         assert self._sizing is not None, "init() runs before on_bar()"

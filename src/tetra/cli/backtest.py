@@ -37,6 +37,7 @@ from tetra.ml.storage import with_stored_signal
 from tetra.reports.metrics import Metrics, trade_counts
 from tetra.reports.tearsheet import render_tearsheet
 from tetra.risk import RiskPolicy
+from tetra.risk.sizing_policy import SizingPolicy
 from tetra.simulation.exits import Exits
 from tetra.simulation.orders import Commission, Costs, Slippage
 from tetra.strategy.library import STRATEGIES
@@ -82,7 +83,7 @@ def run(
     save: bool = SAVE, stop_loss: str | None = r.STOP_LOSS, take_profit: str | None = r.TAKE_PROFIT,
     trailing_stop: str | None = r.TRAILING_STOP, time_exit: int | None = r.TIME_EXIT,
     atr_window: int = r.ATR_WINDOW, both_touched: str = r.BOTH_TOUCHED,
-    risk_policy: str | None = r.RISK_POLICY,
+    risk_policy: str | None = r.RISK_POLICY, sizing: str | None = r.SIZING,
 ) -> None:  # fmt: skip
     """Backtest one strategy with fixed parameters and print its summary.
 
@@ -97,12 +98,13 @@ def run(
     exits = _checked(lambda: r.exits_of(stop_loss, take_profit, trailing_stop, time_exit,
                                         atr_window, both_touched))  # fmt: skip
     policy = _checked(lambda: r.policy_of(risk_policy))
+    sized = _checked(lambda: r.sizing_of(sizing))
     with _market(sample, symbols, start, end, adjustment) as (store, market), fail_cleanly():
         instance = with_stored_signal(instance, store, market)
         started = dt.datetime.now(dt.UTC)
         result: BacktestResult = _checked(
             lambda: run_backtest(instance, market, path=path, cash=cash, costs=costs,  # type: ignore[arg-type]
-                                 exits=exits, risk_policy=policy)
+                                 exits=exits, risk_policy=policy, sizing=sized)
         )  # fmt: skip
         metrics = result.metrics()
         _print_metrics(f"{instance.describe()} on {', '.join(market.symbols)}", metrics, sample)
@@ -115,6 +117,8 @@ def run(
             f"({counts.closed} closed, {counts.open} open)"
         )
         _table(title, ("symbol", "side", "entry", "exit", "pnl"), views.trade_rows(trades))
+        if sized is not None:
+            console.print(f"entries sized by {sized.describe()}")
         if policy is not None:
             r.print_interventions(result.interventions)
         for warning in result.warnings:
@@ -126,7 +130,7 @@ def run(
                 result, instance, started_at=started, finished_at=dt.datetime.now(dt.UTC),
                 params={**_run_params(market, cash, adjustment, sample),
                         "legs": instance.legs(market.symbols),
-                        **_risk_params(exits, policy, result)},
+                        **_risk_params(exits, policy, result, sized)},
             )  # fmt: skip
             console.print(f"saved run [bold]{save_run(store, record)}[/]")
 
@@ -282,10 +286,12 @@ def _costs(commission_bps: float, slippage_bps: float) -> Costs:
     return Costs(Commission(basis_points=commission_bps), Slippage(basis_points=slippage_bps))
 
 
-def _risk_params(exits: Exits | None, policy: RiskPolicy | None,
-                 result: BacktestResult) -> dict[str, Any]:  # fmt: skip
-    """Return what a stored run keeps of its exits, its policy and the policy's journal."""
+def _risk_params(exits: Exits | None, policy: RiskPolicy | None, result: BacktestResult,
+                 sizing: SizingPolicy | None = None) -> dict[str, Any]:  # fmt: skip
+    """Return what a stored run keeps of its exits, policy, sizing and the policy's journal."""
     kept: dict[str, Any] = {}
+    if sizing is not None:
+        kept["sizing"] = sizing.model_dump(mode="json", exclude_defaults=True)
     if exits is not None:
         kept["exits"] = {k: v for k, v in asdict(exits).items() if v is not None}
     if policy is not None:

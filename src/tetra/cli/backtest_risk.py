@@ -1,7 +1,8 @@
 """The risk side of `tetra backtest run`: exits from the command line, a policy, its journal.
 
 Exit levels read ``5%``, ``0.05`` (fractions of the entry price) or ``2.5atr`` (multiples
-of the ATR); `--risk-policy` takes a TOML file or ``default`` (the packaged policy).
+of the ATR); `--risk-policy` takes a TOML file or ``default`` (the packaged policy);
+`--sizing` takes ``method`` or ``method:key=value,...`` (`tetra.risk.sizing_policy`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from rich.table import Table
 
 from tetra.cli.common import console
 from tetra.risk.policy import RiskPolicy, default_policy, load_policy
+from tetra.risk.sizing_policy import SizingPolicy, parse_sizing_option
 from tetra.simulation.exits import Exits
 
 STOP_LOSS = typer.Option(None, help="Stop loss: 5%, 0.05 or 2atr below (above, short) entry.")
@@ -24,6 +26,17 @@ ATR_WINDOW = typer.Option(14, min=1, help="Bars of the ATR behind `atr` levels."
 BOTH_TOUCHED = typer.Option("stop", help="A bar touching stop and target fills: stop or target.")
 RISK_POLICY = typer.Option(
     None, help="Run under a risk policy: a TOML file, or 'default' for the packaged one."
+)
+SIZING = typer.Option(
+    None,
+    help=(
+        "Size every entry by a policy: METHOD or METHOD:key=value,... Methods (settings): "
+        "equal_weight (gross), fixed_fractional (fraction), fixed_risk (risk; needs a "
+        "--stop-loss or bracket stop), volatility_target (target), inverse_volatility (gross), "
+        "risk_parity (gross), kelly (fraction, cap); any method also takes book_volatility, "
+        "max_weight, max_gross, lookback. E.g. volatility_target:target=0.1,max_weight=0.25. "
+        "Overrides a --risk-policy file's [sizing] table."
+    ),
 )
 SHOWN = 10
 
@@ -70,6 +83,11 @@ def policy_of(choice: str | None) -> RiskPolicy | None:
     if choice == "default":
         return default_policy()
     return load_policy(Path(choice))
+
+
+def sizing_of(choice: str | None) -> SizingPolicy | None:
+    """Return the policy `--sizing` names (SizingPolicyError, a ValueError, if bad)."""
+    return None if choice is None else parse_sizing_option(choice)
 
 
 def print_interventions(frame: pd.DataFrame) -> None:

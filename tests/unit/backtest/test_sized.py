@@ -14,6 +14,7 @@ from tetra.backtest.sized import Sized
 from tetra.market import MarketData
 from tetra.risk import RiskPolicy
 from tetra.risk.sizing_policy import SizingPolicy
+from tetra.simulation.exits import Exits
 from tetra.simulation.orders import TradingRules
 from tetra.strategy.base import StrategyConfig
 from tetra.strategy.library.crossover import MovingAverageCrossover
@@ -95,6 +96,20 @@ def test_whole_share_runs_round_sized_entries_down_and_the_exit_sells_them_all(
     spy = math.floor(CASH * _vol_weight(SPY_MOVE) / price[0])
     assert _filled(sized) == {"SPY": [spy, -spy], "BTC": []}  # 0.45 BTC rounds to none
     assert spy == 540
+
+
+def test_fixed_risk_uses_the_runs_stop_loss_when_entries_carry_none(market: MarketData) -> None:
+    sizing = SizingPolicy(method="fixed_risk", risk=0.01)
+    rules = TradingRules(fractional=True)
+
+    result = run_backtest(EnterThenExit(), market, cash=CASH, rules=rules, sizing=sizing,
+                          exits=Exits(stop_loss=0.05))  # fmt: skip
+
+    # w = risk * price / (price * 0.05) = 0.2 of equity in each symbol
+    spy, btc = 0.2 * CASH / market.open[ENTRY + 1]
+    assert _filled(result) == {"SPY": [pytest.approx(spy, rel=1e-12),
+                                       pytest.approx(-spy, rel=1e-12)],
+                               "BTC": [pytest.approx(btc, rel=1e-12)]}  # fmt: skip
 
 
 def test_an_entry_without_enough_history_is_dropped_not_sent_unsized(market: MarketData) -> None:
