@@ -112,6 +112,7 @@ def create_app(
         await hub.close()
         if chat is not None:
             chat.close()
+        app.state.strategy_chat.close()
 
     app = FastAPI(
         title="Tetra API",

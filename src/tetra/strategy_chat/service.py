@@ -6,6 +6,11 @@ plain words and as a diff against the previous version, gathers the evidence
 (a template, never a model: results stay on this machine). Every turn is a new version of
 the conversation; nothing here saves or approves anything (see `approvals.py`).
 Conversations are kept in memory by the process that serves them.
+
+The stress table (every shipped scenario) is the slowest piece and not needed for the first
+result, so a turn returns without it: it is computed on one background thread and fetched
+with `StrategyChat.stress`, which waits for it; the version's `evidence.stress` is filled
+when it is done.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import math
 import secrets
 import threading
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -35,7 +41,14 @@ from tetra.strategy.spec import (
 from tetra.strategy_chat.evidence import CASH, Evidence, costs_of, gather_evidence
 from tetra.strategy_chat.proposers import ProposalFailed, ProposerRouter, ProviderChoice
 
-__all__ = ["MarketSource", "StoreMarketSource", "StrategyChat", "TurnFailed", "Version"]
+__all__ = [
+    "MarketSource",
+    "StoreMarketSource",
+    "StrategyChat",
+    "StressTable",
+    "TurnFailed",
+    "Version",
+]
 
 BARS_PER_YEAR = 252
 _FAR_PAST, _FAR_FUTURE = dt.date(1900, 1, 1), dt.date(2200, 1, 1)
@@ -77,10 +90,19 @@ class Version:
     reply: str
 
 
+@dataclass(frozen=True)
+class StressTable:
+    """A version's stress table: one row per scenario, or none and `missing` says why."""
+
+    rows: list[dict[str, Any]]
+    missing: str = ""
+
+
 @dataclass
 class Conversation:
     id: str
     versions: list[Version] = field(default_factory=list)
+    stress: dict[int, Future[StressTable]] = field(default_factory=dict)  # by version number
 
 
 class StrategyChat:
@@ -90,6 +112,11 @@ class StrategyChat:
         self.router, self.source = router, source
         self._conversations: dict[str, Conversation] = {}
         self._lock = threading.Lock()
+        self._stress_worker = ThreadPoolExecutor(1, thread_name_prefix="strategy-stress")
+
+    def close(self) -> None:
+        """Stop the stress worker once the tables already asked for are done."""
+        self._stress_worker.shutdown(wait=True, cancel_futures=False)
 
     def conversation(self, conversation_id: str) -> Conversation | None:
         with self._lock:
@@ -113,9 +140,6 @@ class StrategyChat:
         inputs, input_notes = self.source.inputs(spec)
         evidence = gather_evidence(spec, market, inputs)
         evidence.caveats.extend(input_notes)
-        evidence.stress, missing = self.source.stress(spec, inputs)
-        if missing:
-            evidence.caveats.append(f"no stress table: {missing}")
         version = Version(
             number=len(conversation.versions) + 1,
             idea=idea,
@@ -130,9 +154,33 @@ class StrategyChat:
             notes=proposal.notes,
             reply=explain(spec, evidence),
         )
+        table = self._stress_worker.submit(self._stress_table, spec, inputs, evidence)
         with self._lock:
             conversation.versions.append(version)
+            conversation.stress[version.number] = table
         return conversation, version
+
+    def stress(
+        self, conversation_id: str, number: int, timeout: float | None = None
+    ) -> StressTable:
+        """Return version `number`'s stress table, waiting up to `timeout` seconds for it;
+        raise `TurnFailed` for an unknown version, `TimeoutError` when it is not done."""
+        with self._lock:
+            found = self._conversations.get(conversation_id)
+            table = None if found is None else found.stress.get(number)
+        if table is None:
+            raise TurnFailed(f"no version {number} in conversation {conversation_id!r}")
+        return table.result(timeout)
+
+    def _stress_table(
+        self, spec: StrategySpec, inputs: SpecInputs, evidence: Evidence
+    ) -> StressTable:
+        try:
+            rows, missing = self.source.stress(spec, inputs)
+        except Exception as error:  # a background table must report any failure, not vanish
+            rows, missing = [], f"the stress run failed: {error}"
+        evidence.stress = rows  # one rebinding: readers see no table or the whole table
+        return StressTable(rows, missing)
 
     def _open(self, conversation_id: str | None) -> Conversation:
         with self._lock:

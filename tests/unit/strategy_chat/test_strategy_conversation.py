@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+from typing import Any
+
 import pytest
 
 from tetra.strategy_chat.proposers import OfflineProposer, ProposerRouter
@@ -84,3 +87,45 @@ def test_a_drawdown_limit_in_the_spec_is_enforced_by_the_risk_layer(walk_source)
     assert limited.evidence.metrics["risk_interventions"] > 0
     assert limited.evidence.trades < free.evidence.trades  # no new entries past the limit
     assert any("enforced by the risk layer" in c for c in limited.evidence.caveats)
+
+
+class _SlowStress:
+    """The walks, with a stress table that waits until the test releases it."""
+
+    def __init__(self, walks: object) -> None:
+        self.walks, self.release = walks, threading.Event()
+        self.market, self.inputs = walks.market, walks.inputs  # type: ignore[attr-defined]
+
+    def stress(self, spec: object, inputs: object) -> tuple[list[dict[str, Any]], str]:
+        assert self.release.wait(10)
+        row = {"scenario": "crash", "method": "factor", "return": -0.2, "max_drawdown": -0.3}
+        return [row], ""
+
+
+def test_a_turn_answers_before_the_stress_table_which_follows_on_request(walk_source) -> None:  # type: ignore[no-untyped-def]
+    source = _SlowStress(walk_source)
+    chat = _chat(source)
+
+    conversation, version = chat.turn("buy SPY when RSI(14) falls below 30 and sell above 70")
+
+    assert version.evidence.walk_forward["folds"] >= 4
+    assert version.evidence.stress == []
+    with pytest.raises(TimeoutError):
+        chat.stress(conversation.id, 1, timeout=0.05)
+    source.release.set()
+    table = chat.stress(conversation.id, 1, timeout=10)
+    assert [row["scenario"] for row in table.rows] == ["crash"]
+    assert version.evidence.stress == table.rows
+    chat.close()
+
+
+def test_a_stress_table_that_cannot_be_made_says_why(walk_source) -> None:  # type: ignore[no-untyped-def]
+    chat = _chat(walk_source)
+    conversation, _ = chat.turn("buy SPY when RSI(14) falls below 30 and sell above 70")
+
+    table = chat.stress(conversation.id, 1, timeout=10)
+
+    assert table.rows == []
+    assert "no store" in table.missing
+    with pytest.raises(TurnFailed):
+        chat.stress(conversation.id, 2)

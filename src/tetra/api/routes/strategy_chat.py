@@ -3,6 +3,8 @@
 `/turns` only proposes, validates and tests: it never saves. `/approvals` is the one way to
 save a spec or add it to a paper book, and it needs the person's name and the hash and
 digest they saw. Nothing a model says reaches `/approvals`: it is a separate request.
+A turn answers without the stress table; `/conversations/{id}/versions/{n}/stress` waits
+for it (it is computed in the background as soon as the turn is done).
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from tetra.api.schemas.strategy_chat import (
     ApprovalOut,
     ApprovalRequestIn,
     ConversationOut,
+    StressOut,
+    StressRowOut,
     TurnRequest,
     TurnResponse,
     VersionOut,
@@ -36,6 +40,8 @@ STRATEGY_ERRORS: dict[int | str, dict[str, object]] = {
     409: {"model": ErrorResponse, "description": "The approval was refused; nothing stored."},
     422: {"model": ErrorResponse, "description": "No spec from the idea, with the reasons."},
 }
+
+STRESS_WAIT_SECONDS = 120.0
 
 router = APIRouter(prefix="/api/strategy-chat", tags=["strategy-chat"], responses=STRATEGY_ERRORS)
 
@@ -81,6 +87,21 @@ async def conversation(conversation_id: str, chat: ChatDep) -> ConversationOut:
     )
 
 
+@router.get(
+    "/conversations/{conversation_id}/versions/{number}/stress",
+    response_model=StressOut,
+    summary="A version's stress table (waits until it is computed)",
+)
+async def stress(conversation_id: str, number: int, chat: ChatDep) -> StressOut:
+    try:
+        table = await blocking(chat.stress, conversation_id, number, STRESS_WAIT_SECONDS)
+    except TurnFailed as missing:
+        raise HTTPException(404, str(missing)) from missing
+    except TimeoutError as slow:
+        raise HTTPException(504, "the stress table is still being computed") from slow
+    return StressOut(rows=[_stress_row(r) for r in _finite(table.rows)], missing=table.missing)
+
+
 @router.get("/schema", summary="The strategy spec's JSON schema")
 async def schema() -> dict[str, Any]:
     return json_schema()
@@ -117,15 +138,7 @@ def version_out(version: Version) -> VersionOut:
     evidence = version.evidence.as_dict()
     for chart in ("equity", "drawdown"):
         evidence[chart] = [{"day": day, "value": value} for day, value in evidence[chart]]
-    evidence["stress"] = [
-        {
-            "scenario": row["scenario"],
-            "method": row["method"],
-            "total_return": row["return"],
-            "max_drawdown": row["max_drawdown"],
-        }
-        for row in evidence["stress"]
-    ]
+    evidence["stress"] = [_stress_row(row).model_dump() for row in evidence["stress"]]
     return VersionOut(
         number=version.number,
         idea=version.idea,
@@ -140,6 +153,13 @@ def version_out(version: Version) -> VersionOut:
         notes=version.notes,
         reply=version.reply,
     )
+
+
+def _stress_row(row: dict[str, Any]) -> StressRowOut:
+    return StressRowOut(
+        scenario=row["scenario"], method=row["method"], total_return=row["return"],
+        max_drawdown=row["max_drawdown"],
+    )  # fmt: skip
 
 
 def _finite(value: Any) -> Any:

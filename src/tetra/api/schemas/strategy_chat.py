@@ -42,6 +42,13 @@ class StressRowOut(BaseModel):
     max_drawdown: float | None
 
 
+class StressOut(BaseModel):
+    """A version's stress table, computed after its first result."""
+
+    rows: list[StressRowOut]
+    missing: str = Field(description="Why there is no table (empty when there is one).")
+
+
 class EvidenceOut(BaseModel):
     metrics: dict[str, float | None]
     trades: int
@@ -55,7 +62,9 @@ class EvidenceOut(BaseModel):
     drawdown: list[ChartPoint]
     warnings: list[str]
     caveats: list[str]
-    stress: list[StressRowOut]
+    stress: list[StressRowOut] = Field(
+        description="Empty until the stress table is done: fetch it from the version's /stress."
+    )
 
 
 class VersionOut(BaseModel):
