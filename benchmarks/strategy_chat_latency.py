@@ -2,9 +2,11 @@
 
 One turn = parse the idea -> validate the spec -> load its bars (and macro series) from the
 store -> backtest with costs and the bias guards -> five candidates -> walk-forward over
-them -> deflated Sharpe -> a 200-path bootstrap -> the reply. Each idea is asked `ROUNDS`
-times in a fresh conversation after one warm-up (numba compilation, imports); p50 and p95
-over every timed turn.
+them -> deflated Sharpe -> a 200-path bootstrap -> the reply: the first result. The stress
+table (every shipped scenario) follows on a background thread; the benchmark then waits for
+it, so "with stress" is the time from the idea to the table, and the next turn starts only
+after it (nothing overlaps). Each idea is asked `ROUNDS` times in a fresh conversation after
+one warm-up (numba compilation, imports); p50 and p95 over every timed turn.
 
 The store: ``data/sample.duckdb`` when it exists (``tetra demo``), else a sample store of the
 ideas' symbols over ten years generated into a temporary directory by the real pipeline.
@@ -67,31 +69,38 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         path = SAMPLE if SAMPLE.exists() else _sample_store(Path(scratch))
         store = open_store(str(path), StoreKind.SAMPLE)
+        chat = StrategyChat(ProposerRouter(OfflineProposer()), StoreMarketSource(store))
         try:
-            timings = _time(
-                StrategyChat(ProposerRouter(OfflineProposer()), StoreMarketSource(store))
-            )
+            first, stressed = _time(chat)
         finally:
+            chat.close()
             store.close()
-    p50, p95 = np.percentile(timings, [50, 95])
     print(
         f"store {'data/sample.duckdb' if SAMPLE.exists() else 'generated, 10 symbols x 10 years'}"
+        f", load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}"
     )
-    print(f"{len(timings)} turns over {len(IDEAS)} ideas: p50 {p50:.2f} s, p95 {p95:.2f} s, "
-          f"max {max(timings):.2f} s (target: under 3 s)")  # fmt: skip
+    for label, timings in (("first result (target under 3 s)", first), ("with stress", stressed)):
+        p50, p95 = np.percentile(timings, [50, 95])
+        print(f"{label}: {len(timings)} turns over {len(IDEAS)} ideas: p50 {p50:.2f} s, "
+              f"p95 {p95:.2f} s, max {max(timings):.2f} s")  # fmt: skip
 
 
-def _time(chat: StrategyChat) -> list[float]:
-    timings = []
+def _time(chat: StrategyChat) -> tuple[list[float], list[float]]:
+    first, stressed = [], []
     for idea in IDEAS:
-        chat.turn(idea)  # warm-up
+        conversation, _ = chat.turn(idea)  # warm-up
+        chat.stress(conversation.id, 1)
         for _ in range(ROUNDS):
             started = time.perf_counter()
-            _, version = chat.turn(idea)
-            timings.append(time.perf_counter() - started)
+            conversation, version = chat.turn(idea)
+            first.append(time.perf_counter() - started)
+            table = chat.stress(conversation.id, version.number)
+            stressed.append(time.perf_counter() - started)
             assert version.evidence.walk_forward["folds"] >= 4, idea
-        print(f"  {np.median(timings[-ROUNDS:]):5.2f} s  {idea}")
-    return timings
+            assert table.rows, (idea, table.missing)
+        print(f"  {np.median(first[-ROUNDS:]):5.2f} s, with stress "
+              f"{np.median(stressed[-ROUNDS:]):5.2f} s  {idea}")  # fmt: skip
+    return first, stressed
 
 
 if __name__ == "__main__":

@@ -171,3 +171,19 @@ async def test_an_unknown_conversation_is_404(app: FastAPI) -> None:
         )
 
     assert response.status_code == 404
+
+
+async def test_the_stress_table_follows_the_turn_with_its_reason_when_the_store_cannot_serve_it(
+    app: FastAPI,
+) -> None:
+    async with api_client(app) as client:
+        turn = await _turn(client, RSI_IDEA)
+        path = f"/api/strategy-chat/conversations/{turn['conversation_id']}"
+        stress = await client.get(f"{path}/versions/1/stress")
+        unknown = await client.get(f"{path}/versions/2/stress")
+
+    assert turn["version"]["evidence"]["stress"] == []
+    assert stress.status_code == 200, stress.text
+    assert stress.json()["rows"] == []
+    assert "no bars" in stress.json()["missing"]  # the seeded store has no factor series
+    assert unknown.status_code == 404

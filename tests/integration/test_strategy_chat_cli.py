@@ -39,6 +39,8 @@ def test_an_idea_and_a_refinement_print_two_versions_with_their_evidence() -> No
     assert "version 2" in result.output
     assert "changed strategy.stop" in result.output
     assert "Walk-forward over" in result.output
+    assert result.output.count("stress scenario") == 2, "each version prints its stress table"
+    assert result.output.index("Walk-forward over") < result.output.index("stress scenario")
 
 
 def test_json_output_carries_the_spec_hash_and_digest() -> None:
@@ -53,6 +55,7 @@ def test_json_output_carries_the_spec_hash_and_digest() -> None:
     stress = version["evidence"]["stress"]
     assert [row["scenario"] for row in stress] == [s.title for s in shipped_scenarios().values()]
     assert {row["method"] for row in stress} <= {"replay", "factor"}
+    assert version["evidence"]["stress_missing"] == ""
 
 
 def test_a_symbol_without_data_is_one_clear_line() -> None:

@@ -40,6 +40,7 @@ for (const viewport of ['desktop', 'phone']) {
       assert.ok((await first.getByTestId('equity-path').getAttribute('d')).startsWith('M'), 'the equity curve is drawn')
       assert.match(await first.getByTestId('strategy-reply').textContent(), /Walk-forward over \d+ folds/)
       const scenarios = await backend.get('/api/simulation/scenarios')
+      await first.getByTestId('stress-table').waitFor({ timeout: 60_000 }) // follows the first result
       assert.equal(await first.getByTestId('stress-row').count(), scenarios.length, 'one stress row per scenario')
 
       await page.getByTestId('strategy-input').fill('add a stop at 2 ATR')

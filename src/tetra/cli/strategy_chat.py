@@ -3,7 +3,8 @@
 ``tetra chat strategy "buy SPY when RSI(14) falls below 30 and sell above 70" "add a stop at
 2 ATR"`` runs one turn per argument (each later one refines the version before) and prints,
 per version, the spec in words, the diff, the metrics, the walk-forward, the deflated Sharpe,
-the Monte Carlo and the caveats. Nothing is saved unless `--approve-as NAME` is given.
+the Monte Carlo and the caveats, then the stress table (computed after the first result, so
+the rest is on screen while it runs). Nothing is saved unless `--approve-as NAME` is given.
 """
 
 from __future__ import annotations
@@ -25,7 +26,13 @@ from tetra.portfolio import StoredBooks
 from tetra.strategy.spec import canonical_json, json_schema
 from tetra.strategy.spec.evaluation import evaluate_parser
 from tetra.strategy_chat.approvals import Action, ApprovalRefused, ApprovalRequest, Approvals
-from tetra.strategy_chat.service import StoreMarketSource, StrategyChat, TurnFailed, Version
+from tetra.strategy_chat.service import (
+    StoreMarketSource,
+    StrategyChat,
+    StressTable,
+    TurnFailed,
+    Version,
+)
 
 SCHEMA_PATH = Path("docs/strategy-spec.schema.json")
 
@@ -49,20 +56,31 @@ def strategy(
     kind = StoreKind.SAMPLE if sample else StoreKind.LIVE
     with opened_store(kind) as store, fail_cleanly():
         chat = StrategyChat(strategy_router(settings()), StoreMarketSource(store))
-        conversation_id, version = None, None
-        for idea in ideas:
-            try:
-                conversation, version = chat.turn(idea, conversation_id, provider)  # type: ignore[arg-type]
-            except TurnFailed as failure:
-                errors.print(f"[bold red]cannot use {idea!r}:[/] {failure}")
-                raise typer.Exit(1) from failure
-            conversation_id = conversation.id
-            if as_json:
-                console.print_json(json.dumps(_as_json(version), default=str))
-            else:
-                _show(version)
+        try:
+            version = _converse(chat, ideas, provider, as_json)
+        finally:
+            chat.close()
         if approve_as is not None and version is not None:
             _approve(store, version, approve_as, book, weight)
+
+
+def _converse(chat: StrategyChat, ideas: list[str], provider: str, as_json: bool) -> Version | None:
+    conversation_id, version = None, None
+    for idea in ideas:
+        try:
+            conversation, version = chat.turn(idea, conversation_id, provider)  # type: ignore[arg-type]
+        except TurnFailed as failure:
+            errors.print(f"[bold red]cannot use {idea!r}:[/] {failure}")
+            raise typer.Exit(1) from failure
+        conversation_id = conversation.id
+        if not as_json:
+            _show(version)
+        table = chat.stress(conversation.id, version.number)
+        if as_json:
+            console.print_json(json.dumps(_as_json(version, table), default=str))
+        else:
+            _show_stress(table)
+    return version
 
 
 def _approve(store: Store, version: Version, by: str, book: str | None, weight: float) -> None:
@@ -82,9 +100,10 @@ def _approve(store: Store, version: Version, by: str, book: str | None, weight: 
     )
 
 
-def _as_json(version: Version) -> dict[str, object]:
+def _as_json(version: Version, stress: StressTable) -> dict[str, object]:
     evidence = version.evidence.as_dict()
     evidence.pop("equity"), evidence.pop("drawdown")
+    evidence["stress_missing"] = stress.missing
     return {
         "version": version.number,
         "spec": json.loads(canonical_json(version.spec)),
@@ -115,6 +134,19 @@ def _show(version: Version) -> None:
     console.print(table)
     console.print(version.reply)
     console.print(f"[dim]results digest {version.results_digest[:16]}[/]")
+
+
+def _show_stress(table: StressTable) -> None:
+    if not table.rows:
+        console.print(f"[dim]no stress table: {table.missing}[/]")
+        return
+    shown = Table("stress scenario", "method", "return", "max drawdown")
+    for row in table.rows:
+        shown.add_row(
+            row["scenario"], row["method"], _fmt(row["return"], pct=True),
+            _fmt(row["max_drawdown"], pct=True),
+        )  # fmt: skip
+    console.print(shown)
 
 
 def _fmt(value: float, *, pct: bool = False) -> str:

@@ -1180,6 +1180,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/strategy-chat/conversations/{conversation_id}/versions/{number}/stress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A version's stress table (waits until it is computed) */
+        get: operations["stress_api_strategy_chat_conversations__conversation_id__versions__number__stress_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/strategy-chat/schema": {
         parameters: {
             query?: never;
@@ -2333,7 +2350,10 @@ export interface components {
             monte_carlo: {
                 [key: string]: number | null;
             };
-            /** Stress */
+            /**
+             * Stress
+             * @description Empty until the stress table is done: fetch it from the version's /stress.
+             */
             stress: components["schemas"]["StressRowOut"][];
             /** Trades */
             trades: number;
@@ -4642,6 +4662,19 @@ export interface components {
             description: string;
             /** Name */
             name: string;
+        };
+        /**
+         * StressOut
+         * @description A version's stress table, computed after its first result.
+         */
+        StressOut: {
+            /**
+             * Missing
+             * @description Why there is no table (empty when there is one).
+             */
+            missing: string;
+            /** Rows */
+            rows: components["schemas"]["StressRowOut"][];
         };
         /** StressRowOut */
         StressRowOut: {
@@ -9299,6 +9332,65 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ConversationOut"];
+                };
+            };
+            /** @description Missing or wrong X-API-Key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The approval was refused; nothing stored. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No spec from the idea, with the reasons. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    stress_api_strategy_chat_conversations__conversation_id__versions__number__stress_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                conversation_id: string;
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StressOut"];
                 };
             };
             /** @description Missing or wrong X-API-Key. */
