@@ -9,7 +9,7 @@ after it (nothing overlaps). Each idea is asked `ROUNDS` times in a fresh conver
 one warm-up (numba compilation, imports); p50 and p95 over every timed turn.
 
 The store: ``data/sample.duckdb`` when it exists (``tetra demo``), else a sample store of the
-ideas' symbols over ten years generated into a temporary directory by the real pipeline.
+ideas' symbols and BTC over ten years generated into a temporary directory by the real pipeline.
 Gate: every idea parses and gives a version with a walk-forward of at least four folds.
 Run: ``python -m benchmarks.strategy_chat_latency``.
 """
@@ -49,7 +49,8 @@ IDEAS = (
     "buy IWM below the lower Bollinger band (20, 2)",
     "buy QQQ when RSI drops below 25 and exit above 65 with a stop at 2 ATR",
 )
-SYMBOLS = ("SPY", "QQQ", "TLT", "SHY", "IEF", "EFA", "GLD", "XOM", "CVX", "IWM")
+# The ideas' symbols, and BTC: the stress scenarios shock every factor, crypto included.
+SYMBOLS = ("SPY", "QQQ", "TLT", "SHY", "IEF", "EFA", "GLD", "XOM", "CVX", "IWM", "BTC")
 
 
 def _sample_store(folder: Path) -> Path:
@@ -57,7 +58,7 @@ def _sample_store(folder: Path) -> Path:
     universe = load_universe()
     chosen = Universe(tuple(universe.get(symbol) for symbol in SYMBOLS))
     window = Window(spec.end.replace(year=spec.end.year - spec.years), spec.end)
-    plan = build_plan(Mode.BACKFILL, window, chosen, (Step.MARKET_DATA,), False, False)
+    plan = build_plan(Mode.BACKFILL, window, chosen, (Step.MARKET_DATA, Step.CRYPTO), False, False)
     os.environ["TETRA_DATA_DIR"] = str(folder)
     os.environ.pop("TETRA_SAMPLE_STORE_URL", None)
     result = run_with_progress(StoreKind.SAMPLE, chosen, plan, sample_sources(list(chosen), spec))
@@ -76,7 +77,7 @@ def main() -> None:
             chat.close()
             store.close()
     print(
-        f"store {'data/sample.duckdb' if SAMPLE.exists() else 'generated, 10 symbols x 10 years'}"
+        f"store {'data/sample.duckdb' if SAMPLE.exists() else 'generated, 11 symbols x 10 years'}"
         f", load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}"
     )
     for label, timings in (("first result (target under 3 s)", first), ("with stress", stressed)):
