@@ -27,6 +27,7 @@ from tetra.data.ports import Query as StoreQuery
 from tetra.data.ports import Store
 from tetra.market import Adjustment, load_market
 from tetra.risk.policy import parse_policy
+from tetra.risk.sizing_policy import parse_sizing
 from tetra.settings import JobsSettings
 from tetra.simulation.exits import Exits
 from tetra.simulation.orders import Commission, Costs, Slippage
@@ -151,6 +152,24 @@ async def test_a_run_under_a_risk_policy_with_exits_keeps_its_interventions_and_
     assert reasons == list(expected.trades["exit_reason"])[: len(reasons)]
     assert {"stop_loss", "take_profit"} & set(reasons)
     assert detail["params"]["risk_policy"] == policy
+
+
+async def test_a_sized_run_matches_a_direct_sized_backtest_and_keeps_its_sizing(
+    client: httpx.AsyncClient, bars_store: Store
+) -> None:
+    sizing = {"method": "volatility_target", "target": 0.05, "lookback": 20}
+
+    detail = await completed_run(client, sizing=sizing)
+    unsized = await completed_run(client)
+
+    market = load_market(bars_store, list(SYMBOLS[:2]), START, END)
+    costs = Costs(Commission(basis_points=5.0), Slippage(basis_points=2.0))
+    strategy = STRATEGIES["sma_crossover"](**CROSSOVER, cash=100_000.0)
+    expected = run_backtest(strategy, market, cash=100_000.0, costs=costs,
+                            sizing=parse_sizing(sizing))  # fmt: skip
+    assert detail["equity"][-1]["equity"] == pytest.approx(expected.final_equity, rel=1e-12)
+    assert detail["equity"][-1]["equity"] != unsized["equity"][-1]["equity"]
+    assert detail["params"]["sizing"] == sizing
 
 
 async def test_run_detail_holds_drawdown_monthly_returns_and_params(
@@ -293,6 +312,13 @@ async def test_a_run_is_queued_then_reports_progress_until_done(
         ({"exits": {"stop_loss": 0.05, "stop_loss_atr": 2}}, ["body", "exits", "stop_loss"]),
         ({"exits": {"stop_loss": 1.5}}, ["body", "exits", "stop_loss"]),
         ({"exits": {"time_exit": 0}}, ["body", "exits", "time_exit"]),
+        ({"sizing": {"method": "volatility_target"}}, ["body", "sizing", "target"]),
+        ({"sizing": {"method": "kelly", "risk": 0.1}}, ["body", "sizing", "risk"]),
+        ({"sizing": {"method": "martingale"}}, ["body", "sizing", "method"]),
+        (
+            {"risk_policy": {"sizing": {"method": "fixed_risk"}}},
+            ["body", "risk_policy", "sizing", "risk"],
+        ),
     ],
 )
 async def test_invalid_runs_are_refused_with_the_error_model(

@@ -40,6 +40,7 @@ from tetra.data.ports import Store
 from tetra.market import Adjustment, MarketData, load_market
 from tetra.ml.storage import with_stored_signal
 from tetra.risk.policy import RiskPolicy, RiskPolicyError, parse_policy
+from tetra.risk.sizing_policy import SizingPolicy, SizingPolicyError, parse_sizing
 from tetra.simulation.exits import Exits
 from tetra.simulation.orders import Commission, Costs, Slippage
 from tetra.strategy.base import Strategy, StrategyConfig
@@ -93,6 +94,7 @@ class PreparedRun:
     started_at: dt.datetime
     risk_policy: RiskPolicy | None = None
     exits: Exits | None = None
+    sizing: SizingPolicy | None = None
 
 
 @dataclass(frozen=True)
@@ -137,8 +139,9 @@ def prepare_run(request: RunRequest, started_at: dt.datetime) -> PreparedRun:
     costs = costs_of(request.commission_bps, request.slippage_bps)
     policy = risk_policy_of(request.risk_policy)
     exits = exits_of(request.exits)
+    sizing = sizing_of(request.sizing)
     run_id = run_id_of(cls, config, started_at)
-    return PreparedRun(run_id, request, cls(config), costs, started_at, policy, exits)
+    return PreparedRun(run_id, request, cls(config), costs, started_at, policy, exits, sizing)
 
 
 def risk_policy_of(document: dict[str, Any] | None) -> RiskPolicy | None:
@@ -151,6 +154,16 @@ def risk_policy_of(document: dict[str, Any] | None) -> RiskPolicy | None:
         raise RequestValidationError(
             [{"loc": ("body", "risk_policy", *error.field.split(".")), "msg": str(error)}]
         ) from None
+
+
+def sizing_of(document: dict[str, Any] | None) -> SizingPolicy | None:
+    """Return the run's sizing policy, or raise the API's 422 naming the bad field."""
+    if document is None:
+        return None
+    try:
+        return parse_sizing(document)
+    except SizingPolicyError as error:
+        raise invalid(("body", "sizing", *error.field.split(".")), str(error)) from None
 
 
 def exits_of(exits: ExitsIn | None) -> Exits | None:
@@ -361,6 +374,7 @@ class BacktestJobs:
             costs=prepared.costs,
             exits=prepared.exits,
             risk_policy=prepared.risk_policy,
+            sizing=prepared.sizing,
         )
         await self._update(job, "running", 0.8)
         params = {

@@ -4244,6 +4244,13 @@ export interface components {
                 [key: string]: unknown;
             } | null;
             /**
+             * Sizing
+             * @description Size every entry by a policy, e.g. {"method": "volatility_target", "target": 0.1}. Methods (settings): equal_weight (gross), fixed_fractional (fraction), fixed_risk (risk; the entry's stop, else exits.stop_loss), volatility_target (target), inverse_volatility (gross), risk_parity (gross), kelly (fraction, cap); any method also takes book_volatility, max_weight, max_gross, lookback, periods_per_year. Overrides the risk_policy's sizing table.
+             */
+            sizing?: {
+                [key: string]: unknown;
+            } | null;
+            /**
              * Slippage Bps
              * @description Basis points of price.
              * @default 0

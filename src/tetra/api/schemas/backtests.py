@@ -77,6 +77,15 @@ class RunRequest(BaseModel):
         "intervention is listed in the run's `interventions`.",
     )
     exits: ExitsIn | None = Field(None, description="Stops and exits for every position.")
+    sizing: dict[str, Any] | None = Field(
+        None,
+        description='Size every entry by a policy, e.g. {"method": "volatility_target", '
+        '"target": 0.1}. Methods (settings): equal_weight (gross), fixed_fractional '
+        "(fraction), fixed_risk (risk; the entry's stop, else exits.stop_loss), "
+        "volatility_target (target), inverse_volatility (gross), risk_parity (gross), kelly "
+        "(fraction, cap); any method also takes book_volatility, max_weight, max_gross, "
+        "lookback, periods_per_year. Overrides the risk_policy's sizing table.",
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> RunRequest:
