@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Exposure, LimitUsage } from '@/api/risk'
-import { correlationColour, exposureBars, gaugeFill, limitLabel, parseHoldings, severity, stricter } from '@/components/risk/risk'
+import { correlationColour, exposureBars, gaugeFill, limitLabel, monteCarloErrors, parseHoldings, scenarioTone, severity, stricter } from '@/components/risk/risk'
 
 const usage = (fields: Partial<LimitUsage>): LimitUsage => ({
   kind: 'position_weight',
@@ -61,5 +61,18 @@ describe('risk helpers', () => {
     expect(stricter('active', 'reducing')).toBe('reducing')
     expect(stricter('halted', 'reducing')).toBe('halted')
     expect(stricter('active', 'active')).toBe('active')
+  })
+
+  it('checks Monte Carlo inputs the way the API does', () => {
+    expect(monteCarloErrors(1000, 0)).toEqual([])
+    expect(monteCarloErrors(100, 4_294_967_295)).toEqual([])
+    expect(monteCarloErrors(99, 0)).toEqual(['Monte Carlo paths: a whole number from 100 to 10,000'])
+    expect(monteCarloErrors(10_001, -1)).toHaveLength(2)
+    expect(monteCarloErrors(null, 1.5)).toHaveLength(2)
+  })
+
+  it('colours a scenario by the sign of its P&L, and not at all when unavailable', () => {
+    const row = { scenario: 's', title: 's', method: 'factor' as const, why: '', pnl_pct: null, worst_symbol: null, worst_pnl: null, holdings: [] }
+    expect([-1, 0, 5, null].map((pnl) => scenarioTone({ ...row, pnl }))).toEqual(['loss', 'gain', 'gain', 'none'])
   })
 })

@@ -28,6 +28,47 @@ const report: RiskReport = {
     { method: 'historical', label: 'historical', confidence: 0.95, horizon: 1, var: 0.0151, cvar: 0.022, var_amount: 15_100, cvar_amount: 22_000, observations: 504 },
     { method: 'parametric_normal', label: 'parametric (normal)', confidence: 0.95, horizon: 1, var: 0.0149, cvar: 0.0187, var_amount: 14_900, cvar_amount: 18_700, observations: 504 },
     { method: 'cornish_fisher', label: 'Cornish-Fisher', confidence: 0.95, horizon: 1, var: 0.0157, cvar: 0.023, var_amount: 15_700, cvar_amount: 23_000, observations: 504 },
+    {
+      method: 'monte_carlo',
+      label: 'Monte Carlo (bootstrap, 1,000 paths, seed 0)',
+      confidence: 0.95,
+      horizon: 1,
+      var: 0.0163,
+      cvar: 0.0241,
+      var_amount: 16_300,
+      cvar_amount: 24_100,
+      observations: 1000,
+      model: 'bootstrap',
+      seed: 0,
+    },
+  ],
+  scenarios: [
+    {
+      scenario: 'gfc',
+      title: 'Global financial crisis, full bear',
+      method: 'replay',
+      why: 'the store holds the window 2007-10-09 .. 2009-03-09',
+      pnl: -181_250,
+      pnl_pct: -0.18125,
+      worst_symbol: 'SPY',
+      worst_pnl: -198_800,
+      holdings: [
+        { symbol: 'SPY', scenario_return: -0.568, pnl: -198_800 },
+        { symbol: 'BTC', scenario_return: 0.351, pnl: 17_550 },
+      ],
+    },
+    {
+      scenario: 'rates_up_200bp',
+      title: 'Rates +200 bp',
+      method: 'factor',
+      why: 'hypothetical scenario',
+      pnl: 12_000,
+      pnl_pct: 0.012,
+      worst_symbol: 'BTC',
+      worst_pnl: -10_000,
+      holdings: [],
+    },
+    { scenario: 'mine', title: 'Oil spike', method: 'unavailable', why: 'unknown symbol XLE', pnl: null, pnl_pct: null, worst_symbol: null, worst_pnl: null, holdings: [] },
   ],
   correlation: { symbols: ['SPY', 'BTC'], matrix: [[1, 0.2], [0.2, 1]], clusters: [['SPY'], ['BTC']], window: 126 },
   limits: [
@@ -94,10 +135,20 @@ describe('RiskPage', () => {
     await flushPromises()
 
     expect(api.bodiesOf('POST /api/risk/report')).toEqual([
-      { confidence: 0.95, horizon: 1, equity: 1_000_000, lookback: 504, holdings: { SPY: 0.35, QQQ: 0.25, TLT: 0.2, GLD: 0.1, BTC: 0.05 }, policy: null },
+      {
+        confidence: 0.95,
+        horizon: 1,
+        equity: 1_000_000,
+        lookback: 504,
+        monte_carlo: { model: 'bootstrap', paths: 1000, seed: 0 },
+        scenarios: true,
+        holdings: { SPY: 0.35, QQQ: 0.25, TLT: 0.2, GLD: 0.1, BTC: 0.05 },
+        policy: null,
+      },
     ])
     const methods = wrapper.findAll('[data-testid="var-table"] tbody tr').map((row) => row.find('th').text())
-    expect(methods).toEqual(['historical', 'parametric (normal)', 'Cornish-Fisher'])
+    expect(methods).toEqual(['historical', 'parametric (normal)', 'Cornish-Fisher', 'Monte Carlo (bootstrap, 1,000 paths, seed 0)'])
+    expect(wrapper.get('[data-testid="var-table"] tr[data-method="monte_carlo"] td').text()).toBe('1.63%')
     expect(wrapper.get('[data-testid="var-table"] tbody tr td').text()).toBe('1.51%')
     expect(wrapper.findAll('[data-testid="exposure-group"] [data-testid="exposure-bar"]')).toHaveLength(2)
     const gauges = wrapper.findAll('[data-testid="limit-gauge"]')
@@ -105,6 +156,49 @@ describe('RiskPage', () => {
     expect(wrapper.findAll('[data-testid="correlation-heatmap"] td').map((td) => td.text())).toEqual(['1.00', '0.20', '0.20', '1.00'])
     expect(wrapper.get('[data-testid="trading-state"]').attributes('data-state')).toBe('reducing')
     expect(wrapper.get('[data-testid="risk-events"]').text()).toContain('position_weight SPY 35.00% > cap 25.00%')
+  })
+
+  it('shows each scenario with its P&L, worst holding and method, and the unavailable ones with why', async () => {
+    mockApi()
+    const wrapper = await mountPage()
+
+    await wrapper.get('[data-testid="risk-form"]').trigger('submit')
+    await flushPromises()
+
+    const rows = wrapper.findAll('[data-testid="scenario-table"] tbody tr')
+    expect(rows.map((row) => row.attributes('data-method'))).toEqual(['replay', 'factor', 'unavailable'])
+    const gfc = rows[0]!.findAll('td').map((td) => td.text())
+    expect(rows[0]!.get('th').text()).toBe('Global financial crisis, full bear')
+    expect(gfc).toEqual(['replay', '-181,250', '-18.13%', 'SPY -198,800', 'the store holds the window 2007-10-09 .. 2009-03-09'])
+    expect(rows[1]!.findAll('td')[1]!.classes()).toContain('text-emerald-700')
+    expect(rows[2]!.findAll('td').map((td) => td.text())).toEqual(['unavailable', '—', '—', '—', 'unknown symbol XLE'])
+  })
+
+  it('sends the chosen Monte Carlo model, paths and seed, or none, and checks them first', async () => {
+    const api = mockApi()
+    const wrapper = await mountPage()
+
+    await wrapper.get('#risk-mc-model').setValue('gbm')
+    await wrapper.get('#risk-mc-paths').setValue(50)
+    await wrapper.get('[data-testid="risk-form"]').trigger('submit')
+    await flushPromises()
+    expect(api.bodiesOf('POST /api/risk/report')).toEqual([])
+    expect(wrapper.text()).toContain('Monte Carlo paths: a whole number from 100 to 10,000')
+
+    await wrapper.get('#risk-mc-paths').setValue(2000)
+    await wrapper.get('#risk-mc-seed').setValue(7)
+    await wrapper.get('[data-testid="scenarios-on"]').setValue(false)
+    await wrapper.get('[data-testid="risk-form"]').trigger('submit')
+    await flushPromises()
+    await wrapper.get('[data-testid="monte-carlo-on"]').setValue(false)
+    await wrapper.get('[data-testid="risk-form"]').trigger('submit')
+    await flushPromises()
+
+    const sent = api.bodiesOf('POST /api/risk/report').map((body) => [body.monte_carlo, body.scenarios])
+    expect(sent).toEqual([
+      [{ model: 'gbm', paths: 2000, seed: 7 }, false],
+      [null, false],
+    ])
   })
 
   it('engages the kill switch only after a reason and a confirmation, then shows the halt', async () => {

@@ -3,7 +3,7 @@
  * and bar geometry, and the book's effective state. Kept apart from the components so the
  * unit tests can pin them.
  */
-import type { Exposure, LimitUsage } from '@/api/risk'
+import type { Exposure, LimitUsage, MarketModel, ScenarioLoss } from '@/api/risk'
 
 export interface HoldingRow {
   symbol: string
@@ -108,4 +108,20 @@ export function parsePolicy(text: string): Record<string, unknown> | string {
     // not JSON at all: the same message
   }
   return POLICY_NOT_JSON
+}
+
+/** A scenario row's colour: a loss, a gain, or nothing to show (unavailable). */
+export function scenarioTone(row: ScenarioLoss): 'loss' | 'gain' | 'none' {
+  if (row.pnl === null || !Number.isFinite(row.pnl)) return 'none'
+  return row.pnl < 0 ? 'loss' : 'gain'
+}
+
+export const MARKET_MODELS = ['bootstrap', 'gbm', 'merton', 'garch', 'regime'] as const satisfies readonly MarketModel[]
+
+/** Check the Monte Carlo inputs the API accepts: 100 to 10,000 paths, a seed of 0 or more. */
+export function monteCarloErrors(paths: number | null, seed: number | null): string[] {
+  const errors: string[] = []
+  if (paths === null || !Number.isInteger(paths) || paths < 100 || paths > 10_000) errors.push('Monte Carlo paths: a whole number from 100 to 10,000')
+  if (seed === null || !Number.isInteger(seed) || seed < 0) errors.push('Monte Carlo seed: a whole number, 0 or more')
+  return errors
 }
