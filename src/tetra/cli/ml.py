@@ -27,7 +27,7 @@ from tetra.core.errors import TetraError
 from tetra.data.ports import Store
 from tetra.data.store_kind import StoreKind
 from tetra.ml import service
-from tetra.ml.features import FEATURE_SETS
+from tetra.ml.features import FEATURE_SETS, OPT_IN_SETS
 from tetra.ml.robustness import PATH_MODELS
 from tetra.ml.spec import TrainSpec
 from tetra.ml.tracking import Tracker
@@ -42,7 +42,7 @@ SAMPLE = typer.Option(True, "--sample/--live", help="Sample store (default) or l
 SYMBOLS = typer.Option("", help="Comma-separated symbols (default: every stored symbol).")
 START = typer.Option("", help="First day, YYYY-MM-DD (default: the store's first).")
 END = typer.Option("", help="Last day, inclusive (default: the store's last).")
-DEFAULT_SETS = ",".join(name for name in FEATURE_SETS if name != "geopolitics")  # GPR: opt in
+DEFAULT_SETS = ",".join(name for name in FEATURE_SETS if name not in OPT_IN_SETS)
 SETS = typer.Option(
     DEFAULT_SETS, "--sets", help=f"Comma-separated feature sets (known: {', '.join(FEATURE_SETS)})."
 )

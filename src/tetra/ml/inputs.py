@@ -3,10 +3,12 @@
 Map: `FeatureInputs` bundles raw daily bars with corporate actions (`MarketData`), each
 symbol's group, macro observations with their vintages, per-symbol news sentiment with its
 publication time (news only: social posts' scores are left out, see `tetra.data.social`),
-and earnings dates. `load_inputs` reads them from a store;
+earnings dates, social attention per symbol and day, and the GDELT daily index of the world
+and `GEO_COUNTRIES`. `load_inputs` reads them from a store;
 `FeatureInputs.as_of(day)` removes everything not yet known at that day's decision time:
 bars after the day, macro values released after it, news published after the decision time,
-earnings dates not yet announced. The leakage tests and the prediction guard compare
+earnings dates not yet announced, daily social and GDELT rows of days not yet over (a UTC
+day's row is known from the next midnight UTC). The leakage tests and the prediction guard compare
 features built from `as_of(day)` with those built from everything.
 
 Decision time: the close of day t, taken as 16:00 New York time (DST-aware) for every
@@ -17,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -36,6 +38,10 @@ SENTIMENT_METHOD = "finance_lexicon"
 MACRO_COLUMNS = ("series_id", "date", "realtime_start", "value")
 NEWS_COLUMNS = ("symbol", "published_at", "score")
 EARNINGS_COLUMNS = ("symbol", "report_date")
+SOCIAL_COLUMNS = ("symbol", "date", "mentions", "authors", "score")
+GEO_COLUMNS = ("country", "date", "conflict_intensity", "goldstein", "tone")
+GEO_COUNTRIES = ("*", "US")  # the world, and where most of the universe is listed
+GEO_HISTORY_DAYS = 120  # read before the start, for the index features' baselines
 
 
 @dataclass(frozen=True)
@@ -48,6 +54,8 @@ class FeatureInputs:
     news: pd.DataFrame
     earnings: pd.DataFrame
     macro_series: frozenset[str] = frozenset()  # every series the store holds, released or not
+    social: pd.DataFrame = field(default_factory=lambda: _empty(SOCIAL_COLUMNS, "symbol"))
+    geopolitical: pd.DataFrame = field(default_factory=lambda: _empty(GEO_COLUMNS, "country"))
 
     @property
     def last_day(self) -> dt.date:
@@ -65,7 +73,18 @@ class FeatureInputs:
             macro=self.macro[self.macro["realtime_start"] <= pd.Timestamp(day)],
             news=self.news[self.news["published_at"] < cutoff],
             earnings=self.earnings[self.earnings["report_date"] <= pd.Timestamp(day + _notice())],
+            social=_known_by(self.social, cutoff),
+            geopolitical=_known_by(self.geopolitical, cutoff),
         )
+
+
+def known_from(dates: pd.Series) -> pd.Series:
+    """Return when each daily row (a UTC day) is known: the next midnight UTC."""
+    return (pd.to_datetime(dates) + pd.Timedelta(days=1)).dt.tz_localize("UTC")
+
+
+def _known_by(frame: pd.DataFrame, cutoff: pd.Timestamp) -> pd.DataFrame:
+    return frame[known_from(frame["date"]) <= cutoff] if not frame.empty else frame
 
 
 def decision_time(day: dt.date) -> pd.Timestamp:
@@ -91,7 +110,10 @@ def load_inputs(
         news=_news(store, market.symbols, start, end),
         earnings=_earnings(store, market.symbols, end),
         macro_series=frozenset(macro["series_id"]),
-    )
+        social=_daily(store, "derived.social_daily", "symbol", market.symbols, start, end),
+        geopolitical=_daily(store, "derived.geopolitical_daily", "country", GEO_COUNTRIES,
+                            start, end),
+    )  # fmt: skip
 
 
 def empty_side_inputs(market: MarketData, groups: Mapping[str, str] | None = None) -> FeatureInputs:
@@ -163,6 +185,31 @@ def _earnings(store: Store, symbols: Sequence[str], end: dt.date) -> pd.DataFram
 
 def _notice() -> dt.timedelta:
     return dt.timedelta(days=EARNINGS_NOTICE_DAYS)
+
+
+def _daily(
+    store: Store, name: str, key: str, keys: Sequence[str], start: dt.date, end: dt.date
+) -> pd.DataFrame:
+    """Read a derived per-day table (social or GDELT), summed over its sources."""
+    columns = list(SOCIAL_COLUMNS if key == "symbol" else GEO_COLUMNS)
+    query = Query(
+        name,
+        where={key: list(keys)},
+        start=start - dt.timedelta(days=GEO_HISTORY_DAYS),
+        end=end + dt.timedelta(days=1),
+        columns=columns,
+    )
+    rows = store.read(query)
+    if rows.empty:
+        return _empty(tuple(columns), key)
+    frame = rows.assign(date=pd.to_datetime(rows["date"]).astype("datetime64[us]"))
+    return frame.sort_values(["date", key], kind="stable").reset_index(drop=True)
+
+
+def _empty(columns: Sequence[str], key: str) -> pd.DataFrame:
+    types = {c: (object if c == key else "datetime64[us]" if c == "date" else np.float64)
+             for c in columns}  # fmt: skip
+    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in types.items()})
 
 
 def _midnight(day: dt.date) -> dt.datetime:

@@ -1,4 +1,4 @@
-"""A small sample store for the ML tests: 11 symbols, 3 years, macro series, news and GPR.
+"""A small sample store for the ML tests: 11 symbols, 3 years, macro, news, GPR, GDELT, posts.
 
 Built once per session through the real pipeline into DuckDB, then opened read-only by
 each test that needs it (tests that write get their own copy).
@@ -39,7 +39,8 @@ def ml_store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     chosen = Universe(tuple(universe.get(symbol) for symbol in SYMBOLS))
     plan = build_plan(
         Mode.BACKFILL, Window(FIRST, LAST), chosen,
-        (Step.MARKET_DATA, Step.CRYPTO, Step.ECONOMIC_DATA, Step.NEWS_SENTIMENT, Step.GEOPOLITICAL),
+        (Step.MARKET_DATA, Step.CRYPTO, Step.ECONOMIC_DATA, Step.NEWS_SENTIMENT, Step.GEOPOLITICAL,
+         Step.SOCIAL),
         False, False, SAMPLE_SERIES,
     )  # fmt: skip
     with open_store(path, StoreKind.SAMPLE) as store:

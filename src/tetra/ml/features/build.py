@@ -16,7 +16,8 @@ import tetra.ml.features.bars
 import tetra.ml.features.cross_section
 import tetra.ml.features.events
 import tetra.ml.features.macro
-import tetra.ml.features.news  # noqa: F401  (each registers its kinds)
+import tetra.ml.features.news
+import tetra.ml.features.world  # noqa: F401  (each registers its kinds)
 from tetra.ml.features.catalog import FEATURE_SETS
 from tetra.ml.features.kinds import FeatureContext, check_spec, compute_feature
 from tetra.ml.features.spec import FeatureSet, FeatureSetError, FeatureSpec

@@ -106,7 +106,61 @@ GEOPOLITICS = FeatureSet(
     "each day through the vintages the geopolitical step records (pipeline step geopolitical).",
 )
 
+SOCIAL = FeatureSet(
+    "social",
+    1,
+    (
+        F.of("social_mentions_1", "social_mentions", sessions=1),
+        F.of("social_mentions_5", "social_mentions", sessions=5),
+        F.of("social_authors_5", "social_authors", sessions=5),
+        F.of("social_score_5", "social_score", sessions=5),
+        F.of("social_score_21", "social_score", sessions=21),
+        F.of("social_mentions_chg_5", "social_mentions_change", sessions=5, lag=5),
+        F.of("social_score_chg_5", "social_score_change", sessions=5, lag=5),
+    ),
+    "Per-symbol social attention (posts, authors) and mood (mention-weighted VADER score), "
+    "and their 5-day changes, from derived.social_daily days over before the close "
+    "(pipeline step social_sentiment).",
+)
+
+GDELT = FeatureSet(
+    "gdelt",
+    1,
+    (
+        F.of("gdelt_conflict_1", "gdelt_mean", column="conflict_intensity", country="*", days=1),
+        F.of("gdelt_conflict_7", "gdelt_mean", column="conflict_intensity", country="*", days=7),
+        F.of(
+            "gdelt_conflict_z_90",
+            "gdelt_zscore",
+            column="conflict_intensity",
+            country="*",
+            days=1,
+            baseline=90,
+        ),
+        F.of("gdelt_goldstein_7", "gdelt_mean", column="goldstein", country="*", days=7),
+        F.of("gdelt_tone_7", "gdelt_mean", column="tone", country="*", days=7),
+        F.of(
+            "gdelt_us_conflict_7", "gdelt_mean", column="conflict_intensity", country="US", days=7
+        ),
+        F.of(
+            "gdelt_us_conflict_z_90",
+            "gdelt_zscore",
+            column="conflict_intensity",
+            country="US",
+            days=7,
+            baseline=90,
+        ),
+    ),
+    "The GDELT daily index of the world and of the United States (conflict intensity, its "
+    "spike against the 90 days before, Goldstein scale, tone), from UTC days over before the "
+    "close (pipeline step geopolitical).",
+)
+
 FEATURE_SETS: Mapping[str, FeatureSet] = MappingProxyType(
-    {s.name: s for s in (PRICE_VOLUME, CROSS_SECTION, MACRO, NEWS, EVENTS, GEOPOLITICS)}
+    {
+        s.name: s
+        for s in (PRICE_VOLUME, CROSS_SECTION, MACRO, NEWS, EVENTS, GEOPOLITICS, SOCIAL, GDELT)
+    }
 )
 BAR_SETS = ("price_volume", "cross_section", "events")  # computable from bars alone
+OPT_IN_SETS = ("geopolitics", "social", "gdelt")  # not in `tetra ml train`'s default sets
