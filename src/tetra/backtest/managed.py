@@ -11,6 +11,7 @@ from the kernels' journal.
 
 from __future__ import annotations
 
+import copy
 from typing import Any, ClassVar
 
 import numpy as np
@@ -43,6 +44,14 @@ class RiskManaged(Strategy[StrategyConfig]):
         self.policy = policy
         self.universe = universe
         self.name = strategy.name  # type: ignore[misc]  # stored runs name the strategy itself
+
+    def __copy__(self) -> RiskManaged:
+        """Copy the wrapped strategy too: the guards run a copy beside the original, and a
+        stateful strategy (stepwise ones keep a schedule) must not be shared between them."""
+        twin = object.__new__(type(self))
+        twin.__dict__.update(self.__dict__)
+        twin.strategy = copy.copy(self.strategy)
+        return twin
 
     @property
     def compiled(self) -> bool:

@@ -21,6 +21,7 @@ Units are rounded by the run's `TradingRules` (whole units unless `fractional`).
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import math
 from typing import Any, ClassVar
@@ -111,6 +112,13 @@ class Sized(Strategy[StrategyConfig]):
         self.stop_loss = stop_loss
         self.name = strategy.name  # type: ignore[misc]  # stored runs name the strategy itself
         self._sizing: Sizing | None = None
+
+    def __copy__(self) -> Sized:
+        """Copy the wrapped strategy too (see `RiskManaged.__copy__`)."""
+        twin = object.__new__(type(self))
+        twin.__dict__.update(self.__dict__)
+        twin.strategy = copy.copy(self.strategy)
+        return twin
 
     @property
     def compiled(self) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pytest
 
@@ -47,6 +49,19 @@ def test_caps_resize_orders_and_say_which_cap(market: MarketData) -> None:
     assert resized["reason"].str.contains("resized to").all()
     weights = np.abs(result.positions * result.market.close).div(result.equity, axis=0)
     assert float(weights["BTC"].max()) < 0.2  # the crypto cap held (up to a day's drift)
+
+
+def test_a_copy_wraps_its_own_copy_of_the_strategy_so_guard_threads_share_no_state() -> None:
+    inner = MovingAverageCrossover(fast=5, slow=20)
+    policy = RiskPolicy.model_validate({"sizing": {"method": "equal_weight"}})
+    managed = RiskManaged(inner, policy)
+
+    twin = copy.copy(managed)
+
+    assert twin.strategy is not managed.strategy  # the Sized wrapper
+    assert twin.strategy.strategy is not inner  # type: ignore[attr-defined]
+    assert twin.policy is managed.policy
+    assert twin.describe() == managed.describe()
 
 
 def test_unmanaged_and_policy_free_runs_have_no_journal(market: MarketData) -> None:
