@@ -99,9 +99,14 @@ def train(
     train_days: int = typer.Option(756, help="Walk-forward: days per (rolling) train window."),
     test_days: int = typer.Option(126, help="Walk-forward: days per test window."),
     seed: int = typer.Option(0), top_k: int = typer.Option(10, help="Signal backtest: top k."),
+    risk_policy: str | None = RISK_POLICY,
     symbols: str = SYMBOLS, start: str = START, end: str = END, sample: bool = SAMPLE,
 ) -> None:  # fmt: skip
-    """Train a model with purged validation; track it in MLflow and register a version."""
+    """Train a model with purged validation; track it in MLflow and register a version.
+
+    With --risk-policy the report's signal backtests (model and baseline) run through the
+    risk gate, and its interventions are printed and tracked.
+    """
     spec = _checked(
         lambda: TrainSpec.model_validate(
             {"name": name, "model": model, "params": _params(param),
@@ -111,11 +116,12 @@ def train(
              "seed": seed, "signal": {"top_k": top_k}}
         )
     )  # fmt: skip
+    policy = _checked(lambda: policy_of(risk_policy))
     with _store(sample) as store, _progress() as tick:
         wanted, first, last = _window(store, symbols, start, end)
         result = _checked(
             lambda: service.train_and_track(
-                store, tracker(), spec, wanted, first, last, progress=tick
+                store, tracker(), spec, wanted, first, last, progress=tick, risk_policy=policy
             )
         )
     print_training(result, sample)

@@ -54,6 +54,9 @@ def print_training(result: TrainingResult, sample: bool) -> None:
         values = ", ".join(f"{v:+.4f}" for v in evaluation.path_ic)
         console.print(f"CPCV paths: IC per path {values}")
     backtest_table(evaluation.backtest.metrics, evaluation.baseline_backtest.metrics)
+    if evaluation.backtest.risk_managed:
+        console.print("ml_signal under the risk policy:")
+        print_interventions(evaluation.backtest.interventions)
     top = sorted(result.importance.items(), key=lambda kv: -kv[1])[:8]
     console.print("top features: " + ", ".join(f"{n} {v:.3g}" for n, v in top))
     console.print(f"tracked run [bold]{result.run_id}[/], registered {spec.name} v{result.version}")

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from tetra.backtest.managed import stored_interventions
 from tetra.core.errors import ValidationError
 from tetra.ml.fitted import FittedModel
 from tetra.ml.tracking import MODEL_ARTIFACT, REPORT_ARTIFACT, RunRecord, Tracker
@@ -40,6 +41,7 @@ def training_record(result: TrainingResult, experiment: str) -> RunRecord:
         **{f"backtest_{k}": v for k, v in evaluation.backtest.metrics.items()},
         **{f"baseline_backtest_{k}": v for k, v in evaluation.baseline_backtest.metrics.items()},
         **_path_metrics(evaluation.path_ic),
+        **_intervention_metrics(result),
     }
     return RunRecord(
         experiment=experiment,
@@ -89,8 +91,38 @@ def report(result: TrainingResult) -> bytes:
         ],
         "equity": _equity(evaluation.backtest.equity),
         "baseline_equity": _equity(evaluation.baseline_backtest.equity),
+        **_risk_report(result),
     }
     return json.dumps(body, allow_nan=False, default=str).encode()
+
+
+def _policy(result: TrainingResult) -> dict[str, Any] | None:
+    policy = result.risk_policy
+    return None if policy is None else policy.model_dump(mode="json", exclude_defaults=True)
+
+
+def _risk_report(result: TrainingResult) -> dict[str, Any]:
+    """The policy the backtests ran under and the gate's interventions (empty without one)."""
+    if result.risk_policy is None:
+        return {}
+    evaluation = result.evaluation
+    return {
+        "risk_policy": _policy(result),
+        "backtest_interventions": stored_interventions(evaluation.backtest.interventions),
+        "baseline_backtest_interventions": stored_interventions(
+            evaluation.baseline_backtest.interventions
+        ),
+    }
+
+
+def _intervention_metrics(result: TrainingResult) -> dict[str, float]:
+    if result.risk_policy is None:
+        return {}
+    evaluation = result.evaluation
+    return {
+        "backtest_interventions": float(len(evaluation.backtest.interventions)),
+        "baseline_backtest_interventions": float(len(evaluation.baseline_backtest.interventions)),
+    }
 
 
 def _params(result: TrainingResult) -> dict[str, str]:
@@ -98,6 +130,8 @@ def _params(result: TrainingResult) -> dict[str, str]:
     flat = {k: json.dumps(v) if isinstance(v, dict | list) else str(v) for k, v in spec.items()}
     for key, value in result.data.items():
         flat[f"data_{key}"] = json.dumps(value) if isinstance(value, dict) else str(value)
+    if result.risk_policy is not None:
+        flat["risk_policy"] = json.dumps(_policy(result))
     return flat
 
 

@@ -76,12 +76,16 @@ def build_and_store(
 
 def train_and_track(
     store: Store, tracker: Tracker, spec: TrainSpec, symbols: Sequence[str], start: dt.date,
-    end: dt.date, *, progress: Progress | None = None,
+    end: dt.date, *, progress: Progress | None = None, risk_policy: RiskPolicy | None = None,
 ) -> TrainingResult:  # fmt: skip
-    """Train on the store's data and record the run; the benchmark joins the universe."""
+    """Train on the store's data and record the run; the benchmark joins the universe.
+
+    The signal's backtests in the report run under `risk_policy` when given.
+    """
     wanted = list(dict.fromkeys([*symbols, spec.benchmark]))
     inputs = load_inputs(store, wanted, start, end)
-    result = train(inputs, spec, progress or (lambda stage, done, total: None))
+    tick = progress or (lambda stage, done, total: None)
+    result = train(inputs, spec, tick, risk_policy=risk_policy)
     return track_training(tracker, result, experiment_for(store))
 
 

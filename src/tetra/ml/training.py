@@ -5,8 +5,9 @@ learn from; `cross_validate` fits one model per split (CPCV or walk-forward, pur
 predicts its test days, averaging a day's predictions over the CPCV splits that test it
 (every one out of sample) and scoring each CPCV path on its own; `evaluate` turns the
 out-of-sample predictions, and the momentum baseline's on the same days, into per-day
-metrics, summaries and the signal's backtest; `train` does it all, fits the final model on
-every row and hands the result to the tracker (`tetra.ml.tracking`).
+metrics, summaries and the signal's backtest (both under a risk policy when one is given);
+`train` does it all, fits the final model on every row and hands the result to the tracker
+(`tetra.ml.tracking`).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from tetra.ml.validation import (
     summarise,
     walk_forward,
 )
+from tetra.risk import RiskPolicy
 
 Progress = Callable[[str, int, int], None]
 BASELINE_FEATURE = "mom_12_1"
@@ -85,6 +87,7 @@ class TrainingResult:
     data: dict[str, object]
     run_id: str | None = None
     version: int | None = None
+    risk_policy: RiskPolicy | None = None  # the policy the signal's backtests ran under
 
 
 def prepare(inputs: FeatureInputs, spec: TrainSpec, progress: Progress = _quiet) -> Prepared:
@@ -167,17 +170,24 @@ def _path_ic(
 
 def evaluate(
     inputs: FeatureInputs, prepared: Prepared, spec: TrainSpec, predictions: np.ndarray,
-    path_ic: tuple[float, ...] = (),
+    path_ic: tuple[float, ...] = (), risk_policy: RiskPolicy | None = None,
 ) -> Evaluation:  # fmt: skip
-    """Score the out-of-sample predictions and the baseline on the same days, and trade both."""
+    """Score the out-of-sample predictions and the baseline on the same days, and trade both.
+
+    Both backtests run under `risk_policy` when given, so they stay comparable.
+    """
     forward, tested = prepared.forward, np.isfinite(predictions)
     baseline = np.where(tested, prepared.baseline, np.nan)
     daily, baseline_daily = daily_metrics(predictions, forward), daily_metrics(baseline, forward)
     dates, symbols = prepared.panel.dates, prepared.panel.symbols
     model_bt, _ = backtest_signal(
-        inputs.market, signal_frame(predictions, dates, symbols), spec.signal
-    )
-    base_bt, _ = backtest_signal(inputs.market, signal_frame(baseline, dates, symbols), spec.signal)
+        inputs.market, signal_frame(predictions, dates, symbols), spec.signal,
+        risk_policy=risk_policy,
+    )  # fmt: skip
+    base_bt, _ = backtest_signal(
+        inputs.market, signal_frame(baseline, dates, symbols), spec.signal,
+        risk_policy=risk_policy,
+    )  # fmt: skip
     return Evaluation(
         dates, predictions, daily, summarise(daily, spec.horizon), baseline_daily,
         summarise(baseline_daily, spec.horizon), path_ic, model_bt, base_bt,
@@ -204,16 +214,20 @@ def fit_final(inputs: FeatureInputs, prepared: Prepared, spec: TrainSpec) -> Fit
     )
 
 
-def train(inputs: FeatureInputs, spec: TrainSpec, progress: Progress = _quiet) -> TrainingResult:
-    """Prepare, validate, evaluate and fit; the caller tracks the result."""
+def train(
+    inputs: FeatureInputs, spec: TrainSpec, progress: Progress = _quiet,
+    *, risk_policy: RiskPolicy | None = None,
+) -> TrainingResult:  # fmt: skip
+    """Prepare, validate, evaluate (under `risk_policy` if given) and fit; the caller tracks it."""
     prepared = prepare(inputs, spec, progress)
     predictions, path_ic = cross_validate(prepared, spec, progress)
     progress("backtest", 0, 1)
-    evaluation = evaluate(inputs, prepared, spec, predictions, path_ic)
+    evaluation = evaluate(inputs, prepared, spec, predictions, path_ic, risk_policy)
     progress("final model", 0, 1)
     fitted = fit_final(inputs, prepared, spec)
     importance = dict(zip(fitted.features, map(float, fitted.model.importance()), strict=True))
-    return TrainingResult(spec, fitted, evaluation, importance, data_summary(inputs, prepared))
+    data = data_summary(inputs, prepared)
+    return TrainingResult(spec, fitted, evaluation, importance, data, risk_policy=risk_policy)
 
 
 def data_summary(inputs: FeatureInputs, prepared: Prepared) -> dict[str, object]:

@@ -30,10 +30,12 @@ def test_train_promote_predict_and_evaluate_from_the_command_line(data_dir: Path
         app, ["train", "--name", "cli-model", "--model", "linear", "--sets",
               "price_volume,cross_section", "--validation", "walk_forward", "--top-k", "3",
               "--train-days", "252", "--test-days", "63",
-              "--start", "2023-06-01"],
+              "--start", "2023-06-01", "--risk-policy", "default"],
     )  # fmt: skip
     assert trained.exit_code == 0, trained.output
     assert "baseline" in trained.output
+    assert "ml_signal under the risk policy" in trained.output
+    assert "Risk interventions" in trained.output
     assert "registered cli-model v1" in trained.output
     assert (data_dir / "mlflow.db").exists()
 
@@ -76,6 +78,7 @@ def test_train_promote_predict_and_evaluate_from_the_command_line(data_dir: Path
         (["train", "--sets", "price_volume,astrology"], "unknown feature sets"),
         (["train", "--horizon", "0"], "horizon"),
         (["train", "--param", "alpha"], "name=value"),
+        (["train", "--risk-policy", "no-such-policy.toml"], "no-such-policy.toml"),
         (["predict", "no-such-model"], "no registered model 'no-such-model'"),
         (["promote", "x", "1", "--book", "bad book"], "book"),
         (["features", "--sets", "nope"], "unknown feature sets"),

@@ -1,8 +1,9 @@
-"""`evaluate_version` on the small sample store: simulated paths and a risk policy."""
+"""Evaluation on the small sample store: simulated paths, and a risk policy on the backtests."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 import numpy as np
@@ -17,6 +18,7 @@ from tetra.ml.registry import track_training
 from tetra.ml.robustness import PERCENTILES
 from tetra.ml.service import PathsRequest, evaluate_version
 from tetra.ml.spec import TrainSpec
+from tetra.ml.tracking import REPORT_ARTIFACT
 from tetra.ml.training import train
 from tetra.risk.policy import parse_policy
 from tetra.testing import InMemoryTracker
@@ -111,3 +113,22 @@ def test_a_risk_policy_resizes_the_signal_backtest_and_reports_its_interventions
     assert managed.backtest.risk_managed
     assert (managed.backtest.interventions["action"] == "resized").any()
     assert managed.backtest.metrics["turnover"] < free.backtest.metrics["turnover"]
+
+
+def test_training_under_a_risk_policy_tracks_its_interventions(ml_inputs: FeatureInputs) -> None:
+    found = InMemoryTracker()
+    tight = parse_policy({"max_position_weight": 0.05})
+
+    tracked = track_training(
+        found, train(ml_inputs.as_of(TRAINED_UNTIL), SPEC, risk_policy=tight), "tetra-sample"
+    )
+
+    assert tracked.run_id is not None
+    report = json.loads(found.artifact(tracked.run_id, REPORT_ARTIFACT))
+    run = found.run(tracked.run_id)
+    total = report["backtest_interventions"]["interventions_total"]
+    assert total > 0
+    assert report["risk_policy"] == {"max_position_weight": 0.05}
+    assert json.loads(run.params["risk_policy"]) == {"max_position_weight": 0.05}
+    assert run.metrics["backtest_interventions"] == total
+    assert report["baseline_backtest_interventions"]["interventions_total"] > 0
