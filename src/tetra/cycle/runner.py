@@ -36,7 +36,14 @@ from tetra.cycle.records import (
     save_run,
 )
 from tetra.cycle.risk_gate import book_policy, policy_gate
-from tetra.cycle.sleeves import Registry, Sleeve, check_book, run_sleeves, session_of
+from tetra.cycle.sleeves import (
+    Registry,
+    Sleeve,
+    book_sizing,
+    check_book,
+    run_sleeves,
+    session_of,
+)
 from tetra.data.ports import Store
 from tetra.data.universe import Universe
 from tetra.market import MarketData, load_market
@@ -134,7 +141,8 @@ def _cycle_day(
     ledger = ledger_as_of(ctx.books, book, session)
     closes = _closes(market)
     marks = {s: price_of(c) for s, c in zip(market.symbols, closes, strict=True) if np.isfinite(c)}
-    sleeves = run_sleeves(book, market, ctx.registry, _rules(ctx, book.symbols))
+    sizing = book_sizing(book, book_policy(book, ctx.universe))
+    sleeves = run_sleeves(book, market, ctx.registry, _rules(ctx, book.symbols), sizing)
     gate = policy_gate(
         book, session, ledger, marks, store=ctx.store, clock=ctx.clock, universe=ctx.universe
     )

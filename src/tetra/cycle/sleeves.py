@@ -22,6 +22,8 @@ from tetra.backtest.run import run_backtest
 from tetra.core.errors import ValidationError
 from tetra.market import MarketData
 from tetra.portfolio import Book, StrategyAllocation
+from tetra.risk.policy import RiskPolicy
+from tetra.risk.sizing_policy import SizingPolicy, SizingPolicyError, parse_sizing
 from tetra.simulation.exits import Exits
 from tetra.simulation.orders import Commission, Costs, TradingRules
 from tetra.strategy.base import Strategy
@@ -67,6 +69,7 @@ def check_book(book: Book, registry: Registry, known_symbols: set[str]) -> None:
     for allocation in book.strategies:
         build_strategy(allocation, registry, float(book.capital * allocation.weight))
     book_exits(book)
+    book_sizing(book)
     unknown = sorted(set(book.symbols) - known_symbols)
     if unknown:
         raise ValidationError(f"book {book.name!r}: unknown symbol(s) {', '.join(unknown)}")
@@ -84,14 +87,34 @@ def book_exits(book: Book) -> Exits | None:
         raise ValidationError(f"book {book.name!r}: exits.{error}") from None
 
 
+def book_sizing(book: Book, policy: RiskPolicy | None = None) -> SizingPolicy | None:
+    """Return how `book`'s sleeves size entries: its `sizing`, else its policy's table.
+
+    Weights are of each sleeve's own equity (its share of the book's capital).
+    """
+    if not book.sizing:
+        return policy.sizing if policy is not None else None
+    try:
+        return parse_sizing(book.sizing)
+    except SizingPolicyError as error:
+        raise ValidationError(f"book {book.name!r}: sizing.{error}") from None
+
+
 def run_sleeves(
-    book: Book, market: MarketData, registry: Registry, rules: TradingRules
+    book: Book,
+    market: MarketData,
+    registry: Registry,
+    rules: TradingRules,
+    sizing: SizingPolicy | None = None,
 ) -> list[Sleeve]:
-    """Run every strategy of `book` on `market` (ending at the session) with the flat bar."""
+    """Run every strategy of `book` on `market` (ending at the session) with the flat bar.
+
+    `sizing` sizes every sleeve's entries (`book_sizing` says which policy a book names).
+    """
     extended = with_flat_bar(market)
     exits = book_exits(book)
     return [
-        _sleeve(book, allocation, extended, registry, rules, exits)
+        _sleeve(book, allocation, extended, registry, rules, exits, sizing)
         for allocation in book.strategies
     ]
 
@@ -103,11 +126,19 @@ def _sleeve(
     registry: Registry,
     rules: TradingRules,
     exits: Exits | None,
+    sizing: SizingPolicy | None,
 ) -> Sleeve:
     cash = float(book.capital * allocation.weight)
     strategy = build_strategy(allocation, registry, cash)
     result = run_backtest(
-        strategy, market, cash=cash, costs=COSTS, rules=rules, exits=exits, guards=False
+        strategy,
+        market,
+        cash=cash,
+        costs=COSTS,
+        rules=rules,
+        exits=exits,
+        sizing=sizing,
+        guards=False,
     )
     positions = result.output.positions
     return Sleeve(allocation, strategy, result, positions[-2].copy(), positions[-1].copy())

@@ -34,6 +34,7 @@ _KEYS = {
     "recipients",
     "description",
     "exits",
+    "sizing",
 }
 # Exit rules of the sleeves' backtests (`tetra.simulation.exits.Exits` fields): fractions of
 # the entry price, ATR multiples, a time exit in bars; checked in full by the cycle.
@@ -88,9 +89,12 @@ class Book:
     recipients: tuple[str, ...] = ()
     description: str = ""
     exits: Mapping[str, float] = field(default_factory=dict)
+    # how the sleeves size their entries (`tetra.risk.sizing_policy`); checked by the cycle
+    sizing: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "exits", MappingProxyType(dict(self.exits)))
+        object.__setattr__(self, "sizing", MappingProxyType(dict(self.sizing)))
         _check_book(self)
 
     @property
@@ -121,6 +125,8 @@ class Book:
         }
         if self.exits:  # only when set: books without exits keep their stored digests
             data["exits"] = dict(self.exits)
+        if self.sizing:
+            data["sizing"] = dict(self.sizing)
         return data
 
     def digest(self) -> str:
@@ -156,6 +162,7 @@ def parse_book(name: str, table: Mapping[str, Any], *, where: str = "books") -> 
             recipients=tuple(_strings(table.get("recipients", ()), f"{path}.recipients")),
             description=str(table.get("description", "")),
             exits=_exits(table.get("exits", {}), f"{path}.exits"),
+            sizing=_sizing(table.get("sizing", {}), f"{path}.sizing"),
         ),
     )
 
@@ -209,6 +216,12 @@ def _decimal(value: Any, path: str) -> Decimal:
     if not number.is_finite():
         raise ValidationError(f"{path}: {value!r} is not a finite number")
     return number
+
+
+def _sizing(value: Any, path: str) -> dict[str, Any]:
+    if not isinstance(value, Mapping) or (value and "method" not in value):
+        raise ValidationError(f'{path}: expected a table, e.g. {{ method = "equal_weight" }}')
+    return dict(value)
 
 
 def _exits(value: Any, path: str) -> dict[str, float]:

@@ -9,6 +9,7 @@ from cycle_fixtures import context, crossover_book, sessions
 from tetra.core.errors import ValidationError
 from tetra.cycle import read_recommendations, read_run, run_cycle
 from tetra.portfolio import parse_book
+from tetra.portfolio.book import book_from_dict
 
 # SPY falls, then crosses up on the last day (2-day average 15 > 4-day 12.5 after 10 < 10.5);
 # QQQ rises steadily: its cross happened long ago, so the sleeve already holds it.
@@ -109,3 +110,28 @@ def test_a_book_with_a_risk_policy_gets_a_verdict_on_each_recommendation() -> No
     # 5,000 of 10,000 is half the book: above the default policy's 25 % position weight
     assert verdicts["QQQ"]["allowed"] is False
     assert verdicts["QQQ"]["code"] == "position_limit"
+
+
+def test_a_book_that_names_a_sizing_policy_sizes_its_sleeves_entries() -> None:
+    book = crossover_book(sizing={"method": "fixed_fractional", "fraction": 0.2})
+    ctx = context({"SPY": SPY, "QQQ": QQQ}, book)
+
+    result = run_cycle(ctx, "swing")
+
+    targets = {r.symbol: r.target for r in result.recommendations}
+    # QQQ bought at the open of 11 with all 10,000 in cash: 0.2 x 10,000 / 11 -> 181 shares
+    assert targets["QQQ"] == Decimal(181) == Decimal(int(0.2 * 10_000 / 11))
+    # SPY on the session: 0.2 of the sleeve's equity at the close of 20 (instead of 5,000 / 20)
+    equity = 10_000 - 181 * 11 - 0.0001 * 181 * 11 + 181 * 15
+    assert targets["SPY"] == Decimal(107) == Decimal(int(0.2 * equity / 20))
+    assert book_from_dict(book.to_dict()) == book
+
+
+def test_a_bad_sizing_policy_in_a_book_is_refused_naming_the_field() -> None:
+    book = crossover_book(sizing={"method": "volatility_target", "target": 0.1, "fraction": 0.2})
+    ctx = context({"SPY": SPY, "QQQ": QQQ}, book)
+
+    with pytest.raises(ValidationError, match=r"book 'swing': sizing\.fraction: volatility_target"):
+        run_cycle(ctx, "swing")
+    with pytest.raises(ValidationError, match=r"books\.swing\.sizing: expected a table"):
+        crossover_book(sizing="volatility_target")
