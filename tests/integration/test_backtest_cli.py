@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from small_sample import load_small_sample
 from typer.testing import CliRunner
@@ -203,3 +205,29 @@ def test_dates_are_checked_before_anything_runs() -> None:
 
     assert result.exit_code == 2
     assert "month must be in 1..12" in result.output
+
+
+@pytest.mark.parametrize(("start", "member"), [("2024-03-01", "SPY"), ("2024-09-02", "QQQ")])
+def test_a_group_backtest_on_a_past_day_uses_that_days_recorded_members(
+    data_dir: Path, start: str, member: str
+) -> None:
+    # a made-up history over the store's symbols: SPY in the crypto group, then QQQ instead
+    history = pd.DataFrame(
+        [("crypto", "SPY", dt.date(2016, 1, 1), dt.date(2024, 6, 30), None, "test", "sample"),
+         ("crypto", "QQQ", dt.date(2024, 7, 1), None, 1, "test", "sample")],
+        columns=["universe_group", "symbol", "valid_from", "valid_to", "rank", "reason", "source"],
+    )  # fmt: skip
+    with open_store(data_dir / "sample.duckdb", StoreKind.SAMPLE) as store:
+        store.upsert("market_data.universe_membership", history)
+    try:
+        result = runner.invoke(
+            app,
+            ["run", "buy_and_hold", "--symbols", "@crypto", "--start", start,
+             "--end", "2025-06-30", "--no-save"],
+        )  # fmt: skip
+    finally:
+        with open_store(data_dir / "sample.duckdb", StoreKind.SAMPLE) as store:
+            store.delete(Query("market_data.universe_membership", where={"reason": "test"}))
+
+    assert result.exit_code == 0, result.output
+    assert f"on {member}\n" in result.output or f"on {member} " in result.output

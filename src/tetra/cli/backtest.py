@@ -32,6 +32,8 @@ from tetra.cli.common import console, errors, fail_cleanly, opened_store, settin
 from tetra.compute import Executor
 from tetra.data.ports import Store
 from tetra.data.store_kind import StoreKind
+from tetra.data.universe import load_universe
+from tetra.data.universe_on import expand_groups
 from tetra.market import Adjustment, MarketData, load_market
 from tetra.ml.storage import with_stored_signal
 from tetra.reports.metrics import Metrics, trade_counts
@@ -51,7 +53,11 @@ SAMPLE_LABEL = "SAMPLE DATA (synthetic)"
 PATHS = ("auto", "compiled", "callback")
 
 STRATEGY = typer.Argument(..., help="A registered strategy; see `tetra backtest list`.")
-SYMBOLS = typer.Option("SPY,QQQ", help="Comma-separated symbols.")
+SYMBOLS = typer.Option(
+    "SPY,QQQ",
+    help="Comma-separated symbols; @group for a universe group's members on the start day "
+    "(e.g. @crypto: the recorded top ten of that day).",
+)
 START = typer.Option("2000-01-01", help="First day (YYYY-MM-DD).")
 END = typer.Option("2100-12-31", help="Last day, inclusive (YYYY-MM-DD).")
 PARAMS = typer.Option([], "--param", help="A strategy parameter, name=value; repeatable.")
@@ -274,10 +280,11 @@ def _strategy_class(name: str) -> StrategyClass:
 def _market(
     sample: bool, symbols: str, start: str, end: str, adjustment: Adjustment
 ) -> Iterator[tuple[Store, MarketData]]:
-    wanted = [s.strip().upper() for s in symbols.split(",") if s.strip()]
+    named = [s.strip().upper() for s in symbols.split(",") if s.strip()]
     first, last = _checked(lambda: (dt.date.fromisoformat(start), dt.date.fromisoformat(end)))
     with opened_store(StoreKind.SAMPLE if sample else StoreKind.LIVE) as store:
         with fail_cleanly():
+            wanted = expand_groups(store, load_universe(), named, first)  # members on the start
             market = load_market(store, wanted, first, last, adjustment=adjustment)
         yield store, market
 

@@ -24,6 +24,7 @@ from tetra.cycle.orders import send_recommendations
 from tetra.data.ports import Store
 from tetra.data.store_kind import StoreKind
 from tetra.data.universe import load_universe
+from tetra.data.universe_on import universe_on
 from tetra.execution import Order
 from tetra.portfolio import (
     BookMode,
@@ -51,7 +52,8 @@ def cycle_context(sample: bool) -> Iterator[CycleContext]:
         for name, table in settings().books.items():
             books.save_book(parse_book(name, table), at=clock.now())
         yield CycleContext(
-            store, books, STRATEGIES, clock, universe=load_universe(),
+            store, books, STRATEGIES, clock,
+            universe=universe_on(store, load_universe(), clock.now().date()),  # today's joiners
             send_orders=paper_orders(store, clock),
         )  # fmt: skip
 
