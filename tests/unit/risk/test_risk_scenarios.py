@@ -100,3 +100,22 @@ def test_the_report_hands_the_held_book_to_the_stress_port_and_keeps_its_rows() 
     assert loss.loss == pytest.approx(0.11)
     assert loss.worst == "TLT"
     assert report.monte_carlo is None
+
+
+class FailingPaths:
+    def draw(self, history: np.ndarray, horizon: int, paths: int, seed: int) -> np.ndarray:
+        raise ValidationError("too little history to fit the model")
+
+
+def test_a_monte_carlo_draw_that_fails_leaves_the_row_out_and_says_why() -> None:
+    closes = 100 * np.cumprod(1 + np.random.default_rng(2).normal(0, 0.01, (60, 1)), axis=0)
+    history = History(np.datetime64("2024-01-01") + np.arange(60), ("SPY",), closes)
+
+    report = risk_report(Book.from_weights({"SPY": 0.5}), history,
+                         monte_carlo=MonteCarlo(FailingPaths(), "regime"))  # fmt: skip
+
+    assert report.monte_carlo is None
+    assert report.notes == (
+        "Monte Carlo (regime, 1,000 paths, seed 0) not shown: too little history to fit the model",
+    )
+    assert len(report.estimates) == 3
