@@ -11,6 +11,7 @@ from rich.table import Table
 from tetra.cli.backtest_risk import print_interventions
 from tetra.cli.common import console
 from tetra.ml.fitted import FittedModel
+from tetra.ml.robustness import PERCENTILES
 from tetra.ml.service import VersionEvaluation
 from tetra.ml.tracking import Tracker
 from tetra.ml.training import TrainingResult
@@ -97,17 +98,29 @@ def print_evaluation(found: VersionEvaluation, first: dt.date, last: dt.date, sa
     if not found.guard_problems:
         console.print("look-ahead guard: predictions unchanged when later data is removed")
     if found.robustness is not None:
-        summary = found.robustness.summary()
-        ic_band = f"{summary['ic_p5']:+.4f} to {summary['ic_p95']:+.4f}"
-        console.print(
-            f"robustness on {summary['paths']:.0f} {found.path_model} paths (calibrated on "
-            f"{fitted.first_day} to {fitted.last_day}): IC median "
-            f"{summary['ic_p50']:+.4f} (5-95%: {ic_band}), "
-            f"Sharpe median {summary['sharpe_p50']:.2f} (5-95%: {summary['sharpe_p5']:.2f} to "
-            f"{summary['sharpe_p95']:.2f}), IC > 0 on {summary['ic_share_positive']:.0%} of paths"
-        )
-        if found.robustness.missing_sets:
-            console.print(f"missing on simulated paths: {', '.join(found.robustness.missing_sets)}")
+        robustness_table(found)
+
+
+def robustness_table(found: VersionEvaluation) -> None:
+    """Print the percentiles of the per-path IC and Sharpe, and the sets paths lack."""
+    assert found.robustness is not None
+    fitted, summary = found.fitted, found.robustness.summary()
+    console.print(
+        f"robustness on {summary['paths']:.0f} {found.path_model} paths (calibrated on "
+        f"{fitted.first_day} to {fitted.last_day})"
+    )
+    columns = ("metric", "mean", *_bands(), "> 0")
+    table = _table("Per path: mean daily IC, and the Sharpe of ml_signal", columns)
+    for label, key, shape in (("IC", "ic", "{:+.4f}"), ("Sharpe", "sharpe", "{:.2f}")):
+        cells = [_fmt(shape, summary[f"{key}_{stat}"]) for stat in ("mean", *_bands())]
+        table.add_row(label, *cells, f"{summary[f'{key}_share_positive']:.0%}")
+    console.print(table)
+    if found.robustness.missing_sets:
+        console.print(f"missing on simulated paths: {', '.join(found.robustness.missing_sets)}")
+
+
+def _bands() -> tuple[str, ...]:
+    return tuple(f"p{p}" for p in PERCENTILES)
 
 
 def print_predictions(fitted: FittedModel, predictions: pd.DataFrame) -> None:

@@ -61,6 +61,8 @@ def test_train_promote_predict_and_evaluate_from_the_command_line(data_dir: Path
     assert evaluated.exit_code == 0, evaluated.output
     assert "look-ahead guard: predictions unchanged" in evaluated.output
     assert "robustness on 2 regime paths (calibrated on 2023-" in evaluated.output
+    assert "Per path: mean daily IC, and the Sharpe of ml_signal" in evaluated.output
+    assert "p95" in evaluated.output
     assert "Risk interventions" in evaluated.output  # 3 holdings of a third each: resized
     with open_store(data_dir / "sample.duckdb", StoreKind.SAMPLE) as store:
         stored = store.read(Query("derived.predictions", where={"model": "cli-model"}))
