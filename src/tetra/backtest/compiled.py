@@ -133,9 +133,10 @@ class KernelOutput:
 class FillModel(NamedTuple):
     """What the exchange applies to every order and position, as arrays numba takes.
 
-    `costs` and `rules` as `tetra.simulation.exchange` lays them out; `exits` as
-    `tetra.simulation.exits` does; `atr` (T, N) feeds the ATR-multiple exits; `gate` is the
-    risk gate (`tetra.simulation.risk_gate`), switched off for an unmanaged run.
+    `costs` as `tetra.simulation.exchange` lays them out, `rules` one such row per symbol
+    (N, 3); `exits` as `tetra.simulation.exits` does; `atr` (T, N) feeds the ATR-multiple
+    exits; `gate` is the risk gate (`tetra.simulation.risk_gate`), switched off for an
+    unmanaged run.
     """
 
     costs: Array
@@ -161,7 +162,7 @@ def fill_model(
         atr = np.full(market.shape, np.nan)
     return FillModel(
         (costs or Costs()).as_array(),
-        (rules or TradingRules()).as_array(),
+        (rules or TradingRules()).per_symbol(market.symbols),
         exits.as_array(brackets),
         atr,
         gate if gate is not None else g.no_gate(market.shape[1]),
@@ -359,7 +360,7 @@ def execute_pending(
             account[A_CASH],
             equity,
             model.costs,
-            model.rules,
+            model.rules[n],
         )
         if quantity != 0.0 and model.gate.status[g.G_ON] != 0:
             quantity, fee = _gated(t, n, quantity, price, fee, state, account, model)
@@ -395,7 +396,7 @@ def _gated(
     model: FillModel,
 ) -> tuple[float, float]:
     """Return the fill's (quantity, fee) after the risk gate's caps."""
-    fractional = model.rules[x.R_FRACTIONAL] != 0
+    fractional = model.rules[n, x.R_FRACTIONAL] != 0
     allowed = g.allowed_quantity(t, n, quantity, price, state, account, fractional, model.gate)
     if allowed == quantity:
         return quantity, fee

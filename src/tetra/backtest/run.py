@@ -12,7 +12,7 @@ from tetra.backtest.engine import run_callbacks
 from tetra.backtest.guards import GuardedOrders, look_ahead_problems, rerun_problems
 from tetra.backtest.managed import RiskManaged
 from tetra.backtest.result import BacktestResult
-from tetra.backtest.sized import Sized
+from tetra.backtest.sized import Sized, is_sized, lot_rules
 from tetra.compute.memory import keep_freed_memory
 from tetra.market import MarketData, OrderArrays
 from tetra.risk import RiskPolicy
@@ -44,12 +44,15 @@ def run_backtest(
     run that saw no data or made no trades. Sweeps turn the guards off for speed.
     A `risk_policy` (or a `RiskManaged` strategy) runs every order through the risk gate;
     `result.interventions` lists what it did. `sizing` (or the policy's `sizing` table; the
-    argument wins) sizes every entry (`tetra.backtest.sized`). The first call tunes the
+    argument wins) sizes every entry (`tetra.backtest.sized`); without `rules` such a run
+    trades whole shares of stocks and ETFs and fractions of crypto. The first call tunes the
     process's allocator to reuse freed panels (`tetra.compute.memory`;
     `TETRA_KEEP_FREED_MEMORY=0` opts out).
     """
     keep_freed_memory()
     strategy = _wrapped(strategy, risk_policy, sizing, exits.stop_loss if exits else None)
+    if rules is None and is_sized(strategy):
+        rules = lot_rules(market.symbols)
     managed = strategy if isinstance(strategy, RiskManaged) else None
     chosen = _path(strategy, path)
     account: dict[str, Any] = {"cash": cash, "costs": costs, "rules": rules, "exits": exits}

@@ -16,7 +16,8 @@ row, or every order an `on_bar` placed, the last per symbol), and `Sizing.row` r
 
 Both paths call the same `Sizing.row`, so their decisions agree. The sides are what the
 strategy intends, not what filled: an entry that never fills still counts as a holding.
-Units are rounded by the run's `TradingRules` (whole units unless `fractional`).
+Units are rounded by the run's `TradingRules`; a sized run without rules of its own gets
+`lot_rules`: whole shares of stocks and ETFs, fractions of crypto (the packaged universe).
 """
 
 from __future__ import annotations
@@ -24,13 +25,16 @@ from __future__ import annotations
 import copy
 import dataclasses
 import math
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 import numpy as np
 
 from tetra.core.errors import ValidationError
 from tetra.market import BarContext, MarketData, OrderArrays, OrderKind, SizeKind
+from tetra.risk.sizing import fractional_units
 from tetra.risk.sizing_policy import SizingPolicy
+from tetra.simulation.orders import TradingRules
 from tetra.strategy.base import Strategy, StrategyConfig
 
 TARGETS = [int(SizeKind.TARGET_SHARES), int(SizeKind.TARGET_VALUE), int(SizeKind.TARGET_PERCENT)]
@@ -79,6 +83,18 @@ class Sizing:
             return self.policy.weights(closes, self.sides.copy(), stop_loss)
         except (ValidationError, np.linalg.LinAlgError):  # e.g. no variance yet for risk parity
             return np.zeros_like(self.sides)
+
+
+def lot_rules(symbols: Sequence[str]) -> TradingRules:
+    """Return rules trading whole shares of stocks and ETFs and fractions of crypto."""
+    fractional = fractional_units(symbols)
+    return TradingRules(fractional_symbols=frozenset(np.asarray(symbols)[fractional].tolist()))
+
+
+def is_sized(strategy: Strategy[Any]) -> bool:
+    """Return whether `strategy` has its entries sized (itself, or under a `RiskManaged`)."""
+    inner = getattr(strategy, "strategy", None)
+    return isinstance(strategy, Sized) or isinstance(inner, Sized)
 
 
 def sized_orders(

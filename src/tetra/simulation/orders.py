@@ -5,6 +5,7 @@ Order and size kinds are the strategy vocabulary's: `tetra.market.orders`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -88,11 +89,23 @@ class Costs:
 
 @dataclass(frozen=True, slots=True)
 class TradingRules:
-    """What the account may do: fractional units, short selling, spending beyond its cash."""
+    """What the account may do: fractional units, short selling, spending beyond its cash.
+
+    `fractional_symbols` trade in fractions even when `fractional` is off (crypto beside
+    stocks and ETFs, which trade in whole shares).
+    """
 
     fractional: bool = False
     allow_short: bool = True
     allow_leverage: bool = False
+    fractional_symbols: frozenset[str] = frozenset()
 
     def as_array(self) -> np.ndarray:
         return np.array([self.fractional, self.allow_short, self.allow_leverage], dtype=np.float64)
+
+    def per_symbol(self, symbols: Sequence[str]) -> np.ndarray:
+        """Return the rules as one `as_array` row per symbol, (N, 3), as the kernels take them."""
+        rows = np.tile(self.as_array(), (len(symbols), 1))
+        fractional = [n for n, s in enumerate(symbols) if s in self.fractional_symbols]
+        rows[fractional, x.R_FRACTIONAL] = 1.0
+        return rows

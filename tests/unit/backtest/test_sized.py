@@ -83,19 +83,23 @@ def test_volatility_target_buys_target_over_volatility_of_each_symbol(
     assert _vol_weight(SPY_MOVE) == pytest.approx(0.5455447, rel=1e-6)
 
 
-def test_whole_share_runs_round_sized_entries_down_and_the_exit_sells_them_all(
+def test_sized_runs_trade_whole_shares_of_a_stock_and_fractions_of_crypto(
     market: MarketData,
 ) -> None:
     sized = run_backtest(EnterThenExit(), market, cash=CASH, sizing=VOL_TARGET)
     unsized = run_backtest(EnterThenExit(), market, cash=CASH)
+    whole = run_backtest(EnterThenExit(), market, cash=CASH, sizing=VOL_TARGET,
+                         rules=TradingRules())  # fmt: skip
 
     price = market.open[ENTRY + 1]
-    assert _filled(unsized) == {"SPY": [math.floor(0.5 * CASH / price[0]),
-                                        -math.floor(0.5 * CASH / price[0])],
-                                "BTC": [math.floor(0.5 * CASH / price[1])]}  # fmt: skip
+    half = [math.floor(0.5 * CASH / p) for p in price]
+    assert _filled(unsized) == {"SPY": [half[0], -half[0]], "BTC": [half[1]]}
     spy = math.floor(CASH * _vol_weight(SPY_MOVE) / price[0])
-    assert _filled(sized) == {"SPY": [spy, -spy], "BTC": []}  # 0.45 BTC rounds to none
+    btc = CASH * _vol_weight(BTC_MOVE) / price[1]
     assert spy == 540
+    assert _filled(sized) == {"SPY": [spy, -spy], "BTC": [pytest.approx(btc, rel=1e-12)]}
+    assert 0 < btc < 1
+    assert _filled(whole) == {"SPY": [spy, -spy], "BTC": []}  # the run's own rules win
 
 
 def test_fixed_risk_uses_the_runs_stop_loss_when_entries_carry_none(market: MarketData) -> None:
