@@ -11,7 +11,7 @@ import pytest
 from tetra.backtest.managed import RiskManaged
 from tetra.backtest.run import run_backtest
 from tetra.backtest.sized import Sized
-from tetra.market import MarketData
+from tetra.market import BarContext, MarketData, SizeKind
 from tetra.risk import RiskPolicy
 from tetra.risk.sizing_policy import SizingPolicy
 from tetra.simulation.exits import Exits
@@ -160,3 +160,52 @@ def test_sizing_a_risk_managed_strategy_outside_its_policy_is_refused(market: Ma
 
     with pytest.raises(ValueError, match="sizing from its policy"):
         run_backtest(strategy, market, sizing=VOL_TARGET)
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"method": "equal_weight", "gross": 0.9},
+        {"method": "fixed_fractional", "fraction": 0.2},
+        {"method": "fixed_risk", "risk": 0.01},
+        {"method": "volatility_target", "target": 0.1, "max_weight": 0.3},
+        {"method": "risk_parity", "gross": 0.9, "lookback": 40},
+        {"method": "kelly", "fraction": 0.5, "cap": 0.3},
+    ],
+    ids=lambda settings: str(settings["method"]),
+)
+def test_every_method_sizes_alike_on_both_paths(settings: dict[str, object]) -> None:
+    market = MarketData.from_frames(bars_frame(("SPY", "QQQ", "BTC"), periods=200, seed=5))
+    strategy = MovingAverageCrossover(fast=5, slow=20)
+    sizing = SizingPolicy.model_validate(settings)
+    exits = Exits(stop_loss=0.05)
+
+    compiled = run_backtest(strategy, market, cash=CASH, sizing=sizing, exits=exits,
+                            path="compiled")  # fmt: skip
+    per_bar = run_backtest(strategy, market, cash=CASH, sizing=sizing, exits=exits,
+                           path="callback")  # fmt: skip
+
+    np.testing.assert_array_equal(compiled.output.fills, per_bar.output.fills)
+    assert len(compiled.fills) > 0
+    assert not [w for w in compiled.warnings + per_bar.warnings if "look" in w or "rerun" in w]
+
+
+class OrderThenCancel(StepwiseStrategy[StrategyConfig]):
+    """Per bar: order SPY at bar 5 and cancel it at once; order BTC at bar 5 and keep it."""
+
+    name: ClassVar[str] = "order_then_cancel"
+
+    def on_bar(self, bar: BarContext) -> None:
+        if bar.t == 5:
+            bar.order("SPY", 0.5, SizeKind.TARGET_PERCENT)
+            bar.order("BTC", 0.5, SizeKind.TARGET_PERCENT)
+            bar.cancel("SPY")
+
+
+def test_a_cancelled_order_is_neither_sized_nor_sent(market: MarketData) -> None:
+    sizing = SizingPolicy(method="fixed_fractional", fraction=0.1)
+
+    result = run_backtest(OrderThenCancel(), market, cash=CASH, sizing=sizing, path="callback")
+
+    btc = 0.1 * CASH / market.open[6, 1]
+    assert _filled(result) == {"SPY": [], "BTC": [pytest.approx(btc, rel=1e-12)]}
