@@ -113,8 +113,11 @@ class SizingPolicy(BaseModel):
     def weights(
         self, closes: np.ndarray, signal: np.ndarray, stops: np.ndarray | None = None
     ) -> np.ndarray:
-        """Return signed weights for `signal` from `closes` (rows: bars up to now, the last
-        one the decision bar; the policy reads its last `lookback` returns)."""
+        """Return signed weights for `signal` at the last row of `closes`.
+
+        `closes` (W, N) are bars up to the decision bar, the last row; the policy reads the
+        last `lookback` returns of them and prices at the last row.
+        """
         window = closes[-(self.lookback + 1) :]
         with np.errstate(invalid="ignore", divide="ignore"):
             returns = window[1:] / window[:-1] - 1.0
