@@ -21,8 +21,9 @@ from tetra.strategy.spec import (
     spec_hash,
     validate_spec,
 )
-from tetra.strategy.spec.compile import MacroThreshold
+from tetra.strategy.spec.compile import MacroThreshold, resolve_universe
 from tetra.strategy.spec.evaluation import load_ideas
+from tetra.strategy.spec.groups import packaged_members
 
 RSI_IDEA = {
     "strategy": {
@@ -109,7 +110,7 @@ def test_every_spec_of_the_evaluation_set_compiles_and_backtests_the_same_twice(
     for idea in load_ideas():
         if not idea.expected:
             continue
-        spec = validate_spec(idea.expected)
+        spec = resolve_universe(validate_spec(idea.expected), packaged_members())
         market = _market(spec.referenced_symbols())
         first = run_backtest(compile_spec(spec), market, guards=False)
         second = run_backtest(

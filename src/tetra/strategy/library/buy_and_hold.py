@@ -1,21 +1,26 @@
-"""Buy and hold, the benchmark: target weights bought once, never traded again."""
+"""Buy and hold, the benchmark: target weights bought once, then left alone or, with
+`rebalance`, brought back to them on a schedule."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Annotated, ClassVar, Literal
 
 import numpy as np
 from pydantic import Field, field_validator
 
 from tetra.market import MarketData
 from tetra.strategy.base import StrategyConfig
+from tetra.strategy.conditions import MonthEnd
 from tetra.strategy.library.stepwise import StepwiseStrategy
 
 
 class BuyAndHoldConfig(StrategyConfig):
-    """`weights`: fraction of equity per symbol (default: equal weights over every symbol)."""
+    """`weights`: fraction of equity per symbol (default: equal weights over every symbol).
+    `rebalance`: back to the weights every that many bars (from the first bar) or at month
+    ends; None buys once and never trades again."""
 
     weights: dict[str, float] | None = Field(None, min_length=1)
+    rebalance: Annotated[int, Field(ge=1)] | Literal["month_end"] | None = None
 
     @field_validator("weights")
     @classmethod
@@ -48,8 +53,17 @@ class BuyAndHold(StepwiseStrategy[BuyAndHoldConfig]):
         super().start(market)
         self._weights = self.weights(market)
         self._bought = self._weights == 0.0
+        every, rows = self.config.rebalance, np.arange(market.shape[0])
+        if every is None:
+            self._schedule = np.zeros(market.shape[0], dtype=bool)
+        elif every == "month_end":
+            self._schedule = MonthEnd().evaluate(market)[:, 0]
+        else:
+            self._schedule = (rows > 0) & (rows % every == 0)
 
     def decide(self, t: int) -> np.ndarray:
-        first_bar = np.isfinite(self.market.close[t]) & ~self._bought
+        trading = np.isfinite(self.market.close[t])
+        first_bar = trading & ~self._bought
         self._bought |= first_bar
-        return np.where(first_bar, self._weights, np.nan)
+        due = first_bar | (trading & self._bought & self._schedule[t])
+        return np.where(due, self._weights, np.nan)

@@ -2,11 +2,12 @@
 
 `validate_spec` accepts a spec, a mapping or JSON text and returns a `StrategySpec`, or
 raises `SpecRejected` listing every reason (pydantic's and the library config's). A library
-spec compiles to that library strategy (its symbols and weights passed as its config
-expects), wrapped in `ConditionalStrategy` when it has filters; a rule spec compiles to
+spec compiles to that library strategy (its symbols, weights and rebalancing passed as its
+config expects), wrapped in `ConditionalStrategy` when it has filters; a rule spec compiles to
 `RuleBased`, its filters joining the entry rule. External data a condition reads (economic
 series, event dates) comes in `SpecInputs`, loaded by the caller: the strategy layer reads
-no store.
+no store: a spec naming a universe group is resolved first (`resolve_universe`, with the
+members the caller read from the store).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from tetra.strategy import conditions as c
 from tetra.strategy.base import Strategy
 from tetra.strategy.library import STRATEGIES, ConditionalStrategy
 from tetra.strategy.spec.model import (
+    MAX_SYMBOLS,
     CalendarRule,
     CrossRule,
     EventWindowRule,
@@ -34,6 +36,7 @@ from tetra.strategy.spec.model import (
     LibraryName,
     LibraryStrategy,
     MacroRule,
+    Rebalance,
     RuleStrategy,
     SeriesRef,
     StrategySpec,
@@ -41,7 +44,14 @@ from tetra.strategy.spec.model import (
 )
 from tetra.strategy.spec.rules import RuleBased, StopLevels
 
-__all__ = ["SpecInputs", "SpecRejected", "compile_spec", "validate_spec"]
+__all__ = [
+    "SpecInputs",
+    "SpecRejected",
+    "compile_spec",
+    "rebalance_param",
+    "resolve_universe",
+    "validate_spec",
+]
 
 _SERIES: dict[Indicator, type[c._OfClose]] = {
     Indicator.SMA: c.Sma,
@@ -51,6 +61,11 @@ _SERIES: dict[Indicator, type[c._OfClose]] = {
     Indicator.ROC: c.RateOfChange,
 }
 _LEGS = {LibraryName.PAIR: 2, LibraryName.SWITCH: 2, LibraryName.BUTTERFLY: 3}
+_EVERY: dict[Rebalance, int | str] = {
+    Rebalance.DAILY: 1,
+    Rebalance.WEEKLY: 5,
+    Rebalance.MONTHLY: "month_end",
+}
 
 
 class SpecRejected(TetraError):
@@ -83,8 +98,8 @@ def validate_spec(candidate: StrategySpec | Mapping[str, Any] | str) -> Strategy
         raise SpecRejected([f"not JSON: {error.msg}"]) from error
     except ValidationError as error:
         raise SpecRejected(_reasons(error)) from error
-    if isinstance(spec.strategy, LibraryStrategy):
-        library_config(spec)
+    if isinstance(spec.strategy, LibraryStrategy) and spec.symbols:
+        library_config(spec)  # a universe spec's is checked once it is resolved
     return spec
 
 
@@ -99,7 +114,7 @@ def library_config(spec: StrategySpec) -> Any:
     assert isinstance(spec.strategy, LibraryStrategy)
     name = spec.strategy.name
     params: dict[str, Any] = dict(spec.strategy.params)
-    for reserved in ("symbols", "weights"):
+    for reserved in ("symbols", "weights", "rebalance"):
         if reserved in params:
             raise SpecRejected([f"params.{reserved}: set by the spec's {reserved}, not a param"])
     legs = _LEGS.get(name)
@@ -111,14 +126,42 @@ def library_config(spec: StrategySpec) -> Any:
         params["symbols"] = spec.symbols
     if name is LibraryName.BUY_AND_HOLD and spec.weights is not None:
         params["weights"] = dict(spec.weights)
+    if spec.rebalance is not None:
+        params["rebalance"] = rebalance_param(spec.rebalance)
     try:
         return STRATEGIES[name.value].Config(**params)
     except ValidationError as error:
         raise SpecRejected([f"params.{r}" for r in _reasons(error)]) from error
 
 
+def rebalance_param(every: Rebalance | int) -> int | str:
+    """Return a spec's rebalancing as the library configs take it (bars, or "month_end")."""
+    return _EVERY[every] if isinstance(every, Rebalance) else every
+
+
+def resolve_universe(spec: StrategySpec, members: Mapping[str, Sequence[str]]) -> StrategySpec:
+    """Return `spec` trading its universe group's members (sorted), or `spec` itself when it
+    names no group; `members` maps every group and theme the store knows to its symbols.
+    Raise `SpecRejected` for a name the store does not know or a group too large to trade."""
+    if spec.universe is None:
+        return spec
+    group = spec.universe.group
+    if group not in members:
+        known = ", ".join(sorted(members)) or "none"
+        raise SpecRejected([f"universe.group: the store knows no group {group!r} (known: {known})"])
+    symbols = tuple(sorted(set(members[group])))
+    if not symbols or len(symbols) > MAX_SYMBOLS:
+        count = len(symbols)
+        raise SpecRejected(
+            [f"universe.group: {group} has {count} symbols; a spec trades 1 to {MAX_SYMBOLS}"]
+        )
+    return validate_spec({**spec.model_dump(mode="json"), "symbols": list(symbols)})
+
+
 def compile_spec(spec: StrategySpec, inputs: SpecInputs | None = None) -> Strategy:  # type: ignore[type-arg]
     """Return the strategy `spec` describes; the same spec always compiles the same way."""
+    if not spec.symbols:
+        raise SpecRejected(["universe: resolve the spec's universe group before compiling"])
     inputs = inputs or SpecInputs()
     filters = [condition(rule, spec, inputs) for rule in spec.filters]
     if isinstance(spec.strategy, LibraryStrategy):

@@ -5,12 +5,17 @@ field is typed and bounded, indicators and conditions come from enums and tagged
 and unknown fields are refused, so there is no place for code. A spec is either a library
 strategy with its parameters (checked by that strategy's own config) or a rule strategy
 (entry and exit conditions from the timing-condition library, an optional stop); filters
-gate the entries of either; sizing, costs, the drawdown limit and the backtest window
-complete it. `canonical_json` and `spec_hash` give its canonical form and identity.
+gate the entries of either; what it trades (symbols, or a universe group or theme of the
+store resolved when it runs), rebalancing, sizing, costs, the risk policy and the backtest
+window complete it. `canonical_json` and `spec_hash` give its canonical form and identity.
+
+Version 2 added `universe`, `rebalance` and `risk.policy`; a version 1 spec still loads
+(`_migrate`: the version is bumped and momentum's `params.rebalance` moves to `rebalance`, the
+one place a schedule is said).
 
 Map: `Symbol`; `SeriesRef` (what a condition reads); the conditions (`ThresholdRule`,
 `CrossRule`, `MacroRule`, `CalendarRule`, `EventWindowRule`); `LibraryStrategy`,
-`RuleStrategy`; `Costs`, `Risk`; `StrategySpec`.
+`RuleStrategy`; `UniverseRef`, `Rebalance`, `Costs`, `Risk`; `StrategySpec`.
 """
 
 from __future__ import annotations
@@ -18,11 +23,11 @@ from __future__ import annotations
 import hashlib
 import json
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-SPEC_VERSION = 1
+SPEC_VERSION: Final = 2
 MAX_PERIOD = 400
 MAX_SYMBOLS = 30
 MAX_RULES = 6
@@ -31,6 +36,7 @@ _MAX_NUMBER = 1e7  # every number inside a library strategy's parameters stays w
 Symbol = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9]{0,9}(\.[A-Z])?$")]
 Period = Annotated[int, Field(ge=1, le=MAX_PERIOD)]
 Level = Annotated[float, Field(ge=-1e6, le=1e6, allow_inf_nan=False)]
+Name = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{1,39}$")]
 
 
 class _Closed(BaseModel):
@@ -203,6 +209,27 @@ class RuleStrategy(_Closed):
         return self
 
 
+class UniverseRef(_Closed):
+    """Trade a universe group (``growth_stocks``) or theme (``ai_infrastructure``) of the
+    store's symbols instead of listing them: when the spec runs, it is resolved to the
+    store's members, sorted, which become the spec's symbols (see `resolve_universe`); a
+    name the store does not know is refused with the names it does."""
+
+    group: Name
+
+
+class Rebalance(StrEnum):
+    """How often a weights strategy goes back to its targets (or every N bars, an integer)."""
+
+    DAILY = "daily"
+    WEEKLY = "weekly"
+    MONTHLY = "monthly"
+
+
+RebalanceEvery = Rebalance | Annotated[int, Field(ge=1, le=252)]
+REBALANCED = (LibraryName.MOMENTUM, LibraryName.BUY_AND_HOLD)  # the strategies it applies to
+
+
 class Costs(_Closed):
     """Commission and slippage, in basis points of traded value."""
 
@@ -211,20 +238,27 @@ class Costs(_Closed):
 
 
 class Risk(_Closed):
-    """`max_drawdown`: the loss from the equity peak the strategy may not exceed (fraction)."""
+    """`policy`: the risk policy the backtest runs under, ``default`` (Tetra's shipped one)
+    or the name of a policy file in the data directory (``risk_policies/<name>.toml``);
+    `max_drawdown`: the loss from the equity peak the strategy may not exceed (fraction),
+    which overrides the policy's."""
 
+    policy: Name | None = None
     max_drawdown: float | None = Field(default=None, gt=0, lt=1)
 
 
 class StrategySpec(_Closed):
-    """One version of a strategy idea. `weight`: fraction of equity per position (rule
+    """One version of a strategy idea. `symbols` or `universe` (or both once resolved: then
+    the symbols are its members). `weight`: fraction of equity per position (rule
     strategies; default 1 / number of symbols); `weights`: per symbol, for buy and hold.
-    `years`: the backtest's window, ending at
-    the latest data."""
+    `rebalance`: for momentum and weighted buy and hold. `years`: the backtest's window,
+    ending at the latest data."""
 
-    spec_version: Literal[1] = 1
+    spec_version: Literal[2] = SPEC_VERSION
     strategy: Annotated[LibraryStrategy | RuleStrategy, Field(discriminator="kind")]
-    symbols: tuple[Symbol, ...] = Field(min_length=1, max_length=MAX_SYMBOLS)
+    symbols: tuple[Symbol, ...] = Field(default=(), max_length=MAX_SYMBOLS)
+    universe: UniverseRef | None = None
+    rebalance: RebalanceEvery | None = None
     filters: tuple[Condition, ...] = Field(default=(), max_length=MAX_RULES)
     weight: float | None = Field(default=None, gt=0, le=1)
     weights: dict[Symbol, Annotated[float, Field(ge=0, le=1)]] | None = Field(
@@ -234,8 +268,25 @@ class StrategySpec(_Closed):
     risk: Risk = Field(default_factory=Risk)
     years: int = Field(default=5, ge=1, le=20)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _migrate(cls, data: Any) -> Any:
+        return migrate(data) if isinstance(data, dict) else data
+
+    @model_validator(mode="after")
+    def _rebalance_applies(self) -> StrategySpec:
+        strategy = self.strategy
+        if self.rebalance is not None and not (
+            isinstance(strategy, LibraryStrategy) and strategy.name in REBALANCED
+        ):
+            names = " and ".join(n.value for n in REBALANCED)
+            raise ValueError(f"rebalance applies to {names} only")
+        return self
+
     @model_validator(mode="after")
     def _distinct_symbols(self) -> StrategySpec:
+        if not self.symbols and self.universe is None:
+            raise ValueError("name the symbols or a universe group")
         if len(set(self.symbols)) != len(self.symbols):
             raise ValueError("symbols repeat")
         if self.weights is not None:
@@ -258,6 +309,28 @@ class StrategySpec(_Closed):
         rules = self.strategy
         inner = (*rules.entry, *rules.exit) if isinstance(rules, RuleStrategy) else ()
         return (*inner, *self.filters)
+
+
+def migrate(data: dict[str, Any]) -> dict[str, Any]:
+    """Return a spec mapping in the current version's shape: a version 1 spec is bumped, and
+    momentum's schedule in `params.rebalance` moves to `rebalance` ("month_end" is "monthly")."""
+    data = dict(data)
+    if data.get("spec_version") == 1:
+        data["spec_version"] = SPEC_VERSION
+    strategy = data.get("strategy")
+    if not isinstance(strategy, dict) or strategy.get("name") != LibraryName.MOMENTUM.value:
+        return data
+    params = strategy.get("params")
+    if not isinstance(params, dict) or "rebalance" not in params:
+        return data
+    params = dict(params)
+    every = params.pop("rebalance")
+    every = Rebalance.MONTHLY.value if every == "month_end" else every
+    if data.get("rebalance") not in (None, every):
+        raise ValueError("the rebalance is given twice, differently (say it once: rebalance)")
+    data["strategy"] = {**strategy, "params": params}
+    data["rebalance"] = every
+    return data
 
 
 def _series_refs(condition: Any) -> list[SeriesRef]:

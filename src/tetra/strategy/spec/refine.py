@@ -102,7 +102,7 @@ def _turnover(draft: Draft, *, slower: bool, notes: list[str]) -> None:
     if strategy["kind"] == "rules":
         _rules_turnover(strategy, slower)
     else:
-        _library_turnover(strategy, slower)
+        _library_turnover(strategy, slower, draft)
     notes.append(
         "less turnover: entry and exit set further apart"
         if slower
@@ -140,9 +140,15 @@ _DEFAULTS: dict[str, dict[str, Any]] = {
 }
 
 
-def _library_turnover(strategy: Draft, slower: bool) -> None:
+_EVERY = {"daily": 1, "weekly": 5, "monthly": "month_end"}
+
+
+def _library_turnover(strategy: Draft, slower: bool, draft: Draft) -> None:
     name = strategy["name"]
     params = {**_DEFAULTS.get(name, {}), **strategy.get("params", {})}
+    if draft.get("rebalance") is not None and name == "momentum":  # validation moves it back
+        every = draft.pop("rebalance")
+        params["rebalance"] = _EVERY.get(every, every)
     sign = 1 if slower else -1
     if name == "rsi_reversion":
         params["lower"] = float(max(1.0, min(49.0, params["lower"] - 5 * sign)))

@@ -11,6 +11,7 @@ from tetra.strategy.spec.model import (
     EventWindowRule,
     LibraryStrategy,
     MacroRule,
+    Rebalance,
     SeriesRef,
     StrategySpec,
     ThresholdRule,
@@ -64,7 +65,7 @@ def describe_rule(rule: Any) -> str:
 
 def describe_spec(spec: StrategySpec) -> list[str]:
     """Return the spec as a few plain sentences."""
-    symbols = ", ".join(spec.symbols)
+    symbols = _traded(spec)
     lines = []
     strategy = spec.strategy
     if isinstance(strategy, LibraryStrategy):
@@ -95,6 +96,29 @@ def describe_spec(spec: StrategySpec) -> list[str]:
         f"Costs {costs.commission_bps:g} bp commission + {costs.slippage_bps:g} bp slippage; "
         f"tested over the last {spec.years} years."
     )
+    lines.extend(_schedule_and_risk(spec))
+    return lines
+
+
+def _traded(spec: StrategySpec) -> str:
+    symbols = ", ".join(spec.symbols)
+    if spec.universe is None:
+        return symbols
+    group = spec.universe.group.replace("_", " ")
+    return f"the {group} group ({symbols})" if symbols else f"the {group} group"
+
+
+def _schedule_and_risk(spec: StrategySpec) -> list[str]:
+    lines = []
+    if spec.rebalance is not None:
+        every = spec.rebalance
+        lines.append(
+            f"Rebalanced {every.value}." if isinstance(every, Rebalance) else
+            f"Rebalanced every {every} trading days."
+        )  # fmt: skip
+    if spec.risk.policy is not None:
+        named = "Tetra's default" if spec.risk.policy == "default" else f"the {spec.risk.policy!r}"
+        lines.append(f"Run under {named} risk policy.")
     if spec.risk.max_drawdown is not None:
         lines.append(f"Drawdown limit {spec.risk.max_drawdown:.0%} from the equity peak.")
     return lines
