@@ -1,4 +1,5 @@
-"""Modifiers any idea or refinement may carry: stops, filters, costs, limits, weight, window.
+"""Modifiers any idea or refinement may carry: stops, filters, costs, limits, risk policy,
+rebalancing, weight, window.
 
 `extract_modifiers(text)` finds each modifier phrase, removes it from the text (so that
 its numbers and tickers do not confuse the strategy shapes) and returns the rest with the
@@ -105,6 +106,21 @@ def _calendar(m: re.Match[str]) -> Change:
     return _filter(rule.model_dump(mode="json"))
 
 
+_EVERY = (
+    r"(?:it )?(daily|weekly|monthly|every (day|week|month)|each (month|week)"
+    r"|every (\d+) (?:trading )?days)"
+)
+_PERIODS = {"day": "daily", "week": "weekly", "month": "monthly"}
+
+
+def _every(m: re.Match[str]) -> str | int:
+    """Return the rebalancing a phrase asks for: daily, weekly, monthly or every N days."""
+    word, unit, each, days = m.groups()
+    if days is not None:
+        return int(days)
+    return _PERIODS[unit or each] if (unit or each) else word.lower()
+
+
 def _first(m: re.Match[str]) -> float:
     return float(next(g for g in m.groups() if g is not None))
 
@@ -142,6 +158,12 @@ _PATTERNS: tuple[tuple[str, Callable[[re.Match[str]], Change]], ...] = (
         rf"|{_N}% (?:max(?:imum)? )?drawdown(?: limit| cap)?",
         lambda m: _set("risk", _first(m) / 100, "max_drawdown"),
     ),
+    (
+        rf"{_LEAD}(?:under |using |within )?(?:the |tetra's )?([a-z][a-z0-9_-]{{0,39}}) risk "
+        r"(?:limits|policy|rules)",
+        lambda m: _set("risk", m.group(1).lower().replace("-", "_"), "policy"),
+    ),
+    (rf"{_LEAD}rebalanc(?:e|ed|ing) {_EVERY}", lambda m: _set("rebalance", _every(m))),
     (
         rf"{_LEAD}{_N}% (?:per position|each|of equity|of the account|of capital)",
         lambda m: _set("weight", float(m.group(1)) / 100),

@@ -2,10 +2,13 @@
 
 `parse_idea(text, previous)` tries the strategy shapes in order (butterfly, pair, switch,
 momentum ranking, buy and hold, Bollinger, crossover, then entry/exit rules), then applies
-the modifiers any spec takes (stops, regime and event filters, costs, drawdown limit,
-weight, window). With a `previous` spec and no new shape in the text, the text refines the
-previous spec (`refine.py`). What it cannot place raises `IdeaNotUnderstood`, which names
-the shapes it knows. Defaults it assumed come back as notes, so the user sees them.
+the modifiers any spec takes (stops, regime and event filters, costs, drawdown limit, risk
+policy, rebalancing, weight, window). A universe group or theme named instead of tickers
+("the AI infrastructure names", `groups.py`) stands in for them: the shapes see its packaged
+members, the spec keeps the group. With a `previous` spec and no new shape in the text,
+the text refines the previous spec (`refine.py`). What it cannot place raises
+`IdeaNotUnderstood`, which names the shapes it knows. Defaults it assumed come back as notes,
+so the user sees them.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from pydantic import ValidationError
 
 from tetra.strategy.spec import phrases as p
 from tetra.strategy.spec.compile import SpecRejected, validate_spec
+from tetra.strategy.spec.groups import extract_universe, packaged_members
 from tetra.strategy.spec.model import LibraryStrategy, StrategySpec
 from tetra.strategy.spec.modifiers import apply_modifiers, extract_modifiers
 from tetra.strategy.spec.phrases import SHAPES, IdeaNotUnderstood
@@ -42,14 +46,18 @@ Draft = dict[str, Any]
 def parse_idea(text: str, previous: StrategySpec | None = None) -> ParsedIdea:
     """Return the spec `text` describes (or refines), or raise `IdeaNotUnderstood`."""
     rest, changes = extract_modifiers(p.digits(text))
+    rest, group = extract_universe(rest)
     phrase, symbols = p.normalise(rest), p.symbols_in(rest)
     notes: list[str] = []
-    draft = _shape(phrase, symbols, notes)
+    draft = _shape(phrase, symbols or list(packaged_members().get(group or "", ())), notes)
     refined = draft is None
     if draft is None:
         if previous is None:
             raise IdeaNotUnderstood(_not_understood(text))
         draft = refine(previous, phrase, symbols, notes)
+    elif group is not None and not symbols:
+        draft["symbols"], draft["universe"] = [], {"group": group}
+        notes.append(f"the {group} group: its members in the store when it runs")
     applied = apply_modifiers(draft, changes, notes)
     if refined and not applied and not notes:
         raise IdeaNotUnderstood(_not_understood(text, refining=True))
