@@ -301,6 +301,11 @@ class Settings(BaseSettings):
         return self.simulation.scenario_dir or self.data_dir / "scenarios"
 
     @property
+    def risk_policy_dir(self) -> Path:
+        """Where named risk policies live (``<name>.toml``), as a strategy spec names them."""
+        return self.data_dir / "risk_policies"
+
+    @property
     def sample_store(self) -> str:
         return self.sample_store_url or str(self.data_dir / "sample.duckdb")
 

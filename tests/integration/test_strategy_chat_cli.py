@@ -87,3 +87,23 @@ def test_approve_as_adds_the_last_version_to_a_paper_book_and_nothing_is_saved_w
         assert book.book.mode is BookMode.PAPER
     finally:
         store.close()
+
+
+def test_a_universe_group_trades_the_members_the_store_holds() -> None:
+    result = runner.invoke(
+        app, ["strategy", "buy and hold the largest ETFs, rebalanced monthly", "--json"]
+    )
+
+    assert result.exit_code == 0, result.output
+    spec = json.loads(result.output)["spec"]
+    assert spec["universe"] == {"group": "largest_etfs"}
+    assert spec["symbols"] == ["GLD", "QQQ", "SPY", "TLT"]
+    assert spec["rebalance"] == "monthly"
+
+
+def test_a_group_the_store_does_not_hold_is_one_clear_line() -> None:
+    result = runner.invoke(app, ["strategy", "buy and hold the quantum stocks"])
+
+    assert result.exit_code == 1
+    assert "no group 'quantum'" in result.output
+    assert "Traceback" not in result.output

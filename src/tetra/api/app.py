@@ -78,6 +78,7 @@ def create_app(
     simulation_executor: Callable[[], Executor] | None = None,
     scenario_dirs: list[Path] | None = None,
     strategy_proposers: ProposerRouter | None = None,
+    risk_policy_dir: Path | None = None,
     mail: MailSettings | None = None,
     jobs: JobsSettings | None = None,
     commands: CommandRunner | None = None,
@@ -91,7 +92,7 @@ def create_app(
     `simulation_executor` makes the executor Monte Carlo runs use (default: a local pool
     of two threads); `scenario_dirs` hold the user's scenario files.
     `strategy_proposers` turn ideas into specs in `/api/strategy-chat` (default: the offline
-    parser alone).
+    parser alone); `risk_policy_dir` holds the named risk policies a spec may run under.
     `mail` (a mailer, sender and default recipients) lets `/api/reports/{id}/send` email.
     `commands` runs CLI commands clients hand over (`/api/jobs/commands`; 503 without it).
     `freeze_startup_heap` (for a server process, as `tetra serve`): once started, move every
@@ -132,7 +133,7 @@ def create_app(
     app.state.cache = TtlCache(COVERAGE_TTL_SECONDS)
     app.state.payloads = PayloadCache(PAYLOAD_CACHE_BYTES, COVERAGE_TTL_SECONDS)
     proposers = strategy_proposers or ProposerRouter(OfflineProposer())
-    app.state.strategy_chat = StrategyChat(proposers, StoreMarketSource(store))
+    app.state.strategy_chat = StrategyChat(proposers, StoreMarketSource(store), risk_policy_dir)
     app.state.clock = SystemClock()
     app.state.mail = mail
     app.state.command_jobs = None if commands is None else CommandJobs(commands, hub)

@@ -69,6 +69,7 @@ def serve(
         simulation_executor=_simulation_executor(config),
         scenario_dirs=[config.scenario_dir],
         strategy_proposers=strategy_router(config),
+        risk_policy_dir=config.risk_policy_dir,
         mail=_mail(config),
         jobs=config.jobs,
         commands=HostedCommands(),

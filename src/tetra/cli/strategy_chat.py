@@ -55,7 +55,10 @@ def strategy(
     """
     kind = StoreKind.SAMPLE if sample else StoreKind.LIVE
     with opened_store(kind) as store, fail_cleanly():
-        chat = StrategyChat(strategy_router(settings()), StoreMarketSource(store))
+        config = settings()
+        chat = StrategyChat(
+            strategy_router(config), StoreMarketSource(store), config.risk_policy_dir
+        )
         try:
             version = _converse(chat, ideas, provider, as_json)
         finally:

@@ -29,6 +29,7 @@ from tetra.core.errors import TetraError
 from tetra.data.ports import Query, Store
 from tetra.portfolio import Book, BookMode, BookStore, StrategyAllocation
 from tetra.strategy.spec import SPEC_VERSION, StrategySpec, canonical_json
+from tetra.strategy.spec.compile import rebalance_param
 from tetra.strategy.spec.model import LibraryStrategy
 from tetra.strategy_chat.service import Version
 
@@ -129,6 +130,8 @@ def allocation_of(spec: StrategySpec, weight: Decimal) -> StrategyAllocation:
             params["symbols"] = list(spec.symbols)
         if spec.weights:
             params["weights"] = dict(spec.weights)
+        if spec.rebalance is not None:
+            params["rebalance"] = rebalance_param(spec.rebalance)
         return StrategyAllocation(spec.strategy.name.value, weight, params, label)
     spec_params = {"spec": json.loads(canonical_json(spec)), "spec_hash": label[5:]}
     return StrategyAllocation(SPEC_STRATEGY, weight, spec_params, label)

@@ -1,7 +1,7 @@
 """The evidence for one spec: backtest with costs, candidates, walk-forward, DSR, Monte Carlo.
 
-- backtest: the spec compiled and run with its costs and the bias guards on, under a risk
-  policy that enforces its drawdown limit when it has one (`policy_of`);
+- backtest: the spec compiled and run with its costs and the bias guards on, under its risk
+  policy (`risk.policy`: the default or a named file) and its drawdown limit (`policy_of`);
 - candidates: the spec and up to four neighbours (its "less turnover" and "more trades"
   refinements, once and twice), each backtested without guards: a small sweep whose size
   is the number of trials the deflated Sharpe ratio accounts for;
@@ -20,7 +20,9 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -31,7 +33,7 @@ from tetra.backtest.result import BacktestResult
 from tetra.backtest.run import run_backtest
 from tetra.core.errors import ValidationError
 from tetra.market import MarketData
-from tetra.risk.policy import BreachRule, RiskPolicy
+from tetra.risk.policy import BreachRule, RiskPolicy, RiskPolicyError, default_policy, load_policy
 from tetra.risk.vocabulary import LimitKind, TradingState
 from tetra.simulation.orders import Commission, Costs, Slippage
 from tetra.strategy.spec import (
@@ -43,7 +45,7 @@ from tetra.strategy.spec import (
     spec_hash,
 )
 
-__all__ = ["CASH", "Evidence", "gather_evidence", "neighbours"]
+__all__ = ["CASH", "Evidence", "PolicyLoader", "gather_evidence", "neighbours", "policy_loader"]
 
 CASH = 1_000_000.0
 MONTE_CARLO_PATHS = 200
@@ -123,22 +125,50 @@ def neighbours(spec: StrategySpec) -> list[tuple[str, StrategySpec]]:
     return list(found.values())
 
 
-def policy_of(spec: StrategySpec) -> RiskPolicy | None:
-    """Return the risk policy that enforces the spec's drawdown limit, or None without one.
+PolicyLoader = Callable[[str], RiskPolicy]
 
-    A breach puts the book in `reducing` (the strategy's exits pass, no new exposure) rather
-    than the default `halted`, which would also refuse the strategy's own exits.
+
+def policy_loader(directory: Path | None) -> PolicyLoader:
+    """Return what reads a spec's named risk policy: ``default`` is Tetra's shipped one; any
+    other name is ``<directory>/<name>.toml``, refused (`RiskPolicyError`) when absent."""
+
+    def load(name: str) -> RiskPolicy:
+        if name == "default":
+            return default_policy()
+        path = None if directory is None else directory / f"{name}.toml"
+        if path is None or not path.is_file():
+            where = f"no {path}" if path else "no policy directory"
+            raise RiskPolicyError(f"risk.policy: no risk policy named {name!r} ({where})")
+        return load_policy(path)
+
+    return load
+
+
+def policy_of(spec: StrategySpec, load: PolicyLoader | None = None) -> RiskPolicy | None:
+    """Return the risk policy the spec's backtest runs under, or None without one.
+
+    `risk.policy` names the base policy (read with `load`); `risk.max_drawdown` sets or
+    overrides its drawdown limit, and a breach of it puts the book in `reducing` (the
+    strategy's exits pass, no new exposure) rather than `halted`, which would also refuse the
+    strategy's own exits.
     """
-    limit = spec.risk.max_drawdown
+    name, limit = spec.risk.policy, spec.risk.max_drawdown
+    base = None if name is None else (load or policy_loader(None))(name)
     if limit is None:
-        return None
+        return base
     reducing = BreachRule(state=TradingState.REDUCING)
-    return RiskPolicy(max_drawdown=limit, on_breach={LimitKind.DRAWDOWN: reducing})
+    if base is None:
+        return RiskPolicy(max_drawdown=limit, on_breach={LimitKind.DRAWDOWN: reducing})
+    on_breach = {**base.on_breach, LimitKind.DRAWDOWN: reducing}
+    return base.model_copy(update={"max_drawdown": limit, "on_breach": on_breach})
 
 
-def gather_evidence(spec: StrategySpec, market: MarketData, inputs: SpecInputs) -> Evidence:
-    """Run everything in the module docstring for `spec` on `market`."""
-    costs, policy = costs_of(spec), policy_of(spec)
+def gather_evidence(
+    spec: StrategySpec, market: MarketData, inputs: SpecInputs, policy: RiskPolicy | None = None
+) -> Evidence:
+    """Run everything in the module docstring for `spec` on `market` under `policy` (the
+    spec's, from `policy_of`)."""
+    costs = costs_of(spec)
     result = run_backtest(
         compile_spec(spec, inputs), market, cash=CASH, costs=costs, risk_policy=policy
     )
@@ -310,9 +340,19 @@ def caveats(spec: StrategySpec, evidence: Evidence) -> list[str]:
             f"deflated Sharpe: after {trials} variants tried, the probability that the Sharpe "
             f"is above zero is {probability:.0%} (below {DSR_CONFIDENCE:.0%})"
         )
+    return found + _risk_caveats(spec, evidence)
+
+
+def _risk_caveats(spec: StrategySpec, evidence: Evidence) -> list[str]:
+    found = []
+    acted = int(evidence.metrics.get("risk_interventions", 0))
+    if spec.risk.policy is not None and spec.risk.max_drawdown is None:
+        found.append(
+            f"the {spec.risk.policy!r} risk policy was enforced during the run ({acted} "
+            "interventions); the walk-forward runs without it"
+        )
     limit, drawdown = spec.risk.max_drawdown, abs(evidence.metrics.get("max_drawdown", 0.0))
     if limit is not None:
-        acted = int(evidence.metrics.get("risk_interventions", 0))
         found.append(
             f"the drawdown limit of {limit:.0%} was enforced by the risk layer during the run: "
             f"past it the book only reduces, no new entries ({acted} interventions); the "

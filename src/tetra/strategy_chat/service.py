@@ -1,6 +1,7 @@
 """A strategy conversation: each turn is idea -> spec -> validation -> evidence -> reply.
 
-`StrategyChat.turn` proposes a spec (offline parser or model, `proposers.py`), shows it in
+`StrategyChat.turn` proposes a spec (offline parser or model, `proposers.py`), resolves its
+universe group against the store (`MarketSource.members`) and reads its risk policy, shows it in
 plain words and as a diff against the previous version, gathers the evidence
 (`evidence.py`) on the market the spec names, and writes the reply from the numbers only
 (a template, never a model: results stay on this machine). Every turn is a new version of
@@ -16,12 +17,14 @@ when it is done.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import secrets
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
@@ -30,15 +33,25 @@ import pandas as pd
 from tetra.core.errors import TetraError, ValidationError
 from tetra.data.ports import Query, Store
 from tetra.market import MarketData, load_market
+from tetra.risk.policy import RiskPolicy, RiskPolicyError
 from tetra.strategy.spec import (
     SpecInputs,
+    SpecRejected,
     StrategySpec,
     compile_spec,
     describe_spec,
     spec_diff,
     spec_hash,
 )
-from tetra.strategy_chat.evidence import CASH, Evidence, costs_of, gather_evidence
+from tetra.strategy.spec.compile import resolve_universe
+from tetra.strategy_chat.evidence import (
+    CASH,
+    Evidence,
+    costs_of,
+    gather_evidence,
+    policy_loader,
+    policy_of,
+)
 from tetra.strategy_chat.proposers import ProposalFailed, ProposerRouter, ProviderChoice
 
 __all__ = [
@@ -68,6 +81,10 @@ class MarketSource(Protocol):
     def market(self, symbols: Sequence[str], years: int) -> MarketData: ...
 
     def inputs(self, spec: StrategySpec) -> tuple[SpecInputs, list[str]]: ...
+
+    def members(self) -> Mapping[str, Sequence[str]]:
+        """Return every universe group and theme the source knows, with its symbols."""
+        ...
 
     def stress(self, spec: StrategySpec, inputs: SpecInputs) -> tuple[list[dict[str, Any]], str]:
         """Return the stress table (one row per scenario) and why it is empty, if it is."""
@@ -108,8 +125,12 @@ class Conversation:
 class StrategyChat:
     """Strategy conversations over a proposer router and a market source."""
 
-    def __init__(self, router: ProposerRouter, source: MarketSource) -> None:
+    def __init__(
+        self, router: ProposerRouter, source: MarketSource, policy_dir: Path | None = None
+    ) -> None:
+        """`policy_dir` holds the risk policies a spec may name (``<name>.toml``)."""
         self.router, self.source = router, source
+        self._load_policy = policy_loader(policy_dir)
         self._conversations: dict[str, Conversation] = {}
         self._lock = threading.Lock()
         self._stress_worker = ThreadPoolExecutor(1, thread_name_prefix="strategy-stress")
@@ -132,13 +153,13 @@ class StrategyChat:
             proposal = self.router.propose(idea, previous, provider)
         except ProposalFailed as failure:
             raise TurnFailed(str(failure), failure.reasons) from failure
-        spec = proposal.spec
+        spec, policy = self._resolved(proposal.spec)
         try:
             market = self.source.market(spec.referenced_symbols(), spec.years)
         except ValidationError as error:
             raise TurnFailed(f"no data for this spec: {error}") from error
         inputs, input_notes = self.source.inputs(spec)
-        evidence = gather_evidence(spec, market, inputs)
+        evidence = gather_evidence(spec, market, inputs, policy)
         evidence.caveats.extend(input_notes)
         version = Version(
             number=len(conversation.versions) + 1,
@@ -159,6 +180,17 @@ class StrategyChat:
             conversation.versions.append(version)
             conversation.stress[version.number] = table
         return conversation, version
+
+    def _resolved(self, spec: StrategySpec) -> tuple[StrategySpec, RiskPolicy | None]:
+        """Return the spec trading its universe group's members, and its risk policy."""
+        try:
+            if spec.universe is not None:
+                spec = resolve_universe(spec, self.source.members())
+            return spec, policy_of(spec, self._load_policy)
+        except SpecRejected as rejected:
+            raise TurnFailed(str(rejected), rejected.reasons) from rejected
+        except RiskPolicyError as refused:
+            raise TurnFailed(str(refused), [str(refused)]) from refused
 
     def stress(
         self, conversation_id: str, number: int, timeout: float | None = None
@@ -260,6 +292,18 @@ class StoreMarketSource:
             macro[series] = (known, first["value"].to_numpy(dtype=float))
         events, event_notes = self._events(spec)
         return SpecInputs(macro=macro, events=events), notes + event_notes
+
+    def members(self) -> dict[str, list[str]]:
+        """Every universe group and theme of the store's symbols (market_data.symbols)."""
+        frame = self._read("market_data.symbols", {})
+        found: dict[str, list[str]] = {}
+        for symbol, group, themes in zip(
+            frame["symbol"], frame["universe_group"], frame["themes"], strict=True
+        ):
+            tags: list[str] = json.loads(themes) if isinstance(themes, str) else list(themes or [])
+            for name in (str(group), *tags):
+                found.setdefault(name, []).append(str(symbol))
+        return found
 
     def stress(self, spec: StrategySpec, inputs: SpecInputs) -> tuple[list[dict[str, Any]], str]:
         """Every shipped scenario applied to the spec's strategy (replay where the store holds

@@ -32,6 +32,9 @@ class WalkSource:
     def inputs(self, spec: StrategySpec) -> tuple[SpecInputs, list[str]]:
         return SpecInputs(), []
 
+    def members(self) -> dict[str, list[str]]:
+        return {"ai_infrastructure": ["NVDA", "AMD", "SMH"], "growth_stocks": ["NVDA", "PLTR"]}
+
     def stress(self, spec: StrategySpec, inputs: SpecInputs) -> tuple[list[dict[str, Any]], str]:
         return [], "the walks have no store to replay scenarios from"
 

@@ -129,3 +129,42 @@ def test_a_stress_table_that_cannot_be_made_says_why(walk_source) -> None:  # ty
     assert "no store" in table.missing
     with pytest.raises(TurnFailed):
         chat.stress(conversation.id, 2)
+
+
+def test_a_universe_group_is_resolved_against_the_source_before_it_runs(walk_source) -> None:  # type: ignore[no-untyped-def]
+    chat = _chat(walk_source)
+
+    _, version = chat.turn("buy and hold the AI infrastructure names, rebalanced monthly")
+
+    assert version.spec.universe is not None
+    assert version.spec.symbols == ("AMD", "NVDA", "SMH")
+    assert version.evidence.trades >= 3
+    assert "Rebalanced monthly." in version.words
+
+
+def test_a_group_the_source_does_not_know_fails_the_turn_with_the_known_names(walk_source) -> None:  # type: ignore[no-untyped-def]
+    chat = _chat(walk_source)
+
+    with pytest.raises(TurnFailed, match=r"no group 'quantum' \(known: ai_infrastructure"):
+        chat.turn("buy the quantum stocks when RSI(14) falls below 30 and sell above 70")
+
+
+def test_the_default_risk_policy_runs_the_backtest_and_an_unknown_one_fails(walk_source) -> None:  # type: ignore[no-untyped-def]
+    chat = _chat(walk_source)
+
+    _, version = chat.turn("buy and hold 60% SPY and 40% TLT, with the default risk limits")
+
+    assert "risk_interventions" in version.evidence.metrics
+    assert any("'default' risk policy was enforced" in c for c in version.evidence.caveats)
+    with pytest.raises(TurnFailed, match="no risk policy named 'cautious'"):
+        chat.turn("buy and hold 60% SPY and 40% TLT, with the cautious risk policy")
+
+
+def test_a_named_risk_policy_is_read_from_the_policy_directory(walk_source, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "cautious.toml").write_text("max_position_weight = 0.3\n")
+    chat = StrategyChat(ProposerRouter(OfflineProposer()), walk_source, tmp_path)
+
+    _, version = chat.turn("buy and hold 60% SPY and 40% TLT, with the cautious risk policy")
+
+    assert version.spec.risk.policy == "cautious"
+    assert version.evidence.metrics["risk_interventions"] >= 1  # 60% SPY is over its 30% cap
