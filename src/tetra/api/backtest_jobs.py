@@ -65,7 +65,7 @@ class Job:
     """The live state of one backtest or sweep; `outcome` holds a sweep's table."""
 
     job_id: str
-    kind: Literal["backtest", "sweep", "walk_forward"]
+    kind: Literal["backtest", "sweep", "walk_forward", "ml_evaluation"]
     status: RunStatus = "queued"
     progress: float = 0.0
     error: str | None = None

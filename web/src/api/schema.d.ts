@@ -527,6 +527,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/ml/evaluations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Evaluate a model version: signal, baseline, backtest, guard, simulated paths
+         * @description Score a registered version on a window in the background; poll its GET route.
+         *
+         *     With `paths` it is also scored on paths of `path_model` calibrated on its training window
+         *     (per path: mean daily IC and the Sharpe of ml_signal). A bad `risk_policy` is a 422, an
+         *     unknown model or version a 404.
+         */
+        post: operations["start_evaluation_api_ml_evaluations_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ml/evaluations/{evaluation_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An evaluation's result
+         * @description Return its status while it runs, its result once done (the last 50 are kept).
+         */
+        get: operations["evaluation_detail_api_ml_evaluations__evaluation_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/ml/feature-sets": {
         parameters: {
             query?: never;
@@ -2324,6 +2368,110 @@ export interface components {
         ErrorResponse: {
             error: components["schemas"]["ErrorBody"];
         };
+        /**
+         * EvaluationOut
+         * @description An evaluation job: its status, then the model beside the baseline, trades and paths.
+         */
+        EvaluationOut: {
+            /** Backtest */
+            backtest?: {
+                [key: string]: number | null;
+            } | null;
+            /** Baseline Summary */
+            baseline_summary?: {
+                [key: string]: number | null;
+            } | null;
+            /** End */
+            end?: string | null;
+            /** Error */
+            error?: string | null;
+            /** Evaluation Id */
+            evaluation_id: string;
+            /**
+             * Interventions
+             * @description What the risk policy did (the first 500).
+             */
+            interventions?: {
+                [key: string]: unknown;
+            }[];
+            /**
+             * Interventions Total
+             * @default 0
+             */
+            interventions_total: number;
+            /** Model */
+            model?: string | null;
+            /** Progress */
+            progress: number;
+            robustness?: components["schemas"]["RobustnessOut"] | null;
+            /** Start */
+            start?: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "queued" | "running" | "done" | "failed" | "cancelled";
+            /** Summary */
+            summary?: {
+                [key: string]: number | null;
+            } | null;
+            /** Version */
+            version?: number | null;
+            /** Warnings */
+            warnings?: string[];
+        };
+        /**
+         * EvaluationRequest
+         * @description Score a registered version on a window; optionally on simulated paths, under a policy.
+         */
+        EvaluationRequest: {
+            /**
+             * End
+             * @description Last day, inclusive (default: the last).
+             */
+            end?: string | null;
+            /**
+             * Model
+             * @description Registered model name.
+             */
+            model: string;
+            /**
+             * Path Model
+             * @description Market model of the paths, calibrated on the version's training window only.
+             * @default bootstrap
+             * @enum {string}
+             */
+            path_model: "bootstrap" | "gbm" | "merton" | "garch" | "regime";
+            /**
+             * Paths
+             * @description Simulated market paths to score it on.
+             * @default 0
+             */
+            paths: number;
+            /**
+             * Risk Policy
+             * @description A risk policy (see /api/risk/policy) the signal's backtests run under; its interventions are listed.
+             */
+            risk_policy?: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * Seed
+             * @description Seed of the paths and the guard.
+             * @default 0
+             */
+            seed: number;
+            /**
+             * Start
+             * @description First day (default: the store's first).
+             */
+            start?: string | null;
+            /**
+             * Version
+             * @description Version (default: the latest).
+             */
+            version?: number | null;
+        };
         /** EvidenceOut */
         EvidenceOut: {
             /** Candidates */
@@ -2934,7 +3082,7 @@ export interface components {
              * Kind
              * @enum {string}
              */
-            kind: "backtest" | "sweep" | "walk_forward" | "command";
+            kind: "backtest" | "sweep" | "walk_forward" | "ml_evaluation" | "command";
             /** Output */
             output?: components["schemas"]["OutputChunk"][];
             /**
@@ -2978,7 +3126,7 @@ export interface components {
              * Kind
              * @enum {string}
              */
-            kind: "backtest" | "sweep" | "walk_forward" | "command";
+            kind: "backtest" | "sweep" | "walk_forward" | "ml_evaluation" | "command";
             /**
              * Progress
              * @description 0..1 for research jobs; null for commands.
@@ -4019,6 +4167,34 @@ export interface components {
             scenarios: boolean;
             /** Target Volatility */
             target_volatility?: number | null;
+        };
+        /**
+         * RobustnessOut
+         * @description Per path: mean daily IC and the Sharpe of ml_signal; their percentiles.
+         */
+        RobustnessOut: {
+            /**
+             * Calibrated From
+             * Format: date
+             */
+            calibrated_from: string;
+            /**
+             * Calibrated To
+             * Format: date
+             */
+            calibrated_to: string;
+            /** Ic */
+            ic: (number | null)[];
+            /** Missing Sets */
+            missing_sets: string[];
+            /** Path Model */
+            path_model: string;
+            /** Sharpe */
+            sharpe: (number | null)[];
+            /** Summary */
+            summary: {
+                [key: string]: number | null;
+            };
         };
         /** RunAccepted */
         RunAccepted: {
@@ -7245,6 +7421,106 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_NewsArticleOut_"];
+                };
+            };
+            /** @description Missing or wrong X-API-Key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    start_evaluation_api_ml_evaluations_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EvaluationRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvaluationOut"];
+                };
+            };
+            /** @description Missing or wrong X-API-Key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    evaluation_detail_api_ml_evaluations__evaluation_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                evaluation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvaluationOut"];
                 };
             };
             /** @description Missing or wrong X-API-Key. */

@@ -2,6 +2,8 @@
 
 Runs and models come from the tracker (MLflow; `create_app(tracker=...)`), predictions from
 the store's ``derived.predictions``. Without a tracker the tracker's routes answer 503.
+Evaluations (a version on a window, on simulated paths, under a risk policy) run as
+background jobs on the backtests' queue (`tetra.api.ml_evaluations`).
 """
 
 from __future__ import annotations
@@ -14,10 +16,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.exceptions import HTTPException
 
+from tetra.api.backtest_jobs import Job
 from tetra.api.deps import StoreDep, blocking
 from tetra.api.errors import ERROR_RESPONSES
+from tetra.api.ml_evaluations import Evaluations, evaluation_work, evaluations, prepare_evaluation
+from tetra.api.routes.backtests import JobsDep
 from tetra.api.schemas.common import Day
 from tetra.api.schemas.ml import (
+    EvaluationOut,
+    EvaluationRequest,
     FeatureSetOut,
     ImportanceOut,
     ModelVersionOut,
@@ -57,6 +64,7 @@ def tracker(request: Request) -> Tracker:
 
 
 TrackerDep = Annotated[Tracker, Depends(tracker)]
+EvaluationsDep = Annotated[Evaluations, Depends(evaluations)]
 
 
 @router.get("/feature-sets", response_model=list[FeatureSetOut], summary="Declared feature sets")
@@ -169,6 +177,47 @@ def _predictions(
             for s, v, r in zip(today["symbol"], today["score"], today["rank"], strict=True)
         ],
     )  # fmt: skip
+
+
+@router.post(
+    "/evaluations",
+    status_code=202,
+    response_model=EvaluationOut,
+    summary="Evaluate a model version: signal, baseline, backtest, guard, simulated paths",
+)
+async def start_evaluation(
+    body: EvaluationRequest, found: TrackerDep, registry: JobsDep, results: EvaluationsDep
+) -> EvaluationOut:
+    """Score a registered version on a window in the background; poll its GET route.
+
+    With `paths` it is also scored on paths of `path_model` calibrated on its training window
+    (per path: mean daily IC and the Sharpe of ml_signal). A bad `risk_policy` is a 422, an
+    unknown model or version a 404.
+    """
+    prepared = await blocking(prepare_evaluation, body, found)
+    job = await registry.submit(
+        Job(prepared.evaluation_id, "ml_evaluation"),
+        evaluation_work(registry, found, results, prepared),
+    )
+    return EvaluationOut(evaluation_id=job.job_id, status=job.status, progress=job.progress)
+
+
+@router.get(
+    "/evaluations/{evaluation_id}", response_model=EvaluationOut, summary="An evaluation's result"
+)
+async def evaluation_detail(
+    evaluation_id: str, registry: JobsDep, results: EvaluationsDep
+) -> EvaluationOut:
+    """Return its status while it runs, its result once done (the last 50 are kept)."""
+    done = results.get(evaluation_id)
+    if done is not None:
+        return done
+    job = registry.get(evaluation_id)
+    if job is None or job.kind != "ml_evaluation":
+        raise HTTPException(status_code=404, detail=f"no evaluation {evaluation_id!r} here")
+    return EvaluationOut(
+        evaluation_id=evaluation_id, status=job.status, progress=job.progress, error=job.error
+    )
 
 
 def _tracked(call: Any) -> Any:

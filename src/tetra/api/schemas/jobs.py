@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-JobKind = Literal["backtest", "sweep", "walk_forward", "command"]
+JobKind = Literal["backtest", "sweep", "walk_forward", "ml_evaluation", "command"]
 JobStatus = Literal["queued", "running", "done", "failed", "cancelled"]
 Argument = Annotated[str, StringConstraints(max_length=1000)]
 

@@ -1,11 +1,13 @@
-"""Models of the machine-learning routes: feature sets, runs, models, predictions."""
+"""Models of the machine-learning routes: feature sets, runs, models, predictions, evaluations."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
+
+from tetra.api.schemas.backtests import RunStatus
 
 
 class FeatureSetOut(BaseModel):
@@ -92,3 +94,62 @@ class PredictionsOut(BaseModel):
     model_version: int
     date: dt.date | None
     predictions: list[PredictionOut]
+
+
+PathModel = Literal["bootstrap", "gbm", "merton", "garch", "regime"]
+
+
+class EvaluationRequest(BaseModel):
+    """Score a registered version on a window; optionally on simulated paths, under a policy."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    model: str = Field(..., min_length=1, max_length=64, description="Registered model name.")
+    version: int | None = Field(None, ge=1, description="Version (default: the latest).")
+    start: dt.date | None = Field(None, description="First day (default: the store's first).")
+    end: dt.date | None = Field(None, description="Last day, inclusive (default: the last).")
+    paths: int = Field(0, ge=0, le=1000, description="Simulated market paths to score it on.")
+    path_model: PathModel = Field(
+        "bootstrap",
+        description="Market model of the paths, calibrated on the version's training window only.",
+    )
+    seed: int = Field(0, ge=0, le=2**32 - 1, description="Seed of the paths and the guard.")
+    risk_policy: dict[str, Any] | None = Field(
+        None,
+        description="A risk policy (see /api/risk/policy) the signal's backtests run under; "
+        "its interventions are listed.",
+    )
+
+
+class RobustnessOut(BaseModel):
+    """Per path: mean daily IC and the Sharpe of ml_signal; their percentiles."""
+
+    path_model: str
+    calibrated_from: dt.date
+    calibrated_to: dt.date
+    ic: list[float | None]
+    sharpe: list[float | None]
+    summary: dict[str, float | None]
+    missing_sets: list[str]
+
+
+class EvaluationOut(BaseModel):
+    """An evaluation job: its status, then the model beside the baseline, trades and paths."""
+
+    evaluation_id: str
+    status: RunStatus
+    progress: float
+    error: str | None = None
+    model: str | None = None
+    version: int | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+    summary: dict[str, float | None] | None = None
+    baseline_summary: dict[str, float | None] | None = None
+    backtest: dict[str, float | None] | None = None
+    warnings: list[str] = Field(default_factory=list)
+    interventions: list[dict[str, Any]] = Field(
+        default_factory=list, description="What the risk policy did (the first 500)."
+    )
+    interventions_total: int = 0
+    robustness: RobustnessOut | None = None
