@@ -22,6 +22,7 @@ from tetra.backtest.books import final_book
 from tetra.backtest.run import run_backtest
 from tetra.data.ports import Store
 from tetra.market import load_market
+from tetra.risk.sizing_policy import parse_sizing
 from tetra.simulation.orders import Commission, Costs, Slippage
 from tetra.simulation.scenarios import shipped_scenarios
 from tetra.strategy.library import STRATEGIES
@@ -158,13 +159,17 @@ async def test_scenario_losses_are_hand_checkable_and_every_scenario_has_a_row(
     assert by_name["gfc"]["pnl"] is None
 
 
+SIZED = {"method": "fixed_fractional", "fraction": 0.2}
+
+
+@pytest.mark.parametrize("sizing", [None, SIZED], ids=["as-decided", "sized"])
 async def test_report_of_a_run_is_its_final_book(
-    client: httpx.AsyncClient, bars_store: Store
+    client: httpx.AsyncClient, bars_store: Store, sizing: dict[str, Any] | None
 ) -> None:
     body = {"strategy": "momentum", "symbols": ["SPY", "QQQ", "TLT", "GLD"],
             "start": "2023-01-02", "end": "2024-06-28",
             "params": {"lookback": 40, "top_n": 2, "rebalance": "month_end"}, "cash": 100_000.0,
-            "commission_bps": 5.0, "slippage_bps": 2.0}  # fmt: skip
+            "commission_bps": 5.0, "slippage_bps": 2.0, "sizing": sizing}  # fmt: skip
     accepted = await client.post("/api/backtests/runs", json=body)
     run_id = accepted.json()["run_id"]
     for _ in range(600):
@@ -178,7 +183,8 @@ async def test_report_of_a_run_is_its_final_book(
     market = load_market(bars_store, symbols, dt.date(2023, 1, 2), dt.date(2024, 6, 28))
     costs = Costs(Commission(basis_points=5.0), Slippage(basis_points=2.0))
     strategy = STRATEGIES["momentum"](lookback=40, top_n=2, rebalance="month_end")
-    book = final_book(run_backtest(strategy, market, cash=100_000.0, costs=costs))
+    policy = None if sizing is None else parse_sizing(sizing)
+    book = final_book(run_backtest(strategy, market, cash=100_000.0, costs=costs, sizing=policy))
     assert response.status_code == 200, response.text
     report = response.json()
     expected = {s: w for s, w in zip(book.symbols, book.weights, strict=True) if w}

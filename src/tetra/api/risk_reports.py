@@ -93,7 +93,7 @@ class RunBooks:
                              adjustment=request.adjustment)  # fmt: skip
         result = run_backtest(prepared.strategy, market, cash=request.cash, costs=prepared.costs,
                               exits=prepared.exits, risk_policy=prepared.risk_policy,
-                              guards=False)  # fmt: skip
+                              sizing=prepared.sizing, guards=False)  # fmt: skip
         return final_book(result), history_of(market), result.output.equity
 
 
