@@ -1,7 +1,8 @@
 """The evidence for one spec: backtest with costs, candidates, walk-forward, DSR, Monte Carlo.
 
-- backtest: the spec compiled and run with its costs and the bias guards on, under its risk
-  policy (`risk.policy`: the default or a named file) and its drawdown limit (`policy_of`);
+- backtest: the spec compiled and run with its costs and the bias guards on, its entries
+  sized by its `sizing`, under its risk policy (`risk.policy`: the default or a named file)
+  and its drawdown limit (`policy_of`); the walk-forward runs without sizing and policy;
 - candidates: the spec and up to four neighbours (its "less turnover" and "more trades"
   refinements, once and twice), each backtested without guards: a small sweep whose size
   is the number of trials the deflated Sharpe ratio accounts for;
@@ -44,6 +45,7 @@ from tetra.strategy.spec import (
     parse_idea,
     spec_hash,
 )
+from tetra.strategy.spec.compile import sizing_policy
 
 __all__ = ["CASH", "Evidence", "PolicyLoader", "gather_evidence", "neighbours", "policy_loader"]
 
@@ -170,8 +172,9 @@ def gather_evidence(
     spec's, from `policy_of`)."""
     costs = costs_of(spec)
     result = run_backtest(
-        compile_spec(spec, inputs), market, cash=CASH, costs=costs, risk_policy=policy
-    )
+        compile_spec(spec, inputs), market, cash=CASH, costs=costs, risk_policy=policy,
+        sizing=sizing_policy(spec),
+    )  # fmt: skip
     metrics = _metrics(result)
     if policy is not None:
         metrics["risk_interventions"] = float(len(result.interventions))
@@ -218,8 +221,9 @@ def _candidates(
     for label, spec in specs:
         strategy = compile_spec(spec, inputs)
         run = run_backtest(
-            strategy, market, cash=CASH, costs=costs, risk_policy=policy, guards=False
-        )
+            strategy, market, cash=CASH, costs=costs, risk_policy=policy,
+            sizing=sizing_policy(spec), guards=False,
+        )  # fmt: skip
         sharpe, total = quick_metrics(run.output.equity)
         tried.append(Candidate(label, spec_hash(spec), sharpe, total, len(run.output.fills)))
     return tried
@@ -346,6 +350,11 @@ def caveats(spec: StrategySpec, evidence: Evidence) -> list[str]:
 def _risk_caveats(spec: StrategySpec, evidence: Evidence) -> list[str]:
     found = []
     acted = int(evidence.metrics.get("risk_interventions", 0))
+    if spec.sizing is not None:
+        found.append(
+            f"entries were sized by {spec.sizing.method.value} in the backtest and the "
+            "candidates; the walk-forward runs without it"
+        )
     if spec.risk.policy is not None and spec.risk.max_drawdown is None:
         found.append(
             f"the {spec.risk.policy!r} risk policy was enforced during the run ({acted} "

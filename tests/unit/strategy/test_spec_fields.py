@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 from strategy_tables import table
 
+from tetra.backtest.run import run_backtest
 from tetra.strategy.spec import SPEC_VERSION, SpecRejected, compile_spec, spec_hash, validate_spec
-from tetra.strategy.spec.compile import resolve_universe
+from tetra.strategy.spec.compile import resolve_universe, sizing_policy
 
 MEMBERS = {
     "ai_infrastructure": ["NVDA", "AMD", "SMH"],
@@ -119,3 +120,27 @@ def test_weighted_buy_and_hold_goes_back_to_its_weights_at_each_month_end() -> N
     days = np.flatnonzero(np.isfinite(rebalanced).any(axis=1))
     assert len(days) == 1 + 6  # the first bar, then the month ends of January to June
     np.testing.assert_allclose(rebalanced[days], [[0.6, 0.4]] * len(days))
+
+
+def test_sizing_is_checked_by_the_risk_layers_policy_and_sizes_the_entries() -> None:
+    rules = {"kind": "rules", "entry": [{"kind": "calendar", "rule": "month_end"}],
+             "stop": {"percent": 5}}  # fmt: skip
+    base = {"strategy": rules, "symbols": ["SPY", "TLT"]}
+    market = _market(("SPY", "TLT"), rows=300)
+
+    with pytest.raises(SpecRejected, match=r"sizing\..*volatility_target needs target"):
+        validate_spec({**base, "sizing": {"method": "volatility_target"}})
+    with pytest.raises(SpecRejected, match="does not use gross"):
+        validate_spec({**base, "sizing": {"method": "fixed_risk", "risk": 0.01, "gross": 1}})
+    with pytest.raises(SpecRejected, match="less than or equal to 1"):
+        validate_spec({**base, "sizing": {"method": "volatility_target", "target": 5}})
+    sized = validate_spec({**base, "sizing": {"method": "volatility_target", "target": 0.02}})
+    plain = validate_spec(base)
+
+    small = run_backtest(compile_spec(sized), market, sizing=sizing_policy(sized), guards=False)
+    full = run_backtest(compile_spec(plain), market, guards=False)
+
+    assert sizing_policy(plain) is None
+    assert len(small.output.fills) > 0
+    assert len(full.output.fills) > 0
+    assert small.equity.pct_change().std() < full.equity.pct_change().std() / 2

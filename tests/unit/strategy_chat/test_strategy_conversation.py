@@ -168,3 +168,15 @@ def test_a_named_risk_policy_is_read_from_the_policy_directory(walk_source, tmp_
 
     assert version.spec.risk.policy == "cautious"
     assert version.evidence.metrics["risk_interventions"] >= 1  # 60% SPY is over its 30% cap
+
+
+def test_a_sized_spec_runs_its_backtest_with_the_sizing_and_says_so(walk_source) -> None:  # type: ignore[no-untyped-def]
+    chat = _chat(walk_source)
+    conversation, plain = chat.turn("buy SPY when RSI(14) falls below 30 and sell above 70")
+
+    _, sized = chat.turn("size it with a 2% volatility target", conversation.id)
+
+    assert sized.spec.sizing is not None
+    assert any(line.startswith("sizing") for line in sized.diff)
+    assert any("sized by volatility_target" in c for c in sized.evidence.caveats)
+    assert sized.evidence.metrics["max_drawdown"] > plain.evidence.metrics["max_drawdown"]

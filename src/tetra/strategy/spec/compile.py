@@ -24,6 +24,7 @@ from pydantic import ValidationError
 
 from tetra.core.errors import TetraError
 from tetra.market import MarketData
+from tetra.risk.sizing_policy import SizingPolicy
 from tetra.strategy import conditions as c
 from tetra.strategy.base import Strategy
 from tetra.strategy.library import STRATEGIES, ConditionalStrategy
@@ -50,6 +51,7 @@ __all__ = [
     "compile_spec",
     "rebalance_param",
     "resolve_universe",
+    "sizing_policy",
     "validate_spec",
 ]
 
@@ -100,7 +102,18 @@ def validate_spec(candidate: StrategySpec | Mapping[str, Any] | str) -> Strategy
         raise SpecRejected(_reasons(error)) from error
     if isinstance(spec.strategy, LibraryStrategy) and spec.symbols:
         library_config(spec)  # a universe spec's is checked once it is resolved
+    sizing_policy(spec)
     return spec
+
+
+def sizing_policy(spec: StrategySpec) -> SizingPolicy | None:
+    """Return the risk layer's sizing policy for the spec's `sizing`, or raise `SpecRejected`."""
+    if spec.sizing is None:
+        return None
+    try:
+        return SizingPolicy.model_validate(spec.sizing.model_dump())
+    except ValidationError as error:
+        raise SpecRejected([f"sizing.{r}" for r in _reasons(error)]) from error
 
 
 def _reasons(error: ValidationError) -> list[str]:

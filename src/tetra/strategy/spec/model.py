@@ -9,13 +9,13 @@ gate the entries of either; what it trades (symbols, or a universe group or them
 store resolved when it runs), rebalancing, sizing, costs, the risk policy and the backtest
 window complete it. `canonical_json` and `spec_hash` give its canonical form and identity.
 
-Version 2 added `universe`, `rebalance` and `risk.policy`; a version 1 spec still loads
+Version 2 added `universe`, `rebalance`, `sizing` and `risk.policy`; a version 1 spec still loads
 (`_migrate`: the version is bumped and momentum's `params.rebalance` moves to `rebalance`, the
 one place a schedule is said).
 
 Map: `Symbol`; `SeriesRef` (what a condition reads); the conditions (`ThresholdRule`,
 `CrossRule`, `MacroRule`, `CalendarRule`, `EventWindowRule`); `LibraryStrategy`,
-`RuleStrategy`; `UniverseRef`, `Rebalance`, `Costs`, `Risk`; `StrategySpec`.
+`RuleStrategy`; `UniverseRef`, `Rebalance`, `Sizing`, `Costs`, `Risk`; `StrategySpec`.
 """
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ from enum import StrEnum
 from typing import Annotated, Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from tetra.risk.sizing_policy import SizingMethod
 
 SPEC_VERSION: Final = 2
 MAX_PERIOD = 400
@@ -230,6 +232,23 @@ RebalanceEvery = Rebalance | Annotated[int, Field(ge=1, le=252)]
 REBALANCED = (LibraryName.MOMENTUM, LibraryName.BUY_AND_HOLD)  # the strategies it applies to
 
 
+class Sizing(_Closed):
+    """How entries are sized: one of the risk layer's sizing methods with its settings (a
+    setting the method does not use is refused when the spec is validated), then optionally
+    a whole-book volatility target and caps. Fractions of equity, annualised volatilities."""
+
+    method: SizingMethod
+    gross: float | None = Field(default=None, gt=0, le=2)
+    fraction: float | None = Field(default=None, gt=0, le=1)
+    risk: float | None = Field(default=None, gt=0, le=0.2)
+    target: float | None = Field(default=None, gt=0, le=1)
+    cap: float | None = Field(default=None, gt=0, le=1)
+    book_volatility: float | None = Field(default=None, gt=0, le=1)
+    max_weight: float | None = Field(default=None, gt=0, le=1)
+    max_gross: float | None = Field(default=None, gt=0, le=2)
+    lookback: int = Field(default=63, ge=2, le=MAX_PERIOD)
+
+
 class Costs(_Closed):
     """Commission and slippage, in basis points of traded value."""
 
@@ -251,8 +270,8 @@ class StrategySpec(_Closed):
     """One version of a strategy idea. `symbols` or `universe` (or both once resolved: then
     the symbols are its members). `weight`: fraction of equity per position (rule
     strategies; default 1 / number of symbols); `weights`: per symbol, for buy and hold.
-    `rebalance`: for momentum and weighted buy and hold. `years`: the backtest's window,
-    ending at the latest data."""
+    `rebalance`: for momentum and weighted buy and hold. `sizing`: sizes every entry (over
+    `weight`). `years`: the backtest's window, ending at the latest data."""
 
     spec_version: Literal[2] = SPEC_VERSION
     strategy: Annotated[LibraryStrategy | RuleStrategy, Field(discriminator="kind")]
@@ -264,6 +283,7 @@ class StrategySpec(_Closed):
     weights: dict[Symbol, Annotated[float, Field(ge=0, le=1)]] | None = Field(
         None, max_length=MAX_SYMBOLS
     )
+    sizing: Sizing | None = None
     costs: Costs = Field(default_factory=Costs)
     risk: Risk = Field(default_factory=Risk)
     years: int = Field(default=5, ge=1, le=20)

@@ -111,6 +111,8 @@ _EVERY = (
     r"|every (\d+) (?:trading )?days)"
 )
 _PERIODS = {"day": "daily", "week": "weekly", "month": "monthly"}
+_METHODS = {"inver": "inverse_volatility", "risk ": "risk_parity", "risk-": "risk_parity",
+            "equal": "equal_weight"}  # fmt: skip
 
 
 def _every(m: re.Match[str]) -> str | int:
@@ -164,6 +166,16 @@ _PATTERNS: tuple[tuple[str, Callable[[re.Match[str]], Change]], ...] = (
         lambda m: _set("risk", m.group(1).lower().replace("-", "_"), "policy"),
     ),
     (rf"{_LEAD}rebalanc(?:e|ed|ing) {_EVERY}", lambda m: _set("rebalance", _every(m))),
+    (
+        rf"{_LEAD}(?:sized?|sizing|weighted) (?:by|with|using) (?:an? )?"
+        r"(inverse[- ]volatility|risk[- ]parity|equal[- ]weights?)",
+        lambda m: _set("sizing", {"method": _METHODS[m.group(1)[:5]]}),
+    ),
+    (
+        rf"{_LEAD}(?:sized? (?:by|with|to) )?(?:an? )?{_N}% (?:annual(?:ised|ized)? )?"
+        r"volatility target|volatility target(?:ing)? (?:of |at )?{_N}%",
+        lambda m: _set("sizing", {"method": "volatility_target", "target": _first(m) / 100}),
+    ),
     (
         rf"{_LEAD}{_N}% (?:per position|each|of equity|of the account|of capital)",
         lambda m: _set("weight", float(m.group(1)) / 100),

@@ -116,6 +116,11 @@ def _schedule_and_risk(spec: StrategySpec) -> list[str]:
             f"Rebalanced {every.value}." if isinstance(every, Rebalance) else
             f"Rebalanced every {every} trading days."
         )  # fmt: skip
+    if spec.sizing is not None:
+        shown = spec.sizing.model_dump(exclude_defaults=True, exclude={"method"})
+        settings = ", ".join(f"{k} {v:g}" for k, v in shown.items())
+        lines.append(f"Entries sized by {spec.sizing.method.value.replace('_', ' ')}"
+                     + (f" ({settings})." if settings else "."))  # fmt: skip
     if spec.risk.policy is not None:
         named = "Tetra's default" if spec.risk.policy == "default" else f"the {spec.risk.policy!r}"
         lines.append(f"Run under {named} risk policy.")
