@@ -122,6 +122,28 @@ async def test_bad_requests_are_refused_before_a_job_starts(
     assert (await client.get("/api/jobs")).json() == []
 
 
+async def test_a_running_evaluation_reports_progress_per_path_and_stops_when_cancelled(
+    client: httpx.AsyncClient, evaluation_start: dt.date
+) -> None:
+    started = await client.post(
+        "/api/ml/evaluations",
+        json={"model": "api-eval", "start": evaluation_start.isoformat(), "paths": 500},
+    )
+    path = f"/api/ml/evaluations/{started.json()['evaluation_id']}"
+    deadline = asyncio.get_running_loop().time() + 60
+    while (await client.get(path)).json()["progress"] <= 0.05:  # at least one path scored
+        assert asyncio.get_running_loop().time() < deadline, "no path scored in a minute"
+        await asyncio.sleep(0.05)
+
+    cancelled = await client.delete(f"/api/jobs/{started.json()['evaluation_id']}")
+    answer = await finished(client, path)
+
+    assert cancelled.status_code == 202, cancelled.text
+    assert answer["status"] == "cancelled"
+    assert 0.05 < answer["progress"] < 0.5
+    assert answer["robustness"] is None
+
+
 async def test_an_unknown_evaluation_is_404(client: httpx.AsyncClient) -> None:
     assert (await client.get("/api/ml/evaluations/mle-nope")).status_code == 404
 

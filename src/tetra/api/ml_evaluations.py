@@ -3,9 +3,9 @@
 `prepare_evaluation` turns a request into the service's arguments or raises the API's 422
 (a bad risk policy) or 404 (an unknown model or version). `evaluation_work` runs
 `tetra.ml.service.evaluate_version` on the app's `BacktestJobs` (the same queue and slots as
-backtests), off the event loop, and keeps the answer in `Evaluations`, the app's last
-`KEPT_EVALUATIONS` results, which nothing stores: an evaluation is a question asked again
-cheaply, not a record.
+backtests), off the event loop, reporting progress per path (a cancel through `/api/jobs`
+stops it at its next step), and keeps the answer in `Evaluations`, the app's last
+`KEPT_EVALUATIONS` results, which nothing stores: an evaluation is cheap to ask again.
 """
 
 from __future__ import annotations
@@ -18,19 +18,22 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
+import anyio.from_thread
 from fastapi import Request
 from starlette.exceptions import HTTPException
 
-from tetra.api.backtest_jobs import BacktestJobs, Job, risk_policy_of
+from tetra.api.backtest_jobs import BacktestJobs, Job, JobCancelled, risk_policy_of
 from tetra.api.deps import blocking
 from tetra.api.schemas.ml import EvaluationOut, EvaluationRequest, RobustnessOut
 from tetra.backtest.managed import stored_interventions
 from tetra.ml import service
 from tetra.ml.service import PathsRequest, VersionEvaluation
 from tetra.ml.tracking import Tracker, TrackingError
+from tetra.ml.training import Progress
 from tetra.risk import RiskPolicy
 
 KEPT_EVALUATIONS = 50
+PATHS_SHARE = 0.9  # of a job's progress: the paths, when it has any, take most of its time
 
 
 class Evaluations:
@@ -87,7 +90,14 @@ def evaluation_work(
 
     async def work(job: Job) -> None:
         await jobs.update(job, "running", 0.0)
-        found, first, last = await blocking(_evaluate, jobs, tracker, prepared)
+
+        def progress(stage: str, done: int, total: int) -> None:  # in the worker thread
+            if job.cancel_requested:
+                raise JobCancelled
+            share = PATHS_SHARE * done / total if stage.endswith(" paths") else 0.0
+            anyio.from_thread.run(jobs.update, job, "running", 0.05 + share)
+
+        found, first, last = await blocking(_evaluate, jobs, tracker, prepared, progress)
         results.put(answer(job, found, first, last))
         await jobs.update(job, "done", 1.0)
 
@@ -95,14 +105,14 @@ def evaluation_work(
 
 
 def _evaluate(
-    jobs: BacktestJobs, tracker: Tracker, prepared: PreparedEvaluation
+    jobs: BacktestJobs, tracker: Tracker, prepared: PreparedEvaluation, progress: Progress
 ) -> tuple[VersionEvaluation, dt.date, dt.date]:
     body, store = prepared.request, jobs.store
     stored_first, stored_last = service.stored_window(store)
     first, last = body.start or stored_first, body.end or stored_last
     found = service.evaluate_version(
         store, tracker, body.model, version=body.version, book=None, start=first, end=last,
-        paths=prepared.paths, risk_policy=prepared.risk_policy,
+        paths=prepared.paths, risk_policy=prepared.risk_policy, progress=progress,
     )  # fmt: skip
     return found, first, last
 

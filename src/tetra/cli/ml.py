@@ -146,12 +146,12 @@ def evaluate(
     """
     request = _checked(lambda: service.PathsRequest(paths, seed, path_model))
     policy = _checked(lambda: policy_of(risk_policy))
-    with _store(sample) as store:
+    with _store(sample) as store, _progress() as tick:
         _, first, last = _window(store, "", start, end)
         found = _checked(
             lambda: service.evaluate_version(
                 store, tracker(), name, version=version, book=book, start=first, end=last,
-                paths=request, risk_policy=policy,
+                paths=request, risk_policy=policy, progress=tick,
             )
         )  # fmt: skip
     print_evaluation(found, first, last, sample)

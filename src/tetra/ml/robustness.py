@@ -15,7 +15,7 @@ the evaluation window leaks into the paths.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -77,12 +77,17 @@ def evaluate_on_paths(
     signal: MlSignalConfig | None = None,
     groups: dict[str, str] | None = None,
     risk_policy: RiskPolicy | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Robustness:
-    """Score `fitted` on `count` generated paths (see the module docstring)."""
+    """Score `fitted` on `count` generated paths (see the module docstring).
+
+    `progress(done, count)` is called after each path.
+    """
     if count < 1:
         raise ValidationError("robustness needs at least one path")
     config = signal or MlSignalConfig.model_validate({})
     ics, sharpes, missing = [], [], set()
+    tick = progress or (lambda done, total: None)
     for market in source.paths(count, seed=seed):
         panel = build_panel(market)
         frame, lacking = _features(fitted, market, panel, groups or {})
@@ -95,6 +100,7 @@ def evaluate_on_paths(
             market, signal_scores, config, guards=False, risk_policy=risk_policy
         )
         sharpes.append(backtest.metrics.get("sharpe_ratio", np.nan))
+        tick(len(sharpes), count)
     return Robustness(np.array(ics), np.array(sharpes), tuple(sorted(missing)))
 
 

@@ -140,7 +140,7 @@ class PathsRequest:
 def evaluate_version(
     store: Store, tracker: Tracker, name: str, *, version: int | None, book: str | None,
     start: dt.date, end: dt.date, paths: PathsRequest | None = None,
-    risk_policy: RiskPolicy | None = None,
+    risk_policy: RiskPolicy | None = None, progress: Progress | None = None,
 ) -> VersionEvaluation:  # fmt: skip
     """Evaluate a registered version on `start`..`end` (out of sample if after its training).
 
@@ -149,11 +149,14 @@ def evaluate_version(
     each as long as the evaluation window with its feature warm-up.
     """
     request = paths or PathsRequest()
+    tick = progress or (lambda stage, done, total: None)
+    tick("predict", 0, 1)
     fitted = load_model(tracker, name, version=version, book=book)
     inputs = load_inputs(store, fitted.symbols, start - dt.timedelta(days=HISTORY_DAYS), end)
     predictions = predict_days(inputs, fitted, start, end)
     model_scores, baseline, forward = _panels(inputs, predictions, fitted)
     config = _signal_config(fitted)
+    tick("backtest", 0, 1)
     backtest, _ = backtest_signal(
         inputs.market, _frame(predictions), config, risk_policy=risk_policy
     )
@@ -161,11 +164,14 @@ def evaluate_version(
     if request.count > 0:
         first, last = _rows(inputs, start, end)
         training = load_history(store, fitted.symbols, fitted.first_day, fitted.last_day)
+        tick(f"calibrate {request.model}", 0, request.count)
         source = calibrated_paths(training, request.model, bars=last - first)
         robustness = evaluate_on_paths(
             fitted, source, count=request.count, seed=request.seed, signal=config,
             groups=dict(inputs.groups), risk_policy=risk_policy,
+            progress=lambda done, total: tick(f"{request.model} paths", done, total),
         )  # fmt: skip
+    tick("look-ahead guard", 0, 1)
     return VersionEvaluation(
         fitted,
         summarise(daily_metrics(model_scores, forward), fitted.horizon),
