@@ -106,6 +106,7 @@ async def test_regime_paths_and_a_policy_give_percentiles_and_interventions_the_
     [
         ({"path_model": "astrology"}, 422, "path_model"),
         ({"paths": -1}, 422, "paths"),
+        ({"states": 4}, 422, "states"),
         ({"risk_policy": {"max_position_weight": "lots"}}, 422, "max_position_weight"),
         ({"surprise": 1}, 422, "surprise"),
         ({"model": "no-such-model"}, 404, "no-such-model"),

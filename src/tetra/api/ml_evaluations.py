@@ -79,7 +79,7 @@ def prepare_evaluation(body: EvaluationRequest, tracker: Tracker) -> PreparedEva
         raise HTTPException(status_code=404, detail=str(error)) from None
     if body.version is not None and body.version not in {v.version for v in versions}:
         raise HTTPException(status_code=404, detail=f"{body.model} has no version {body.version}")
-    paths = PathsRequest(body.paths, body.seed, body.path_model)
+    paths = PathsRequest(body.paths, body.seed, body.path_model, body.states)
     return PreparedEvaluation(f"mle-{uuid.uuid4().hex[:16]}", body, paths, policy)
 
 

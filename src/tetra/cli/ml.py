@@ -136,6 +136,7 @@ def evaluate(
         "bootstrap", help=f"Market model of the paths ({', '.join(PATH_MODELS)}), calibrated "
         "on the version's training window only."
     ),
+    states: int = typer.Option(2, help="Regimes of the regime path model (2 or 3)."),
     seed: int = typer.Option(0, min=0, help="Seed of the paths and of the guard's sample."),
     risk_policy: str | None = RISK_POLICY, sample: bool = SAMPLE,
 ) -> None:  # fmt: skip
@@ -144,7 +145,7 @@ def evaluate(
     With --paths it is also scored on simulated markets: per path the mean daily IC and the
     Sharpe of its ml_signal backtest, summarised as percentiles (same seed, same paths).
     """
-    request = _checked(lambda: service.PathsRequest(paths, seed, path_model))
+    request = _checked(lambda: service.PathsRequest(paths, seed, path_model, states))
     policy = _checked(lambda: policy_of(risk_policy))
     with _store(sample) as store, _progress() as tick:
         _, first, last = _window(store, "", start, end)

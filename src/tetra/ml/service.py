@@ -122,11 +122,15 @@ class VersionEvaluation:
 
 @dataclass(frozen=True)
 class PathsRequest:
-    """Score on `count` paths of seed `seed` from the simulator's `model` (`PATH_MODELS`)."""
+    """Score on `count` paths of seed `seed` from the simulator's `model` (`PATH_MODELS`).
+
+    `states` is the regime model's number of regimes (2 or 3); other models ignore it.
+    """
 
     count: int = 0
     seed: int = 0
     model: str = "bootstrap"
+    states: int = 2
 
     def __post_init__(self) -> None:
         if self.count < 0:
@@ -135,6 +139,8 @@ class PathsRequest:
             raise ValidationError(
                 f"unknown path model {self.model!r}; choose one of {', '.join(PATH_MODELS)}"
             )
+        if self.states not in (2, 3):
+            raise ValidationError(f"a regime model has 2 or 3 states, not {self.states}")
 
 
 def evaluate_version(
@@ -165,7 +171,7 @@ def evaluate_version(
         first, last = _rows(inputs, start, end)
         training = load_history(store, fitted.symbols, fitted.first_day, fitted.last_day)
         tick(f"calibrate {request.model}", 0, request.count)
-        source = calibrated_paths(training, request.model, bars=last - first)
+        source = calibrated_paths(training, request.model, bars=last - first, states=request.states)
         robustness = evaluate_on_paths(
             fitted, source, count=request.count, seed=request.seed, signal=config,
             groups=dict(inputs.groups), risk_policy=risk_policy,

@@ -51,6 +51,7 @@ def test_regime_paths_report_ic_and_sharpe_percentiles_the_same_for_a_seed(
     first = _evaluate(ml_store, tracker, paths=PathsRequest(3, seed=5, model="regime"))
     again = _evaluate(ml_store, tracker, paths=PathsRequest(3, seed=5, model="regime"))
     other = _evaluate(ml_store, tracker, paths=PathsRequest(3, seed=6, model="regime"))
+    three = _evaluate(ml_store, tracker, paths=PathsRequest(3, seed=5, model="regime", states=3))
 
     found = first.robustness
     assert first.path_model == "regime"
@@ -66,6 +67,7 @@ def test_regime_paths_report_ic_and_sharpe_percentiles_the_same_for_a_seed(
     assert np.array_equal(found.ic, again.robustness.ic)
     assert np.array_equal(found.sharpe, again.robustness.sharpe)
     assert not np.array_equal(found.ic, other.robustness.ic)
+    assert not np.array_equal(found.ic, three.robustness.ic)
 
 
 def test_paths_are_calibrated_on_the_training_window_only(
@@ -74,9 +76,9 @@ def test_paths_are_calibrated_on_the_training_window_only(
     seen: list[MarketData] = []
     calibrated = service.calibrated_paths
 
-    def spy(market: MarketData, model: str, *, bars: int) -> Any:
+    def spy(market: MarketData, model: str, *, bars: int, states: int) -> Any:
         seen.append(market)
-        return calibrated(market, model, bars=bars)
+        return calibrated(market, model, bars=bars, states=states)
 
     monkeypatch.setattr(service, "calibrated_paths", spy)
     found = _evaluate(ml_store, tracker, paths=PathsRequest(1, model="gbm"))
@@ -93,6 +95,7 @@ def test_paths_are_calibrated_on_the_training_window_only(
     [
         (lambda: PathsRequest(2, model="astrology"), "unknown path model 'astrology'"),
         (lambda: PathsRequest(-1), "0 or more"),
+        (lambda: PathsRequest(2, model="regime", states=4), "2 or 3 states"),
     ],
 )
 def test_bad_path_requests_are_clear_errors(request_of: Any, message: str) -> None:

@@ -2467,6 +2467,12 @@ export interface components {
              */
             start?: string | null;
             /**
+             * States
+             * @description Regimes of the regime path model.
+             * @default 2
+             */
+            states: number;
+            /**
              * Version
              * @description Version (default: the latest).
              */

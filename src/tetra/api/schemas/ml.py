@@ -113,6 +113,7 @@ class EvaluationRequest(BaseModel):
         "bootstrap",
         description="Market model of the paths, calibrated on the version's training window only.",
     )
+    states: int = Field(2, ge=2, le=3, description="Regimes of the regime path model.")
     seed: int = Field(0, ge=0, le=2**32 - 1, description="Seed of the paths and the guard.")
     risk_policy: dict[str, Any] | None = Field(
         None,
