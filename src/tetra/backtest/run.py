@@ -124,8 +124,13 @@ def _wrapped(
 
 
 def _guards(strategy: Strategy, data: MarketData, full: OrderArrays) -> GuardedOrders:  # type: ignore[type-arg]
-    """The compiled path's guards: the caller's share of the checks decides on a copy."""
-    spare = copy.copy(strategy)
+    """The compiled path's guards: the caller's share of the checks decides on a deep copy,
+    so nothing a strategy holds (wrapped strategies, schedules, caches) is shared between the
+    two threads; a strategy that cannot be copied leaves every check to the guard thread."""
+    try:
+        spare = copy.deepcopy(strategy)
+    except Exception:  # handles, locks, connections: decide on one thread only
+        return GuardedOrders(lambda d: _orders_of(strategy, d), data, full)
     return GuardedOrders(
         lambda d: _orders_of(strategy, d), data, full, lambda d: _orders_of(spare, d)
     )

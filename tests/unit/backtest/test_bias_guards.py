@@ -283,3 +283,22 @@ def test_the_caller_takes_waiting_checks_on_a_copy_and_every_check_still_runs() 
     assert all(obj != id(strategy) for obj, _ in shares)  # ... which decided on a copy
     checked = sorted(guard_rows + [rows for _, rows in shares])
     assert checked == sorted([market.shape[0], *(c + 1 for c in cuts)])  # each check once
+
+
+class HoldsALock(PeeksOneBar):
+    """Leaky like `PeeksOneBar`, and holds something that cannot be deep-copied."""
+
+    name: ClassVar[str] = "holds_a_lock"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lock = threading.Lock()
+
+
+def test_a_strategy_that_cannot_be_copied_is_still_checked_at_every_cut() -> None:
+    market = walk()
+
+    result = run_backtest(HoldsALock(), market)
+
+    caught = [w for w in result.warnings if w.startswith("look-ahead")]
+    assert len(caught) == len(truncation_points(market)) == 3
