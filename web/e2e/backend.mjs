@@ -1,7 +1,7 @@
 // A real Tetra API for the browser tests: a sample store of two years loaded into a temp
 // TETRA_DATA_DIR, then `tetra serve --sample` on a free port with a known API key.
 import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { cpSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -45,10 +45,18 @@ async function waitForHealth(url, child, timeoutMs) {
  * lists more `tetra` commands (argument arrays) to run on the loaded store before serving, or
  * `{ python: code }` steps run by the virtualenv's Python with the store's TETRA_DATA_DIR.
  */
+/** Load the two-year sample store into `dataDir` (a TETRA_DATA_DIR). */
+export async function loadSample(dataDir) {
+  await run(['sample', 'load', '--years', '2'], { ...process.env, TETRA_DATA_DIR: dataDir })
+}
+
 export async function startBackend({ port, prepare = [] } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'tetra-e2e-'))
   const env = { ...process.env, TETRA_DATA_DIR: dataDir, TETRA_API_KEY: API_KEY }
-  await run(['sample', 'load', '--years', '2'], env)
+  // e2e/run.mjs loads the sample once into a template; a test file run alone loads its own
+  const template = process.env.E2E_SAMPLE_TEMPLATE
+  if (template) cpSync(template, dataDir, { recursive: true })
+  else await loadSample(dataDir)
   for (const step of prepare) await (Array.isArray(step) ? run(step, env) : run(['-c', step.python], env, PYTHON))
   const chosen = port ?? (await freePort())
   const child = spawn(TETRA, ['serve', '--sample', '--port', String(chosen)], { env, stdio: 'ignore' })
