@@ -47,10 +47,19 @@ for (const viewport of ['desktop', 'phone']) {
       await table.waitFor({ timeout: 20_000 })
 
       const rows = table.locator('tbody tr')
-      assert.deepEqual(await rows.locator('th').allTextContents(), ['historical', 'parametric (normal)', 'Cornish-Fisher'])
+      // the three closed-form methods and the seeded Monte Carlo row, labelled as the API labels them
+      const labels = expected.body.var.map((v) => v.label)
+      assert.deepEqual(labels.slice(0, 3), ['historical', 'parametric (normal)', 'Cornish-Fisher'])
+      assert.match(labels[3], /^Monte Carlo \(bootstrap, 1,000 paths, seed 0\)$/)
+      assert.deepEqual(await rows.locator('th').allTextContents(), labels)
       assert.deepEqual(
         await rows.locator('td:nth-child(2)').allTextContents(),
         expected.body.var.map((v) => pct(v.var, 2)),
+      )
+      const scenarios = page.getByTestId('scenario-table').locator('tbody tr')
+      assert.deepEqual(
+        await scenarios.evaluateAll((trs) => trs.map((tr) => tr.dataset.scenario)),
+        expected.body.scenarios.map((row) => row.scenario),
       )
       const n = expected.body.correlation.symbols.length
       assert.equal(await page.getByTestId('correlation-heatmap').locator('tbody td').count(), n * n)
