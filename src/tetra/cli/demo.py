@@ -12,12 +12,15 @@ from tetra.backtest.books import final_book, history_of
 from tetra.backtest.result import BacktestResult
 from tetra.backtest.run import run_backtest
 from tetra.cli.common import console
+from tetra.cli.risk_simulation import monte_carlo, scenario_stress
 from tetra.cli.risk_views import print_report
+from tetra.core.errors import TetraError
 from tetra.data.ports import Store
 from tetra.market import Adjustment, load_market
 from tetra.risk.policy import default_policy
 from tetra.risk.report import risk_report
 from tetra.simulation.orders import Commission, Costs, Slippage
+from tetra.simulation.scenarios.book_stress import LibraryStress
 from tetra.strategy.base import Strategy
 from tetra.strategy.library import (
     STRATEGIES,
@@ -57,6 +60,7 @@ DEMO_CASES = (
 
 
 RISK_CASE = "momentum top 3 of 8"
+RISK_PATHS, RISK_SEED, RISK_MODEL = 500, 0, "bootstrap"
 
 
 def print_demo_backtests(store: Store, start: dt.date, end: dt.date) -> dict[str, BacktestResult]:
@@ -89,13 +93,26 @@ def print_demo_backtests(store: Store, start: dt.date, end: dt.date) -> dict[str
     return results
 
 
-def print_demo_risk(result: BacktestResult) -> None:
-    """Print the risk report of a demo backtest's final book under the default policy."""
+def print_demo_risk(store: Store, result: BacktestResult) -> None:
+    """Print the risk report of a demo backtest's final book under the default policy.
+
+    The report is `tetra risk report`'s, Monte Carlo row and scenario losses included, with
+    fewer Monte Carlo paths (`RISK_PATHS`) to keep the demo quick.
+    """
     report = risk_report(
         final_book(result), history_of(result.market), default_policy(),
         equity_curve=result.output.equity,
+        monte_carlo=monte_carlo(RISK_PATHS, RISK_SEED, RISK_MODEL), stress=_stress(store),
     )  # fmt: skip
     print_report(console, f"Risk of the final book of '{RISK_CASE}' (default policy)", report)
+
+
+def _stress(store: Store) -> LibraryStress | None:
+    try:
+        return scenario_stress(store)
+    except TetraError as error:  # a user's scenario file that does not parse
+        console.print(f"[yellow]warning:[/] scenario losses left out: {error}")
+        return None
 
 
 DEMO_PORTFOLIO = {"SPY": 0.6, "TLT": 0.3, "GLD": 0.1}

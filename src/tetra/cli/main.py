@@ -121,7 +121,7 @@ def demo() -> None:
         print_summary(opened, "Sample store coverage")
         start = spec.end.replace(year=spec.end.year - spec.years)
         results = print_demo_backtests(opened, start, spec.end)
-        print_demo_risk(results[RISK_CASE])
+        print_demo_risk(opened, results[RISK_CASE])
         print_demo_simulation(opened, start, spec.end)
         print_demo_model(opened, spec.end)
         print_demo_cycle(opened)

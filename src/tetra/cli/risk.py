@@ -5,9 +5,10 @@ final book of a library strategy backtested on the store (``--strategy momentum`
 neither, the demo's momentum book is used. The policy is ``--policy FILE.toml`` or the
 packaged default. Bad input exits with code 2; a denied order with code 3.
 
-The report plugs the simulator into the risk layer here (risk sits below it): a seeded
-Monte Carlo VaR from a market model's paths, and the scenario library (shipped and the
-user's scenario directory) applied to the book by replay or factor shock.
+The report plugs the simulator into the risk layer (risk sits below it) through
+`tetra.cli.risk_simulation`, which the demo shares: a seeded Monte Carlo VaR from a market
+model's paths, and the scenario library (shipped and the user's scenario directory) applied
+to the book by replay or factor shock.
 """
 
 from __future__ import annotations
@@ -28,8 +29,8 @@ from tetra.backtest.research import params as p
 from tetra.backtest.research.sweep import configure
 from tetra.backtest.run import run_backtest
 from tetra.cli.common import console, errors, fail_cleanly, opened_store
-from tetra.cli.common import settings as tetra_settings
 from tetra.cli.demo import DEMO_COSTS, EIGHT_ETFS
+from tetra.cli.risk_simulation import monte_carlo, scenario_stress
 from tetra.cli.risk_views import STATE_COLOURS, policy_table, print_report, usage_table
 from tetra.core.clock import SystemClock
 from tetra.core.errors import TetraError
@@ -47,8 +48,6 @@ from tetra.risk.report import History, ReportSettings, RiskReport, risk_report
 from tetra.risk.scenarios import MonteCarlo
 from tetra.risk.sizing import fractional_units, to_quantities
 from tetra.simulation.models import MODELS
-from tetra.simulation.return_paths import ModelReturnPaths
-from tetra.simulation.scenarios import Scenario, load_scenarios
 from tetra.simulation.scenarios.book_stress import LibraryStress
 from tetra.strategy.library import STRATEGIES
 
@@ -94,10 +93,10 @@ def report(
     """Exposures, VaR/CVaR by four methods, scenario losses, clusters, contributions, limits."""
     chosen = _policy(policy)
     settings = ReportSettings(confidence, horizon, lookback, target_volatility=target_vol)
-    simulated = _monte_carlo(paths, seed, model)
+    simulated = _checked(lambda: monte_carlo(paths, seed, model))
     with _store(sample) as store:
         title, book, history, curve = _book(store, holdings, strategy, symbols, param, equity)
-        stress = _checked(lambda: LibraryStress(store, _scenarios())) if scenarios else None
+        stress = _checked(lambda: scenario_stress(store)) if scenarios else None
         made = _checked(lambda: _report(book, history, chosen, settings, curve, simulated, stress))
     print_report(console, title + (" [yellow](SAMPLE DATA)[/]" if sample else ""), made)
 
@@ -108,18 +107,6 @@ def _report(
 ) -> RiskReport:  # fmt: skip
     return risk_report(book, history, policy, settings, equity_curve=curve,
                        monte_carlo=simulated, stress=stress)  # fmt: skip
-
-
-def _monte_carlo(paths: int, seed: int, model: str) -> MonteCarlo | None:
-    if model not in MODELS:
-        _bad(f"unknown market model {model!r}; choose one of {', '.join(MODELS)}")
-    if paths == 0:
-        return None
-    return _checked(lambda: MonteCarlo(ModelReturnPaths(model), model, paths, seed))
-
-
-def _scenarios() -> list[Scenario]:
-    return list(load_scenarios([tetra_settings().scenario_dir]).values())
 
 
 @app.command("limits")

@@ -41,7 +41,11 @@ def test_sample_load_then_coverage_reports_sample_bars(data_dir: Path) -> None:
     assert "151" in shown.output
 
 
-def test_demo_twice_gives_the_same_coverage() -> None:
+def test_demo_twice_gives_the_same_coverage_and_the_same_risk_report(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("COLUMNS", "160")
+
     first = runner.invoke(app, ["demo"])
     second = runner.invoke(app, ["demo"])
 
@@ -50,6 +54,11 @@ def test_demo_twice_gives_the_same_coverage() -> None:
     again = [line for line in second.output.splitlines() if "sample" in line and "│" in line]
     assert table
     assert table == again
+    for words in ("Monte Carlo (bootstrap, 500 paths, seed 0)",
+                  "Scenario losses on the current holdings", "COVID crash", "factor"):  # fmt: skip
+        assert words in first.output
+    mc_row = next(line for line in first.output.splitlines() if "Monte Carlo (" in line)
+    assert mc_row in second.output  # the demo's seed draws the same VaR
 
 
 def test_live_store_starts_empty_and_says_what_to_do() -> None:
