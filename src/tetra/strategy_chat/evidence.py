@@ -2,13 +2,15 @@
 
 - backtest: the spec compiled and run with its costs and the bias guards on, its entries
   sized by its `sizing`, under its risk policy (`risk.policy`: the default or a named file)
-  and its drawdown limit (`policy_of`); the walk-forward runs without sizing and policy;
+  and its drawdown limit (`policy_of`); the candidates and the walk-forward run under the
+  same sizing and policy;
 - candidates: the spec and up to four neighbours (its "less turnover" and "more trades"
   refinements, once and twice), each backtested without guards: a small sweep whose size
   is the number of trials the deflated Sharpe ratio accounts for;
 - walk-forward: rolling folds (train 2 years, test 6 months, shorter on short histories);
   on each, the candidate with the best in-sample Sharpe runs out of sample; the test
-  windows' returns are chained;
+  windows' returns are chained (`risk_interventions`: the gate's, summed over the test
+  windows, under a policy);
 - deflated Sharpe: Bailey and Lopez de Prado's probability that the spec's Sharpe is above
   zero given the candidates tried;
 - Monte Carlo: a stationary bootstrap of the backtest's daily returns (200 paths, seed 0);
@@ -179,7 +181,7 @@ def gather_evidence(
     if policy is not None:
         metrics["risk_interventions"] = float(len(result.interventions))
     tried = _candidates(neighbours(spec), market, inputs, costs, policy)
-    walk = _walk_forward([s for _, s in neighbours(spec)], market, inputs, costs)
+    walk = _walk_forward([s for _, s in neighbours(spec)], market, inputs, costs, policy)
     dsr = _deflated(result, [c.sharpe for c in tried])
     monte_carlo = _monte_carlo(result)
     evidence = Evidence(
@@ -248,7 +250,11 @@ def _fold_sizes(rows: int) -> tuple[int, int]:
 
 
 def _walk_forward(
-    specs: list[StrategySpec], market: MarketData, inputs: SpecInputs, costs: Costs
+    specs: list[StrategySpec],
+    market: MarketData,
+    inputs: SpecInputs,
+    costs: Costs,
+    policy: RiskPolicy | None,
 ) -> dict[str, Any]:
     train, test = _fold_sizes(market.shape[0])
     splits = folds(market.shape[0], train, test)
@@ -256,15 +262,19 @@ def _walk_forward(
         return {"folds": 0, "sharpe_ratio": math.nan, "in_sample_sharpe": math.nan}
     tests, in_sample, chosen = [], [], []
     for split in splits:
-        best, score = _best_in_sample(specs, market, split, inputs, costs)
+        best, score = _best_in_sample(specs, market, split, inputs, costs, policy)
         in_sample.append(score)
         chosen.append(best)
-        strategy = compile_spec(specs[best], inputs)
-        tests.append(run_out_of_sample(strategy, market, split, train, cash=CASH, costs=costs))
+        strategy, sizing = compile_spec(specs[best], inputs), sizing_policy(specs[best])
+        test_run = run_out_of_sample(
+            strategy, market, split, train, cash=CASH, costs=costs, risk_policy=policy,
+            sizing=sizing,
+        )  # fmt: skip
+        tests.append(test_run)
     returns = np.concatenate([np.diff(t.output.equity) / t.output.equity[:-1] for t in tests])
     curve = CASH * np.concatenate([[1.0], np.cumprod(1.0 + returns)])
     sharpe, total = quick_metrics(curve)
-    return {
+    found = {
         "folds": len(splits),
         "train_bars": train,
         "test_bars": test,
@@ -273,15 +283,26 @@ def _walk_forward(
         "in_sample_sharpe": float(np.nanmean(in_sample)) if in_sample else math.nan,
         "chosen_as_described": float(np.mean([c == 0 for c in chosen])),
     }
+    if policy is not None:
+        found["risk_interventions"] = float(sum(len(t.interventions) for t in tests))
+    return found
 
 
 def _best_in_sample(
-    specs: list[StrategySpec], market: MarketData, split: Fold, inputs: SpecInputs, costs: Costs
+    specs: list[StrategySpec],
+    market: MarketData,
+    split: Fold,
+    inputs: SpecInputs,
+    costs: Costs,
+    policy: RiskPolicy | None,
 ) -> tuple[int, float]:
     window = market.window(split.train_start, split.train_stop)
     scores = []
     for spec in specs:
-        run = run_backtest(compile_spec(spec, inputs), window, cash=CASH, costs=costs, guards=False)
+        run = run_backtest(
+            compile_spec(spec, inputs), window, cash=CASH, costs=costs, risk_policy=policy,
+            sizing=sizing_policy(spec), guards=False,
+        )  # fmt: skip
         scores.append(quick_metrics(run.output.equity)[0])
     finite = [s if math.isfinite(s) else -math.inf for s in scores]
     best = int(np.argmax(finite))
@@ -352,20 +373,19 @@ def _risk_caveats(spec: StrategySpec, evidence: Evidence) -> list[str]:
     acted = int(evidence.metrics.get("risk_interventions", 0))
     if spec.sizing is not None:
         found.append(
-            f"entries were sized by {spec.sizing.method.value} in the backtest and the "
-            "candidates; the walk-forward runs without it"
+            f"entries were sized by {spec.sizing.method.value} in the backtest, the "
+            "candidates and the walk-forward"
         )
     if spec.risk.policy is not None and spec.risk.max_drawdown is None:
         found.append(
             f"the {spec.risk.policy!r} risk policy was enforced during the run ({acted} "
-            "interventions); the walk-forward runs without it"
+            "interventions)"
         )
     limit, drawdown = spec.risk.max_drawdown, abs(evidence.metrics.get("max_drawdown", 0.0))
     if limit is not None:
         found.append(
             f"the drawdown limit of {limit:.0%} was enforced by the risk layer during the run: "
-            f"past it the book only reduces, no new entries ({acted} interventions); the "
-            "walk-forward runs without it"
+            f"past it the book only reduces, no new entries ({acted} interventions)"
         )
         if drawdown > limit:
             found.append(

@@ -5,8 +5,22 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+import numpy as np
 import pytest
 
+from tetra.backtest.research.walk_forward import folds, run_out_of_sample
+from tetra.backtest.run import run_backtest
+from tetra.risk.policy import RiskPolicy
+from tetra.strategy.spec import SpecInputs, StrategySpec, compile_spec
+from tetra.strategy.spec.compile import sizing_policy
+from tetra.strategy_chat.evidence import (
+    CASH,
+    costs_of,
+    neighbours,
+    policy_loader,
+    policy_of,
+    quick_metrics,
+)
 from tetra.strategy_chat.proposers import OfflineProposer, ProposerRouter
 from tetra.strategy_chat.service import StrategyChat, TurnFailed
 
@@ -179,4 +193,56 @@ def test_a_sized_spec_runs_its_backtest_with_the_sizing_and_says_so(walk_source)
     assert sized.spec.sizing is not None
     assert any(line.startswith("sizing") for line in sized.diff)
     assert any("sized by volatility_target" in c for c in sized.evidence.caveats)
+    assert not any("walk-forward runs without" in c for c in sized.evidence.caveats)
     assert sized.evidence.metrics["max_drawdown"] > plain.evidence.metrics["max_drawdown"]
+
+
+def test_the_walk_forward_runs_under_the_specs_policy_and_sizing(walk_source, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "tight.toml").write_text("max_position_weight = 0.05\npersistence = 1\n")
+    chat = StrategyChat(ProposerRouter(OfflineProposer()), walk_source, tmp_path)
+    idea = "buy SPY when RSI(14) falls below 30 and sell above 70"
+    conversation, free = chat.turn(idea)
+
+    _, tight = chat.turn("use the tight risk policy, size it with a 2% volatility target",
+                         conversation.id)  # fmt: skip
+
+    walk = tight.evidence.walk_forward
+    policy = policy_of(tight.spec, policy_loader(tmp_path))
+    direct = direct_walk_forward(
+        tight.spec, walk_source, policy, walk["train_bars"], walk["test_bars"]
+    )
+    assert "risk_interventions" not in free.evidence.walk_forward
+    assert walk["risk_interventions"] > 0
+    assert walk["total_return"] != free.evidence.walk_forward["total_return"]
+    assert walk["risk_interventions"] == direct["risk_interventions"]
+    assert walk["total_return"] == pytest.approx(direct["total_return"], rel=1e-12)
+    assert not any("walk-forward runs without" in c for c in tight.evidence.caveats)
+
+
+def direct_walk_forward(  # type: ignore[no-untyped-def]
+    spec: StrategySpec, source, policy: RiskPolicy | None, train: int, test: int
+) -> dict[str, float]:
+    """The conversation's walk-forward computed from the research pieces, under `policy`."""
+    market, specs, costs = source.market(spec.symbols, spec.years), neighbours(spec), costs_of(spec)
+
+    def run(candidate: StrategySpec, data):  # type: ignore[no-untyped-def]
+        return run_backtest(
+            compile_spec(candidate, SpecInputs()), data, cash=CASH, costs=costs,
+            risk_policy=policy, sizing=sizing_policy(candidate), guards=False,
+        )  # fmt: skip
+
+    tests = []
+    for split in folds(market.shape[0], train, test):
+        window = market.window(split.train_start, split.train_stop)
+        scores = [quick_metrics(run(s, window).output.equity)[0] for _, s in specs]
+        best = specs[int(np.argmax([x if np.isfinite(x) else -np.inf for x in scores]))][1]
+        test_run = run_out_of_sample(
+            compile_spec(best, SpecInputs()), market, split, train, cash=CASH, costs=costs,
+            risk_policy=policy, sizing=sizing_policy(best),
+        )  # fmt: skip
+        tests.append(test_run)
+    returns = np.concatenate([np.diff(t.output.equity) / t.output.equity[:-1] for t in tests])
+    return {
+        "risk_interventions": float(sum(len(t.interventions) for t in tests)),
+        "total_return": float(np.prod(1.0 + returns) - 1.0),
+    }

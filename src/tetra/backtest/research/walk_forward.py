@@ -12,6 +12,12 @@ strategy is switched on only at the close of that first bar: every order decided
 earlier is dropped before the kernel runs. The account therefore holds exactly `cash`,
 flat, at the window's start, and every fill and every unit of P&L of a fold falls
 inside its test window. The warm-up bars feed indicators, never the account.
+
+Under a risk policy and/or a sizing policy (`run_out_of_sample`'s `risk_policy` and
+`sizing`, as `run_backtest` takes them) the entries are sized after the warm-up's orders
+are dropped, so the sizer too starts flat at the window's start, and every order passes
+the policy's risk gate; the gate's journal is kept for the test window
+(`BacktestResult.interventions`). Without either, a test run is the plain kernel run.
 """
 
 from __future__ import annotations
@@ -24,7 +30,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tetra.backtest.compiled import KernelOutput, run_compiled
+from tetra.backtest.compiled import KernelOutput, decisions_of, run_compiled
+from tetra.backtest.managed import gate_for
 from tetra.backtest.research.sweep import (
     Pool,
     Progress,
@@ -35,9 +42,13 @@ from tetra.backtest.research.sweep import (
     validate_grid,
 )
 from tetra.backtest.result import BacktestResult
+from tetra.backtest.sized import lot_rules, sized_orders
 from tetra.compute import Executor as TaskExecutor
-from tetra.market import MarketData
+from tetra.market import MarketData, OrderArrays
 from tetra.reports.metrics import Metrics, compute_metrics
+from tetra.risk import RiskPolicy
+from tetra.risk.sizing_policy import SizingPolicy
+from tetra.simulation import risk_gate as g
 from tetra.simulation.layout import F_ORDER_ROW, F_T
 from tetra.simulation.orders import Costs, TradingRules
 from tetra.strategy.base import Strategy
@@ -177,8 +188,15 @@ def run_out_of_sample(
     cash: float = 1_000_000.0,
     costs: Costs | None = None,
     rules: TradingRules | None = None,
+    risk_policy: RiskPolicy | None = None,
+    sizing: SizingPolicy | None = None,
 ) -> BacktestResult:
-    """Run `strategy` on the fold's test window after `warmup` bars of indicator warm-up."""
+    """Run `strategy` on the fold's test window after `warmup` bars of indicator warm-up.
+
+    `sizing` (else the policy's `sizing` table) sizes the entries and `risk_policy` gates
+    every order, as in `run_backtest` (see the module docstring); a sized run without
+    `rules` trades whole shares of stocks and ETFs and fractions of crypto.
+    """
     first = max(0, fold.test_start - warmup)
     data = market.window(first, fold.test_stop)
     orders = strategy.orders(data)
@@ -186,9 +204,25 @@ def run_out_of_sample(
         raise ValueError(f"{strategy.name} has no compiled form; walk-forward needs one")
     offset = fold.test_start - first
     orders.size[:offset] = np.nan  # switched on at the close of the test window's first bar
-    output = run_compiled(data, orders, cash=cash, costs=costs, rules=rules)
+    sizing = sizing if sizing is not None or risk_policy is None else risk_policy.sizing
+    if sizing is not None:
+        orders = sized_orders(orders, data, sizing)
+        rules = lot_rules(data.symbols) if rules is None else rules
+    gate = _gate(risk_policy, data, orders, cash)
+    output = run_compiled(data, orders, cash=cash, costs=costs, rules=rules, gate=gate)
     test_market = market.window(fold.test_start, fold.test_stop)
-    return BacktestResult(test_market, _from_row(output, offset), cash, name=strategy.describe())
+    return BacktestResult(
+        test_market, _from_row(output, offset), cash, name=strategy.describe(),
+        risk_policy=risk_policy,
+    )  # fmt: skip
+
+
+def _gate(
+    policy: RiskPolicy | None, data: MarketData, orders: OrderArrays, cash: float
+) -> g.Gate | None:
+    if policy is None:
+        return None
+    return gate_for(policy, data, cash, len(decisions_of(orders)))
 
 
 def _from_row(output: KernelOutput, offset: int) -> KernelOutput:
@@ -196,8 +230,12 @@ def _from_row(output: KernelOutput, offset: int) -> KernelOutput:
     assert (fills[:, F_T] >= offset).all(), "a fill before the test window"
     fills[:, F_T] -= offset
     fills[:, F_ORDER_ROW] -= offset
+    journal = output.journal
+    if journal is not None:  # the warm-up holds nothing, so nothing there is worth keeping
+        journal = journal[journal[:, g.J_T] >= offset].copy()
+        journal[:, g.J_T] -= offset
     return KernelOutput(
-        output.cash[offset:], output.equity[offset:], output.positions[offset:], fills
+        output.cash[offset:], output.equity[offset:], output.positions[offset:], fills, journal
     )
 
 

@@ -9,7 +9,10 @@ from research_fixtures import Hold, trend_market
 
 from tetra.backtest.research.sweep import best_row, sweep
 from tetra.backtest.research.walk_forward import Fold, folds, run_out_of_sample, walk_forward
+from tetra.backtest.result import BacktestResult
 from tetra.market import MarketData
+from tetra.risk import RiskPolicy
+from tetra.risk.sizing_policy import SizingMethod, SizingPolicy
 from tetra.strategy.library.crossover import MovingAverageCrossover
 
 CASH = 100_000.0
@@ -115,3 +118,30 @@ def test_test_runs_warm_up_on_earlier_bars_but_trade_only_in_their_window(
     # without warm-up the 60-bar average is never ready inside a 50-bar window
     assert len(cold.fills) == 0
     assert len(warmed.fills) > 0
+
+
+def test_a_test_run_under_a_policy_is_gated_and_sized_inside_its_window(
+    regimes: MarketData,
+) -> None:
+    fold = Fold(0, 100, 200, 200, 300)
+    strategy = MovingAverageCrossover(fast=5, slow=20, cash=CASH)
+    capped = RiskPolicy(max_position_weight=0.3, persistence=1)
+    quarter = SizingPolicy(method=SizingMethod.FIXED_FRACTIONAL, fraction=0.25)
+
+    plain = run_out_of_sample(strategy, regimes, fold, warmup=100, cash=CASH)
+    gated = run_out_of_sample(strategy, regimes, fold, warmup=100, cash=CASH, risk_policy=capped)
+    sized = run_out_of_sample(strategy, regimes, fold, warmup=100, cash=CASH, sizing=quarter)
+
+    assert plain.interventions.empty
+    assert len(gated.interventions) > 0
+    assert (gated.interventions["ts"] >= gated.equity.index[0]).all()
+    assert first_entry(plain) > 0.9
+    assert 0.2 < first_entry(gated) <= 0.3 * 1.05  # resized to the cap at the decision's close
+    assert 0.2 < first_entry(sized) <= 0.25 * 1.05
+
+
+def first_entry(run: BacktestResult) -> float:
+    """Return the first fill's value as a fraction of the starting cash."""
+    assert len(run.fills) > 0
+    fill = run.fills.iloc[0]
+    return float(abs(fill["quantity"] * fill["price"]) / run.initial_cash)
