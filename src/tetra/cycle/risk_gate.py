@@ -1,9 +1,10 @@
 """The risk gate of a cycle: every recommendation goes through `tetra.risk`'s pre-trade engine.
 
 A book that names a risk policy (``risk_policy = "default"`` for the packaged one, else a
-TOML path) has each recommendation checked in order against its limits, kill switches and
-order rules, each allowed one booked into the engine's view of the book so the next check
-sees it. The engine's submit-rate limit is left out: recommendations are not submissions.
+TOML path), or writes one out (`risk_policy_table`, as an approved strategy spec does), has
+each recommendation checked in order against its limits, kill switches and order rules, each
+allowed one booked into the engine's view of the book so the next check sees it. The
+engine's submit-rate limit is left out: recommendations are not submissions.
 """
 
 from __future__ import annotations
@@ -22,19 +23,22 @@ from tetra.portfolio import Book, Ledger
 from tetra.risk.book import BookSnapshot
 from tetra.risk.killswitch import KillSwitchBoard
 from tetra.risk.orders import OrderIntent, Side
-from tetra.risk.policy import RiskPolicy, default_policy, load_policy
+from tetra.risk.policy import RiskPolicy, default_policy, load_policy, parse_policy
 from tetra.risk.pretrade import PreTradeEngine
 
 
 def book_policy(book: Book, universe: Universe | None = None) -> RiskPolicy | None:
-    """Return the policy `book` names, without the submit-rate limit; None if it names none."""
-    if book.risk_policy is None:
+    """Return the policy `book` names or writes out, without the submit-rate limit; None if
+    it has none."""
+    if book.risk_policy_table:
+        source = f"book {book.name}: risk_policy_table"
+        found = parse_policy(book.risk_policy_table, universe=universe, source=source)
+    elif book.risk_policy is None:
         return None
-    found = (
-        default_policy()
-        if book.risk_policy == "default"
-        else load_policy(Path(book.risk_policy), universe=universe)
-    )
+    elif book.risk_policy == "default":
+        found = default_policy()
+    else:
+        found = load_policy(Path(book.risk_policy), universe=universe)
     orders = found.orders.model_copy(update={"max_submits": None})
     return found.model_copy(update={"orders": orders})
 

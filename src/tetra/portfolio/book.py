@@ -1,10 +1,11 @@
 """Books: what a user runs for real, declared in ``tetra.toml`` and stored with their versions.
 
 A `Book` names its capital, the strategies it runs (each a library strategy with parameters
-and a weight), the instruments they trade, a benchmark, an optional risk policy, report
-recipients and a mode. `parse_book` validates one ``[books.<name>]`` table and names the bad
-field in its error (``books.core.strategies[1].weight: ...``). Whether a strategy name exists
-in the library is checked by the cycle, which sits above the library (`tetra.cycle.check`).
+and a weight), the instruments they trade, a benchmark, an optional risk policy (named, or
+written out in the book as `risk_policy_table`), report recipients and a mode. `parse_book`
+validates one ``[books.<name>]`` table and names the bad field in its error
+(``books.core.strategies[1].weight: ...``). Whether a strategy name exists in the library is
+checked by the cycle, which sits above the library (`tetra.cycle.check`).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ _KEYS = {
     "description",
     "exits",
     "sizing",
+    "risk_policy_table",
 }
 # Exit rules of the sleeves' backtests (`tetra.simulation.exits.Exits` fields): fractions of
 # the entry price, ATR multiples, a time exit in bars; checked in full by the cycle.
@@ -91,10 +93,16 @@ class Book:
     exits: Mapping[str, float] = field(default_factory=dict)
     # how the sleeves size their entries (`tetra.risk.sizing_policy`); checked by the cycle
     sizing: Mapping[str, Any] = field(default_factory=dict)
+    # the risk policy itself (the policy file's keys), instead of naming one in `risk_policy`:
+    # an approved strategy spec's, so later edits of a policy file do not change the book
+    risk_policy_table: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "exits", MappingProxyType(dict(self.exits)))
         object.__setattr__(self, "sizing", MappingProxyType(dict(self.sizing)))
+        object.__setattr__(
+            self, "risk_policy_table", MappingProxyType(dict(self.risk_policy_table))
+        )
         _check_book(self)
 
     @property
@@ -127,6 +135,8 @@ class Book:
             data["exits"] = dict(self.exits)
         if self.sizing:
             data["sizing"] = dict(self.sizing)
+        if self.risk_policy_table:
+            data["risk_policy_table"] = dict(self.risk_policy_table)
         return data
 
     def digest(self) -> str:
@@ -163,6 +173,9 @@ def parse_book(name: str, table: Mapping[str, Any], *, where: str = "books") -> 
             description=str(table.get("description", "")),
             exits=_exits(table.get("exits", {}), f"{path}.exits"),
             sizing=_sizing(table.get("sizing", {}), f"{path}.sizing"),
+            risk_policy_table=_table(
+                table.get("risk_policy_table", {}), f"{path}.risk_policy_table"
+            ),
         ),
     )
 
@@ -224,6 +237,12 @@ def _sizing(value: Any, path: str) -> dict[str, Any]:
     return dict(value)
 
 
+def _table(value: Any, path: str) -> dict[str, Any]:
+    if not isinstance(value, Mapping):
+        raise ValidationError(f"{path}: expected a table, e.g. {{ max_drawdown = 0.1 }}")
+    return dict(value)
+
+
 def _exits(value: Any, path: str) -> dict[str, float]:
     if not isinstance(value, Mapping):
         raise ValidationError(f"{path}: expected a table, e.g. {{ stop_loss = 0.05 }}")
@@ -265,6 +284,8 @@ def _check_book(book: Book) -> None:
         raise ValidationError(f"capital: {book.capital} must be a positive number")
     _check_strategies(book.strategies)
     _check_symbols(book)
+    if book.risk_policy is not None and book.risk_policy_table:
+        raise ValidationError("risk_policy_table: a book names a risk_policy or writes one out")
     bad = [r for r in book.recipients if not _EMAIL.match(r)]
     if bad:
         raise ValidationError(f"recipients: {', '.join(bad)} not an email address")

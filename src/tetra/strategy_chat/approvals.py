@@ -10,11 +10,21 @@ book in paper mode if it does not exist; a book in live mode is refused (going l
 never offered from a conversation), and so is a book whose weights would pass 1. A library
 spec joins as its library strategy and parameters (symbols included); a rule spec as the
 ``strategy_spec`` strategy whose parameters hold the canonical spec and its hash (the
-daily cycle compiles it with `compile_spec`).
+cycle's strategy library does not run those yet).
+
+The book also takes what the evidence ran under (`book_risk`), so the daily cycle trades
+the spec as it was backtested: its `sizing` as the book's `sizing` table, and its risk
+policy as ``risk_policy = "default"`` (the shipped one, unchanged) or else written out in
+the book (`risk_policy_table`: a named file's policy with the spec's drawdown limit, as
+`policy_of` built it), so a later edit of the file does not change the book. Those settings
+apply to every strategy of a book, so a book already running other strategies under other
+settings (or with exits, which the spec's backtest did not have) is refused.
 """
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import hashlib
 import json
 import re
@@ -28,12 +38,24 @@ from tetra.core.clock import Clock
 from tetra.core.errors import TetraError
 from tetra.data.ports import Query, Store
 from tetra.portfolio import Book, BookMode, BookStore, StrategyAllocation
+from tetra.risk.policy import RiskPolicy, RiskPolicyError
+from tetra.risk.sizing_policy import SizingPolicy, SizingPolicyError, parse_sizing
 from tetra.strategy.spec import SPEC_VERSION, StrategySpec, canonical_json
-from tetra.strategy.spec.compile import rebalance_param
+from tetra.strategy.spec.compile import rebalance_param, sizing_policy
 from tetra.strategy.spec.model import LibraryStrategy
+from tetra.strategy_chat.evidence import policy_of
 from tetra.strategy_chat.service import Version
 
-__all__ = ["SPEC_STRATEGY", "Action", "Approval", "ApprovalRefused", "ApprovalRequest", "Approvals"]
+__all__ = [
+    "SPEC_STRATEGY",
+    "Action",
+    "Approval",
+    "ApprovalRefused",
+    "ApprovalRequest",
+    "Approvals",
+    "BookRisk",
+    "book_risk",
+]
 
 TABLE = "strategies.approvals"
 SPEC_STRATEGY = "strategy_spec"
@@ -71,6 +93,61 @@ class Approval:
     mode: str
 
 
+@dataclass(frozen=True)
+class BookRisk:
+    """A book's risk settings, as `Book` holds them: what applies to all its strategies."""
+
+    risk_policy: str | None = None
+    risk_policy_table: dict[str, Any] = dataclasses.field(default_factory=dict)
+    sizing: dict[str, Any] = dataclasses.field(default_factory=dict)
+    exits: dict[str, float] = dataclasses.field(default_factory=dict)
+
+    @classmethod
+    def of(cls, book: Book) -> BookRisk:
+        """Return `book`'s settings, its sizing in full (each setting, defaults included)."""
+        sizing = dict(book.sizing)
+        if sizing:
+            with contextlib.suppress(SizingPolicyError):  # a bad table is compared as it is
+                sizing = _sizing_table(parse_sizing(sizing))
+        return cls(book.risk_policy, dict(book.risk_policy_table), sizing, dict(book.exits))
+
+    def describe(self) -> str:
+        if self.risk_policy is not None:
+            policy = f"the {self.risk_policy!r} risk policy"
+        else:
+            policy = "a risk policy of its own" if self.risk_policy_table else "no risk policy"
+        sizing = f"sizing by {self.sizing['method']}" if self.sizing else "no sizing"
+        exits = f", exits {', '.join(sorted(self.exits))}" if self.exits else ""
+        return f"{policy}, {sizing}{exits}"
+
+
+def book_risk(version: Version) -> BookRisk:
+    """Return the book settings that trade `version`'s spec as its evidence ran (see the
+    module docstring); raise `ApprovalRefused` when its named policy cannot be read."""
+    spec = version.spec
+    sizing = sizing_policy(spec)
+    sized = {} if sizing is None else _sizing_table(sizing)
+    policy = version.policy if version.policy is not None else _policy(spec)
+    if policy is None:
+        return BookRisk(sizing=sized)
+    if spec.risk.policy == "default" and spec.risk.max_drawdown is None:
+        return BookRisk("default", sizing=sized)
+    table = policy.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
+    return BookRisk(risk_policy_table=table, sizing=sized)
+
+
+def _sizing_table(sizing: SizingPolicy) -> dict[str, Any]:
+    table: dict[str, Any] = sizing.model_dump(mode="json", exclude_none=True)
+    return table
+
+
+def _policy(spec: StrategySpec) -> RiskPolicy | None:
+    try:
+        return policy_of(spec)
+    except RiskPolicyError as error:
+        raise ApprovalRefused(f"the spec's risk policy cannot be read: {error}") from error
+
+
 class Approvals:
     """Records decisions in the store and adds approved specs to books."""
 
@@ -84,7 +161,7 @@ class Approvals:
         book_version = None
         if request.action == "add_to_book":
             assert request.book is not None
-            book_version = self._add_to_book(version.spec, request, at)
+            book_version = self._add_to_book(version, request, at)
         key = f"{version.spec_hash}|{request.action}|{request.book}|{request.approved_by}"
         approval = Approval(
             approval_id=hashlib.sha256(key.encode()).hexdigest(),
@@ -108,16 +185,19 @@ class Approvals:
         rows = frame.sort_values(["approved_at", "approval_id"]).to_dict("records")
         return [_approval(row) for row in rows]
 
-    def _add_to_book(self, spec: StrategySpec, request: ApprovalRequest, at: Any) -> int:
+    def _add_to_book(self, version: Version, request: ApprovalRequest, at: Any) -> int:
         assert request.book is not None
         current = self.books.book(request.book)
-        allocation = allocation_of(spec, request.weight)
+        allocation = allocation_of(version.spec, request.weight)
+        risk = book_risk(version)
         if current is None:
             book = Book(
-                request.book, request.capital, (allocation,), spec.symbols, mode=BookMode.PAPER
-            )
+                request.book, request.capital, (allocation,), version.spec.symbols,
+                mode=BookMode.PAPER, risk_policy=risk.risk_policy,
+                risk_policy_table=risk.risk_policy_table, sizing=risk.sizing,
+            )  # fmt: skip
         else:
-            book = _with(current.book, allocation)
+            book = _with(current.book, allocation, risk)
         return self.books.save_book(book, at=at).version
 
 
@@ -137,18 +217,24 @@ def allocation_of(spec: StrategySpec, weight: Decimal) -> StrategyAllocation:
     return StrategyAllocation(SPEC_STRATEGY, weight, spec_params, label)
 
 
-def _with(book: Book, allocation: StrategyAllocation) -> Book:
+def _with(book: Book, allocation: StrategyAllocation, risk: BookRisk) -> Book:
     if book.mode is BookMode.LIVE:
         raise ApprovalRefused(
             f"book {book.name} is live: a conversation only ever adds to paper books"
         )
     others = tuple(s for s in book.strategies if s.label != allocation.label)
+    if others and BookRisk.of(book) != risk:
+        raise ApprovalRefused(
+            f"book {book.name} runs its strategies under {BookRisk.of(book).describe()}; the "
+            f"spec was backtested under {risk.describe()}: add it to another book"
+        )
     if sum((s.weight for s in others), allocation.weight) > 1:
         raise ApprovalRefused(f"book {book.name}'s weights would pass 1; lower the weight")
     symbols = tuple(dict.fromkeys([*book.symbols, *_symbols(allocation)]))
-    return Book(
-        book.name, book.capital, (*others, allocation), symbols, book.benchmark, book.mode,
-        book.risk_policy, book.recipients, book.description,
+    return dataclasses.replace(
+        book, strategies=(*others, allocation), symbols=symbols, exits={},
+        risk_policy=risk.risk_policy, risk_policy_table=risk.risk_policy_table,
+        sizing=risk.sizing,
     )  # fmt: skip
 
 

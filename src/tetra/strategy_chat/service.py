@@ -105,6 +105,7 @@ class Version:
     model: str
     notes: list[str]
     reply: str
+    policy: RiskPolicy | None = None  # the risk policy the evidence ran under (`policy_of`)
 
 
 @dataclass(frozen=True)
@@ -174,6 +175,7 @@ class StrategyChat:
             model=proposal.model,
             notes=proposal.notes,
             reply=explain(spec, evidence),
+            policy=policy,
         )
         table = self._stress_worker.submit(self._stress_table, spec, inputs, evidence)
         with self._lock:

@@ -45,6 +45,19 @@ def test_a_book_survives_its_stored_form_and_keeps_its_digest() -> None:
     assert again.digest() == book.digest()
 
 
+def test_a_written_out_risk_policy_survives_the_stored_form_and_changes_the_digest() -> None:
+    plain = parse_book("core", declaration())
+    table = {"max_drawdown": 0.1, "on_breach": {"drawdown": {"state": "reducing"}}}
+    book = parse_book("core", declaration(risk_policy_table=table))
+
+    again = book_from_dict(book.to_dict())
+
+    assert again == book
+    assert dict(again.risk_policy_table) == table
+    assert "risk_policy_table" not in plain.to_dict()  # books without one keep their digests
+    assert book.digest() != plain.digest()
+
+
 @pytest.mark.parametrize(
     ("changes", "field"),
     [
@@ -57,6 +70,11 @@ def test_a_book_survives_its_stored_form_and_keeps_its_digest() -> None:
         ({"symbols": ["spy"]}, "books.core: symbols"),
         ({"recipients": ["nobody"]}, "books.core: recipients"),
         ({"colour": "red"}, "books.core: unknown field(s) colour"),
+        ({"risk_policy_table": "tight"}, "books.core.risk_policy_table"),
+        (
+            {"risk_policy": "default", "risk_policy_table": {"max_drawdown": 0.1}},
+            "books.core: risk_policy_table",
+        ),
     ],
 )
 def test_a_bad_declaration_names_the_field(changes: dict[str, Any], field: str) -> None:
