@@ -22,11 +22,11 @@ import numpy as np
 
 from tetra.market import MarketData
 from tetra.portfolio import Book, Fill, Holdings, Position
-from tetra.reports.daily import AtRiskLine, HeadroomLine
+from tetra.reports.daily import NEAR_STOP, AtRiskLine, HeadroomLine
 from tetra.risk.policy import RiskPolicy
 from tetra.simulation.exits import average_true_range
 
-NEAR_STOP = 0.02
+STOP_KEYS = ("stop_loss", "stop_loss_atr", "trailing_stop", "trailing_stop_atr")
 ZERO = Decimal(0)
 CENTS = Decimal("0.0001")
 
@@ -54,6 +54,11 @@ def at_risk_lines(
         if reasons:
             lines.append(line.model_copy(update={"reasons": reasons}))
     return lines
+
+
+def stop_rules(book: Book) -> dict[str, float]:
+    """Return the book's exits that set a stop (fixed or trailing, fraction or ATR multiple)."""
+    return {k: book.exits[k] for k in STOP_KEYS if k in book.exits}
 
 
 def opened_sessions(

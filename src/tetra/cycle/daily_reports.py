@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from tetra.core.errors import ValidationError
-from tetra.cycle.at_risk import at_risk_lines, headroom_lines, opened_sessions
+from tetra.cycle.at_risk import at_risk_lines, headroom_lines, opened_sessions, stop_rules
 from tetra.cycle.day_ahead import calendar_lines, news_lines, report_day
 from tetra.cycle.decide import Recommendation
 from tetra.cycle.records import RunRecord, previous_run, runs
@@ -94,6 +94,7 @@ def build_report(ctx: CycleContext, result: CycleResult, kind: ReportKind) -> Da
         calendar=calendar,
         news=news_lines(ctx.store, result.session, held),
         at_risk=_at_risk(ctx, result, earnings),
+        stops=stop_rules(book),
         run_issues=run_issues(
             ctx.store,
             result.session - ISSUE_DAYS,

@@ -15,6 +15,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 ReportKind = Literal["sod", "eod"]
+# A position whose close is within this fraction of its stop is at risk (`AtRiskLine`).
+NEAR_STOP = 0.02
 
 
 class _Frozen(BaseModel):
@@ -232,6 +234,9 @@ class DailyReport(_Frozen):
     calendar: list[CalendarLine] = []
     news: list[NewsLine] = []
     at_risk: list[AtRiskLine] = []
+    # the book's stop rules the held positions were checked against (its exits' stop_loss,
+    # trailing_stop and their ATR forms); empty when it declares none
+    stops: dict[str, float] = {}
     run_issues: list[RunIssue] = []
     open_orders: list[OpenOrderLine] = []
     summary_by: str = "template"  # or the local model that wrote it (checked, `narrative`)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from tetra.reports.daily import DailyReport
+from tetra.reports.daily import NEAR_STOP, DailyReport
 
 Rows = list[list[str]]
 TableSpec = tuple[str, Sequence[str], Rows, Sequence[int]]
@@ -54,10 +54,21 @@ def day_ahead_tables(report: DailyReport) -> list[TableSpec]:
     return out
 
 
+STOP_NAMES = {
+    "stop_loss": "{:.4g}% from entry",
+    "stop_loss_atr": "{:.4g} ATR from entry",
+    "trailing_stop": "{:.4g}% trailing",
+    "trailing_stop_atr": "{:.4g} ATR trailing",
+}
+
+
 def at_risk_table(report: DailyReport) -> TableSpec | None:
-    """Return the positions at risk, or None when none is."""
+    """Return the positions at risk, else a line saying none is when the book has stops.
+
+    None when nothing is at risk and the book declares no stops (only earnings were checked).
+    """
     if not report.at_risk:
-        return None
+        return _none_at_risk(report)
     rows = [
         [
             a.symbol,
@@ -72,6 +83,27 @@ def at_risk_table(report: DailyReport) -> TableSpec | None:
     ]
     headers = ("symbol", "quantity", "close", "entry", "stop", "to stop", "why")
     return ("Positions at risk", headers, rows, range(1, 6))
+
+
+def stop_text(stops: dict[str, float]) -> str:
+    """Describe a book's stop rules, e.g. ``8% from entry, 10% trailing (the tighter)``."""
+    parts = [
+        STOP_NAMES[k].format(v * 100 if not k.endswith("_atr") else v) for k, v in stops.items()
+    ]
+    return ", ".join(parts) + (" (the tighter)" if len(parts) > 1 else "")
+
+
+def _none_at_risk(report: DailyReport) -> TableSpec | None:
+    if not report.stops:
+        return None
+    held = sum(p.quantity != 0 for p in report.positions)
+    status = (
+        f"none within {NEAR_STOP:.0%} of its stop, through it or reporting earnings"
+        if held
+        else "no position held"
+    )
+    row = [f"{held} position(s)", stop_text(report.stops), status]
+    return ("Positions at risk", ("held", "stops", "status"), [row], ())
 
 
 def headroom_table(report: DailyReport) -> TableSpec | None:

@@ -227,6 +227,21 @@ def test_positions_near_or_through_their_stop_or_with_earnings_are_at_risk(
     assert qqq.reasons == ["1.0% above its stop 14.85", "reports earnings on the day"]
 
 
+def test_a_book_with_stops_and_nothing_near_them_says_so_in_its_own_line(
+    report: DailyReport,
+) -> None:
+    calm = report.model_copy(update={"at_risk": []})
+    bare = calm.model_copy(update={"stops": {}})
+
+    assert report.stops == {"stop_loss": 0.05, "trailing_stop": 0.10}
+    for text in (render_text(calm), render_html(calm, lambda name: f"cid:{name}")):
+        assert "Positions at risk" in text
+        assert "2 position(s)" in text
+        assert "5% from entry, 10% trailing (the tighter)" in text
+        assert "none within 2% of its stop, through it or reporting earnings" in text
+    assert "Positions at risk" not in render_text(bare)  # no stops: only earnings are checked
+
+
 def test_risk_headroom_equals_the_ledger_against_the_default_policy(report: DailyReport) -> None:
     equity = Decimal(7000) + 100 * 19 + 50 * 15  # 9,650
     assert report.valuation.equity == equity

@@ -2198,6 +2198,13 @@ export interface components {
              * Format: date
              */
             session: string;
+            /**
+             * Stops
+             * @default {}
+             */
+            stops: {
+                [key: string]: number;
+            };
             /** Summary */
             summary: string;
             /**
