@@ -1,8 +1,10 @@
 """`tetra report sod|eod`: build a book's start- or end-of-day report, store it, write or send it.
 
 The report comes from the cycle run of the session (run again: runs are idempotent per
-book and session). `--out DIR` writes ``<id>.html`` (charts inline as data URIs, for a
-browser) and ``<id>.txt``; `--send` emails it through the SMTP settings to the book's
+book and session). A book whose run fails is recorded as a failed report run, listed in the
+next report and on the monitor page, and the other books still get theirs (exit code 1).
+`--out DIR` writes ``<id>.html`` (charts inline as data URIs, for a browser) and
+``<id>.txt``; `--send` emails it through the SMTP settings to the book's
 recipients (else ``smtp.recipients``), retrying with backoff; a failed send is recorded
 and the report stays stored (exit code 4). With a local model configured (``llm_local``;
 never the cloud one: reports are private), it writes the summary paragraph from the
@@ -12,6 +14,7 @@ report's numbers, checked (`tetra.cycle.narrative`).
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import time
 from pathlib import Path
 
@@ -23,9 +26,9 @@ from tetra.cli.chat_wiring import chat_model
 from tetra.cli.common import KIND_OPTION, console, errors, settings
 from tetra.cli.cycle import BOOK, DATE, cycle_context, parse_date
 from tetra.core.clock import Clock
-from tetra.cycle import run_cycle
-from tetra.cycle.daily_reports import build_report
-from tetra.cycle.narrative import narrate
+from tetra.core.errors import TetraError
+from tetra.cycle import CycleContext
+from tetra.cycle.report_runs import make_report
 from tetra.reports.daily import DailyReport, ReportKind
 from tetra.reports.daily_charts import charts
 from tetra.reports.daily_render import render_html, render_text
@@ -66,17 +69,23 @@ def eod_command(
 def make_reports(
     kind: ReportKind, book: str | None, date: str | None, out: Path | None, send: bool, sample: bool
 ) -> None:
-    """Build, store and deliver the `kind` report of every book (or `book`)."""
+    """Build, store and deliver the `kind` report of every book (or `book`).
+
+    A book whose run fails is kept as a failed run (`tetra.cycle.report_runs`) and the
+    other books still get theirs; the command then exits 1 (4 when only sends failed).
+    """
     config = settings()
     session = None if date is None else parse_date(date)
-    failed = 0
+    failed = broken = 0
     model = report_model(config)
     with cycle_context(sample) as ctx:
         archive = ReportArchive(ctx.store)
         names = [book] if book else [v.name for v in ctx.books.books()]
         for name in names:
-            report = narrate(build_report(ctx, run_cycle(ctx, name, session), kind), model)
-            archive.save(report)
+            report = _report(ctx, name, kind, session, model)
+            if report is None:
+                broken += 1
+                continue
             console.print(f"[bold]{report.report_id}[/]: {report.summary}")
             if out is not None:
                 _write(report, out)
@@ -85,8 +94,25 @@ def make_reports(
                 own = [] if declared is None else list(declared.book.recipients)
                 recipients = own or config.smtp.recipients
                 failed += not _send(report, archive, config, recipients, ctx.clock)
-    if failed:
-        raise typer.Exit(EXIT_NOT_SENT)
+    if broken or failed:
+        raise typer.Exit(1 if broken else EXIT_NOT_SENT)
+
+
+def _report(
+    ctx: CycleContext,
+    name: str,
+    kind: ReportKind,
+    session: dt.date | None,
+    model: ChatModel | None,
+) -> DailyReport | None:
+    try:
+        return make_report(ctx, name, kind, session, model)
+    except TetraError as error:
+        errors.print(f"[bold red]error:[/] {kind} report of {name}: {error}")
+    except Exception:  # a bug: its traceback, then the other books
+        errors.print(f"[bold red]error:[/] {kind} report of {name} failed:")
+        errors.print_exception()
+    return None
 
 
 def report_model(config: Settings) -> ChatModel | None:

@@ -8,8 +8,10 @@
   morning after a close, or in the evening);
 - cycle: a failed run of ``cycle.runs`` (its error); a session without a run, for a book
   that makes no reports (a book with reports is covered by the next point);
-- sod / eod: once a book has a report of that kind, a later session without one; and a
-  report that was sent but never delivered (every attempt failed).
+- sod / eod: a report run that failed before its report was stored (``reports.failures``,
+  its error), unless a later run stored it; once a book has a report of that kind, a later
+  session with neither a report nor such a failure; and a report that was sent but never
+  delivered (every attempt failed).
 
 The daily report lists the issues of the week before its session; the monitor page those
 of the last days. Only what the store records is judged: a schedule never installed
@@ -135,15 +137,34 @@ def _book_issues(
     reports = store.read_arrow(
         Query("reports.reports", where={"book": book}, columns=columns)
     ).to_pylist()
+    failed = _failed_reports(store, book, start, end, {r["report_id"] for r in reports})
+    issues += failed
     if reports:
         for kind in _kinds(reports):
-            issues += _missed(
-                book, kind, {r["session"] for r in reports if r["kind"] == kind}, days
-            )
+            done = {r["session"] for r in reports if r["kind"] == kind}
+            expected = [d for d in days if not any(i.job == kind and i.day == d for i in failed)]
+            issues += _missed(book, kind, done, expected)
         issues += _undelivered(store, book, [r for r in reports if start <= r["session"] <= end])
     else:
         issues += _missed(book, "cycle", {r["session"] for r in runs}, days)
     return issues
+
+
+def _failed_reports(
+    store: Store, book: str, start: dt.date, end: dt.date, stored: set[str]
+) -> list[RunIssue]:
+    rows = store.read_arrow(Query("reports.failures", where={"book": book})).to_pylist()
+    return [
+        RunIssue(
+            job=r["kind"],
+            book=book,
+            day=r["session"],
+            status="failed",
+            detail=f"the {r['kind'].upper()} report of {book} failed: {r['error']}",
+        )
+        for r in rows
+        if start <= r["session"] <= end and r["report_id"] not in stored
+    ]
 
 
 def _kinds(reports: Iterable[dict[str, Any]]) -> list[str]:

@@ -1,9 +1,11 @@
 """Keeping and sending reports: the archive (``reports`` schema) and delivery with retries.
 
 `ReportArchive.save` stores a report before anything tries to send it, so a failed send
-never loses one. `deliver` composes the email, hands it to a `Mailer` and retries a failure
-with exponential backoff (`attempts`, `backoff` seconds doubling, an injected `sleep`);
-every attempt, sent or failed, is a row in ``reports.deliveries``.
+never loses one; `ReportArchive.record_failure` keeps a report run that raised before its
+report was stored (``reports.failures``), so it is listed as failed rather than missed.
+`deliver` composes the email, hands it to a `Mailer` and retries a failure with exponential
+backoff (`attempts`, `backoff` seconds doubling, an injected `sleep`); every attempt, sent
+or failed, is a row in ``reports.deliveries``.
 """
 
 from __future__ import annotations
@@ -21,10 +23,11 @@ from tetra.core.clock import Clock
 from tetra.core.errors import TetraError
 from tetra.core.telemetry import telemetry
 from tetra.data.ports import Query, Store
-from tetra.reports.daily import DailyReport
+from tetra.reports.daily import DailyReport, ReportKind, report_id
 from tetra.reports.email import compose
 
 REPORTS, DELIVERIES = "reports.reports", "reports.deliveries"
+FAILURES = "reports.failures"
 
 
 class DeliveryError(TetraError):
@@ -79,6 +82,26 @@ class ReportArchive:
             "source": "tetra",
         }
         self._store.upsert(REPORTS, pd.DataFrame([row]))
+
+    def record_failure(
+        self,
+        kind: ReportKind,
+        book: str,
+        session: dt.date,
+        error: BaseException,
+        at: dt.datetime,
+    ) -> None:
+        """Keep that the `kind` report of `book` for `session` raised `error` unstored."""
+        row = {
+            "report_id": report_id(kind, book, session),
+            "kind": kind,
+            "book": book,
+            "session": session,
+            "failed_at": at,
+            "error": f"{type(error).__name__}: {error}",
+            "source": "tetra",
+        }
+        self._store.upsert(FAILURES, pd.DataFrame([row]))
 
     def get(self, report_id: str) -> DailyReport | None:
         rows = self._store.read_arrow(Query(REPORTS, where={"report_id": report_id})).to_pylist()

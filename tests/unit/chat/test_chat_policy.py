@@ -58,6 +58,7 @@ PRIVATE_CATALOG_TABLES = {
     "cycle.recommendations",
     "reports.reports",
     "reports.deliveries",
+    "reports.failures",
 }
 # Kill switches and the risk journal are controls, not data to ask about: the chat cannot read them.
 UNREADABLE_CATALOG_TABLES = {

@@ -13,11 +13,14 @@ sys.path.insert(0, str(Path(__file__).parents[1] / "cycle"))
 
 from cycle_fixtures import market_rows
 
+import tetra.cycle.report_runs as report_runs
 from tetra.adapters.stores import open_store
 from tetra.cli.main import app
 from tetra.cycle import read_run
 from tetra.data.store_kind import StoreKind
+from tetra.monitoring.run_issues import run_issues
 from tetra.portfolio import StoredBooks
+from tetra.reports.delivery import ReportArchive
 
 runner = CliRunner()
 SPY = [12, 12, 12, 12, 11, 10, 10, 10, 10, 20]
@@ -113,3 +116,35 @@ def test_versions_list_what_changed_and_confirm_refuses_foreign_symbols(live: Pa
     assert "TSLA not among the symbols of swing" in foreign.output
     assert paper.exit_code != 0
     assert "swing is a paper book" in paper.output
+
+
+def test_a_report_run_that_raises_before_storing_is_listed_next_day_as_failed(
+    live: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def crash(*args: object, **kwargs: object) -> object:
+        raise RuntimeError("chart renderer crashed")
+
+    first = runner.invoke(app, ["report", "sod", "--live", "--date", "2024-01-10"])
+    with monkeypatch.context() as patch:
+        patch.setattr(report_runs, "build_report", crash)
+        broken = runner.invoke(app, ["report", "sod", "--live", "--date", "2024-01-11"])
+    after = runner.invoke(app, ["report", "sod", "--live", "--date", "2024-01-12"])
+    rerun = runner.invoke(app, ["report", "sod", "--live", "--date", "2024-01-11"])
+    store = open_store(str(live / "data" / "tetra.duckdb"), StoreKind.LIVE)
+    report = ReportArchive(store).get("sod:swing:2024-01-12")
+    left = run_issues(store, date(2024, 1, 8), date(2024, 1, 11), ["swing"])
+    store.close()
+
+    assert (first.exit_code, after.exit_code, rerun.exit_code) == (0, 0, 0), after.output
+    assert broken.exit_code == 1
+    assert "chart renderer crashed" in broken.output
+    assert report is not None
+    assert [(i.day, i.job, i.status, i.detail) for i in report.run_issues] == [
+        (
+            date(2024, 1, 11),
+            "sod",
+            "failed",
+            "the SOD report of swing failed: RuntimeError: chart renderer crashed",
+        )
+    ]
+    assert left == []  # the rerun stored the 11th's report: it supersedes the failure

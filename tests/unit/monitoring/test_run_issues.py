@@ -9,6 +9,7 @@ import pandas as pd
 
 from tetra.data.ports import Store
 from tetra.monitoring.run_issues import pipeline_status, run_issues
+from tetra.reports.delivery import ReportArchive
 from tetra.testing import InMemoryStore
 
 D = dt.date
@@ -188,3 +189,22 @@ def test_the_days_pipeline_status_names_its_run_and_counts() -> None:
     assert pipeline_status(store, D(2024, 1, 11)) == [
         "data pipeline: no daily run recorded after the close of 2024-01-11"
     ]
+
+
+def test_a_report_run_that_raised_before_storing_is_failed_with_its_error_not_missed() -> None:
+    store = _store()
+    archive = ReportArchive(store)
+    broken = RuntimeError("chart renderer crashed")
+    archive.record_failure("sod", "swing", D(2024, 1, 10), broken, _at(10, 12).to_pydatetime())
+    archive.record_failure("sod", "swing", D(2024, 1, 12), broken, _at(12, 12).to_pydatetime())
+
+    found = [
+        (i.day.day, i.status, i.detail)
+        for i in run_issues(store, START, END, ["swing"])
+        if i.job == "sod"
+    ]
+
+    assert found == [
+        (9, "failed", "sod:swing:2024-01-09 not delivered after 2 attempt(s): connection refused"),
+        (10, "failed", "the SOD report of swing failed: RuntimeError: chart renderer crashed"),
+    ]  # not missed on the 10th; the 12th's report was stored by a later run: superseded

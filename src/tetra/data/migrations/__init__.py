@@ -31,6 +31,7 @@ from tetra.data.migrations import (
     v0015_open_trade_marks,
     v0016_order_replace,
     v0017_notional_orders,
+    v0018_report_failures,
 )
 from tetra.data.migrations.operations import (
     AddColumn,
@@ -72,6 +73,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     v0015_open_trade_marks.MIGRATION,
     v0016_order_replace.MIGRATION,
     v0017_notional_orders.MIGRATION,
+    v0018_report_failures.MIGRATION,
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version
