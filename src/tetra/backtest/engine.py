@@ -23,7 +23,7 @@ from tetra.backtest.compiled import (
     journal_of,
     load_bar,
 )
-from tetra.market import BarContext, MarketData, OrderKind, SizeKind
+from tetra.market import BarContext, MarketData, PlacedOrder
 from tetra.market.orders import DAY, GOOD_TILL_CANCELLED
 from tetra.simulation import exits as e
 from tetra.simulation import risk_gate as g
@@ -84,26 +84,15 @@ class EngineBarContext(BarContext):
     def position(self, symbol: int | str) -> float:
         return float(self._state[S_POSITION, self.column(symbol)])
 
-    def order(
-        self,
-        symbol: int | str,
-        size: float,
-        size_kind: SizeKind = SizeKind.SHARES,
-        kind: OrderKind = OrderKind.MARKET,
-        *,
-        limit: float = math.nan,
-        stop: float = math.nan,
-        good_till_cancelled: bool = False,
-        stop_loss: float = math.nan,
-        take_profit: float = math.nan,
-    ) -> None:
-        """Place an order for the next bar; it replaces the symbol's pending order, if any."""
+    def place(self, symbol: int | str, order: PlacedOrder) -> None:
+        """Write the order into the symbol's pending row, replacing the pending one."""
         n = self.column(symbol)
-        order = self._pending[n]
-        order[P_SIZE], order[P_SIZE_KIND], order[P_KIND] = size, int(size_kind), int(kind)
-        order[P_LIMIT], order[P_STOP] = limit, stop
-        order[P_TIF] = GOOD_TILL_CANCELLED if good_till_cancelled else DAY
-        order[P_STOP_LOSS], order[P_TAKE_PROFIT] = stop_loss, take_profit
+        row = self._pending[n]
+        row[P_SIZE], row[P_SIZE_KIND] = order["size"], int(order["size_kind"])
+        row[P_KIND], row[P_LIMIT], row[P_STOP] = int(order["kind"]), order["limit"], order["stop"]
+        row[P_TIF] = GOOD_TILL_CANCELLED if order["good_till_cancelled"] else DAY
+        stop_loss, take_profit = order["stop_loss"], order["take_profit"]
+        row[P_STOP_LOSS], row[P_TAKE_PROFIT] = stop_loss, take_profit
         if math.isfinite(stop_loss) or math.isfinite(take_profit):
             self.brackets = True
         self._state[S_ORDER_ROW, n] = self.t

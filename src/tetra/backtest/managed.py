@@ -11,7 +11,6 @@ from the kernels' journal.
 
 from __future__ import annotations
 
-import copy
 from typing import Any, ClassVar
 
 import numpy as np
@@ -19,17 +18,18 @@ import pandas as pd
 
 from tetra.backtest.sized import Sized
 from tetra.data.universe import Universe
-from tetra.market import BarContext, MarketData, OrderArrays
+from tetra.market import MarketData
 from tetra.risk import LIMIT_KINDS, RiskPolicy, TradingState, bucket_labels, policy_arrays
 from tetra.simulation import risk_gate as g
-from tetra.strategy.base import Strategy, StrategyConfig
+from tetra.strategy.base import Strategy
+from tetra.strategy.wrapping import StandIn
 
 INTERVENTIONS_KEPT = 500  # journal rows kept with a stored run (the total is kept too)
 INTERVENTION_COLUMNS = ("ts", "symbol", "action", "code", "requested", "allowed", "state", "reason")
 ACTIONS = ("resized", "refused", "cancelled", "tripped", "cleared")
 
 
-class RiskManaged(Strategy[StrategyConfig]):
+class RiskManaged(StandIn):
     """Run `strategy` under `policy` (see the module docstring); `universe` classifies symbols."""
 
     name: ClassVar[str] = "risk_managed"
@@ -37,41 +37,11 @@ class RiskManaged(Strategy[StrategyConfig]):
     def __init__(
         self, strategy: Strategy[Any], policy: RiskPolicy, universe: Universe | None = None
     ) -> None:
-        super().__init__(strategy.config)
         # a policy's [sizing] table sizes the entries (unless they are already) before the gate
         sizing = None if isinstance(strategy, Sized) else policy.sizing
-        self.strategy = strategy if sizing is None else Sized(strategy, sizing)
+        super().__init__(strategy if sizing is None else Sized(strategy, sizing))
         self.policy = policy
         self.universe = universe
-        self.name = strategy.name  # type: ignore[misc]  # stored runs name the strategy itself
-
-    def __copy__(self) -> RiskManaged:
-        """Copy the wrapped strategy too: the guards run a copy beside the original, and a
-        stateful strategy (stepwise ones keep a schedule) must not be shared between them."""
-        twin = object.__new__(type(self))
-        twin.__dict__.update(self.__dict__)
-        twin.strategy = copy.copy(self.strategy)
-        return twin
-
-    @property
-    def compiled(self) -> bool:
-        return self.strategy.compiled
-
-    @property
-    def per_bar(self) -> bool:
-        return self.strategy.per_bar
-
-    def orders(self, market: MarketData) -> OrderArrays | None:
-        return self.strategy.orders(market)
-
-    def init(self, market: MarketData) -> None:
-        self.strategy.init(market)
-
-    def on_bar(self, bar: BarContext) -> None:
-        self.strategy.on_bar(bar)
-
-    def legs(self, symbols: Any) -> list[dict[str, str]]:
-        return self.strategy.legs(symbols)
 
     def describe(self) -> str:
         return f"{self.strategy.describe()} under a risk policy"

@@ -22,20 +22,19 @@ Units are rounded by the run's `TradingRules`; a sized run without rules of its 
 
 from __future__ import annotations
 
-import copy
 import dataclasses
-import math
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
 import numpy as np
 
 from tetra.core.errors import ValidationError
-from tetra.market import BarContext, MarketData, OrderArrays, OrderKind, SizeKind
+from tetra.market import BarContext, BarView, MarketData, OrderArrays, PlacedOrder, SizeKind
 from tetra.risk.sizing import fractional_units
 from tetra.risk.sizing_policy import SizingPolicy
 from tetra.simulation.orders import TradingRules
-from tetra.strategy.base import Strategy, StrategyConfig
+from tetra.strategy.base import Strategy
+from tetra.strategy.wrapping import StandIn
 
 TARGETS = [int(SizeKind.TARGET_SHARES), int(SizeKind.TARGET_VALUE), int(SizeKind.TARGET_PERCENT)]
 
@@ -110,7 +109,7 @@ def sized_orders(
     return dataclasses.replace(orders, size=size, size_kind=size_kind)
 
 
-class Sized(Strategy[StrategyConfig]):
+class Sized(StandIn):
     """Run `strategy` with its entries sized by `policy` (see the module docstring).
 
     `stop_loss` (a fraction of the price, the run's `Exits.stop_loss`) stands in for the
@@ -122,27 +121,10 @@ class Sized(Strategy[StrategyConfig]):
     def __init__(
         self, strategy: Strategy[Any], policy: SizingPolicy, stop_loss: float | None = None
     ) -> None:
-        super().__init__(strategy.config)
-        self.strategy = strategy
+        super().__init__(strategy)
         self.policy = policy
         self.stop_loss = stop_loss
-        self.name = strategy.name  # type: ignore[misc]  # stored runs name the strategy itself
         self._sizing: Sizing | None = None
-
-    def __copy__(self) -> Sized:
-        """Copy the wrapped strategy too (see `RiskManaged.__copy__`)."""
-        twin = object.__new__(type(self))
-        twin.__dict__.update(self.__dict__)
-        twin.strategy = copy.copy(self.strategy)
-        return twin
-
-    @property
-    def compiled(self) -> bool:
-        return self.strategy.compiled
-
-    @property
-    def per_bar(self) -> bool:
-        return self.strategy.per_bar
 
     def orders(self, market: MarketData) -> OrderArrays | None:
         orders = self.strategy.orders(market)
@@ -151,7 +133,7 @@ class Sized(Strategy[StrategyConfig]):
         return sized_orders(orders, market, self.policy, self.stop_loss)
 
     def init(self, market: MarketData) -> None:
-        self.strategy.init(market)
+        super().init(market)
         self._sizing = Sizing(self.policy, market, self.stop_loss)
 
     def on_bar(self, bar: BarContext) -> None:
@@ -160,59 +142,19 @@ class Sized(Strategy[StrategyConfig]):
         self.strategy.on_bar(buffered)
         buffered.flush(self._sizing)
 
-    def legs(self, symbols: Any) -> list[dict[str, str]]:
-        return self.strategy.legs(symbols)
-
     def describe(self) -> str:
         return f"{self.strategy.describe()} sized by {self.policy.describe()}"
 
 
-class BufferedBar(BarContext):
+class BufferedBar(BarView):
     """A view of a `BarContext` that holds the bar's orders until `flush` sizes them."""
 
     def __init__(self, bar: BarContext) -> None:
-        super().__init__(bar.market, bar.t)
-        self._bar = bar
-        self._last: dict[int, dict[str, Any] | None] = {}  # column -> order, None = cancel
+        super().__init__(bar)
+        self._last: dict[int, PlacedOrder | None] = {}  # column -> order, None = cancel
 
-    @property
-    def positions(self) -> np.ndarray:
-        return self._bar.positions
-
-    @property
-    def cash(self) -> float:
-        return self._bar.cash
-
-    @property
-    def equity(self) -> float:
-        return self._bar.equity
-
-    def position(self, symbol: int | str) -> float:
-        return self._bar.position(symbol)
-
-    def order(
-        self,
-        symbol: int | str,
-        size: float,
-        size_kind: SizeKind = SizeKind.SHARES,
-        kind: OrderKind = OrderKind.MARKET,
-        *,
-        limit: float = math.nan,
-        stop: float = math.nan,
-        good_till_cancelled: bool = False,
-        stop_loss: float = math.nan,
-        take_profit: float = math.nan,
-    ) -> None:
-        self._last[self.column(symbol)] = {
-            "size": size,
-            "size_kind": size_kind,
-            "kind": kind,
-            "limit": limit,
-            "stop": stop,
-            "good_till_cancelled": good_till_cancelled,
-            "stop_loss": stop_loss,
-            "take_profit": take_profit,
-        }
+    def place(self, symbol: int | str, order: PlacedOrder) -> None:
+        self._last[self.column(symbol)] = order
 
     def cancel(self, symbol: int | str) -> None:
         self._last[self.column(symbol)] = None
@@ -231,5 +173,6 @@ class BufferedBar(BarContext):
             if placed is None:
                 self._bar.cancel(column)
             elif np.isfinite(sized[column]):
-                placed.update(size=float(sized[column]), size_kind=SizeKind(int(kinds[column])))
+                placed["size"] = float(sized[column])
+                placed["size_kind"] = SizeKind(int(kinds[column]))
                 self._bar.order(column, **placed)

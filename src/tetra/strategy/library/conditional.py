@@ -10,14 +10,14 @@ been placed). Both paths gate the same orders, so the wrapper keeps their parity
 
 from __future__ import annotations
 
-import math
 from typing import Any, ClassVar
 
 import numpy as np
 
-from tetra.market import BarContext, MarketData, OrderArrays, OrderKind, SizeKind
+from tetra.market import BarContext, BarView, MarketData, OrderArrays, PlacedOrder, SizeKind
 from tetra.strategy.base import Strategy, StrategyConfig
 from tetra.strategy.conditions import Condition
+from tetra.strategy.wrapping import Wrapping
 
 TARGETS = (SizeKind.TARGET_SHARES, SizeKind.TARGET_VALUE, SizeKind.TARGET_PERCENT)
 
@@ -28,23 +28,14 @@ def is_exit(size: np.ndarray, size_kind: np.ndarray) -> np.ndarray:
     return zero & np.isin(size_kind, [int(k) for k in TARGETS])
 
 
-class ConditionalStrategy(Strategy[StrategyConfig]):
+class ConditionalStrategy(Wrapping):
     """Wrap `strategy` so that its entries pass only where `when` holds."""
 
     name: ClassVar[str] = "conditional"
 
     def __init__(self, strategy: Strategy[Any], when: Condition) -> None:
-        super().__init__(StrategyConfig())
-        self.strategy = strategy
+        super().__init__(strategy, StrategyConfig())
         self.when = when
-
-    @property
-    def compiled(self) -> bool:
-        return self.strategy.compiled
-
-    @property
-    def per_bar(self) -> bool:
-        return self.strategy.per_bar
 
     def orders(self, market: MarketData) -> OrderArrays | None:
         orders = self.strategy.orders(market)
@@ -55,7 +46,7 @@ class ConditionalStrategy(Strategy[StrategyConfig]):
         return orders
 
     def init(self, market: MarketData) -> None:
-        self.strategy.init(market)
+        super().init(market)
         self._allowed = self.when.evaluate(market)
 
     def on_bar(self, bar: BarContext) -> None:
@@ -65,58 +56,17 @@ class ConditionalStrategy(Strategy[StrategyConfig]):
         return f"{self.strategy.describe()} when {self.when.describe()}"
 
 
-class GatedBar(BarContext):
+class GatedBar(BarView):
     """A view of a `BarContext` whose orders pass only if they exit or `allowed[symbol]`.
 
     It reads everything else (t, prices, positions, the order book) from the wrapped bar.
     """
 
     def __init__(self, bar: BarContext, allowed: np.ndarray) -> None:
-        super().__init__(bar.market, bar.t)
-        self._bar = bar
+        super().__init__(bar)
         self._allowed = allowed
 
-    @property
-    def positions(self) -> np.ndarray:
-        return self._bar.positions
-
-    @property
-    def cash(self) -> float:
-        return self._bar.cash
-
-    @property
-    def equity(self) -> float:
-        return self._bar.equity
-
-    def position(self, symbol: int | str) -> float:
-        return self._bar.position(symbol)
-
-    def order(
-        self,
-        symbol: int | str,
-        size: float,
-        size_kind: SizeKind = SizeKind.SHARES,
-        kind: OrderKind = OrderKind.MARKET,
-        *,
-        limit: float = math.nan,
-        stop: float = math.nan,
-        good_till_cancelled: bool = False,
-        stop_loss: float = math.nan,
-        take_profit: float = math.nan,
-    ) -> None:
-        exit_order = size == 0.0 and size_kind in TARGETS
+    def place(self, symbol: int | str, order: PlacedOrder) -> None:
+        exit_order = order["size"] == 0.0 and order["size_kind"] in TARGETS
         if exit_order or self._allowed[self.column(symbol)]:
-            self._bar.order(
-                symbol,
-                size,
-                size_kind,
-                kind,
-                limit=limit,
-                stop=stop,
-                good_till_cancelled=good_till_cancelled,
-                stop_loss=stop_loss,
-                take_profit=take_profit,
-            )
-
-    def cancel(self, symbol: int | str) -> None:
-        self._bar.cancel(symbol)
+            self._bar.order(symbol, **order)
