@@ -43,4 +43,6 @@ def test_the_demo_books_report_checks_its_held_positions_against_its_stops(
         )
     if not report.at_risk:
         assert "none within 2% of its stop, through it or reporting earnings" in text
+        assert report.nearest_stop is not None
+        assert f"nearest: {report.nearest_stop.symbol}, " in text
     assert again.model_dump(exclude={"generated_at"}) == report.model_dump(exclude={"generated_at"})

@@ -31,14 +31,17 @@ ZERO = Decimal(0)
 CENTS = Decimal("0.0001")
 
 
-def at_risk_lines(
+def checked_lines(
     book: Book,
     held: Mapping[str, Position],
     market: MarketData,
     opened: Mapping[str, dt.date],
     earnings: Collection[str],
 ) -> list[AtRiskLine]:
-    """Return the held positions near (or through) their stop or reporting earnings."""
+    """Return every held position with a close, its stop and why it is at risk (if it is).
+
+    The positions at risk are the lines with reasons.
+    """
     atr = _atr(book, market)
     lines = []
     for symbol, position in sorted(held.items()):
@@ -48,12 +51,18 @@ def at_risk_lines(
         line = _line(book, symbol, position, market, n, atr, opened.get(symbol))
         if line is None:
             continue
-        reasons = list(line.reasons)
         if symbol in earnings:
-            reasons.append("reports earnings on the day")
-        if reasons:
-            lines.append(line.model_copy(update={"reasons": reasons}))
+            line = line.model_copy(
+                update={"reasons": [*line.reasons, "reports earnings on the day"]}
+            )
+        lines.append(line)
     return lines
+
+
+def nearest_stop(lines: Sequence[AtRiskLine]) -> AtRiskLine | None:
+    """Return the line whose close is nearest its stop (None: no position has a stop)."""
+    stopped = [line for line in lines if line.distance is not None]
+    return min(stopped, key=lambda line: line.distance or 0.0, default=None)
 
 
 def stop_rules(book: Book) -> dict[str, float]:

@@ -18,7 +18,13 @@ from typing import Any
 import numpy as np
 
 from tetra.core.errors import ValidationError
-from tetra.cycle.at_risk import at_risk_lines, headroom_lines, opened_sessions, stop_rules
+from tetra.cycle.at_risk import (
+    checked_lines,
+    headroom_lines,
+    nearest_stop,
+    opened_sessions,
+    stop_rules,
+)
 from tetra.cycle.day_ahead import calendar_lines, news_lines, report_day
 from tetra.cycle.decide import Recommendation
 from tetra.cycle.records import RunRecord, previous_run, runs
@@ -70,6 +76,7 @@ def build_report(ctx: CycleContext, result: CycleResult, kind: ReportKind) -> Da
     held = {s for s, p in _held(result).items() if p.quantity != 0}
     calendar = calendar_lines(ctx.store, day, book.symbols, held)
     earnings = {c.symbol for c in calendar if c.kind == "earnings" and c.symbol}
+    checked = _checked(ctx, result, earnings)
     report = DailyReport(
         kind=kind,
         book=book.name,
@@ -93,8 +100,9 @@ def build_report(ctx: CycleContext, result: CycleResult, kind: ReportKind) -> Da
         day=day,
         calendar=calendar,
         news=news_lines(ctx.store, result.session, held),
-        at_risk=_at_risk(ctx, result, earnings),
+        at_risk=[line for line in checked if line.reasons],
         stops=stop_rules(book),
+        nearest_stop=nearest_stop(checked),
         run_issues=run_issues(
             ctx.store,
             result.session - ISSUE_DAYS,
@@ -309,13 +317,13 @@ def _benchmark(
     return [None if v is None or not np.isfinite(v) else v / base * start_value for v in values]
 
 
-def _at_risk(ctx: CycleContext, result: CycleResult, earnings: set[str]) -> list[AtRiskLine]:
+def _checked(ctx: CycleContext, result: CycleResult, earnings: set[str]) -> list[AtRiskLine]:
     book = result.version.book
     holdings = ctx.books.holdings(book.name, as_of=result.session)
     after = None if holdings is None else holdings.as_of
     fills = ctx.books.fills(book.name, after=after, through=result.session)
     opened = opened_sessions(holdings, fills, result.anchor)
-    return at_risk_lines(book, _held(result), result.market, opened, earnings)
+    return checked_lines(book, _held(result), result.market, opened, earnings)
 
 
 def _risk(

@@ -237,6 +237,7 @@ class DailyReport(_Frozen):
     # the book's stop rules the held positions were checked against (its exits' stop_loss,
     # trailing_stop and their ATR forms); empty when it declares none
     stops: dict[str, float] = {}
+    nearest_stop: AtRiskLine | None = None  # the held position whose close is nearest its stop
     run_issues: list[RunIssue] = []
     open_orders: list[OpenOrderLine] = []
     summary_by: str = "template"  # or the local model that wrote it (checked, `narrative`)

@@ -102,6 +102,11 @@ def _none_at_risk(report: DailyReport) -> TableSpec | None:
         if held
         else "no position held"
     )
+    near = report.nearest_stop
+    if near is not None and near.stop is not None:
+        status += (
+            f"; nearest: {near.symbol}, {percent(near.distance)} from its stop {money(near.stop)}"
+        )
     row = [f"{held} position(s)", stop_text(report.stops), status]
     return ("Positions at risk", ("held", "stops", "status"), [row], ())
 

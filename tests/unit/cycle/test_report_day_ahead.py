@@ -230,15 +230,20 @@ def test_positions_near_or_through_their_stop_or_with_earnings_are_at_risk(
 def test_a_book_with_stops_and_nothing_near_them_says_so_in_its_own_line(
     report: DailyReport,
 ) -> None:
-    calm = report.model_copy(update={"at_risk": []})
+    qqq = next(a for a in report.at_risk if a.symbol == "QQQ")
+    farther = qqq.model_copy(update={"distance": 0.063, "reasons": []})
+    calm = report.model_copy(update={"at_risk": [], "nearest_stop": farther})
     bare = calm.model_copy(update={"stops": {}})
 
     assert report.stops == {"stop_loss": 0.05, "trailing_stop": 0.10}
+    assert report.nearest_stop is not None
+    assert report.nearest_stop.symbol == "SPY"  # through its stop: the nearest
     for text in (render_text(calm), render_html(calm, lambda name: f"cid:{name}")):
         assert "Positions at risk" in text
         assert "2 position(s)" in text
         assert "5% from entry, 10% trailing (the tighter)" in text
         assert "none within 2% of its stop, through it or reporting earnings" in text
+        assert "nearest: QQQ, 6.3% from its stop 14.85" in text
     assert "Positions at risk" not in render_text(bare)  # no stops: only earnings are checked
 
 

@@ -2168,6 +2168,7 @@ export interface components {
             mode: string;
             /** Movers */
             movers: components["schemas"]["Mover"][];
+            nearest_stop?: components["schemas"]["AtRiskLine"] | null;
             /**
              * News
              * @default []
