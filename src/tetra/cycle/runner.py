@@ -39,6 +39,7 @@ from tetra.cycle.risk_gate import book_policy, policy_gate
 from tetra.cycle.sleeves import (
     Registry,
     Sleeve,
+    SpecInputsOf,
     book_sizing,
     check_book,
     run_sleeves,
@@ -50,6 +51,8 @@ from tetra.market import MarketData, load_market
 from tetra.model.instruments import AssetClass
 from tetra.portfolio import BookMode, BookStore, BookVersion, Fill, Valuation, ledger_as_of
 from tetra.simulation.orders import TradingRules
+from tetra.strategy.spec import SpecInputs, StrategySpec
+from tetra.strategy_chat.service import StoreMarketSource
 
 OPEN_UTC = dt.time(14, 30)
 
@@ -142,7 +145,9 @@ def _cycle_day(
     closes = _closes(market)
     marks = {s: price_of(c) for s, c in zip(market.symbols, closes, strict=True) if np.isfinite(c)}
     sizing = book_sizing(book, book_policy(book, ctx.universe))
-    sleeves = run_sleeves(book, market, ctx.registry, _rules(ctx, book.symbols), sizing)
+    sleeves = run_sleeves(
+        book, market, ctx.registry, _rules(ctx, book.symbols), sizing, _spec_inputs(ctx)
+    )
     gate = policy_gate(
         book, session, ledger, marks, store=ctx.store, clock=ctx.clock, universe=ctx.universe
     )
@@ -178,6 +183,17 @@ def _cycle_day(
     return CycleResult(
         version, session, anchor, recommendations, valuation, fills, summary, sleeves, market
     )
+
+
+def _spec_inputs(ctx: CycleContext) -> SpecInputsOf:
+    """Read a spec sleeve's economic series and event dates from the store, as its evidence
+    did (`StoreMarketSource.inputs`)."""
+    source = StoreMarketSource(ctx.store)
+
+    def inputs(spec: StrategySpec) -> SpecInputs:
+        return source.inputs(spec)[0]
+
+    return inputs
 
 
 def latest_session(store: Store, symbols: list[str]) -> dt.date:

@@ -11,7 +11,7 @@ truncation tests), so the flat bar changes no decision made up to the session.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,8 +27,12 @@ from tetra.risk.sizing_policy import SizingPolicy, SizingPolicyError, parse_sizi
 from tetra.simulation.exits import Exits
 from tetra.simulation.orders import Commission, Costs, TradingRules
 from tetra.strategy.base import Strategy
+from tetra.strategy.spec import SpecInputs, SpecRejected, StrategySpec
+from tetra.strategy.spec.sleeve import SPEC_STRATEGY, compile_sleeve, read_spec_params
 
 Registry = Mapping[str, type[Strategy[Any]]]
+# what a spec sleeve's conditions read beyond bars (economic series, event dates), by spec
+SpecInputsOf = Callable[[StrategySpec], SpecInputs]
 FEE_BASIS_POINTS = 1.0  # the commission both the sleeves' backtests and paper fills charge
 COSTS = Costs(commission=Commission(basis_points=FEE_BASIS_POINTS))
 
@@ -49,11 +53,25 @@ class Sleeve:
         return self.result.market.shape[0] - 2
 
 
-def build_strategy(allocation: StrategyAllocation, registry: Registry, cash: float) -> Any:
-    """Instantiate a book's strategy; its `cash` parameter defaults to the sleeve's capital."""
+def build_strategy(
+    allocation: StrategyAllocation,
+    registry: Registry,
+    cash: float,
+    spec_inputs: SpecInputsOf | None = None,
+) -> Any:
+    """Instantiate a book's strategy; its `cash` parameter defaults to the sleeve's capital.
+
+    A `strategy_spec` sleeve (a rule spec approved from a strategy conversation) is compiled
+    from its spec (`tetra.strategy.spec.sleeve`), reading its extra inputs through
+    `spec_inputs` (none without it: a macro filter then never passes, an event filter blocks
+    nothing); any other name is looked up in `registry` (the name is reserved).
+    """
+    if allocation.strategy == SPEC_STRATEGY:
+        spec = book_spec(allocation)
+        return compile_sleeve(spec, spec_inputs(spec) if spec_inputs is not None else None)
     kind = registry.get(allocation.strategy)
     if kind is None:
-        known = ", ".join(sorted(registry))
+        known = ", ".join(sorted({*registry, SPEC_STRATEGY}))
         raise ValidationError(f"unknown strategy {allocation.strategy!r}; the library has {known}")
     params = dict(allocation.params)
     if "cash" in kind.Config.model_fields and "cash" not in params:
@@ -64,15 +82,36 @@ def build_strategy(allocation: StrategyAllocation, registry: Registry, cash: flo
         raise ValidationError(f"strategy {allocation.label!r}: {error}") from None
 
 
+def book_spec(allocation: StrategyAllocation) -> StrategySpec:
+    """Return the spec of a `strategy_spec` sleeve, or raise `ValidationError` naming the
+    parameter at fault (``strategy <label>: params.spec.<field>: ...``)."""
+    try:
+        return read_spec_params(allocation.params)
+    except SpecRejected as rejected:
+        reasons = "; ".join(f"params.{reason}" for reason in rejected.reasons)
+        raise ValidationError(f"strategy {allocation.label!r}: {reasons}") from None
+
+
 def check_book(book: Book, registry: Registry, known_symbols: set[str]) -> None:
     """Raise `ValidationError` naming an unknown strategy, bad parameters or unknown symbols."""
     for allocation in book.strategies:
         build_strategy(allocation, registry, float(book.capital * allocation.weight))
+        if allocation.strategy == SPEC_STRATEGY:
+            _check_spec_symbols(book, allocation)
     book_exits(book)
     book_sizing(book)
     unknown = sorted(set(book.symbols) - known_symbols)
     if unknown:
         raise ValidationError(f"book {book.name!r}: unknown symbol(s) {', '.join(unknown)}")
+
+
+def _check_spec_symbols(book: Book, allocation: StrategyAllocation) -> None:
+    missing = [s for s in book_spec(allocation).referenced_symbols() if s not in book.symbols]
+    if missing:
+        raise ValidationError(
+            f"strategy {allocation.label!r}: params.spec.symbols: {', '.join(missing)} "
+            f"not in book {book.name!r}'s symbols"
+        )
 
 
 def book_exits(book: Book) -> Exits | None:
@@ -106,15 +145,17 @@ def run_sleeves(
     registry: Registry,
     rules: TradingRules,
     sizing: SizingPolicy | None = None,
+    spec_inputs: SpecInputsOf | None = None,
 ) -> list[Sleeve]:
     """Run every strategy of `book` on `market` (ending at the session) with the flat bar.
 
-    `sizing` sizes every sleeve's entries (`book_sizing` says which policy a book names).
+    `sizing` sizes every sleeve's entries (`book_sizing` says which policy a book names);
+    `spec_inputs` gives spec sleeves their inputs (`build_strategy`).
     """
     extended = with_flat_bar(market)
     exits = book_exits(book)
     return [
-        _sleeve(book, allocation, extended, registry, rules, exits, sizing)
+        _sleeve(book, allocation, extended, registry, rules, exits, sizing, spec_inputs)
         for allocation in book.strategies
     ]
 
@@ -127,9 +168,10 @@ def _sleeve(
     rules: TradingRules,
     exits: Exits | None,
     sizing: SizingPolicy | None,
+    spec_inputs: SpecInputsOf | None,
 ) -> Sleeve:
     cash = float(book.capital * allocation.weight)
-    strategy = build_strategy(allocation, registry, cash)
+    strategy = build_strategy(allocation, registry, cash, spec_inputs)
     result = run_backtest(
         strategy,
         market,

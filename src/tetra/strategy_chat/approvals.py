@@ -9,8 +9,10 @@ numbers other than the ones shown). The decision is stored in `strategies.approv
 book in paper mode if it does not exist; a book in live mode is refused (going live is
 never offered from a conversation), and so is a book whose weights would pass 1. A library
 spec joins as its library strategy and parameters (symbols included); a rule spec as the
-``strategy_spec`` strategy whose parameters hold the canonical spec and its hash (the
-cycle's strategy library does not run those yet).
+``strategy_spec`` strategy whose parameters hold the canonical spec and its hash
+(`tetra.strategy.spec.sleeve`), read back and checked before the book is stored; the daily
+cycle compiles it from that spec, trading the symbols its backtest ran on (every symbol the
+spec reads, which the book's symbols take).
 
 The book also takes what the evidence ran under (`book_risk`), so the daily cycle trades
 the spec as it was backtested: its `sizing` as the book's `sizing` table, and its risk
@@ -41,8 +43,9 @@ from tetra.portfolio import Book, BookMode, BookStore, StrategyAllocation
 from tetra.risk.policy import RiskPolicy, RiskPolicyError
 from tetra.risk.sizing_policy import SizingPolicy, SizingPolicyError, parse_sizing
 from tetra.strategy.spec import SPEC_VERSION, StrategySpec, canonical_json
-from tetra.strategy.spec.compile import rebalance_param, sizing_policy
+from tetra.strategy.spec.compile import SpecRejected, rebalance_param, sizing_policy
 from tetra.strategy.spec.model import LibraryStrategy
+from tetra.strategy.spec.sleeve import SPEC_STRATEGY, read_spec_params, spec_params
 from tetra.strategy_chat.evidence import policy_of
 from tetra.strategy_chat.service import Version
 
@@ -58,7 +61,6 @@ __all__ = [
 ]
 
 TABLE = "strategies.approvals"
-SPEC_STRATEGY = "strategy_spec"
 _PERSON = re.compile(r"^[\w][\w .'@-]{1,79}$")
 _BOOK = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
@@ -192,7 +194,7 @@ class Approvals:
         risk = book_risk(version)
         if current is None:
             book = Book(
-                request.book, request.capital, (allocation,), version.spec.symbols,
+                request.book, request.capital, (allocation,), _book_symbols(version.spec),
                 mode=BookMode.PAPER, risk_policy=risk.risk_policy,
                 risk_policy_table=risk.risk_policy_table, sizing=risk.sizing,
             )  # fmt: skip
@@ -213,8 +215,12 @@ def allocation_of(spec: StrategySpec, weight: Decimal) -> StrategyAllocation:
         if spec.rebalance is not None:
             params["rebalance"] = rebalance_param(spec.rebalance)
         return StrategyAllocation(spec.strategy.name.value, weight, params, label)
-    spec_params = {"spec": json.loads(canonical_json(spec)), "spec_hash": label[5:]}
-    return StrategyAllocation(SPEC_STRATEGY, weight, spec_params, label)
+    params = spec_params(spec)
+    try:
+        read_spec_params(params)
+    except SpecRejected as rejected:
+        raise ApprovalRefused(f"the spec cannot join a book: {rejected}") from rejected
+    return StrategyAllocation(SPEC_STRATEGY, weight, params, label)
 
 
 def _with(book: Book, allocation: StrategyAllocation, risk: BookRisk) -> Book:
@@ -238,10 +244,15 @@ def _with(book: Book, allocation: StrategyAllocation, risk: BookRisk) -> Book:
     )  # fmt: skip
 
 
+def _book_symbols(spec: StrategySpec) -> tuple[str, ...]:
+    if isinstance(spec.strategy, LibraryStrategy):
+        return spec.symbols
+    return spec.referenced_symbols()  # a rule spec's backtest ran on (and traded) all of them
+
+
 def _symbols(allocation: StrategyAllocation) -> list[str]:
-    spec = allocation.params.get("spec")
-    if isinstance(spec, dict):
-        return list(spec["symbols"])
+    if allocation.strategy == SPEC_STRATEGY:  # every symbol the spec's backtest ran on
+        return list(read_spec_params(allocation.params).referenced_symbols())
     return list(allocation.params.get("symbols", ()))
 
 
