@@ -20,13 +20,17 @@ from tetra.backtest.engine import run_callbacks
 from tetra.backtest.managed import gate_for
 from tetra.market import MarketData, OrderArrays
 from tetra.risk import LimitKind, RiskPolicy
-from tetra.risk.arrays import policy_arrays
+from tetra.risk.arrays import PolicyArrays, policy_arrays
+from tetra.risk.measures import usage_of
+from tetra.risk.policy import BreachRule, CorrelationLimit
 from tetra.simulation import risk_gate as g
+from tetra.simulation import rolling_correlation as rc
 from tetra.simulation.exits import Exits
 from tetra.simulation.layout import F_PRICE, F_QUANTITY, F_SYMBOL, F_T
 
 SYMBOLS = ("SPY", "QQQ", "NVDA", "AAPL", "BTC", "ETH")  # ETFs, stocks and crypto: buckets bite
 TOLERANCE = 1e-9
+CORRELATED = LimitKind.CORRELATED_WEIGHT.code
 
 
 def universe_market(seed: int, bars: int) -> MarketData:
@@ -195,3 +199,57 @@ def test_stops_and_the_gate_together_fill_alike_on_both_paths(
     assert compiled.journal is not None
     assert per_bar.journal is not None
     np.testing.assert_array_equal(compiled.journal, per_bar.journal)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    threshold=st.floats(0.05, 0.9),
+    cap=st.floats(0.005, 0.3),
+    window=st.integers(4, 30),
+    persistence=st.integers(1, 3),
+    latch=st.booleans(),
+)
+def test_the_correlation_limit_trips_and_clears_as_its_full_measure_says(
+    seed: int, threshold: float, cap: float, window: int, persistence: int, latch: bool
+) -> None:
+    market = universe_market(seed, bars=80)
+    policy = RiskPolicy(
+        correlation=CorrelationLimit(threshold=threshold, cap=cap, window=window),
+        persistence=persistence,
+        on_breach={LimitKind.CORRELATED_WEIGHT: BreachRule(latch=latch)},
+    )
+    output = both_paths(market, random_orders(seed, market), policy)
+    assert output.journal is not None
+
+    mine = output.journal[output.journal[:, g.J_CODE] == CORRELATED]
+    mine = mine[np.isin(mine[:, g.J_ACTION], (g.TRIPPED, g.CLEARED))]
+    columns = [g.J_T, g.J_SYMBOL, g.J_ACTION, g.J_REQUESTED, g.J_ALLOWED]
+    expected = full_measure_changes(output, market, policy_arrays(policy, market.symbols))
+    np.testing.assert_array_equal(mine[:, columns], expected.reshape(-1, len(columns)))
+
+
+def full_measure_changes(output: KernelOutput, market: MarketData,
+                         arrays: PolicyArrays) -> np.ndarray:  # fmt: skip
+    """Rows (t, subject, action, value, cap) of the correlation limit measured in full each bar."""
+    close, (t_count, n_count) = np.ascontiguousarray(market.close), market.shape
+    last = pd.DataFrame(market.close).ffill().fillna(0.0).to_numpy()
+    window, cap = arrays.corr_window, arrays.limit_cap[CORRELATED]
+    sums, xy = np.zeros((3, n_count)), np.zeros((n_count, n_count))
+    rows, streak, tripped = [], 0, False
+    for t in range(t_count):
+        equity = output.equity[t]
+        weights = output.positions[t] * last[t] / equity if equity > 0 else np.zeros(n_count)
+        rc.advance(close, t, window, sums, xy)
+        value, subject = rc.correlated_weight(weights, close, t, window, arrays.corr_threshold,
+                                              sums, xy)  # fmt: skip
+        breached = usage_of(value, cap) > 1 + TOLERANCE
+        streak = streak + 1 if breached else 0
+        if breached:
+            now = tripped or streak >= arrays.persistence[CORRELATED]
+        else:
+            now = tripped and bool(arrays.latch[CORRELATED])
+        if now != tripped:
+            rows.append((t, subject, g.TRIPPED if now else g.CLEARED, value, cap))
+        tripped = now
+    return np.array(rows, dtype=float)

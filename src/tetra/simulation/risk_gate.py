@@ -182,13 +182,8 @@ def check_limits(t: int, state: np.ndarray, account: np.ndarray, gate: Gate) -> 
     previous, peak = gate.status[G_PREVIOUS_EQUITY], max(gate.status[G_PEAK], equity)
     usage, value, subject = limit_usage_nb(weights, equity, previous, peak, NO_RETURNS,
                                            gate.policy)  # fmt: skip
-    window = int(gate.status[G_CORR_WINDOW])
-    if window > 0:
-        rc.advance(gate.close, t, window, gate.sums, gate.xy)
-        value[CORRELATED], subject[CORRELATED] = rc.correlated_weight(
-            weights, gate.close, t, window, gate.status[G_CORR_THRESHOLD], gate.sums, gate.xy
-        )
-        usage[CORRELATED] = usage_of(value[CORRELATED], gate.policy.limit_cap[CORRELATED])
+    if gate.status[G_CORR_WINDOW] > 0:
+        _measure_correlated(t, weights, usage, value, subject, gate)
     before = gate.tripped.copy()
     gate.status[G_STATE] = advance_limits_nb(breached_nb(usage), gate.streak, gate.tripped,
                                              gate.policy)  # fmt: skip
@@ -198,6 +193,37 @@ def check_limits(t: int, state: np.ndarray, account: np.ndarray, gate: Gate) -> 
             action = TRIPPED if gate.tripped[k] else CLEARED
             note(gate, t, int(subject[k]), action, k, value[k], cap)
     gate.status[G_PREVIOUS_EQUITY], gate.status[G_PEAK] = equity, peak
+
+
+@jit
+def _measure_correlated(t: int, weights: np.ndarray, usage: np.ndarray, value: np.ndarray,
+                        subject: np.ndarray, gate: Gate) -> None:  # fmt: skip
+    """Roll the correlation window to bar t and measure the correlation limit into the arrays.
+
+    Its value reaches the journal only on a bar where the limit trips or clears; on any
+    other bar only whether it is breached matters, which `settled_breach` mostly tells from
+    a few pairs. The full measure runs when that is unsure or the value will be written.
+    """
+    window, threshold = int(gate.status[G_CORR_WINDOW]), gate.status[G_CORR_THRESHOLD]
+    cap = gate.policy.limit_cap[CORRELATED]
+    rc.advance(gate.close, t, window, gate.sums, gate.xy)
+    settled = rc.settled_breach(weights, gate.close, t, window, threshold, cap, gate.sums,
+                                gate.xy)  # fmt: skip
+    if settled >= 0 and not _flips(gate, CORRELATED, settled == 1):
+        usage[CORRELATED] = np.inf if settled == 1 else 0.0  # value and subject stay unset
+        return
+    value[CORRELATED], subject[CORRELATED] = rc.correlated_weight(
+        weights, gate.close, t, window, threshold, gate.sums, gate.xy
+    )
+    usage[CORRELATED] = usage_of(value[CORRELATED], cap)
+
+
+@jit
+def _flips(gate: Gate, k: int, breached: bool) -> bool:
+    """Whether limit k trips or clears at this check given its breach (`advance_limits_nb`)."""
+    if breached:
+        return gate.tripped[k] == 0 and gate.streak[k] + 1 >= gate.policy.persistence[k]
+    return gate.tripped[k] != 0 and gate.policy.latch[k] == 0
 
 
 @jit

@@ -8,6 +8,11 @@ return row and drops the one leaving the window, O(N²) multiply-adds, and a hel
 correlation is then O(1). The measure is the same (`correlated_weight_nb`'s definition);
 pairs without a full window of returns on both sides (the first bars, missing days) fall
 back to its exact two-pass computation, so only full-window pairs take the fast path.
+
+The gate needs the measure's value only on a bar where the limit trips or clears; on any
+other bar only whether it breaches the cap. `settled_breach` answers that from bounds,
+usually after judging a few pairs per holding, and says when it cannot (the gate then
+runs `correlated_weight`): the gate's decisions and journal are those of the full measure.
 """
 
 from __future__ import annotations
@@ -15,9 +20,10 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from tetra.risk.measures import HELD, pair_correlation_nb, returns_window_nb
+from tetra.risk.measures import HELD, TOLERANCE, pair_correlation_nb, returns_window_nb
 
 jit = numba.njit(cache=True, nogil=True)
+inline = numba.njit(cache=True, nogil=True, inline="always")  # per-pair helpers: no call cost
 
 R_SUM, R_SQUARES, R_COUNT = 0, 1, 2  # rows of the per-symbol sums
 
@@ -49,9 +55,10 @@ def advance(close: np.ndarray, t: int, window: int, sums: np.ndarray, xy: np.nda
         a, b = entering[i], leaving[i]
         if a == 0.0 and b == 0.0:
             continue
-        row = xy[i]
-        for j in range(i + 1, n_count):
-            row[j] += a * entering[j] - b * leaving[j]
+        # views from i + 1, indexed from 0: numba then vectorises the loop (2.5x faster)
+        row, later_in, later_out = xy[i, i + 1 :], entering[i + 1 :], leaving[i + 1 :]
+        for k in range(row.shape[0]):
+            row[k] += a * later_in[k] - b * later_out[k]
 
 
 @jit
@@ -101,7 +108,7 @@ def correlated_weight(
         i = held[a]
         for b in range(a + 1, count):
             j = held[b]
-            if np.isfinite(spread[a]) and np.isfinite(spread[b]):
+            if np.isfinite(spread[a]) and np.isfinite(spread[b]):  # as `_together` judges
                 cov = xy[i, j] - sums[R_SUM, i] * sums[R_SUM, j] / rows
                 scale = spread[a] * spread[b]
                 together = scale > 0.0 and cov >= threshold * scale
@@ -128,3 +135,86 @@ def _spreads(held: np.ndarray, rows: int, sums: np.ndarray) -> np.ndarray:
             variance = sums[R_SQUARES, i] - sums[R_SUM, i] ** 2 / rows
             spread[a] = np.sqrt(variance) if variance > 0.0 else 0.0
     return spread
+
+
+@jit
+def _exact_returns(spread: np.ndarray, close: np.ndarray, t: int, window: int) -> np.ndarray:
+    """Return the window's return rows if a held symbol lacks a full window, else (0, 0)."""
+    if np.isfinite(spread).all():
+        return np.zeros((0, 0))
+    return returns_window_nb(close, t, window)
+
+
+@inline
+def _together(
+    i: int, j: int, spread_i: float, spread_j: float, rows: int, min_rows: int,
+    threshold: float, sums: np.ndarray, xy: np.ndarray, exact: np.ndarray,
+) -> bool:  # fmt: skip
+    """Whether held symbols i < j count as one bet (`exact`: from `_exact_returns`)."""
+    if np.isfinite(spread_i) and np.isfinite(spread_j):
+        cov = xy[i, j] - sums[R_SUM, i] * sums[R_SUM, j] / rows
+        scale = spread_i * spread_j
+        return scale > 0.0 and cov >= threshold * scale
+    return pair_correlation_nb(exact[:, i], exact[:, j], min_rows) >= threshold
+
+
+@jit
+def settled_breach(
+    weights: np.ndarray, close: np.ndarray, t: int, window: int, threshold: float,
+    cap: float, sums: np.ndarray, xy: np.ndarray,
+) -> int:  # fmt: skip
+    """Return whether `correlated_weight`'s measure at bar t breaches `cap`, when cheaply known.
+
+    1: the limit is certainly breached (usage over 1 + `TOLERANCE`); 0: certainly not;
+    -1: only the full measure can tell. Each holding's correlated sum is bounded between
+    its own |weight| plus its partners found together so far, and the book's gross minus
+    the partners found apart. Pairs are judged exactly as `correlated_weight` judges them,
+    in rounds of growing distance along the held list (each holding gains two partners a
+    round), until every bound clears the cap or one holding's lower bound exceeds it. The
+    margins cover the float error of summing in another order than the full measure.
+    """
+    if cap == np.inf:
+        return 0
+    held = np.nonzero(np.abs(weights) > HELD)[0]
+    count = held.shape[0]
+    rows = min(t, window)
+    min_rows = max(3, window // 2)
+    if count == 0:
+        return 0
+    if not cap > 0.0 or rows < min_rows:
+        return -1  # no cap to clear, or no pair counts yet: the full measure is cheap
+    size = np.abs(weights[held])
+    gross = size.sum()
+    slack = 1e-14 * (count + 2) * gross  # far above the float error of either summation
+    low, high = size.copy(), np.full(count, gross)
+    spread = _spreads(held, rows, sums)
+    exact = _exact_returns(spread, close, t, window)
+    for distance in range(1, count // 2 + 1):
+        verdict = _verdict(low, high, slack, cap)
+        if verdict >= 0:
+            return verdict
+        for a in range(count):
+            b = (a + distance) % count
+            if 2 * distance == count and a >= distance:
+                break  # the last round of an even count meets each pair twice
+            if max(high[a], high[b]) + 2.0 * slack <= cap:
+                continue  # both already clear: this pair cannot matter
+            first, second = min(a, b), max(a, b)
+            if _together(held[first], held[second], spread[first], spread[second], rows,
+                         min_rows, threshold, sums, xy, exact):  # fmt: skip
+                low[a] += size[b]
+                low[b] += size[a]
+            else:
+                high[a] -= size[b]
+                high[b] -= size[a]
+    return _verdict(low, high, slack, cap)
+
+
+@jit
+def _verdict(low: np.ndarray, high: np.ndarray, slack: float, cap: float) -> int:
+    """Return 0 if every upper bound clears `cap`, 1 if a lower bound breaches it, else -1."""
+    if high.max() + 2.0 * slack <= cap:
+        return 0
+    if low.max() - 2.0 * slack > cap * (1.0 + 10.0 * TOLERANCE):
+        return 1
+    return -1

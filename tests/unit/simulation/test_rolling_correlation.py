@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tetra.risk.measures import correlated_weight_nb, returns_window_nb
+from tetra.risk.measures import TOLERANCE, correlated_weight_nb, returns_window_nb, usage_of
 from tetra.simulation import rolling_correlation as rc
 
 
@@ -47,3 +47,27 @@ def test_full_window_correlation_equals_numpy() -> None:
     got = [[rc.correlation(i, j, 30, sums, xy) for j in range(4) if j != i] for i in range(4)]
     want = [[expected[i, j] for j in range(4) if j != i] for i in range(4)]
     np.testing.assert_allclose(got, want, rtol=1e-9)
+
+
+@pytest.mark.parametrize(("seed", "missing"), [(6, 0.0), (7, 0.05)])
+def test_a_settled_breach_is_the_full_measures_breach(seed: int, missing: float) -> None:
+    close = correlated_closes(seed, bars=150, symbols=10, missing=missing)
+    window, threshold = 20, 0.5
+    sums, xy = np.zeros((3, 10)), np.zeros((10, 10))
+    rng = np.random.default_rng(seed + 200)
+    checks, settled = 0, 0
+
+    for t in range(close.shape[0]):
+        rc.advance(close, t, window, sums, xy)
+        weights = np.where(rng.random(10) < 0.7, rng.uniform(-0.2, 0.2, 10), 0.0)
+        value, _ = rc.correlated_weight(weights, close, t, window, threshold, sums, xy)
+        gross = np.abs(weights).sum()
+        near = value * np.array([1 - 1e-6, 1 - 1e-12, 1, 1 + 1e-9, 1 + 1e-6, 0.5, 1.5])
+        for cap in [*near, *rng.uniform(0, gross + 0.01, 5), np.inf]:
+            verdict = rc.settled_breach(weights, close, t, window, threshold, cap, sums, xy)
+            checks += 1
+            if verdict >= 0:
+                settled += 1
+                assert verdict == int(usage_of(value, cap) > 1 + TOLERANCE), (t, cap)
+
+    assert settled > checks / 2  # the cheap verdict decides most checks
