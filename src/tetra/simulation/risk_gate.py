@@ -221,9 +221,10 @@ def _measure_correlated(t: int, weights: np.ndarray, usage: np.ndarray, value: n
 @jit
 def _flips(gate: Gate, k: int, breached: bool) -> bool:
     """Whether limit k trips or clears at this check given its breach (`advance_limits_nb`)."""
+    tripped = int(gate.tripped[k]) != 0
     if breached:
-        return gate.tripped[k] == 0 and gate.streak[k] + 1 >= gate.policy.persistence[k]
-    return gate.tripped[k] != 0 and gate.policy.latch[k] == 0
+        return not tripped and int(gate.streak[k]) + 1 >= int(gate.policy.persistence[k])
+    return tripped and int(gate.policy.latch[k]) == 0
 
 
 @jit
