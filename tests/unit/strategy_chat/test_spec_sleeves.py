@@ -14,7 +14,7 @@ import pytest
 from tetra.backtest.run import run_backtest
 from tetra.core.clock import FixedClock
 from tetra.core.errors import ValidationError
-from tetra.cycle import CycleContext, run_cycle
+from tetra.cycle import CycleContext, replay, run_cycle
 from tetra.cycle.sleeves import COSTS, check_book, with_flat_bar
 from tetra.market import load_market
 from tetra.portfolio import BookMode, StoredBooks
@@ -136,6 +136,18 @@ def test_a_spec_sleeve_trades_only_its_symbols_in_a_wider_book(
     assert not positions[:, 0].any()  # QQQ: not a symbol of the spec
     direct = _direct(version.spec, store, session, anchor)
     np.testing.assert_array_equal(positions[:, 1], direct.output.positions[:, 0])
+
+
+def test_a_replay_runs_the_spec_sleeve_day_by_day(store: InMemoryStore, tmp_path: Path) -> None:
+    version, books = _approved(store, tmp_path)
+    start, end = DAYS[-3].date(), DAYS[-1].date()
+    ctx = CycleContext(store, books, STRATEGIES, CLOCK, warmup_days=(start - DAYS[0].date()).days)
+
+    days = list(replay(ctx, "ideas", start, end))
+
+    assert [d.session for d in days] == [d.date() for d in DAYS[-3:]]
+    direct = _direct(version.spec, store, end, DAYS[0].date())
+    np.testing.assert_array_equal(days[-1].sleeves[0].targets, direct.output.positions[-1])
 
 
 def test_a_bad_spec_in_a_book_is_refused_naming_the_field(
