@@ -175,17 +175,13 @@ def settled_breach(
     """
     if cap == np.inf:
         return 0
-    held = np.nonzero(np.abs(weights) > HELD)[0]
-    count = held.shape[0]
-    rows = min(t, window)
-    min_rows = max(3, window // 2)
-    if count == 0:
-        return 0
+    held, size, gross = _holdings(weights)
+    count, rows, min_rows = held.shape[0], min(t, window), max(3, window // 2)
+    slack = 1e-14 * (count + 2) * gross  # far above the float error of either summation
+    if count == 0 or gross + 2.0 * slack <= cap:
+        return 0  # the whole book is within the cap
     if not cap > 0.0 or rows < min_rows:
         return -1  # no cap to clear, or no pair counts yet: the full measure is cheap
-    size = np.abs(weights[held])
-    gross = size.sum()
-    slack = 1e-14 * (count + 2) * gross  # far above the float error of either summation
     low, high = size.copy(), np.full(count, gross)
     spread = _spreads(held, rows, sums)
     exact = _exact_returns(spread, close, t, window)
@@ -208,6 +204,18 @@ def settled_breach(
                 high[a] -= size[b]
                 high[b] -= size[a]
     return _verdict(low, high, slack, cap)
+
+
+@jit
+def _holdings(weights: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+    """Return the held columns (|weight| > `HELD`), their |weight| and its sum."""
+    held, size = np.empty(weights.shape[0], dtype=np.int64), np.empty(weights.shape[0])
+    count, gross = 0, 0.0
+    for n in range(weights.shape[0]):
+        if abs(weights[n]) > HELD:
+            held[count], size[count] = n, abs(weights[n])
+            count, gross = count + 1, gross + abs(weights[n])
+    return held[:count], size[:count], gross
 
 
 @jit
