@@ -4,9 +4,11 @@ The standard case of the backtest benchmark (100 synthetic symbols x 2,520 daily
 `MovingAverageCrossover(fast=20, slow=50)` on the compiled path, guards off: one run) timed
 unmanaged, under a caps-only policy (0.8 % per position, below the strategy's 1 % slices;
 gross and net leverage 1) and under Tetra's default policy (caps, daily loss, drawdown
-breaker and the correlation limit over 63 bars, measured incrementally by
+breaker and the correlation limit over 63 bars, rolled and settled from bounds by
 `tetra.simulation.rolling_correlation`). Times are the CPU
 time of the one thread (the machine is shared), best of several runs after a warm-up.
+Delete the numba cache of `tetra/backtest` after editing the gate: the kernel's cache does
+not notice edits to the functions it calls.
 Gates: under an empty policy (a gate with no limits) the fills and equity are bit-identical
 to the unmanaged run; the caps-only run resizes orders. Target (issue #11): <= 2x.
 
