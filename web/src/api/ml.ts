@@ -31,3 +31,16 @@ export function promoteVersion(api: ApiClient, name: string, version: number, bo
     }),
   )
 }
+
+export type EvaluationRequest = components['schemas']['EvaluationRequest']
+export type Evaluation = components['schemas']['EvaluationOut']
+export type PathModel = EvaluationRequest['path_model']
+
+/** Start scoring a registered version (on simulated paths, under a policy): a job to follow. */
+export function startEvaluation(api: ApiClient, body: EvaluationRequest): Promise<Evaluation> {
+  return unwrap(api.POST('/api/ml/evaluations', { body }))
+}
+
+export function fetchEvaluation(api: ApiClient, evaluationId: string): Promise<Evaluation> {
+  return unwrap(api.GET('/api/ml/evaluations/{evaluation_id}', { params: { path: { evaluation_id: evaluationId } } }))
+}

@@ -35,26 +35,26 @@ function plainMessage(message: string): string {
   return message.replace(/^(Value|Assertion) error, /, '')
 }
 
-/** A strategy parameter by its name, a sizing setting as `sizing.<setting>`, else by `BODY_FIELDS`. */
-function fieldKey(loc: string[]): string {
+/** A strategy parameter by its name, a sizing setting as `sizing.<setting>`, else by `fields`. */
+function fieldKey(loc: string[], fields: Record<string, string>): string {
   if (loc[0] === 'params') return loc[1] ?? 'params'
   if (loc[0] === 'sizing') return loc[1] ? `sizing.${loc[1]}` : 'sizing'
-  return BODY_FIELDS[loc[0] ?? ''] ?? 'form'
+  return fields[loc[0] ?? ''] ?? 'form'
 }
 
 /**
  * The field problems of a 422, keyed as the run form names its fields: a strategy parameter by
  * its name, a check over several parameters as `params`, a sizing setting as `sizing.<setting>`
  * (the method's whole table as `sizing`), anything else about the request as
- * `form`. Empty for any other failure.
+ * `form`. Empty for any other failure. Another form passes its own `fields` (body field -> form key).
  */
-export function fieldErrors(caught: unknown): Record<string, string> {
+export function fieldErrors(caught: unknown, fields: Record<string, string> = BODY_FIELDS): Record<string, string> {
   if (!(caught instanceof ApiError) || caught.status !== 422 || !Array.isArray(caught.details)) return {}
   const found: Record<string, string> = {}
   for (const problem of caught.details as FieldProblem[]) {
     if (typeof problem?.msg !== 'string') continue
     const loc = (Array.isArray(problem.loc) ? problem.loc : []).filter((part) => part !== 'body').map(String)
-    const key = fieldKey(loc)
+    const key = fieldKey(loc, fields)
     const message = plainMessage(problem.msg)
     found[key] = found[key] ? `${found[key]}; ${message}` : message
   }
