@@ -58,6 +58,9 @@ METRICS: Mapping[str, MetricFamily] = {
             "tetra_cycle_runs", C, "Daily decision cycles, by book and outcome.", "book", "status"
         ),
         _family("tetra_cycle_seconds", H, "Daily decision cycle duration.", "book"),
+        _family(
+            "tetra_report_runs", C, "SOD/EOD report runs, by outcome.", "book", "kind", "status"
+        ),
         _family("tetra_report_deliveries", C, "Report email attempts, by outcome.", "status"),
         _family(
             "tetra_orders", C, "Order events, by broker and resulting state.", "broker", "state"

@@ -5,7 +5,9 @@ When anything raises before the report is stored (the cycle, building the report
 model's summary, the store's write), the run is kept as failed in ``reports.failures``
 with the error's class and message, then the error is raised again. The next report and
 the monitor page then list it as failed, with its reason, rather than as missed
-(`tetra.monitoring.run_issues`); a later run that stores the report supersedes it.
+(`tetra.monitoring.run_issues`); a later run that stores the report supersedes it. Every run
+is counted in ``tetra_report_runs`` (done or failed), even when the store cannot keep the
+failure, so Prometheus's `TetraReportRunFailed` sees it as well as the `failed_report` rule.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import datetime as dt
 
 from tetra.chat.translation import ChatModel
 from tetra.core.errors import ValidationError
+from tetra.core.telemetry import telemetry
 from tetra.cycle.daily_reports import build_report
 from tetra.cycle.narrative import narrate
 from tetra.cycle.runner import CycleContext, latest_session, run_cycle
@@ -36,12 +39,15 @@ def make_report(
     Raise what the run raised, after keeping it as a failed run (see the module docstring).
     """
     archive = ReportArchive(ctx.store)
+    labels = {"book": book, "kind": kind}
     try:
         report = narrate(build_report(ctx, run_cycle(ctx, book, session), kind), model)
         archive.save(report)
     except Exception as error:
         _keep_failure(ctx, archive, book, kind, session, error)
+        telemetry().increment("tetra_report_runs", {**labels, "status": "failed"})
         raise
+    telemetry().increment("tetra_report_runs", {**labels, "status": "done"})
     return report
 
 

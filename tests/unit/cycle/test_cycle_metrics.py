@@ -1,4 +1,4 @@
-"""A daily cycle, a kill switch and a report delivery attempt show in the telemetry."""
+"""A daily cycle, a report run, a kill switch and a report delivery attempt show in telemetry."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ from collections.abc import Iterator
 import pytest
 from cycle_fixtures import context, crossover_book, sessions
 
+import tetra.cycle.report_runs as report_runs
 from tetra.adapters.metrics.prometheus import MULTIPROCESS_ENV, PrometheusTelemetry
 from tetra.core.telemetry import install
 from tetra.cycle import replay, run_cycle
+from tetra.data.ports import Query
 from tetra.portfolio import ledger_as_of
 from tetra.reports.delivery import Delivery, ReportArchive
 from tetra.risk.killswitch import KillSwitchBoard
@@ -39,6 +41,28 @@ def test_a_cycle_is_counted_and_timed_per_book(sink: PrometheusTelemetry) -> Non
         == 1
     )
     assert registry.get_sample_value("tetra_cycle_seconds_count", {"book": "swing"}) == 1
+
+
+def test_a_report_run_is_counted_per_book_and_kind_and_a_failure_as_failed(
+    sink: PrometheusTelemetry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def crash(*args: object, **kwargs: object) -> object:
+        raise RuntimeError("chart renderer crashed")
+
+    ctx = context({"SPY": SPY, "QQQ": QQQ}, crossover_book())
+    report_runs.make_report(ctx, "swing", "eod")
+    monkeypatch.setattr(report_runs, "build_report", crash)
+    with pytest.raises(RuntimeError, match="chart renderer crashed"):
+        report_runs.make_report(ctx, "swing", "eod")
+
+    def runs(status: str) -> float | None:
+        labels = {"book": "swing", "kind": "eod", "status": status}
+        return sink.registry.get_sample_value("tetra_report_runs_total", labels)
+
+    assert (runs("done"), runs("failed")) == (1, 1)
+    assert ctx.store.read(Query("reports.failures"))["report_id"].tolist() == [
+        f"eod:swing:{sessions(len(SPY))[-1]}"
+    ]
 
 
 def test_report_delivery_attempts_are_counted_by_outcome(sink: PrometheusTelemetry) -> None:

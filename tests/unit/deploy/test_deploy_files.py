@@ -163,8 +163,19 @@ def test_alert_rules_cover_stale_data_failed_runs_halted_books_and_delivery() ->
         "TetraAlertDeliveryFailing",
         "TetraBackupFailed",
         "TetraCycleFailed",
+        "TetraReportRunFailed",
         "TetraReportDeliveryFailed",
     } <= names
+
+
+def test_a_failed_report_run_alert_reads_the_failed_report_runs_per_book_and_kind() -> None:
+    (rule,) = [r for r in _rules() if r["alert"] == "TetraReportRunFailed"]
+
+    assert _metric_names(rule["expr"]) == {"tetra_report_runs_total"}
+    assert 'status="failed"' in rule["expr"]
+    assert "by (book, kind)" in rule["expr"]
+    assert rule["labels"]["severity"] == "critical"
+    assert rule["annotations"]["description"]
 
 
 def _dashboards() -> list[Path]:
