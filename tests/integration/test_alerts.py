@@ -17,6 +17,7 @@ from tetra.monitoring import (
     Alert,
     Condition,
     FailedCycles,
+    FailedReports,
     FailedRuns,
     HaltedBooks,
     QuarantineSpike,
@@ -25,6 +26,7 @@ from tetra.monitoring import (
     check_alerts,
 )
 from tetra.monitoring.alerts import stored_alerts
+from tetra.reports.delivery import ReportArchive
 from tetra.testing.builders import bars_frame
 from tetra.testing.loopback import SmtpSink, WebhookSink
 
@@ -290,6 +292,38 @@ def test_a_failed_daily_cycle_and_an_undelivered_report_fire_until_they_succeed(
         "report_delivery:eod:swing:2026-03-05",
     ]
     assert "no bars for QQQ" in failing.firing[0].message
+    assert recovered.firing == ()
+
+
+def test_a_failed_report_run_fires_until_a_rerun_stores_its_report(sql_store: SqlStore) -> None:
+    def stored(kind: str, session: dt.date) -> None:
+        row = {
+            "report_id": f"{kind}:swing:{session}",
+            "kind": kind,
+            "book": "swing",
+            "session": session,
+            "created_at": NOW,
+            "payload": "{}",
+            "source": "tetra",
+        }
+        sql_store.upsert("reports.reports", pd.DataFrame([row]))
+
+    archive = ReportArchive(sql_store)
+    broken = RuntimeError("chart renderer crashed")
+    stored("eod", dt.date(2026, 3, 4))
+    archive.record_failure("eod", "swing", dt.date(2026, 3, 5), broken, NOW)
+    archive.record_failure("sod", "swing", dt.date(2026, 2, 20), broken, NOW)  # over a week ago
+    rules = [FailedReports()]
+    failing = check_alerts(sql_store, rules, [], NOW)
+    stored("eod", dt.date(2026, 3, 5))  # the rerun stored it: the failure is superseded
+    recovered = check_alerts(sql_store, rules, [], NOW + dt.timedelta(hours=1))
+
+    assert [(a.alert_id, a.severity) for a in failing.firing] == [
+        ("failed_report:eod:swing", "critical")
+    ]
+    assert failing.firing[0].message == (
+        "the EOD report of swing failed for 2026-03-05: RuntimeError: chart renderer crashed"
+    )
     assert recovered.firing == ()
 
 

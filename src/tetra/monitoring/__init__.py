@@ -1,7 +1,7 @@
 """Operations monitoring: alert rules over the catalog, alert state and delivery, health checks.
 
-`rules` finds what is wrong (stale data, failed runs and cycles, quarantine spikes, halted
-books, undelivered reports);
+`rules` finds what is wrong (stale data, failed runs, cycles and reports, quarantine spikes,
+halted books, undelivered reports);
 `alerts` keeps the state of every alert in ``ops.alerts``, de-duplicates, and hands new
 firings and recoveries to the delivery channels (adapters: webhook, email); `health` checks
 the store. The Prometheus rules in deploy/prometheus alert on the same conditions.
@@ -12,6 +12,7 @@ from tetra.monitoring.rules import (
     AlertRule,
     Condition,
     FailedCycles,
+    FailedReports,
     FailedRuns,
     HaltedBooks,
     QuarantineSpike,
@@ -28,6 +29,7 @@ __all__ = [
     "Condition",
     "DeliveryError",
     "FailedCycles",
+    "FailedReports",
     "FailedRuns",
     "HaltedBooks",
     "QuarantineSpike",

@@ -170,6 +170,46 @@ class FailedCycles:
 
 
 @dataclass(frozen=True)
+class FailedReports:
+    """A book's SOD or EOD report whose latest run (within `window`) failed before it was stored.
+
+    A failure of ``reports.failures`` counts unless a report of that book and kind is stored for
+    the same or a later session: a rerun that stores it supersedes the failure.
+    """
+
+    window: dt.timedelta = dt.timedelta(days=7)
+    name: str = "failed_report"
+
+    def evaluate(self, store: Store, now: dt.datetime) -> list[Condition]:
+        start = (now - self.window).date()
+        failures = store.read(
+            Query(
+                "reports.failures",
+                columns=["kind", "book", "session", "error"],
+                start=start,
+            )
+        )
+        if failures.empty:
+            return []
+        stored = store.read(
+            Query("reports.reports", columns=["kind", "book", "session"], start=start)
+        )
+        newest_stored: dict[tuple[str, str], dt.date] = {}
+        for row in stored.itertuples():
+            key, session = (str(row.kind), str(row.book)), _as_day(row.session)
+            newest_stored[key] = max(session, newest_stored.get(key, session))
+        latest = failures.sort_values("session").groupby(["book", "kind"]).tail(1)
+        found = []
+        for row in latest.itertuples():
+            kind, book, session = str(row.kind), str(row.book), _as_day(row.session)
+            if session <= newest_stored.get((kind, book), dt.date.min):
+                continue  # a report of this session or a later one was stored since
+            message = f"the {kind.upper()} report of {book} failed for {session}: {row.error}"
+            found.append(Condition(self.name, f"{kind}:{book}", CRITICAL, message))
+        return found
+
+
+@dataclass(frozen=True)
 class ReportDeliveryFailures:
     """A report whose latest delivery attempt (within `window`) failed."""
 
@@ -206,6 +246,7 @@ def default_rules(
         QuarantineSpike(threshold=quarantine_threshold),
         HaltedBooks(),
         FailedCycles(),
+        FailedReports(),
         ReportDeliveryFailures(),
     ]
 
@@ -214,3 +255,8 @@ def _as_instant(value: dt.date | dt.datetime) -> dt.datetime:
     if isinstance(value, dt.datetime):
         return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
     return dt.datetime.combine(value, dt.time(), dt.UTC)
+
+
+def _as_day(value: object) -> dt.date:
+    """A session as stored (date, datetime, Timestamp, ISO text) as a date."""
+    return dt.date.fromisoformat(str(value)[:10])
