@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 
 from tetra.chat.offline import event_sql as build
-from tetra.chat.offline.families import Selection
 from tetra.chat.offline.parse import ALL_TIME
 from tetra.chat.offline.question import Question, keywords, refuse
 from tetra.chat.offline.sql import Built
@@ -74,7 +73,7 @@ def calendar(q: Question) -> Built | None:
         refuse(f"it gives the {summary} {kind} as of the store's latest bar.", _SUGGESTION[kind])
     if kind == "events":
         return _economic(q, events, summary)
-    selection = Selection(q.symbols, None if q.symbols else q.group, None if q.symbols else q.theme)
+    selection = q.selection()
     if selection.is_everything and summary != "list":
         refuse("it needs the symbols whose earnings to count or find.", _SUGGESTION[kind])
     if selection.is_everything and q.period is None:

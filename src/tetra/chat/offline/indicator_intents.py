@@ -11,14 +11,12 @@ from __future__ import annotations
 import re
 
 from tetra.chat.offline import indicator_sql as build
-from tetra.chat.offline.families import Selection
 from tetra.chat.offline.parse import Period, find_period
 from tetra.chat.offline.question import Question, keywords, refuse
 from tetra.chat.offline.sql import Built
 
 __all__ = ["INDICATOR_WORDS", "indicator"]
 
-DEFAULT_COUNT = 10
 RSI_LENGTH = 14
 BOLLINGER = (20, 2.0)
 INDICATOR_WORDS = r"ema\b|exponential(?:ly weighted)? moving average|rsi\b|relative strength " \
@@ -58,11 +56,6 @@ _RANKED = re.compile(
     r"(?:\s+\w+){0,3}?\s+(?:by\s+)?(?:rsi|relative strength)"
     r"|\b(?:rsi|relative strength index)\b.{0,12}\b(highest|lowest)\b"
 )
-_SINGULAR = re.compile(
-    r"\bwhich of (?:the|these|those)\b.{0,40}\b(?:is|was|has|had)\b|"
-    r"\b(?:which|what)\s+(?:single\s+)?(?:stock|etf|coin|crypto(?:currency)?|symbol|asset|fund|"
-    r"company|token|one)\b(?!s)"
-)
 _GROUP_NAMES = re.compile(
     r"\b(?:largest|biggest|major|core|mega[- ]?cap|large[- ]?cap)\s+(?:etfs?|stocks?|companies|"
     r"equities)\b"
@@ -99,10 +92,6 @@ def _check(q: Question, name: str, example: str) -> None:
         refuse(f"it needs the symbols (or a group) whose {name} to compute.", example)
 
 
-def _selection(q: Question) -> Selection:
-    return Selection(q.symbols, None if q.symbols else q.group, None if q.symbols else q.theme)
-
-
 def _length(match: re.Match[str] | None, default: int | None, low: int, high: int, ex: str) -> int:
     value = next((int(g) for g in match.groups() if g), None) if match else None
     if value is None:
@@ -136,7 +125,7 @@ def _ema(q: Question, example: str) -> Built:
     match = _EMA_LENGTH.search(q.text)
     length = _length(match, None, 2, 500, example)
     _unranked(q, "EMA", example)
-    return build.ema(_selection(q), length, _when(q, _EMA_LENGTH, True, example))
+    return build.ema(q.selection(), length, _when(q, _EMA_LENGTH, True, example))
 
 
 def _rsi(q: Question, example: str) -> Built:
@@ -147,11 +136,11 @@ def _rsi(q: Question, example: str) -> Built:
     if ranked is not None:
         order = "DESC" if (ranked[1] or ranked[2]) in ("highest", "top", "largest", "strongest") \
             else "ASC"  # fmt: skip
-    count = q.count or (1 if _SINGULAR.search(q.text) else DEFAULT_COUNT)
+    count = q.ranked_count()
     on = _when(q, _RSI_LENGTH, match is not None, example)
     if order is not None and on is not None:
         refuse("it ranks symbols by their RSI on the latest bar only.", example)
-    return build.rsi(_selection(q), length, on, ranked=order, limit=count)
+    return build.rsi(q.selection(), length, on, ranked=order, limit=count)
 
 
 def _macd(q: Question, example: str) -> Built:
@@ -162,7 +151,7 @@ def _macd(q: Question, example: str) -> Built:
     parts = [part for part, word in _MACD_PARTS.items() if q.has(word)]
     _unranked(q, "MACD", example)
     lengths = build.Macd(fast, slow, signal, parts[0] if len(parts) == 1 else "")
-    return build.macd(_selection(q), lengths, _when(q, _MACD_LENGTHS, True, example))
+    return build.macd(q.selection(), lengths, _when(q, _MACD_LENGTHS, True, example))
 
 
 def _bollinger(q: Question, example: str) -> Built:
@@ -177,7 +166,7 @@ def _bollinger(q: Question, example: str) -> Built:
     _unranked(q, "Bollinger bands", example)
     on = _when(q, _BOLLINGER_LENGTH, True, example)
     return build.bollinger_bands(
-        _selection(q), length, width, on, parts[0] if len(parts) == 1 else ""
+        q.selection(), length, width, on, parts[0] if len(parts) == 1 else ""
     )
 
 

@@ -18,26 +18,15 @@ from tetra.chat.offline.families import Selection
 from tetra.chat.offline.indicator_intents import indicator
 from tetra.chat.offline.parse import ALL_TIME, Period
 from tetra.chat.offline.price_stats import PRICE_WORDS, price_statistics
-from tetra.chat.offline.question import Question, keywords, refuse
+from tetra.chat.offline.question import DEFAULT_COUNT, Question, keywords, refuse
 from tetra.chat.offline.return_stats import STATISTIC_WORDS, return_statistics
 from tetra.chat.offline.sql import Built
+from tetra.chat.offline.world_intents import geopolitics, social
 
 __all__ = ["FAMILIES", "check_qualifiers", "refuse", "without_extreme_move"]
 
 LAST_YEAR = Period("trailing", amount=1, unit="YEAR")
-DEFAULT_COUNT = 10
 BENCHMARK = "SPY"
-
-
-def _selection(q: Question) -> Selection:
-    return Selection(q.symbols, None if q.symbols else q.group, None if q.symbols else q.theme)
-
-
-_SINGULAR = re.compile(
-    r"\bwhich of (?:the|these|those)\b.{0,40}\b(?:is|was|has|had)\b|"
-    r"\b(?:which|what)\s+(?:single\s+)?(?:stock|etf|coin|crypto(?:currency)?|symbol|asset|fund|"
-    r"company|token|one)\b(?!s)"
-)
 
 
 # --- best and worst day, week, month ----------------------------------------------------------
@@ -80,7 +69,7 @@ def _extreme_moves(q: Question) -> Built | None:
     if worst == best:
         refuse(f"it cannot tell whether {match[0]!r} means a gain or a fall.", example)
     period = q.period
-    selection = _selection(q)
+    selection = q.selection()
     per_symbol = len(q.symbols) > 1
     plural = match[3].endswith("s") and match[3] != "loss"
     count = q.count or (DEFAULT_COUNT if plural else 1)
@@ -126,7 +115,7 @@ def _resampled(q: Question) -> Built | None:
         refuse("it needs the symbols to resample.", "Monthly returns of SPY in 2024")
     returns = not re.match(r"close|closing|price", measure)
     return build.resampled(
-        _selection(q), _RESAMPLE_UNITS[unit_word], q.period or LAST_YEAR, returns=returns
+        q.selection(), _RESAMPLE_UNITS[unit_word], q.period or LAST_YEAR, returns=returns
     )
 
 
@@ -163,9 +152,9 @@ def _volatility(q: Question) -> Built | None:
         order = "DESC" if ranked[1] in ("most", "highest", "largest") else "ASC"
     elif not q.symbols and q.group is None and q.theme is None:
         return None
-    count = q.count or (1 if _SINGULAR.search(q.text) else DEFAULT_COUNT)
+    count = q.ranked_count()
     return build.volatility(
-        _selection(q), q.period or LAST_YEAR, annualised=not daily, ranked=order, limit=count,
+        q.selection(), q.period or LAST_YEAR, annualised=not daily, ranked=order, limit=count,
         basis=_basis(q),
     )  # fmt: skip
 
@@ -205,7 +194,7 @@ def _drawdown(q: Question) -> Built | None:
             "bar, not from a past period's peak.",
             "How far is SPY below its peak since 2020?",
         )
-    return build.drawdown(_selection(q), q.period or ALL_TIME, current=current)
+    return build.drawdown(q.selection(), q.period or ALL_TIME, current=current)
 
 
 _CORRELATION = keywords(r"correlat")
@@ -304,7 +293,7 @@ def _data_span(q: Question) -> Built | None:
         return None
     if not (q.symbols or q.group or q.theme or q.has(keywords("every|each|all"))):
         return None  # a dataset's span: the coverage shape answers it
-    return build.data_span(_selection(q))
+    return build.data_span(q.selection())
 
 
 _DIVIDEND = keywords(r"dividends?|payouts?|distributions?")
@@ -330,9 +319,9 @@ def _ranked_dividends(q: Question, *, descending: bool) -> Built:
             "total per share.",
             "Which ETFs paid the highest total dividends in 2024?",
         )
-    count = q.count or (1 if _SINGULAR.search(q.text) else DEFAULT_COUNT)
+    count = q.ranked_count()
     return build.ranked_dividends(
-        _selection(q), q.period or ALL_TIME, descending=descending, limit=count
+        q.selection(), q.period or ALL_TIME, descending=descending, limit=count
     )
 
 
@@ -342,7 +331,7 @@ def _corporate_actions(q: Question) -> Built | None:
     if q.has(_SPLIT) and q.has(_AVERAGE):
         refuse("it lists splits; it does not average them.", "Which stocks had a split since 2023?")
     if q.has(_SPLIT):
-        return build.splits(_selection(q), q.period or ALL_TIME)
+        return build.splits(q.selection(), q.period or ALL_TIME)
     if not q.has(_DIVIDEND):
         return None
     if q.has(keywords(r"yield|growth|payout ratio|next|upcoming|future")):
@@ -361,7 +350,7 @@ def _corporate_actions(q: Question) -> Built | None:
         summary = "last"
     else:
         summary = "list"
-    return build.dividends(_selection(q), q.period or ALL_TIME, summary=summary)
+    return build.dividends(q.selection(), q.period or ALL_TIME, summary=summary)
 
 
 # --- macro comparisons ------------------------------------------------------------------------
@@ -404,38 +393,10 @@ def _ago(q: Question) -> Period | None:
     return Period("trailing", amount=amount, unit=match[2].upper())
 
 
-# --- geopolitics and social attention -----------------------------------------------------------
-
-_GEOPOLITICS = keywords(r"geopolitic\w*|conflicts?\b|escalat\w*|gdelt")
-_EVENT_LIST = keywords(r"events?\b|incidents?|what happened|headlines?")
-_SOCIAL = keywords(r"social|reddit|posts?\b|mentions?\b|chatter|buzz")
-LAST_MONTH = Period("trailing", amount=1, unit="MONTH")
-
-
-def _geopolitics(q: Question) -> Built | None:
-    if q.symbols or q.series or not q.has(_GEOPOLITICS):
-        return None
-    period = q.period or LAST_MONTH
-    if q.has(_EVENT_LIST):
-        return series.geopolitical_events(period, DEFAULT_COUNT)
-    return series.geopolitical_index(period)
-
-
-def _social(q: Question) -> Built | None:
-    if q.series or not q.has(_SOCIAL) or q.has(_GEOPOLITICS):
-        return None
-    if not (q.symbols or q.group or q.theme):
-        refuse(
-            "it reads social mentions of named symbols or groups.",
-            "How many social mentions did NVDA have last month?",
-        )
-    return series.social_mentions(_selection(q), q.period or LAST_MONTH)
-
-
 FAMILIES: tuple[Callable[[Question], Built | None], ...] = (
     calendar,
-    _geopolitics,
-    _social,
+    geopolitics,
+    social,
     _macro_comparison,
     _corporate_actions,
     indicator,

@@ -51,7 +51,7 @@ def return_statistics(q: Question) -> Built | None:
         refuse("it computes one statistic of returns at a time.", _EXAMPLE)
     if not q.symbols and q.group is None and q.theme is None:
         refuse("it needs the symbols whose returns to summarise.", _EXAMPLE)
-    selection = Selection(q.symbols, None if q.symbols else q.group, None if q.symbols else q.theme)
+    selection = q.selection()
     period = q.period or ALL_TIME
     if sharpe:
         if q.has(keywords(r"risk[- ]free|excess|weekly|monthly|rolling")):

@@ -33,14 +33,13 @@ from tetra.chat.offline.parse import (
     find_period,
     find_theme,
 )
-from tetra.chat.offline.question import Question, keywords
+from tetra.chat.offline.question import DEFAULT_COUNT, Question, keywords
 from tetra.chat.offline.sql import Built
 from tetra.chat.translation import ProviderKind, Translation, TranslationFailed, Turn
 
 __all__ = ["OFFLINE_MODEL", "OfflineTranslator"]
 
 OFFLINE_MODEL = "offline translator"
-DEFAULT_COUNT = 10
 LAST_YEAR = Period("trailing", amount=1, unit="YEAR")
 LAST_MONTH = Period("trailing", amount=30, unit="DAY")
 LATEST_SESSION = Period("trailing", amount=1, unit="DAY")
