@@ -7,9 +7,10 @@ ranked how) and refuses qualifiers no family computes; `families` builds one sql
 family of prices and returns, `series_sql` those of economic series, geopolitics and social
 attention (`trees` holds the helpers they share); `indicator_intents` and `indicator_sql`
 (EMA, RSI, MACD, Bollinger bands), `event_intents` and `event_sql` (earnings, economic
-calendar), `world_intents` (geopolitics, social mentions), `return_stats` and `price_stats` are families of their own; `sql` holds the older
-text-templated shapes (latest prices, returns, coverage, macro, news); `translator` ties them
-together, answers follow-ups from the conversation and refuses what it did not understand.
+calendar), `world_intents` (geopolitics, social mentions), `return_stats` and `price_stats`
+are families of their own; `sql` holds the older text-templated shapes (latest prices,
+returns, coverage, macro, news); `translator` ties them together, answers follow-ups from the
+conversation and refuses what it did not understand.
 """
 
 from tetra.chat.offline.translator import OFFLINE_MODEL, OfflineTranslator
