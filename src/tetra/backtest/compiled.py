@@ -91,6 +91,29 @@ def bracket_levels(orders: OrderArrays) -> tuple[Array, Array]:
 
 
 @jit
+def order_columns(
+    t: int,
+    n: int,
+    size: Array,
+    size_kind: Array,
+    kind: Array,
+    limit: Array,
+    stop: Array,
+    tif: Array,
+    stop_loss: Array,
+    take_profit: Array,
+    out: Array,
+) -> None:
+    """Write the order at (t, n) into `out` in the pending-order layout (P_*): a symbol's
+    working order, or a decision row after its bar and symbol. An absent bracket field
+    (`NO_LEVELS`) reads as NaN."""
+    out[P_SIZE], out[P_SIZE_KIND], out[P_KIND] = size[t, n], size_kind[t, n], kind[t, n]
+    out[P_LIMIT], out[P_STOP], out[P_TIF] = limit[t, n], stop[t, n], tif[t, n]
+    out[P_STOP_LOSS] = stop_loss[t, n] if stop_loss.shape[0] else np.nan
+    out[P_TAKE_PROFIT] = take_profit[t, n] if take_profit.shape[0] else np.nan
+
+
+@jit
 def _decision_rows(
     size: Array,
     size_kind: Array,
@@ -112,11 +135,9 @@ def _decision_rows(
         for n in range(size.shape[1]):
             if not np.isfinite(size[t, n]):
                 continue
-            row = rows[k]
-            row[0], row[1], row[2], row[3] = t, n, size[t, n], size_kind[t, n]
-            row[4], row[5], row[6], row[7] = kind[t, n], limit[t, n], stop[t, n], tif[t, n]
-            row[8] = stop_loss[t, n] if stop_loss.shape[0] else np.nan
-            row[9] = take_profit[t, n] if take_profit.shape[0] else np.nan
+            rows[k, 0], rows[k, 1] = t, n
+            order_columns(t, n, size, size_kind, kind, limit, stop, tif, stop_loss, take_profit,
+                          rows[k, 2:])  # fmt: skip
             k += 1
     return rows
 
@@ -432,9 +453,6 @@ def queue_orders(
     """Make the orders decided at bar t the symbols' working orders."""
     for n in range(state.shape[1]):
         if np.isfinite(size[t, n]):
-            pending[n, P_SIZE], pending[n, P_SIZE_KIND] = size[t, n], size_kind[t, n]
-            pending[n, P_KIND], pending[n, P_LIMIT] = kind[t, n], limit[t, n]
-            pending[n, P_STOP], pending[n, P_TIF] = stop[t, n], tif[t, n]
-            pending[n, P_STOP_LOSS] = stop_loss[t, n] if stop_loss.shape[0] else np.nan
-            pending[n, P_TAKE_PROFIT] = take_profit[t, n] if take_profit.shape[0] else np.nan
+            order_columns(t, n, size, size_kind, kind, limit, stop, tif, stop_loss, take_profit,
+                          pending[n])  # fmt: skip
             state[S_ORDER_ROW, n] = t
