@@ -5,7 +5,8 @@ down on `close`); any other address (``ray://head:10001``, ``head:6379``) connec
 running cluster, whose workers must have Tetra installed. The function is put in Ray's
 object store once per map and every task references it, so a chunk task ships two
 integers. Results are fetched in submission order with at most a few tasks per CPU in
-flight, so the driver's memory stays bounded like the local pool's.
+flight, so the driver's memory stays bounded like the local pool's; a map closed early lets
+those few finish instead of cancelling them.
 """
 
 from __future__ import annotations
@@ -76,8 +77,11 @@ class RayExecutor(ClosingContext):
                 yield _fetched(pending.popleft(), position)
                 position += 1
         finally:
-            for reference in pending:
-                ray.cancel(reference)
+            # Left alone, not cancelled: at most `window` tasks finish and their results are
+            # freed with the references. Ray 2.60's `ray.cancel` races a reply in flight and
+            # aborts the driver ("Tried to complete task that was not pending", in
+            # task_manager.cc): seen here about once in 200 maps closed early.
+            pending.clear()
 
     def close(self) -> None:
         """Shut Ray down if this executor started it; leave a shared cluster running."""
