@@ -4,7 +4,9 @@ Each builder returns a `Built`: the SQL, the one sentence saying what it compute
 tables it reads. Periods relative to "now" are relative to the latest row in the data (a
 subquery such as ``(SELECT MAX(ts) FROM market_data.ohlcv WHERE symbol = 'SPY')``), never to
 the wall clock, so an answer depends on the store only. Returns are close to close, in percent:
-from the last close before the period to the last close inside it.
+from the last close before the period to the last close inside it. News shapes read news
+only: the social posts stored beside it are left out, and their windows count back from the
+latest news article.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 from sqlglot import exp
 
 from tetra.chat.offline.parse import ALL_TIME, Group, Period
+from tetra.data.social import COMMUNITY_PREFIX, SOCIAL_SOURCES
 
 __all__ = [
     "ARTICLES",
@@ -46,6 +49,16 @@ SENTIMENT = "news.sentiment"
 ARTICLES = "news.articles"
 COVERAGE = "ops.coverage"
 _CURRENT = "realtime_end = DATE '9999-12-31'"  # the current vintage of an observation
+# Social posts share news.articles (and their scores news.sentiment) with news; a row is a post
+# when its source is a social one or its publisher a community, as `tetra.data.social.is_social`
+# says. News questions read the other rows only; a NULL publisher is news.
+_SOCIAL_SOURCES = ", ".join("'" + s + "'" for s in sorted(SOCIAL_SOURCES))
+_NEWS_ONLY = (
+    f"source NOT IN ({_SOCIAL_SOURCES}) AND COALESCE(publisher, '') NOT LIKE '{COMMUNITY_PREFIX}%'"
+)
+_NEWS_CTE = "news_only"
+_LATEST_NEWS = f"(SELECT MAX(published_at) FROM {_NEWS_CTE})"
+_LEFT_OUT = "; social posts are left out."
 
 
 @dataclass(frozen=True, slots=True)
@@ -308,9 +321,10 @@ ORDER BY {", ".join(keys)}"""
 
 
 def sentiment(symbols: Sequence[str], period: Period, *, by_label: bool) -> Built:
-    latest = f"(SELECT MAX(published_at) FROM {SENTIMENT})"
+    """Sentiment of news articles (social posts left out), per symbol and scoring method."""
     who = [_in("symbol", symbols)] if symbols else ["symbol <> '*'"]
-    conditions = [*who, *period.window("published_at", latest)]
+    news = f"article_id IN (SELECT article_id FROM {_NEWS_CTE})"
+    conditions = [*who, news, *period.window("published_at", _LATEST_NEWS)]
     keys = "symbol,\n  method,\n  label" if by_label else "symbol,\n  method"
     measures = (
         "COUNT(*) AS articles"
@@ -318,7 +332,8 @@ def sentiment(symbols: Sequence[str], period: Period, *, by_label: bool) -> Buil
         else "COUNT(*) AS articles,\n  AVG(score) AS average_score"
     )
     order = keys.replace(",\n  ", ", ")
-    sql = f"""SELECT
+    sql = f"""{_with_news("article_id", "published_at")}
+SELECT
   {keys},
   {measures}
 FROM {SENTIMENT}
@@ -326,33 +341,49 @@ FROM {SENTIMENT}
 GROUP BY {order}
 ORDER BY {order}"""
     what = (
-        "the number of articles by sentiment label"
+        "the number of news articles by sentiment label"
         if by_label
-        else ("the number of scored articles and their average sentiment score")
+        else ("the number of scored news articles and their average sentiment score")
     )
     who_words = words(symbols) if symbols else "each symbol"
-    span = "" if period == ALL_TIME else " " + period.describe("the", "article")
-    return Built(sql, f"{what} for {who_words}, per scoring method{span}.", _t(SENTIMENT))
+    span = "" if period == ALL_TIME else " " + period.describe("the", "news article")
+    return Built(
+        sql, f"{what} for {who_words}, per scoring method{span}{_LEFT_OUT}", _t(SENTIMENT, ARTICLES)
+    )
 
 
 def headlines(symbol: str, period: Period, limit: int) -> Built:
-    latest = f"(SELECT MAX(published_at) FROM {ARTICLES})"
+    """The latest news headlines about a symbol (social posts left out)."""
     conditions = [
         f"article_id IN (SELECT article_id FROM {SENTIMENT} WHERE symbol = {quoted([symbol])})",
-        *period.window("published_at", latest),
+        *period.window("published_at", _LATEST_NEWS),
     ]
-    sql = f"""SELECT
+    sql = f"""{_with_news("article_id", "published_at", "title", "publisher")}
+SELECT
   published_at,
   title,
   publisher
-FROM {ARTICLES}
+FROM {_NEWS_CTE}
 {_where(conditions)}
 ORDER BY published_at DESC
 LIMIT {limit}"""
-    span = "" if period == ALL_TIME else " " + period.describe("the", "article")
+    span = "" if period == ALL_TIME else " " + period.describe("the", "news article")
     return Built(
-        sql, f"the {limit} latest headlines about {symbol}{span}.", _t(ARTICLES, SENTIMENT)
+        sql,
+        f"the {limit} latest news headlines about {symbol}{span}{_LEFT_OUT}",
+        _t(ARTICLES, SENTIMENT),
     )
+
+
+def _with_news(*columns: str) -> str:
+    """Return a WITH clause naming the news articles (not social posts) `news_only`."""
+    selected = ",\n    ".join(columns)
+    return f"""WITH {_NEWS_CTE} AS (
+  SELECT
+    {selected}
+  FROM {ARTICLES}
+  WHERE {_NEWS_ONLY}
+)"""
 
 
 def _t(*tables: str) -> frozenset[str]:

@@ -10,6 +10,8 @@ from tetra.chat.offline.sql import Built
 _GEOPOLITICS = keywords(r"geopolitic\w*|conflicts?\b|escalat\w*|gdelt")
 _EVENT_LIST = keywords(r"events?\b|incidents?|what happened|headlines?")
 _SOCIAL = keywords(r"social|reddit|posts?\b|mentions?\b|chatter|buzz")
+_POSTS = keywords(r"social|reddit|posts?\b|chatter|buzz")
+_NEWS = keywords(r"news|headlines?|articles?|stories|press")
 LAST_MONTH = Period("trailing", amount=1, unit="MONTH")
 
 
@@ -24,6 +26,8 @@ def geopolitics(q: Question) -> Built | None:
 
 def social(q: Question) -> Built | None:
     if q.series or not q.has(_SOCIAL) or q.has(_GEOPOLITICS):
+        return None
+    if q.has(_NEWS) and not q.has(_POSTS):  # "news articles mentioning NVDA" is news
         return None
     if not (q.symbols or q.group or q.theme):
         refuse(
