@@ -108,3 +108,12 @@ def test_a_news_window_counts_back_from_the_latest_news_not_the_latest_post(
     rows = answer("AAA news sentiment over the last 3 days", executor)
 
     assert rows["articles"].tolist() == [3, 3]  # the 8th to the 10th, though posts are later
+
+
+def test_this_week_of_news_starts_on_the_monday_of_the_latest_news_article(
+    executor: DuckDBReadOnly | PostgresReadOnly,
+) -> None:
+    rows = answer("How many news articles mention AAA this week?", executor)
+
+    # the latest news is Wednesday 2024-01-10: Monday the 8th to it, not all four
+    assert rows.groupby("method")["articles"].sum().tolist() == [3, 3]

@@ -127,7 +127,9 @@ _IN_THE_LAST = re.compile(
     rf"\b(?:in|over|during|within|for|across)\s+(?:the\s+)?(?:last\s+)?{_NUMBER}\s+{_UNIT}\b"
 )
 _TO_DATE = re.compile(r"\b(ytd|year[- ]to[- ]date|this year|so far this year|mtd|this month|"
-                      r"month[- ]to[- ]date)\b")  # fmt: skip
+                      r"month[- ]to[- ]date|qtd|this quarter|quarter[- ]to[- ]date|wtd|"
+                      r"this week|week[- ]to[- ]date)\b")  # fmt: skip
+_TO_DATE_UNITS = {"y": "YEAR", "m": "MONTH", "q": "QUARTER", "w": "WEEK"}
 _LATEST_DAY = re.compile(r"\b(today|latest session|last session|on the day|1-day|one-day|"
                          r"daily (?:move|change|return|gain|loss)|yesterday)\b")  # fmt: skip
 _ALL_TIME = re.compile(r"\b(all[- ]time|ever|full history|whole history|since inception|"
@@ -174,8 +176,8 @@ def _to_date(text: str) -> Period | None:
     match = _TO_DATE.search(text)
     if match is None:
         return None
-    unit = "MONTH" if "month" in match[1] or match[1] == "mtd" else "YEAR"
-    return Period("to_date", unit=unit)
+    named = match[1].removeprefix("so far ").removeprefix("this ")
+    return Period("to_date", unit=_TO_DATE_UNITS[named[0]])
 
 
 def _trailing(text: str) -> Period | None:
