@@ -182,6 +182,25 @@ def _dashboards() -> list[Path]:
     return sorted((DEPLOY / "grafana" / "dashboards").glob("*.json"))
 
 
+def _panels_reading(metric: str, dashboard: str) -> dict[str, list[str]]:
+    """Return the title and expressions of each panel of `dashboard` that reads `metric`."""
+    panels = json.loads((DEPLOY / "grafana" / "dashboards" / f"{dashboard}.json").read_text())
+    return {
+        panel["title"]: [t["expr"] for t in panel["targets"]]
+        for panel in panels["panels"]
+        if any(metric in _metric_names(t["expr"]) for t in panel["targets"])
+    }
+
+
+def test_the_trading_dashboard_shows_report_runs_by_outcome_and_what_the_alert_fires_on() -> None:
+    (rule,) = [r for r in _rules() if r["alert"] == "TetraReportRunFailed"]
+    panels = _panels_reading("tetra_report_runs_total", "trading")
+    expressions = [e for exprs in panels.values() for e in exprs]
+
+    assert any("by (book, kind, status)" in e for e in expressions), panels
+    assert rule["expr"].removesuffix(" > 0") in expressions, panels
+
+
 def test_grafana_provisions_the_dashboards_folder_compose_mounts(compose: dict[str, Any]) -> None:
     provider = _yaml(DEPLOY / "grafana" / "provisioning" / "dashboards" / "tetra.yml")
     path = provider["providers"][0]["options"]["path"]
