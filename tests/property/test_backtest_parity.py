@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import astuple
+from typing import ClassVar
+
 import numpy as np
 import pandas as pd
 from hypothesis import given, settings
@@ -9,9 +13,13 @@ from hypothesis import strategies as st
 
 from tetra.backtest.compiled import run_compiled
 from tetra.backtest.engine import run_callbacks
+from tetra.backtest.run import run_backtest
 from tetra.market import BarContext, MarketData, OrderArrays, OrderKind, SizeKind
 from tetra.simulation.exits import Exits
+from tetra.simulation.layout import F_EXIT, F_ORDER_ROW, F_QUANTITY, F_SYMBOL, F_T
 from tetra.simulation.orders import Commission, Costs, Slippage, TradingRules
+from tetra.strategy.base import Strategy, StrategyConfig
+from tetra.strategy.membership import Membership, MembersOnly
 
 
 def random_market(seed: int, bars: int, symbols: int) -> MarketData:
@@ -177,3 +185,75 @@ def test_cash_plus_positions_always_equal_equity(seed: int) -> None:
     last = pd.DataFrame(market.close).ffill().fillna(0.0).to_numpy()
     value = np.nansum(output.positions * last, axis=1)
     np.testing.assert_allclose(output.cash + value, output.equity, rtol=1e-12)
+
+
+class Replayed(Strategy[StrategyConfig]):
+    """Fixed order arrays as a strategy on both paths (the per-bar path replays them)."""
+
+    name: ClassVar[str] = "replayed"
+
+    def __init__(self, orders: OrderArrays) -> None:
+        super().__init__(StrategyConfig())
+        self.fixed = orders
+
+    def orders(self, market: MarketData) -> OrderArrays:
+        rows = market.shape[0]  # the guards run on truncated markets
+        return OrderArrays(*(None if a is None else a[:rows].copy() for a in astuple(self.fixed)))
+
+    def on_bar(self, bar: BarContext) -> None:
+        replay(self.fixed)(bar)
+
+
+def random_membership(seed: int, market: MarketData) -> Membership:
+    """Each symbol in and out over spans of 3 to 15 days; the last symbol always in."""
+    rng = np.random.default_rng(seed + 3)
+    first, last = market.dates[0].astype(dt.date), market.dates[-1].astype(dt.date)
+    spans: dict[str, tuple[tuple[dt.date | None, dt.date | None], ...]] = {}
+    for symbol in market.symbols[:-1]:
+        day, inside, found = first, bool(rng.integers(2)), []
+        while day <= last:
+            length = dt.timedelta(days=int(rng.integers(3, 16)))
+            if inside:
+                found.append((day, day + length - dt.timedelta(days=1)))
+            day, inside = day + length, not inside
+        spans[symbol] = tuple(found)
+    return Membership(spans, "@random")
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 10_000), costs=COSTS, rules=RULES, exits=EXITS, brackets=st.booleans())
+def test_both_paths_fill_identically_under_a_membership_mask(
+    seed: int, costs: Costs, rules: TradingRules, exits: Exits, brackets: bool
+) -> None:
+    market = random_market(seed, bars=60, symbols=4)
+    orders = random_orders(seed, market)
+    if brackets:
+        orders = with_brackets(seed, market, orders)
+    membership = random_membership(seed, market)
+    strategy = MembersOnly(Replayed(orders), membership)
+    account = {"cash": 100_000.0, "costs": costs, "rules": rules, "exits": exits}
+
+    compiled = run_backtest(strategy, market, path="compiled", guards=False, **account)  # type: ignore[arg-type]
+    per_bar = run_backtest(strategy, market, path="callback", guards=False, **account)  # type: ignore[arg-type]
+
+    np.testing.assert_array_equal(compiled.output.fills, per_bar.output.fills)
+    np.testing.assert_array_equal(compiled.output.equity, per_bar.output.equity)
+    np.testing.assert_array_equal(_by_bar(compiled.decisions), _by_bar(per_bar.decisions))
+    fills, inside = compiled.output.fills, membership.mask(market)
+    own = fills[fills[:, F_EXIT] == 0]
+    grows = [row for row in own if _grows(row, compiled.output.positions)]
+    assert all(inside[int(row[F_ORDER_ROW]), int(row[F_SYMBOL])] for row in grows)
+
+
+def _by_bar(decisions: np.ndarray | None) -> np.ndarray:
+    """Decisions by bar, then symbol (the per-bar log keeps the order they were placed in)."""
+    assert decisions is not None
+    return decisions[np.lexsort((decisions[:, 1], decisions[:, 0]))]
+
+
+def _grows(fill: np.ndarray, positions: np.ndarray) -> bool:
+    """Whether a fill left its symbol's position larger in size (or on the other side)."""
+    t, n = int(fill[F_T]), int(fill[F_SYMBOL])
+    after = positions[t, n]
+    before = after - fill[F_QUANTITY]  # one fill per symbol per bar
+    return abs(after) > abs(before) or before * after < 0
