@@ -207,11 +207,11 @@ def test_dates_are_checked_before_anything_runs() -> None:
     assert "month must be in 1..12" in result.output
 
 
-@pytest.mark.parametrize(("start", "member"), [("2024-03-01", "SPY"), ("2024-09-02", "QQQ")])
-def test_a_group_backtest_on_a_past_day_uses_that_days_recorded_members(
-    data_dir: Path, start: str, member: str
+def test_a_group_backtest_enters_members_only_while_in_and_closes_a_leaver_at_the_next_open(
+    data_dir: Path,
 ) -> None:
-    # a made-up history over the store's symbols: SPY in the crypto group, then QQQ instead
+    # a made-up history over the store's symbols: SPY in the crypto group until Sunday
+    # 2024-06-30, QQQ in from Monday 2024-07-01 (Monday's close is the first to know both)
     history = pd.DataFrame(
         [("crypto", "SPY", dt.date(2016, 1, 1), dt.date(2024, 6, 30), None, "test", "sample"),
          ("crypto", "QQQ", dt.date(2024, 7, 1), None, 1, "test", "sample")],
@@ -222,12 +222,39 @@ def test_a_group_backtest_on_a_past_day_uses_that_days_recorded_members(
     try:
         result = runner.invoke(
             app,
-            ["run", "buy_and_hold", "--symbols", "@crypto", "--start", start,
-             "--end", "2025-06-30", "--no-save"],
+            ["run", "buy_and_hold", "--symbols", "@crypto", "--param", "rebalance=1",
+             "--start", "2024-03-01", "--end", "2025-06-30"],
         )  # fmt: skip
+        run_id = result.output.split("saved run ")[1].split()[0]
+        with open_store(data_dir / "sample.duckdb", StoreKind.SAMPLE) as store:
+            trades = store.read(Query("strategies.trades", where={"run_id": run_id}))
+            runs = store.read(Query("strategies.runs", where={"run_id": run_id}))
     finally:
         with open_store(data_dir / "sample.duckdb", StoreKind.SAMPLE) as store:
             store.delete(Query("market_data.universe_membership", where={"reason": "test"}))
 
     assert result.exit_code == 0, result.output
-    assert f"on {member}\n" in result.output or f"on {member} " in result.output
+    printed = " ".join(result.output.split())  # rich wraps long lines
+    assert "entries while a member of @crypto on QQQ, SPY" in printed
+    entries = trades.groupby("symbol")["entry_ts"].agg(["min", "max"])
+    assert entries.loc["QQQ", "min"].date() == dt.date(2024, 7, 2)  # the open after joining
+    assert entries.loc["SPY", "max"].date() <= dt.date(2024, 7, 1)  # none after leaving
+    spy = trades[trades["symbol"] == "SPY"]
+    assert spy["exit_ts"].notna().all()
+    assert spy["exit_ts"].max().date() == dt.date(2024, 7, 2)  # out on the 1st: sold at the open
+    assert json.loads(runs["params"].iloc[0])["membership"]["spans"]["QQQ"] == [
+        ["2024-07-01", None]
+    ]
+
+
+def test_a_group_without_a_recorded_history_takes_the_configured_list_and_says_so() -> None:
+    result = runner.invoke(
+        app, ["run", "buy_and_hold", "--symbols", "@crypto,SPY", "--start", "2024-03-01",
+              "--end", "2024-06-30", "--no-save"],
+    )  # fmt: skip
+
+    assert result.exit_code == 0, result.output
+    printed = " ".join(result.output.split())  # rich wraps long lines
+    assert "rebalance=None) on SPY" in printed  # not wrapped: nothing joins or leaves
+    assert "no membership history is recorded for @crypto" in printed
+    assert "left out, with no bars" in printed  # the sample store here holds no coins

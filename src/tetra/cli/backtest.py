@@ -28,13 +28,12 @@ from tetra.backtest.research.walk_forward import folds, walk_forward
 from tetra.backtest.result import BacktestResult
 from tetra.backtest.run import run_backtest
 from tetra.cli import backtest_risk as r
+from tetra.cli.backtest_members import MEMBERS_HELP, GroupMarket, group_market
 from tetra.cli.common import console, errors, fail_cleanly, opened_store, settings
 from tetra.compute import Executor
 from tetra.data.ports import Store
 from tetra.data.store_kind import StoreKind
-from tetra.data.universe import load_universe
-from tetra.data.universe_on import expand_groups
-from tetra.market import Adjustment, MarketData, load_market
+from tetra.market import Adjustment, MarketData
 from tetra.ml.storage import with_stored_signal
 from tetra.reports.metrics import Metrics, trade_counts
 from tetra.reports.tearsheet import render_tearsheet
@@ -53,11 +52,7 @@ SAMPLE_LABEL = "SAMPLE DATA (synthetic)"
 PATHS = ("auto", "compiled", "callback")
 
 STRATEGY = typer.Argument(..., help="A registered strategy; see `tetra backtest list`.")
-SYMBOLS = typer.Option(
-    "SPY,QQQ",
-    help="Comma-separated symbols; @group for a universe group's members on the start day "
-    "(e.g. @crypto: the recorded top ten of that day).",
-)
+SYMBOLS = typer.Option("SPY,QQQ", help=MEMBERS_HELP)
 START = typer.Option("2000-01-01", help="First day (YYYY-MM-DD).")
 END = typer.Option("2100-12-31", help="Last day, inclusive (YYYY-MM-DD).")
 PARAMS = typer.Option([], "--param", help="A strategy parameter, name=value; repeatable.")
@@ -105,13 +100,15 @@ def run(
                                         atr_window, both_touched))  # fmt: skip
     policy = _checked(lambda: r.policy_of(risk_policy))
     sized = _checked(lambda: r.sizing_of(sizing))
-    with _market(sample, symbols, start, end, adjustment) as (store, market), fail_cleanly():
-        instance = with_stored_signal(instance, store, market)
+    with _market(sample, symbols, start, end, adjustment) as (store, members), fail_cleanly():
+        market = members.market
+        instance = members.wrap(with_stored_signal(instance, store, market))
         started = dt.datetime.now(dt.UTC)
         result: BacktestResult = _checked(
             lambda: run_backtest(instance, market, path=path, cash=cash, costs=costs,  # type: ignore[arg-type]
                                  exits=exits, risk_policy=policy, sizing=sized)
         )  # fmt: skip
+        result.warnings.extend(members.notes)
         metrics = result.metrics()
         _print_metrics(f"{instance.describe()} on {', '.join(market.symbols)}", metrics, sample)
         for leg in instance.legs(market.symbols):
@@ -134,7 +131,7 @@ def run(
         if save:
             record = backtest_record(
                 result, instance, started_at=started, finished_at=dt.datetime.now(dt.UTC),
-                params={**_run_params(market, cash, adjustment, sample),
+                params={**_run_params(market, cash, adjustment, sample, members),
                         "legs": instance.legs(market.symbols),
                         **_risk_params(exits, policy, result, sized)},
             )  # fmt: skip
@@ -169,15 +166,17 @@ def sweep_command(
     full = _checked(lambda: p.full_grid(cls, grid, param))
     costs = _costs(commission_bps, slippage_bps)
     with (
-        _market(sample, symbols, start, end, adjustment) as (_, market),
+        _market(sample, symbols, start, end, adjustment) as (_, members),
         _cluster() as executor,
         _progress() as tick,
     ):
         frame = _checked(
-            lambda: sweep(cls, market, full, cash=cash, costs=costs, workers=workers,
-                          metric=metric, progress=tick, executor=executor)
+            lambda: sweep(cls, members.market, full, cash=cash, costs=costs, workers=workers,
+                          metric=metric, progress=tick, executor=executor,
+                          membership=members.membership)
         )  # fmt: skip
-        _print_deflated_sharpe(cls, market, frame, cash, costs)
+        _print_deflated_sharpe(cls, members, frame, cash, costs)
+    _print_notes(members.notes)
     label = f" [yellow]{SAMPLE_LABEL}[/]" if sample else ""
     columns, rows = views.top_rows(frame, metric, top)
     _table(f"Top {len(rows)} of {len(frame)} by {metric}{label}", columns, rows)
@@ -189,7 +188,7 @@ def sweep_command(
 
 
 def _print_deflated_sharpe(
-    cls: StrategyClass, market: MarketData, frame: Any, cash: float, costs: Costs
+    cls: StrategyClass, members: GroupMarket, frame: Any, cash: float, costs: Costs
 ) -> None:
     """Print the deflated Sharpe ratio of the sweep's best Sharpe among all its trials."""
     from tetra.simulation.robustness import deflated_sharpe_ratio  # scipy: slow import
@@ -198,9 +197,8 @@ def _print_deflated_sharpe(
         return
     best = frame.loc[frame["sharpe_ratio"].idxmax()]
     params = {name: best[name] for name in frame.columns if name in cls.Config.model_fields}
-    result = run_backtest(
-        cls(configure(cls, params, cash)), market, cash=cash, costs=costs, guards=False
-    )
+    strategy = members.wrap(cls(configure(cls, params, cash)))
+    result = run_backtest(strategy, members.market, cash=cash, costs=costs, guards=False)
     returns = result.equity.pct_change().dropna().to_numpy()
     dsr = deflated_sharpe_ratio(returns, frame["sharpe_ratio"].to_numpy())
     console.print(
@@ -227,7 +225,8 @@ def walk_forward_command(
     spec = {"grid": full, "train": train, "test": test, "step": step or test,
             "anchored": anchored, "metric": metric}  # fmt: skip
     costs = _costs(commission_bps, slippage_bps)
-    with _market(sample, symbols, start, end, adjustment) as (store, market):
+    with _market(sample, symbols, start, end, adjustment) as (store, members):
+        market = members.market
         splits = _checked(lambda: folds(market.shape[0], train, test, step, anchored=anchored))
         if not splits:
             _bad(f"{market.shape[0]} bars hold no fold of --train {train} + --test {test}")
@@ -236,7 +235,8 @@ def walk_forward_command(
             result = _checked(
                 lambda: walk_forward(cls, market, full, train=train, test=test, step=step,
                                      anchored=anchored, metric=metric, cash=cash, costs=costs,
-                                     workers=workers, progress=tick, executor=executor)
+                                     workers=workers, progress=tick, executor=executor,
+                                     membership=members.membership)
             )  # fmt: skip
         columns = ("fold", "train", "test", "params", "in-sample", "out-of-sample")
         _table(
@@ -245,10 +245,12 @@ def walk_forward_command(
             views.fold_rows(result.summary(market.dates)),
         )
         _print_metrics("Out-of-sample: the stitched test windows", result.metrics, sample)
+        _print_notes(members.notes)
         if save:
             record = walk_forward_record(
                 result, cls.name, spec, started_at=started, finished_at=dt.datetime.now(dt.UTC),
-                params=_run_params(market, cash, adjustment, sample), dates=market.dates,
+                params=_run_params(market, cash, adjustment, sample, members),
+                dates=market.dates,
             )  # fmt: skip
             console.print(f"saved run [bold]{save_run(store, record)}[/]")
 
@@ -279,14 +281,15 @@ def _strategy_class(name: str) -> StrategyClass:
 @contextmanager
 def _market(
     sample: bool, symbols: str, start: str, end: str, adjustment: Adjustment
-) -> Iterator[tuple[Store, MarketData]]:
+) -> Iterator[tuple[Store, GroupMarket]]:
+    """Yield the store and the run's market: ``@group`` entries become every member of the
+    run, entered only while in (`tetra.cli.backtest_members`)."""
     named = [s.strip().upper() for s in symbols.split(",") if s.strip()]
     first, last = _checked(lambda: (dt.date.fromisoformat(start), dt.date.fromisoformat(end)))
     with opened_store(StoreKind.SAMPLE if sample else StoreKind.LIVE) as store:
         with fail_cleanly():
-            wanted = expand_groups(store, load_universe(), named, first)  # members on the start
-            market = load_market(store, wanted, first, last, adjustment=adjustment)
-        yield store, market
+            members = group_market(store, named, first, last, adjustment)
+        yield store, members
 
 
 def _costs(commission_bps: float, slippage_bps: float) -> Costs:
@@ -308,11 +311,19 @@ def _risk_params(exits: Exits | None, policy: RiskPolicy | None, result: Backtes
 
 
 def _run_params(
-    market: MarketData, cash: float, adjustment: Adjustment, sample: bool
+    market: MarketData, cash: float, adjustment: Adjustment, sample: bool, members: GroupMarket
 ) -> dict[str, Any]:
     data = "sample" if sample else "live"
     symbols = list(market.symbols)
-    return {"symbols": symbols, "cash": cash, "adjustment": adjustment.value, "data": data}
+    kept = {"symbols": symbols, "cash": cash, "adjustment": adjustment.value, "data": data}
+    if members.membership is not None:  # the spans the run's entries followed
+        kept["membership"] = members.membership.as_json()
+    return kept
+
+
+def _print_notes(notes: Sequence[str]) -> None:
+    for note in notes:
+        console.print(f"[yellow]warning: {note}[/]")
 
 
 @contextmanager

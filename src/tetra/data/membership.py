@@ -3,7 +3,8 @@
 Membership rows (market_data.universe_membership) are intervals: ``valid_from`` to
 ``valid_to`` (null while still in). `ranking_changes` compares today's open intervals with a
 fresh top-N ranking and returns the rows that record the change (new intervals for joiners,
-closed intervals for leavers); `members_on` answers the point-in-time question a backtest asks.
+closed intervals for leavers); `members_on` answers "who was in on that day", `overlapping`
+"who was in at any day of a window" (the intervals a backtest over that window follows).
 """
 
 from __future__ import annotations
@@ -78,11 +79,20 @@ def ranking_changes(
 
 def members_on(store: Store, group: str, day: dt.date) -> list[str]:
     """Return the symbols in `group` on `day` (empty when no history is recorded)."""
-    rows = store.read(Query(MEMBERSHIP, where={"universe_group": group}))
+    rows = overlapping(history(store, group), day, day)
+    return sorted(rows["symbol"].astype(str).unique())
+
+
+def history(store: Store, group: str) -> pd.DataFrame:
+    """Return every membership row recorded for `group` (empty when none is)."""
+    return store.read(Query(MEMBERSHIP, where={"universe_group": group}))
+
+
+def overlapping(rows: pd.DataFrame, first: dt.date, last: dt.date) -> pd.DataFrame:
+    """Return the membership `rows` whose interval shares a day with [first, last]."""
     if rows.empty:
-        return []
-    when = pd.Timestamp(day)
+        return rows
     starts = pd.to_datetime(rows["valid_from"])
     ends = pd.to_datetime(rows["valid_to"])
-    inside = (starts <= when) & (ends.isna() | (ends >= when))
-    return sorted(rows.loc[inside, "symbol"].astype(str).unique())
+    inside = (starts <= pd.Timestamp(last)) & (ends.isna() | (ends >= pd.Timestamp(first)))
+    return rows.loc[inside].reset_index(drop=True)

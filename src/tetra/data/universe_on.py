@@ -1,45 +1,96 @@
-"""The universe as it was on a day: groups with a recorded membership history use it.
+"""The universe as it was: groups with a recorded membership history follow it.
 
-`group_on` answers "who was in this group on that day": the members recorded in
-market_data.universe_membership (the crypto top ten, kept by the crypto_universe step) when
-the store holds a history for the group that covers the day, else the configured list of
-universe.toml. `expand_groups` turns ``@group`` entries of a symbol list into those members,
-so ``--symbols @crypto --start 2024-03-01`` backtests that day's top ten, not today's.
-`universe_on` adds the day's members that universe.toml does not list (later joiners of the
-ranking) as crypto instruments, so a daily cycle knows and classifies them.
+`group_between` answers "who was in this group, and when, over these days": the intervals
+recorded in market_data.universe_membership (the crypto top ten, kept by the
+crypto_universe step), with universe.toml's list standing in where nothing is recorded (no
+history for the group, or days before its history begins), and a note saying so.
+`expand_groups` turns ``@group`` entries of a symbol list into every symbol that was a
+member on some day of the window, keeping each group's intervals, so a backtest of
+``--symbols @crypto`` can enter a coin only while it is in the top ten
+(`tetra.strategy.membership`). `universe_on` adds the day's members that universe.toml does
+not list (later joiners of the ranking) as crypto instruments, so a daily cycle knows and
+classifies them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from tetra.data.membership import MEMBERSHIP, members_on
+import pandas as pd
+
+from tetra.data.membership import MEMBERSHIP, history, members_on, overlapping
 from tetra.data.ports import Query, Store
 from tetra.data.universe import Universe, parse_group
 from tetra.model.instruments import AssetClass, Instrument, UniverseGroup
 
 GROUP_MARK = "@"
+SPAN_COLUMNS = ["symbol", "valid_from", "valid_to"]
 
 
-def group_on(store: Store, universe: Universe, group: str, day: dt.date) -> list[str]:
-    """Return the symbols of `group` on `day` (recorded history first, then the configuration)."""
+@dataclass(frozen=True, slots=True)
+class GroupSpans:
+    """A group over a window: the days each member was in, and what stood in for a history.
+
+    `spans` has one row per interval: `symbol`, `valid_from` and `valid_to` (first and last
+    day in, inclusive; None where unbounded). `note` says where universe.toml's list stood in
+    for a membership history that is not recorded (None when the history covers the window).
+    """
+
+    group: str
+    spans: pd.DataFrame
+    note: str | None = None
+
+    @property
+    def symbols(self) -> list[str]:
+        """The symbols that were members on some day of the window, in first-seen order."""
+        return list(dict.fromkeys(self.spans["symbol"].astype(str)))
+
+
+@dataclass(frozen=True, slots=True)
+class Expansion:
+    """A symbol list with its ``@group`` entries expanded over a window."""
+
+    symbols: list[str]
+    groups: list[GroupSpans]
+
+
+def group_between(
+    store: Store, universe: Universe, group: str, first: dt.date, last: dt.date
+) -> GroupSpans:
+    """Return who was in `group` when, over [first, last] (see the module docstring)."""
     wanted = parse_group(group)
-    recorded = members_on(store, wanted.value, day) if _has_history(store, wanted) else []
-    return recorded or list(universe.by_group(wanted).symbols)
+    configured = list(universe.by_group(wanted).symbols)
+    rows = history(store, wanted.value)
+    if rows.empty:
+        note = (f"no membership history is recorded for @{wanted.value}: universe.toml's list "
+                "stands in as its members on every day")  # fmt: skip
+        return GroupSpans(wanted.value, _spans(configured, None), note)
+    recorded = overlapping(rows, first, last)[SPAN_COLUMNS]
+    begins = pd.Timestamp(rows["valid_from"].min()).date()
+    if first >= begins:
+        return GroupSpans(wanted.value, recorded.reset_index(drop=True))
+    note = (f"@{wanted.value}'s membership history begins on {begins}: universe.toml's list "
+            "stands in as its members before that day")  # fmt: skip
+    before = _spans(configured, begins - dt.timedelta(days=1))
+    return GroupSpans(wanted.value, pd.concat([before, recorded], ignore_index=True), note)
 
 
 def expand_groups(
-    store: Store, universe: Universe, names: Sequence[str], day: dt.date
-) -> list[str]:
-    """Return `names` with each ``@group`` replaced by its members on `day`, without repeats."""
+    store: Store, universe: Universe, names: Sequence[str], first: dt.date, last: dt.date
+) -> Expansion:
+    """Return `names` with each ``@group`` replaced by its members over [first, last]."""
     found: list[str] = []
+    groups: list[GroupSpans] = []
     for name in names:
         if name.startswith(GROUP_MARK):
-            found += group_on(store, universe, name[len(GROUP_MARK) :].lower(), day)
+            groups.append(group_between(store, universe, name[len(GROUP_MARK) :].lower(),
+                                        first, last))  # fmt: skip
+            found += groups[-1].symbols
         else:
             found.append(name)
-    return list(dict.fromkeys(found))
+    return Expansion(list(dict.fromkeys(found)), groups)
 
 
 def universe_on(store: Store, universe: Universe, day: dt.date) -> Universe:
@@ -57,3 +108,8 @@ def _has_history(store: Store, group: UniverseGroup) -> bool:
 
 def _crypto(symbol: str) -> Instrument:
     return Instrument(symbol, symbol, AssetClass.CRYPTO, UniverseGroup.CRYPTO, "CRYPTO")
+
+
+def _spans(symbols: Sequence[str], last: dt.date | None) -> pd.DataFrame:
+    """Return intervals with no first day, ending on `last` (None: never), for `symbols`."""
+    return pd.DataFrame([(s, None, last) for s in symbols], columns=SPAN_COLUMNS)

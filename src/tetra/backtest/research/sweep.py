@@ -40,6 +40,7 @@ from tetra.market import MarketData
 from tetra.reports.metrics import Metrics
 from tetra.simulation.orders import Costs, TradingRules
 from tetra.strategy.base import Strategy, StrategyConfig
+from tetra.strategy.membership import Membership, MembersOnly
 
 Progress = Callable[[int, int], None]
 Pool = Literal["process", "thread"]
@@ -84,6 +85,7 @@ def sweep(
     pool: Pool = "process",
     executor: TaskExecutor | None = None,
     batch: int | None = None,
+    membership: Membership | None = None,
 ) -> pd.DataFrame:
     """Backtest every valid combination of `grid`; one row each, in grid order.
 
@@ -96,11 +98,12 @@ def sweep(
     picks forked processes or threads for ``workers > 1`` (see the module docstring).
     `executor`, when given, runs the combinations instead (`workers` and `pool` are then
     unused), `batch` at a time per task (default: about eight tasks per worker, at most 64).
+    With `membership`, each strategy enters symbols only while members (`MembersOnly`).
     """
     if metric not in METRICS:
         raise ValueError(f"unknown metric {metric!r}; choose one of {', '.join(sorted(METRICS))}")
     valid, invalid = validate_grid(strategy_class, grid, cash)
-    run = _Runner(strategy_class, market, cash, costs, rules, metric)
+    run = _Runner(strategy_class, market, cash, costs, rules, metric, membership)
     configs = [config for _, config in valid]
     if executor is not None:
         rows = run_on_executor(executor, run, configs, progress, batch)
@@ -140,12 +143,16 @@ class _Runner:
         costs: Costs | None,
         rules: TradingRules | None,
         metric: str,
+        membership: Membership | None = None,
     ) -> None:
         self.strategy_class, self.market, self.cash = strategy_class, market, cash
         self.costs, self.rules, self.metric = costs, rules, metric
+        self.membership = membership
 
     def __call__(self, config: StrategyConfig) -> dict[str, float]:
-        strategy = self.strategy_class(config)
+        strategy: Strategy[Any] = self.strategy_class(config)
+        if self.membership is not None:
+            strategy = MembersOnly(strategy, self.membership)
         result = run_backtest(
             strategy,
             self.market,

@@ -52,6 +52,7 @@ from tetra.simulation import risk_gate as g
 from tetra.simulation.layout import F_ORDER_ROW, F_T
 from tetra.simulation.orders import Costs, TradingRules
 from tetra.strategy.base import Strategy
+from tetra.strategy.membership import Membership, MembersOnly
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,10 +152,12 @@ def walk_forward(
     progress: Progress | None = None,
     executor: TaskExecutor | None = None,
     pool: Pool = "process",
+    membership: Membership | None = None,
 ) -> WalkForwardResult:
     """Run the walk-forward described in the module docstring; raise if no fold fits.
 
-    `pool` is the sweeps' worker kind (``"thread"`` for a caller that must not fork).
+    `pool` is the sweeps' worker kind (``"thread"`` for a caller that must not fork). With
+    `membership`, every strategy, in sample and out, enters symbols only while members.
     """
     splits = folds(market.shape[0], train, test, step, anchored=anchored)
     if not splits:
@@ -167,12 +170,14 @@ def walk_forward(
         train_market = market.window(split.train_start, split.train_stop)
         frame = sweep(
             strategy_class, train_market, grid, workers=workers, metric=metric, progress=tick,
-            executor=executor, pool=pool, **account,
+            executor=executor, pool=pool, membership=membership, **account,
         )  # fmt: skip
         best = best_row(frame, metric)
         # read from the columns, not the row: a row of mixed columns is upcast to float
         params = {name: _python(frame.at[best.name, name]) for name in grid}
-        strategy = strategy_class(configure(strategy_class, params, cash))
+        strategy: Strategy[Any] = strategy_class(configure(strategy_class, params, cash))
+        if membership is not None:
+            strategy = MembersOnly(strategy, membership)
         tested = run_out_of_sample(strategy, market, split, _or(warmup, train), **account)
         in_sample = float(best[metric])
         results.append(FoldResult(split, params, in_sample, _metric(tested, metric), frame, tested))

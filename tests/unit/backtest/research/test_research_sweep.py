@@ -9,6 +9,7 @@ from tetra.backtest.run import run_backtest
 from tetra.market import MarketData
 from tetra.simulation.orders import Commission, Costs
 from tetra.strategy.library.crossover import MovingAverageCrossover
+from tetra.strategy.membership import Membership, MembersOnly
 
 CASH = 100_000.0
 COSTS = Costs(commission=Commission(basis_points=5.0))
@@ -95,3 +96,20 @@ def test_sweep_rejects_an_unknown_metric(market: MarketData) -> None:
 
 def test_combinations_of_an_empty_grid_is_one_default_run() -> None:
     assert combinations({}) == [{}]
+
+
+def test_a_sweep_under_a_membership_runs_each_strategy_entering_only_members(
+    market: MarketData,
+) -> None:
+    # BBB is in the group only from bar 100 to bar 299
+    days = market.dates.astype(object)
+    membership = Membership({"BBB": ((days[100], days[299]),)}, "@test")
+
+    frame = sweep(MovingAverageCrossover, market, {"fast": [5]}, cash=CASH, costs=COSTS,
+                  membership=membership)  # fmt: skip
+
+    masked = run_backtest(MembersOnly(MovingAverageCrossover(fast=5, cash=CASH), membership),
+                          market, cash=CASH, costs=COSTS)  # fmt: skip
+    plain = run_backtest(MovingAverageCrossover(fast=5, cash=CASH), market, cash=CASH, costs=COSTS)
+    assert frame["final_equity"].iloc[0] == masked.final_equity
+    assert masked.final_equity != plain.final_equity

@@ -14,6 +14,7 @@ from tetra.market import MarketData
 from tetra.risk import RiskPolicy
 from tetra.risk.sizing_policy import SizingMethod, SizingPolicy
 from tetra.strategy.library.crossover import MovingAverageCrossover
+from tetra.strategy.membership import Membership
 
 CASH = 100_000.0
 
@@ -145,3 +146,18 @@ def first_entry(run: BacktestResult) -> float:
     assert len(run.fills) > 0
     fill = run.fills.iloc[0]
     return float(abs(fill["quantity"] * fill["price"]) / run.initial_cash)
+
+
+def test_a_walk_forward_under_a_membership_closes_a_leaver_and_enters_it_no_more(
+    regimes: MarketData,
+) -> None:
+    days = regimes.dates.astype(object)
+    membership = Membership({"TRND": ((None, days[219]),)}, "@test")  # out from bar 220
+
+    result = walk_forward(Hold, regimes, {"side": [1, -1]}, train=100, test=100,
+                          metric="total_return", cash=CASH, membership=membership)  # fmt: skip
+
+    second = result.folds[1].test
+    assert second.fills["ts"].max() == pd.Timestamp(days[221])  # closed at the next open
+    assert second.output.positions[-1, 0] == 0.0
+    assert len(result.folds[0].test.fills) > 0  # a member all through the first test window
