@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import sys
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from async_api import KEY, api_client
+from async_api import KEY, api_client, seeded_store
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "unit" / "cycle"))
 
@@ -150,3 +151,54 @@ async def test_a_paper_books_holdings_come_from_its_fills_not_a_confirmation(
     assert response.status_code == 422
     assert "is a paper book" in response.text
     assert unknown.status_code == 404
+
+
+async def test_a_book_approved_with_a_policy_and_sizing_lists_both(tmp_path: Path) -> None:
+    (tmp_path / "tight.toml").write_text("max_position_weight = 0.05\npersistence = 1\n")
+    idea = "golden cross on SPY, under the tight risk policy, sized with a 2% volatility target"
+    with seeded_store(tmp_path, ("SPY",), periods=700) as store:
+        app = create_app(store, api_key=KEY, risk_policy_dir=tmp_path)
+        async with api_client(app) as client:
+            turn = (await client.post("/api/strategy-chat/turns", json={"idea": idea})).json()
+            version = turn["version"]
+            approval = await client.post(
+                "/api/strategy-chat/approvals",
+                json={
+                    "conversation_id": turn["conversation_id"],
+                    "version": version["number"],
+                    "approved_by": "Ada Lovelace",
+                    "spec_hash": version["spec_hash"],
+                    "results_digest": version["results_digest"],
+                    "action": "add_to_book",
+                    "book": "ideas",
+                },
+            )
+            (book,) = (await client.get("/api/books")).json()
+
+    assert approval.json()["book_version"] == 1, approval.text
+    assert book["risk_policy"] is None
+    assert book["risk_policy_table"] == {
+        "policy": {"max_position_weight": 0.05, "persistence": 1},
+        "limits": ["position_weight"],
+        "problem": None,
+    }
+    sizing = book["sizing"]
+    assert (sizing["method"], sizing["settings"]["target"]) == ("volatility_target", 0.02)
+    assert sizing["summary"].startswith("volatility_target(target=0.02")
+    assert sizing["problem"] is None
+
+
+async def test_a_named_policy_and_a_bad_sizing_table_are_listed_as_they_are(
+    ctx: CycleContext,
+) -> None:
+    sized = dataclasses.replace(
+        crossover_book(), risk_policy="default", sizing={"method": "fixed_risk"}
+    )
+    StoredBooks(ctx.store).save_book(sized, at=ctx.clock.now())
+    async with api_client(_app(ctx)) as client:
+        (book,) = (await client.get("/api/books")).json()
+
+    assert (book["risk_policy"], book["risk_policy_table"]) == ("default", None)
+    assert book["sizing"]["method"] == "fixed_risk"
+    assert book["sizing"]["summary"] is None
+    assert "risk" in book["sizing"]["problem"]  # fixed_risk needs its risk setting

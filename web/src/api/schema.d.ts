@@ -1848,13 +1848,20 @@ export interface components {
             mode: string;
             /** Name */
             name: string;
-            /** Risk Policy */
+            /**
+             * Risk Policy
+             * @description A named risk policy: 'default' (the shipped one) or a policy file's path.
+             */
             risk_policy: string | null;
+            /** @description A risk policy written out in the book instead of named; null if none. */
+            risk_policy_table: components["schemas"]["BookPolicyOut"] | null;
             /**
              * Saved At
              * Format: date-time
              */
             saved_at: string;
+            /** @description The book's sizing table; null when its strategies keep their own sizes (or a named policy's [sizing] table applies). */
+            sizing: components["schemas"]["BookSizingOut"] | null;
             /**
              * Strategies
              * @description Labels of the book's strategies.
@@ -1864,6 +1871,57 @@ export interface components {
             symbols: string[];
             /** Version */
             version: number;
+        };
+        /**
+         * BookPolicyOut
+         * @description A risk policy written out in the book (`risk_policy_table`), as an approved spec's is.
+         */
+        BookPolicyOut: {
+            /**
+             * Limits
+             * @description The limits it sets, in the order the risk engine checks them (empty when the table does not validate).
+             */
+            limits: components["schemas"]["LimitKind"][];
+            /**
+             * Policy
+             * @description The table as stored: a policy file's keys (see GET /api/risk/policy), defaults left out; weights and losses are fractions of equity.
+             */
+            policy: {
+                [key: string]: unknown;
+            };
+            /**
+             * Problem
+             * @description Why the table does not validate, if it does not: the daily cycle then refuses the book.
+             */
+            problem: string | null;
+        };
+        /**
+         * BookSizingOut
+         * @description How the book's strategies size their entries: its `sizing` table.
+         */
+        BookSizingOut: {
+            /**
+             * Method
+             * @description equal_weight, fixed_fractional, fixed_risk, volatility_target, inverse_volatility, risk_parity or kelly.
+             */
+            method: string;
+            /**
+             * Problem
+             * @description Why the table does not validate, if it does not: the daily cycle then refuses the book.
+             */
+            problem: string | null;
+            /**
+             * Settings
+             * @description The table's other settings as stored (see POST /api/backtests' sizing): fractions of equity, lookback in bars.
+             */
+            settings: {
+                [key: string]: unknown;
+            };
+            /**
+             * Summary
+             * @description The validated table in one line, e.g. 'volatility_target(target=0.02)'; null when it does not validate.
+             */
+            summary: string | null;
         };
         /**
          * BookVersionOut
@@ -3203,6 +3261,12 @@ export interface components {
             /** Symbol */
             symbol: string;
         };
+        /**
+         * LimitKind
+         * @description A portfolio limit a `RiskPolicy` may set; `code` indexes the per-limit arrays.
+         * @enum {string}
+         */
+        LimitKind: "position_weight" | "group_exposure" | "theme_exposure" | "asset_class_exposure" | "gross_leverage" | "net_leverage" | "correlated_weight" | "daily_loss" | "drawdown";
         /** LimitUsageOut */
         LimitUsageOut: {
             /** Breached */

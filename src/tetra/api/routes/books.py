@@ -4,14 +4,17 @@ Books are declared in ``tetra.toml`` and stored by the CLI (`tetra cycle ...`, `
 with a new version whenever a definition changes; these routes read them. A `recommend`
 book's positions are what its user confirms (`POST .../holdings`, like `tetra cycle
 confirm`): the next cycle starts its ledger from the latest confirmation at or before its
-session. A paper book's come from its paper fills, so confirming one is refused (422).
+session. A paper book's come from its paper fills, so confirming one is refused (422). A book lists
+what its strategies run under: a named risk policy, or one written out in it (with the limits
+it sets), and its sizing table, each checked as the daily cycle checks it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
 from starlette.exceptions import HTTPException
@@ -20,6 +23,8 @@ from tetra.api.deps import StoreDep, blocking
 from tetra.api.errors import ERROR_RESPONSES
 from tetra.api.schemas.books import (
     BookOut,
+    BookPolicyOut,
+    BookSizingOut,
     BookVersionOut,
     HoldingsIn,
     HoldingsOut,
@@ -35,6 +40,8 @@ from tetra.portfolio import (
     StoredBooks,
     changed_fields,
 )
+from tetra.risk.policy import RiskPolicyError, parse_policy
+from tetra.risk.sizing_policy import SizingPolicyError, parse_sizing
 
 router = APIRouter(prefix="/api/books", tags=["books"], responses=ERROR_RESPONSES)
 BookName = Annotated[str, Path(description="The book's name.", max_length=64)]
@@ -141,8 +148,32 @@ def _book(v: BookVersion) -> BookOut:
         symbols=list(b.symbols),
         strategies=[s.label for s in b.strategies],
         risk_policy=b.risk_policy,
+        risk_policy_table=_policy_table(b.risk_policy_table),
+        sizing=_sizing(b.sizing),
         description=b.description,
     )
+
+
+def _policy_table(table: Mapping[str, Any]) -> BookPolicyOut | None:
+    if not table:
+        return None
+    try:
+        policy = parse_policy(table, source="risk_policy_table")
+    except RiskPolicyError as error:
+        return BookPolicyOut(policy=dict(table), limits=[], problem=str(error))
+    return BookPolicyOut(policy=dict(table), limits=list(policy.limits), problem=None)
+
+
+def _sizing(table: Mapping[str, Any]) -> BookSizingOut | None:
+    if not table:
+        return None
+    settings = {k: v for k, v in table.items() if k != "method"}
+    method = str(table["method"])
+    try:
+        summary = parse_sizing(table, source="sizing").describe()
+    except SizingPolicyError as error:
+        return BookSizingOut(method=method, settings=settings, summary=None, problem=str(error))
+    return BookSizingOut(method=method, settings=settings, summary=summary, problem=None)
 
 
 def _holdings(name: str, h: Holdings) -> HoldingsOut:

@@ -8,6 +8,46 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from tetra.risk import LimitKind
+
+
+class BookPolicyOut(BaseModel):
+    """A risk policy written out in the book (`risk_policy_table`), as an approved spec's is."""
+
+    policy: dict[str, Any] = Field(
+        description="The table as stored: a policy file's keys (see GET /api/risk/policy), "
+        "defaults left out; weights and losses are fractions of equity."
+    )
+    limits: list[LimitKind] = Field(
+        description="The limits it sets, in the order the risk engine checks them (empty when "
+        "the table does not validate)."
+    )
+    problem: str | None = Field(
+        description="Why the table does not validate, if it does not: the daily cycle then "
+        "refuses the book."
+    )
+
+
+class BookSizingOut(BaseModel):
+    """How the book's strategies size their entries: its `sizing` table."""
+
+    method: str = Field(
+        description="equal_weight, fixed_fractional, fixed_risk, volatility_target, "
+        "inverse_volatility, risk_parity or kelly."
+    )
+    settings: dict[str, Any] = Field(
+        description="The table's other settings as stored (see POST /api/backtests' sizing): "
+        "fractions of equity, lookback in bars."
+    )
+    summary: str | None = Field(
+        description="The validated table in one line, e.g. 'volatility_target(target=0.02)'; "
+        "null when it does not validate."
+    )
+    problem: str | None = Field(
+        description="Why the table does not validate, if it does not: the daily cycle then "
+        "refuses the book."
+    )
+
 
 class BookOut(BaseModel):
     """A book's latest stored version."""
@@ -20,7 +60,16 @@ class BookOut(BaseModel):
     benchmark: str
     symbols: list[str]
     strategies: list[str] = Field(description="Labels of the book's strategies.")
-    risk_policy: str | None
+    risk_policy: str | None = Field(
+        description="A named risk policy: 'default' (the shipped one) or a policy file's path."
+    )
+    risk_policy_table: BookPolicyOut | None = Field(
+        description="A risk policy written out in the book instead of named; null if none."
+    )
+    sizing: BookSizingOut | None = Field(
+        description="The book's sizing table; null when its strategies keep their own sizes "
+        "(or a named policy's [sizing] table applies)."
+    )
     description: str
 
 
