@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
+# pytest workers for `make test` (pytest-xdist); 2 matches the CI machine's cores
+TEST_WORKERS ?= 2
 
 .DEFAULT_GOAL := help
 .PHONY: help demo test check lint typecheck services bench bench-backtest clean \
@@ -29,7 +31,7 @@ demo: $(VENV)/.app ## Set up and run the main job offline on the sample store, t
 	$(BIN)/tetra serve --sample
 
 test: $(VENV)/.dev services check web-test web web-e2e ## Install test needs, start services, run every check and test
-	$(BIN)/pytest --junitxml=build/junit.xml
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile --junitxml=build/junit.xml
 	@$(BIN)/python scripts/junit-summary.py build/junit.xml
 
 check: lint typecheck ## Static checks: ruff, mypy (strict), import-linter layer contracts

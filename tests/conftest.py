@@ -23,6 +23,10 @@ from tetra.adapters.stores import open_store
 from tetra.data.migrations import schemas
 from tetra.data.ports import Store
 from tetra.data.store_kind import StoreKind
+
+# pytest-xdist sets COLUMNS in its workers; Rich reads it, and the CLI's tables then wrapped
+# differently from a plain run: output must not depend on how the suite was started
+os.environ.pop("COLUMNS", None)
 from tetra.testing import InMemoryStore
 from tetra.testing.postgres import PostgresUnreachable, throwaway_database
 
