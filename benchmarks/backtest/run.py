@@ -30,7 +30,7 @@ PEERS_PYTHON = HERE.parent / "peers" / ".venv" / "bin" / "python"
 RESULTS = HERE.parent / "results"
 SWEEP_FAST = list(range(5, 55, 5))  # as in peer_vectorbt: 10 x 100 = 1,000 combinations
 SWEEP_SLOW = list(range(55, 255, 2))
-JIT_RUNS = {"warmup": 1, "repeat": 3}  # compiled engines: one warm-up, best of three
+JIT_RUNS = {"warmup": 1, "repeat": 5}  # compiled engines: one warm-up, best of five
 PLAIN_RUNS = {"warmup": 0, "repeat": 1}  # pure-Python peers: nothing to compile, one run
 TARGETS = {"compiled_vs_vectorbt": 1.5, "callback_vs_backtrader": 20.0, "rss_mib": 1024.0}
 
