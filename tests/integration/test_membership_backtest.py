@@ -11,8 +11,8 @@ import pytest
 
 from tetra.adapters.stores import open_store
 from tetra.adapters.stores.base import SqlStore
+from tetra.backtest.research.members import group_market
 from tetra.backtest.run import run_backtest
-from tetra.cli.backtest_members import group_market
 from tetra.data.membership import COLUMNS, MEMBERSHIP
 from tetra.data.ports import Query
 from tetra.market import Adjustment

@@ -43,6 +43,14 @@ describe('fieldErrors', () => {
     })
   })
 
+  it('puts an unknown @group, named by its position in the list, by the symbols', () => {
+    const found = fieldErrors(
+      unprocessable([{ loc: ['body', 'symbols', 1], msg: "unknown group 'nope'; valid groups: crypto" }]),
+    )
+
+    expect(found).toEqual({ symbols: "unknown group 'nope'; valid groups: crypto" })
+  })
+
   it('joins two problems of one field and ignores other failures', () => {
     const two = unprocessable([
       { loc: ['body', 'cash'], msg: 'first' },
@@ -75,6 +83,15 @@ describe('StrategyForm with server errors', () => {
     expect(wrapper.find('[data-testid="error-params"]').exists()).toBe(false)
     expect(wrapper.find('[data-testid="error-symbols"]').exists()).toBe(true)
     expect(wrapper.emitted('edited')).toBeTruthy()
+  })
+
+  it('sends an @group as the API reads it and says what it means', async () => {
+    const wrapper = form()
+    await wrapper.get('#symbols').setValue('@crypto, spy')
+    await wrapper.get('form').trigger('submit')
+
+    expect(wrapper.emitted('submit')?.[0]?.[0]).toMatchObject({ symbols: ['@CRYPTO', 'SPY'] })
+    expect(wrapper.get('#symbols-help').text()).toContain('@crypto')
   })
 
   it('clears a field’s own error when that field changes', async () => {

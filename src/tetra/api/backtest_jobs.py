@@ -1,7 +1,9 @@
 """Backtests and sweeps started from the API: checked up front, run off the event loop.
 
 Map: `prepare_run` / `prepare_sweep` turn a request into a ready job or raise the API's
-422 (`RequestValidationError`), so nothing invalid is ever accepted. `BacktestJobs` keeps
+422 (`RequestValidationError`), so nothing invalid is ever accepted. ``@group`` symbols
+(``@crypto``) load every member of the run, entered only while in, as in `tetra backtest`
+(`tetra.backtest.research.members`); an unknown group is a 422. `BacktestJobs` keeps
 the jobs of one app (status, progress, error) and runs each as an asyncio task whose
 blocking steps (loading bars, the backtest, persisting) go to the thread pool. Every
 change of a job is published on the hub as
@@ -31,6 +33,7 @@ from tetra.api.deps import blocking
 from tetra.api.events import Event, EventHub
 from tetra.api.schemas.backtests import ExitsIn, RunRequest, RunStatus, SweepRequest
 from tetra.backtest.managed import stored_interventions
+from tetra.backtest.research.members import GroupMarket, group_market, unknown_groups
 from tetra.backtest.research.persist import RunRecord, backtest_record, save_run
 from tetra.backtest.research.sweep import METRICS, StrategyClass, configure, sweep
 from tetra.backtest.run import run_backtest
@@ -70,6 +73,7 @@ class Job:
     progress: float = 0.0
     error: str | None = None
     outcome: pd.DataFrame | None = None
+    warnings: tuple[str, ...] = ()
     metric: str = ""
     parameters: tuple[str, ...] = ()
     cancel_requested: bool = False
@@ -130,6 +134,7 @@ def costs_of(commission_bps: float, slippage_bps: float) -> Costs:
 def prepare_run(request: RunRequest, started_at: dt.datetime) -> PreparedRun:
     """Validate the strategy and its params; raise `RequestValidationError` when invalid."""
     cls = strategy_class_of(request.strategy)
+    check_groups(request.symbols)
     try:
         config = configure(cls, request.params, request.cash)
     except ValidationError as error:
@@ -142,6 +147,16 @@ def prepare_run(request: RunRequest, started_at: dt.datetime) -> PreparedRun:
     sizing = sizing_of(request.sizing)
     run_id = run_id_of(cls, config, started_at)
     return PreparedRun(run_id, request, cls(config), costs, started_at, policy, exits, sizing)
+
+
+def check_groups(symbols: list[str]) -> None:
+    """Raise the API's 422 naming each ``@group`` of `symbols` that is no universe group."""
+    unknown = unknown_groups(symbols)
+    if unknown:
+        raise RequestValidationError(
+            [{"loc": ("body", "symbols", n), "msg": message, "type": "value_error"}
+             for n, message in unknown.items()]
+        )  # fmt: skip
 
 
 def risk_policy_of(document: dict[str, Any] | None) -> RiskPolicy | None:
@@ -208,6 +223,7 @@ def prepare_sweep(
         raise invalid(("body", "grid"), f"{cls.name} has no parameter {', '.join(unknown)}")
     if request.metric not in METRICS:
         raise invalid(("body", "metric"), f"unknown metric {request.metric!r}")
+    check_groups(request.symbols)
     costs = costs_of(request.commission_bps, request.slippage_bps)
     return PreparedSweep(sweep_id, request, cls, costs)
 
@@ -349,22 +365,24 @@ class BacktestJobs:
         job.status, job.progress = status, progress
         await self._hub.publish(job.event())
 
-    async def _market(self, request: RunRequest | SweepRequest) -> MarketData:
-        """Load the request's bars off the event loop."""
+    async def _market(self, request: RunRequest | SweepRequest) -> GroupMarket:
+        """Load the request's bars off the event loop (``@group``: every member of the run)."""
         return await blocking(
-            load_market,
+            group_market,
             self._store,
             request.symbols,
             request.start,
             request.end,
-            adjustment=request.adjustment,
+            request.adjustment,
         )
 
     async def _run(self, job: Job, prepared: PreparedRun) -> None:
         request = prepared.request
         await self._update(job, "running", 0.0)
-        market = await self._market(request)
-        strategy = await blocking(with_stored_signal, prepared.strategy, self._store, market)
+        members = await self._market(request)
+        market = members.market
+        signalled = await blocking(with_stored_signal, prepared.strategy, self._store, market)
+        strategy = members.wrap(signalled)
         await self._update(job, "running", 0.25)
         result = await blocking(
             run_backtest,
@@ -381,8 +399,9 @@ class BacktestJobs:
             **request.model_dump(mode="json", exclude={"strategy", "params"}),
             "symbols": list(market.symbols),
             "legs": prepared.strategy.legs(market.symbols),
-            "warnings": [*clipped_dates(request, market), *result.warnings],
+            "warnings": [*clipped_dates(request, market), *members.notes, *result.warnings],
             **stored_interventions(result.interventions),
+            **members.stored(),
         }
         benchmark = await blocking(benchmark_returns, self._store, request, market)
         record = await blocking(
@@ -401,7 +420,8 @@ class BacktestJobs:
     async def _sweep(self, job: Job, prepared: PreparedSweep) -> None:
         request = prepared.request
         await self._update(job, "running", 0.0)
-        market = await self._market(request)
+        members = await self._market(request)
+        job.warnings = members.notes
 
         def progress(done: int, total: int) -> None:  # called in the worker thread
             if job.cancel_requested:
@@ -411,7 +431,7 @@ class BacktestJobs:
         job.outcome = await blocking(
             sweep,
             prepared.strategy_class,
-            market,
+            members.market,
             request.grid,
             cash=request.cash,
             costs=prepared.costs,
@@ -419,5 +439,6 @@ class BacktestJobs:
             metric=request.metric,
             progress=progress,
             pool="thread",  # never fork the API's process: it runs threads and an event loop
+            membership=members.membership,
         )
         await self._update(job, "done", 1.0)

@@ -3,7 +3,8 @@
 `prepare_walk_forward` turns a request into a ready job or raises the API's 422; the run id
 is the one the stored record will have (mode ``walk_forward``), so the job's id is also the
 run's URL once it is done. `walk_forward_work` runs it on the app's `BacktestJobs` (the same
-queue and slots as backtests and sweeps): bars loaded off the event loop, each fold's sweep
+queue and slots as backtests and sweeps): bars loaded off the event loop (``@group``
+symbols as every member of the run, entered only while in), each fold's sweep
 in threads (the API's process is never forked), progress per backtest, the result stored
 with each fold's windows and in-sample and out-of-sample metric.
 """
@@ -25,18 +26,21 @@ from tetra.api.backtest_jobs import (
     BacktestJobs,
     Job,
     JobCancelled,
+    check_groups,
     costs_of,
     invalid,
     strategy_class_of,
 )
 from tetra.api.deps import blocking
 from tetra.api.schemas.walk_forward import WalkForwardRequest
+from tetra.backtest.research.members import group_market
 from tetra.backtest.research.persist import RunRecord, save_run, walk_forward_record
 from tetra.backtest.research.sweep import METRICS, StrategyClass, validate_grid
 from tetra.backtest.research.walk_forward import WalkForwardResult, folds, walk_forward
 from tetra.core.errors import ValidationError as TetraValidationError
-from tetra.market import MarketData, load_market
+from tetra.market import MarketData
 from tetra.simulation.orders import Costs
+from tetra.strategy.membership import Membership
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,7 @@ def prepare_walk_forward(
             "per fold (TETRA_JOBS__MAX_SWEEP_COMBINATIONS)",
         )
     cls = strategy_class_of(request.strategy)
+    check_groups(request.symbols)
     unknown = sorted(set(request.grid) - set(cls.Config.model_fields))
     if unknown:
         raise invalid(("body", "grid"), f"{cls.name} has no parameter {', '.join(unknown)}")
@@ -109,24 +114,23 @@ def walk_forward_work(
     async def work(job: Job) -> None:
         request = prepared.request
         await jobs.update(job, "running", 0.0)
-        market = await blocking(
-            load_market,
-            jobs.store,
-            request.symbols,
-            request.start,
-            request.end,
-            adjustment=request.adjustment,
-        )
+        members = await blocking(
+            group_market, jobs.store, request.symbols, request.start, request.end,
+            request.adjustment,
+        )  # fmt: skip
+        market = members.market
 
         def progress(done: int, total: int) -> None:  # called in the worker thread
             if job.cancel_requested:
                 raise JobCancelled
             anyio.from_thread.run(jobs.update, job, "running", 0.95 * done / max(total, 1))
 
-        result = await blocking(_walk_forward, prepared, market, progress)
+        result = await blocking(_walk_forward, prepared, market, members.membership, progress)
         params = {
             **request.model_dump(mode="json", exclude={"strategy", "grid", "metric"}),
             "symbols": list(market.symbols),
+            "warnings": list(members.notes),
+            **members.stored(),
         }
         record = walk_forward_record(
             result,
@@ -145,7 +149,10 @@ def walk_forward_work(
 
 
 def _walk_forward(
-    prepared: PreparedWalkForward, market: MarketData, progress: Callable[[int, int], None]
+    prepared: PreparedWalkForward,
+    market: MarketData,
+    membership: Membership | None,
+    progress: Callable[[int, int], None],
 ) -> WalkForwardResult:
     """Run it; a window that does not fit the bars is the user's error, said in one line."""
     request = prepared.request
@@ -169,4 +176,5 @@ def _walk_forward(
         workers=SWEEP_WORKERS,
         progress=progress,
         pool="thread",
+        membership=membership,
     )

@@ -22,13 +22,13 @@ from tetra.adapters.compute import open_executor
 from tetra.backtest.managed import stored_interventions
 from tetra.backtest.research import params as p
 from tetra.backtest.research import views
+from tetra.backtest.research.members import GroupMarket, group_market
 from tetra.backtest.research.persist import backtest_record, save_run, walk_forward_record
 from tetra.backtest.research.sweep import StrategyClass, configure, sweep
 from tetra.backtest.research.walk_forward import folds, walk_forward
 from tetra.backtest.result import BacktestResult
 from tetra.backtest.run import run_backtest
 from tetra.cli import backtest_risk as r
-from tetra.cli.backtest_members import MEMBERS_HELP, GroupMarket, group_market
 from tetra.cli.common import console, errors, fail_cleanly, opened_store, settings
 from tetra.compute import Executor
 from tetra.data.ports import Store
@@ -50,6 +50,12 @@ app = typer.Typer(
 EXIT_BAD_PARAMS = 2
 SAMPLE_LABEL = "SAMPLE DATA (synthetic)"
 PATHS = ("auto", "compiled", "callback")
+MEMBERS_HELP = (
+    "Comma-separated symbols; @group for every member of a universe group during the run "
+    "(e.g. @crypto: each coin in the recorded top ten on some day), each entered only while "
+    "a member and closed at the next open after it leaves; universe.toml's list stands in "
+    "where no membership is recorded (the run says so)."
+)
 
 STRATEGY = typer.Argument(..., help="A registered strategy; see `tetra backtest list`.")
 SYMBOLS = typer.Option("SPY,QQQ", help=MEMBERS_HELP)
@@ -283,7 +289,7 @@ def _market(
     sample: bool, symbols: str, start: str, end: str, adjustment: Adjustment
 ) -> Iterator[tuple[Store, GroupMarket]]:
     """Yield the store and the run's market: ``@group`` entries become every member of the
-    run, entered only while in (`tetra.cli.backtest_members`)."""
+    run, entered only while in (`tetra.backtest.research.members`)."""
     named = [s.strip().upper() for s in symbols.split(",") if s.strip()]
     first, last = _checked(lambda: (dt.date.fromisoformat(start), dt.date.fromisoformat(end)))
     with opened_store(StoreKind.SAMPLE if sample else StoreKind.LIVE) as store:
@@ -316,9 +322,7 @@ def _run_params(
     data = "sample" if sample else "live"
     symbols = list(market.symbols)
     kept = {"symbols": symbols, "cash": cash, "adjustment": adjustment.value, "data": data}
-    if members.membership is not None:  # the spans the run's entries followed
-        kept["membership"] = members.membership.as_json()
-    return kept
+    return {**kept, **members.stored()}  # the spans the run's entries followed
 
 
 def _print_notes(notes: Sequence[str]) -> None:

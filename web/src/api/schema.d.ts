@@ -4520,7 +4520,10 @@ export interface components {
              * @description A registered strategy; see GET /api/backtests/strategies.
              */
             strategy: string;
-            /** Symbols */
+            /**
+             * Symbols
+             * @description Symbols, or @group for every member of a universe group during the run (@crypto: each coin in the recorded top ten on some day), entered only while a member and closed at the next open after it leaves; universe.toml's list stands in where no membership is recorded (a warning says so). The stored run keeps the spans in params.membership.
+             */
             symbols: string[];
         };
         /**
@@ -4980,6 +4983,11 @@ export interface components {
             status: "queued" | "running" | "done" | "failed" | "cancelled";
             /** Sweep Id */
             sweep_id: string;
+            /**
+             * Warnings
+             * @description What the run's data said: e.g. no membership history for an @group.
+             */
+            warnings?: string[];
         };
         /**
          * SweepRequest
@@ -5027,7 +5035,10 @@ export interface components {
             start: string;
             /** Strategy */
             strategy: string;
-            /** Symbols */
+            /**
+             * Symbols
+             * @description Symbols, or @group for every member of a universe group during the run (@crypto: each coin in the recorded top ten on some day), entered only while a member and closed at the next open after it leaves; universe.toml's list stands in where no membership is recorded (a warning says so). The stored run keeps the spans in params.membership.
+             */
             symbols: string[];
         };
         /**
@@ -5462,7 +5473,7 @@ export interface components {
             };
             /**
              * Params
-             * @description Symbols, dates, cash and costs of the run.
+             * @description Symbols, dates, cash and costs of the run; its warnings and, for an @group, the membership spans it followed.
              */
             params?: {
                 [key: string]: unknown;
@@ -5547,7 +5558,10 @@ export interface components {
             step?: number | null;
             /** Strategy */
             strategy: string;
-            /** Symbols */
+            /**
+             * Symbols
+             * @description Symbols, or @group for every member of a universe group during the run (@crypto: each coin in the recorded top ten on some day), entered only while a member and closed at the next open after it leaves; universe.toml's list stands in where no membership is recorded (a warning says so). The stored run keeps the spans in params.membership.
+             */
             symbols: string[];
             /**
              * Test

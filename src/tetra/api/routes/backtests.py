@@ -220,6 +220,7 @@ async def sweep_detail(sweep_id: str, registry: JobsDep) -> SweepDetail:
         parameters=list(job.parameters),
         rows=[{str(k): _plain(v) for k, v in row.items()} for row in frame.to_dict("records")],
         skipped=int(frame.attrs.get("skipped", 0)),
+        warnings=list(job.warnings),
     )
 
 

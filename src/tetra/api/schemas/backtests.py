@@ -15,6 +15,12 @@ from tetra.api.schemas.common import Day
 from tetra.market import Adjustment
 
 RunStatus = Literal["queued", "running", "done", "failed", "cancelled"]
+SYMBOLS_HELP = (
+    "Symbols, or @group for every member of a universe group during the run (@crypto: each "
+    "coin in the recorded top ten on some day), entered only while a member and closed at "
+    "the next open after it leaves; universe.toml's list stands in where no membership is "
+    "recorded (a warning says so). The stored run keeps the spans in params.membership."
+)
 
 
 class StrategyInfo(BaseModel):
@@ -53,7 +59,7 @@ class RunRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     strategy: str = Field(description="A registered strategy; see GET /api/backtests/strategies.")
-    symbols: list[str] = Field(min_length=1, max_length=500)
+    symbols: list[str] = Field(min_length=1, max_length=500, description=SYMBOLS_HELP)
     start: Day
     end: Day = Field(description="Last day, inclusive.")
     params: dict[str, Any] = Field(default_factory=dict, description="The strategy's config.")
@@ -231,7 +237,7 @@ class SweepRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     strategy: str
-    symbols: list[str] = Field(min_length=1, max_length=500)
+    symbols: list[str] = Field(min_length=1, max_length=500, description=SYMBOLS_HELP)
     start: Day
     end: Day
     grid: dict[str, list[Any]] = Field(min_length=1, description="Values to try per parameter.")
@@ -259,3 +265,7 @@ class SweepDetail(BaseModel):
     parameters: list[str]
     rows: list[dict[str, float | int | str | bool | None]] = Field(default_factory=list)
     skipped: int = 0
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="What the run's data said: e.g. no membership history for an @group.",
+    )

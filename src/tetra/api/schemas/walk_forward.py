@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from tetra.api.schemas.backtests import EquityPoint, RunStatus
+from tetra.api.schemas.backtests import SYMBOLS_HELP, EquityPoint, RunStatus
 from tetra.api.schemas.common import Day
 from tetra.market import Adjustment
 
@@ -18,7 +18,7 @@ class WalkForwardRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     strategy: str
-    symbols: list[str] = Field(min_length=1, max_length=500)
+    symbols: list[str] = Field(min_length=1, max_length=500, description=SYMBOLS_HELP)
     start: Day
     end: Day
     grid: dict[str, list[Any]] = Field(min_length=1, description="Values to try per parameter.")
@@ -68,7 +68,9 @@ class WalkForwardDetail(BaseModel):
         default_factory=dict, description="grid, train, test, step, anchored, metric."
     )
     params: dict[str, Any] = Field(
-        default_factory=dict, description="Symbols, dates, cash and costs of the run."
+        default_factory=dict,
+        description="Symbols, dates, cash and costs of the run; its warnings and, for an "
+        "@group, the membership spans it followed.",
     )
     folds: list[FoldOut] = Field(default_factory=list)
     equity: list[EquityPoint] = Field(

@@ -2,7 +2,8 @@
 
 Map: `sweep` (one compiled backtest per grid combination, in parallel), `walk_forward`
 (folds, in-sample choice, out-of-sample test with warm-up, stitched equity), `persist`
-(runs into the ``strategies`` schema and back), `params` (``name=value`` text and the
+(runs into the ``strategies`` schema and back), `members` (``@group`` symbols: every member
+of the run, entered only while in), `params` (``name=value`` text and the
 strategy registry, for the CLI), `views` (results as rows of text).
 """
 

@@ -1,10 +1,12 @@
-"""How `tetra backtest` reads ``@group`` symbols: every member of the run, entered only while in.
+"""How a backtest reads ``@group`` symbols: every member of the run, entered only while in.
 
-``--symbols @crypto`` becomes every coin that was in the recorded top ten on some day of
-the run (`tetra.data.universe_on.expand_groups`), and the strategy runs under
-`MembersOnly`: it may enter a coin only while it is in, and a coin that leaves is closed at
-the next open. Symbols named outright trade all along. Where universe.toml's list stands in
-for a missing history, or a member has no bars in the run, the run's notes say so.
+Shared by `tetra backtest` and the API's backtests, sweeps and walk-forwards. ``@crypto``
+becomes every coin that was in the recorded top ten on some day of the run
+(`tetra.data.universe_on.expand_groups`), and the strategy runs under `MembersOnly`: it may
+enter a coin only while it is in, and a coin that leaves is closed at the next open. Symbols
+named outright trade all along. Where universe.toml's list stands in for a missing history,
+or a member has no bars in the run, the run's notes say so; a stored run keeps the spans it
+followed (`GroupMarket.stored`). `unknown_groups` checks the ``@group`` names up front.
 """
 
 from __future__ import annotations
@@ -18,18 +20,11 @@ import pandas as pd
 
 from tetra.core.errors import ValidationError
 from tetra.data.ports import Query, Store
-from tetra.data.universe import load_universe
-from tetra.data.universe_on import GroupSpans, expand_groups
+from tetra.data.universe import UnknownGroup, load_universe, parse_group
+from tetra.data.universe_on import GROUP_MARK, GroupSpans, expand_groups
 from tetra.market import Adjustment, MarketData, load_market
 from tetra.strategy.base import Strategy
 from tetra.strategy.membership import Membership, MembersOnly
-
-MEMBERS_HELP = (
-    "Comma-separated symbols; @group for every member of a universe group during the run "
-    "(e.g. @crypto: each coin in the recorded top ten on some day), each entered only while "
-    "a member and closed at the next open after it leaves; universe.toml's list stands in "
-    "where no membership is recorded (the run says so)."
-)
 
 
 @dataclass(frozen=True)
@@ -43,6 +38,22 @@ class GroupMarket:
     def wrap(self, strategy: Strategy[Any]) -> Strategy[Any]:
         """Return `strategy` entering group members only while they are in."""
         return strategy if self.membership is None else MembersOnly(strategy, self.membership)
+
+    def stored(self) -> dict[str, Any]:
+        """Return what a stored run keeps of its groups: the spans its entries followed."""
+        return {} if self.membership is None else {"membership": self.membership.as_json()}
+
+
+def unknown_groups(named: Sequence[str]) -> dict[int, str]:
+    """Return, by position in `named`, why each ``@group`` entry names no universe group."""
+    found: dict[int, str] = {}
+    for n, name in enumerate(named):
+        if name.startswith(GROUP_MARK):
+            try:
+                parse_group(name[len(GROUP_MARK) :].lower())
+            except UnknownGroup as error:
+                found[n] = str(error)
+    return found
 
 
 def group_market(
