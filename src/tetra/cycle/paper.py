@@ -4,6 +4,11 @@ This is how the sleeves' backtests execute (orders decided at a close fill at th
 bar's open, one basis point of commission), so a paper book follows its backtest. A
 symbol without an open today is not filled; its recommendation is simply not repeated, as
 the next cycle recomputes the orders from the targets.
+
+These fills are a paper book's ledger, its one source of truth: the orders the cycle also
+sends to the paper broker (`tetra.cycle.orders`) fill there at the latest close and stay in
+the execution journal; the order manager books no paper book's fills into its ledger
+(`tetra.execution.booking`), so each decision is booked once, as the backtest books it.
 """
 
 from __future__ import annotations

@@ -4,12 +4,14 @@ Map:
   orders.py     Order, OrderRequest, Fill and the order state machine (a table)
   broker.py     the broker port every adapter implements, its errors and reports
   journal.py    orders, state changes, fills and positions in the `execution` schema
+  booking.py    the port fills are booked through into the books' ledgers (`portfolio`)
   hours.py      market hours: a day/ioc equity order is refused while XNYS is closed
   intents.py    the risk engine's view of an order (notional sized), a reconciled fill
   manager.py    the order manager: risk check -> persist -> send; lookup on unknown; recovery
   reconcile.py  orders and positions compared with a broker's: fixed where safe, else reported
 """
 
+from tetra.execution.booking import BookLedgers, LedgerPosting
 from tetra.execution.broker import (
     Broker,
     BrokerAccount,
@@ -48,6 +50,7 @@ __all__ = [
     "TERMINAL",
     "TRANSITIONS",
     "Amendment",
+    "BookLedgers",
     "Broker",
     "BrokerAccount",
     "BrokerError",
@@ -61,6 +64,7 @@ __all__ = [
     "Fill",
     "Health",
     "IllegalTransition",
+    "LedgerPosting",
     "MarketHours",
     "Order",
     "OrderManager",

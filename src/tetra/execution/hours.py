@@ -18,17 +18,25 @@ What happens to an equity order while XNYS is closed depends on its time in forc
 The composition roots (`tetra.adapters.brokers.factory`) give market hours to Alpaca and IB.
 Not to paper: it fills at the store's latest close like the backtests, so the daily cycle,
 which runs after the session it trades, keeps its paper fills; nor to Binance (crypto only).
+
+`MarketHours.session_of` says which session a fill belongs to when it is booked into a
+book's ledger (`tetra.execution.booking`): a crypto symbol's is the UTC date; an equity's
+the New York date, or the next XNYS session when that date is none (Alpaca's overnight
+session opens on Sunday evening for Monday).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from zoneinfo import ZoneInfo
 
-from tetra.data.calendars import EQUITY_CALENDAR, is_open_at, next_open_after
+from tetra.data.calendars import EQUITY_CALENDAR, EXCHANGES, is_open_at, next_open_after, sessions
 from tetra.execution.orders import Order, TimeInForce
 
 NEEDS_OPEN_MARKET = frozenset({TimeInForce.DAY, TimeInForce.IOC})
+NEW_YORK = ZoneInfo(EXCHANGES["NYSE"][2])
+_WEEK = dt.timedelta(days=7)
 
 
 class MarketHours:
@@ -54,3 +62,14 @@ class MarketHours:
             f"{opens:%Y-%m-%d %H:%M} UTC; send it then, or with time in force opg or gtc "
             "to queue it at the broker"
         )
+
+    def session_of(self, symbol: str, at: dt.datetime) -> dt.date:
+        """Return the session of a fill of `symbol` at `at` (see the module docstring)."""
+        if symbol in self.crypto:
+            return at.astimezone(dt.UTC).date()
+        day = at.astimezone(NEW_YORK).date()
+        try:
+            ahead = sessions(day, day + _WEEK, self.calendar)
+        except ValueError:  # beyond the calendar's years: the New York date
+            return day
+        return ahead[0].astype(dt.date) if ahead.size else day

@@ -14,7 +14,10 @@ Map of one submit (`OrderManager.submit`):
 
 `recover()` runs at start: every open order of the journal is looked up and adopts the
 broker's state and fills (an order persisted but never sent is sent then). `pump()` applies
-the brokers' events; fills are deduplicated by execution id and fed to the risk engine.
+the brokers' events; fills are deduplicated by execution id and fed to the risk engine and,
+given a `LedgerPosting`, into the order's book's ledger (`tetra.execution.booking`): the
+ledger is written first and the journal at once after it, so a crash between them leaves the
+ledger ahead, which the restart's lookups cannot book twice.
 `halt`, `flatten` and `resume` act through the risk engine's kill switch and trading states.
 
 `replace` amends a working order: the replacement is a new order (its own client id,
@@ -36,6 +39,7 @@ from decimal import Decimal
 from tetra.core.clock import Clock
 from tetra.core.errors import TetraError
 from tetra.core.telemetry import telemetry
+from tetra.execution.booking import LedgerPosting
 from tetra.execution.broker import (
     Broker,
     BrokerError,
@@ -100,6 +104,7 @@ class OrderManager:
         routes: Mapping[str, str] | None = None,
         new_id: Callable[[], str] = new_client_order_id,
         hours: MarketHours | None = None,
+        ledger: LedgerPosting | None = None,
     ) -> None:
         self.journal = journal
         self.brokers = dict(brokers)
@@ -108,6 +113,7 @@ class OrderManager:
         self._routes = dict(routes or {})
         self._new_id = new_id
         self.hours = hours
+        self.ledger = ledger
         self._open: dict[str, Order] = {}
         self._executions: set[str] = set()
 
@@ -371,7 +377,8 @@ class OrderManager:
             order = self._book_fill(order, fill)
         missing = view.filled_quantity - order.filled_quantity
         if missing > 0 and view.average_fill_price is not None:
-            order = self._book_fill(order, missed_fill(order, view, missing, self._clock.now()))
+            missed = missed_fill(order, view, missing, self._clock.now())
+            order = self._book_fill(order, missed, reconciled=True)
         if view.status not in (S.PARTIALLY_FILLED, S.FILLED):
             order = self._move_if_allowed(order, view.status, view.reason, view.broker_order_id)
         elif order.status in (S.SUBMITTED, S.UNKNOWN):
@@ -386,9 +393,10 @@ class OrderManager:
             return order
         return self._keep(order.completed(self._clock.now()))
 
-    def _book_fill(self, order: Order, fill: Fill) -> Order:
+    def _book_fill(self, order: Order, fill: Fill, *, reconciled: bool = False) -> Order:
         if fill.execution_id in self._executions or fill.quantity > order.remaining:
             return order
+        posted = self.ledger is not None and self.ledger.post(order, fill, reconciled=reconciled)
         if order.status in (S.SUBMITTED, S.UNKNOWN):
             order = self._move(order, S.ACCEPTED)
         self._executions.add(fill.execution_id)
@@ -397,7 +405,10 @@ class OrderManager:
         # a book the risk engine does not follow (recovered before it was set) has no exposure
         with suppress(KeyError):
             self.risk.apply_fill(order.book, order.symbol, signed, fill.price)
-        return self._keep(filled, fill)
+        kept = self._keep(filled, fill)
+        if posted:  # the ledger has it: the journal follows at once (see the module docstring)
+            self.journal.flush()
+        return kept
 
     def _move_if_allowed(
         self, order: Order, status: OrderStatus, reason: str, broker_order_id: str = ""

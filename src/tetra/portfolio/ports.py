@@ -2,7 +2,8 @@
 
 Adapters: `tetra.portfolio.stored.StoredBooks` over any `tetra.data.ports.Store` (DuckDB,
 PostgreSQL, the in-memory store) and the fake `tetra.testing.books.InMemoryBookStore`; one
-contract suite (`tests/contract/test_book_store_contract.py`) runs on all of them.
+contract suite (`tests/contract/test_book_store_contract.py`) runs on all of them. The order
+manager books broker fills through `tetra.execution.booking.BookLedgers`, a part of this port.
 """
 
 from __future__ import annotations

@@ -12,13 +12,17 @@ from tetra.core.clock import FixedClock
 from tetra.cycle import CycleContext, CycleResult, read_recommendations, replay, run_cycle
 from tetra.cycle.orders import send_recommendations
 from tetra.execution import ExecutionJournal, Order, OrderStatus
+from tetra.portfolio import StoredBooks
 
 SPY = [12, 12, 12, 12, 11, 10, 10, 10, 10, 20]  # crosses up on the last session: buy 250
 QQQ = [10, 10, 10, 10, 10, 11, 12, 13, 14, 15]
 
 
 def wired(mode: str) -> tuple[CycleContext, list[list[Order]]]:
-    ctx = context({"SPY": SPY, "QQQ": QQQ}, crossover_book(mode))
+    """Return a cycle whose books live in its store, where the order managers book fills."""
+    ctx = context({"SPY": SPY, "QQQ": QQQ})
+    books = StoredBooks(ctx.store)
+    books.save_book(crossover_book(mode), at=ctx.clock.now())
     sent: list[list[Order]] = []
 
     def send(result: CycleResult) -> list[Order]:
@@ -28,7 +32,7 @@ def wired(mode: str) -> tuple[CycleContext, list[list[Order]]]:
         sent.append(orders)
         return orders
 
-    return replace(ctx, send_orders=send), sent
+    return replace(ctx, books=books, send_orders=send), sent
 
 
 def stored_orders(ctx: CycleContext) -> list[Order]:
@@ -47,6 +51,8 @@ def test_a_paper_books_recommendations_go_to_the_paper_broker_once_per_session()
     run_cycle(ctx, "swing")  # a rerun of the same session
     assert [o.client_order_id for o in sent[1]] == [o.client_order_id for o in sent[0]]
     assert len(stored_orders(ctx)) == len(orders)  # nothing new was sent
+    # the cycle books a paper book's fills (at the next open), not the paper broker's
+    assert ctx.books.fills("swing") == []
 
 
 def test_a_recommend_book_waits_for_approval_and_approving_twice_sends_once() -> None:
@@ -61,6 +67,13 @@ def test_a_recommend_book_waits_for_approval_and_approving_twice_sends_once() ->
         send_recommendations(manager, "swing", result.session, recommendations, {"SPY"})
     [order] = stored_orders(ctx)
     assert (order.symbol, order.quantity, order.status) == ("SPY", Decimal(250), "filled")
+    [booked] = ctx.books.fills("swing")  # approved twice, booked once
+    assert (booked.order_id, booked.symbol, booked.quantity) == (
+        order.client_order_id,
+        "SPY",
+        Decimal(250),
+    )
+    assert booked.price == order.average_fill_price
 
 
 def test_a_replay_sends_no_orders() -> None:

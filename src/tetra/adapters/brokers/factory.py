@@ -8,6 +8,9 @@ hours (`tetra.execution.hours`): a day or ioc equity order while XNYS is closed 
 with the next open; crypto symbols trade every day. The risk engine uses
 the packaged default policy and the store's kill switches; a book's snapshot is the journal's
 positions for it, the broker account's equity and buying power, and the latest closes.
+Every manager books its books' fills into their ledgers (`book_ledgers`: the store's
+`StoredBooks`, sessions by market hours; a paper book's ledger is the cycle's, see
+`tetra.execution.booking`).
 """
 
 from __future__ import annotations
@@ -22,8 +25,9 @@ from tetra.adapters.brokers.paper import PaperBroker
 from tetra.core.clock import Clock
 from tetra.core.errors import ConfigurationError
 from tetra.data.ports import Query, Store
-from tetra.execution import Broker, ExecutionJournal, MarketHours, OrderManager
+from tetra.execution import Broker, ExecutionJournal, LedgerPosting, MarketHours, OrderManager
 from tetra.model.instruments import AssetClass
+from tetra.portfolio import StoredBooks
 from tetra.risk.book import BookSnapshot
 from tetra.risk.killswitch import KillSwitchBoard
 from tetra.risk.policy import default_policy, packaged_universe
@@ -101,10 +105,17 @@ def order_manager(
     )
     # paper fills at the store's latest close like the backtests; Binance is crypto only
     hours = MarketHours(_crypto_symbols()) if broker_name in ("alpaca", "ibkr") else None
-    manager = OrderManager(journal, {broker_name: broker}, risk, clock=clock, hours=hours)
+    manager = OrderManager(
+        journal, {broker_name: broker}, risk, clock=clock, hours=hours, ledger=book_ledgers(store)
+    )
     for book in books:
         register_book(manager, store, book)
     return manager
+
+
+def book_ledgers(store: Store) -> LedgerPosting:
+    """Return the posting of fills into the ledgers of the books `store` keeps."""
+    return LedgerPosting(StoredBooks(store), MarketHours(_crypto_symbols()))
 
 
 def register_book(manager: OrderManager, store: Store, book: str) -> None:

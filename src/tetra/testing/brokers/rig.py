@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from tetra.core.clock import FixedClock
 from tetra.data.ports import Store
+from tetra.execution.booking import LedgerPosting
 from tetra.execution.broker import Broker
 from tetra.execution.hours import MarketHours
 from tetra.execution.journal import ExecutionJournal
@@ -57,8 +58,9 @@ class Rig:
     def restart(self, brokers: dict[str, Broker], *, book: str | None = None) -> Rig:
         """Return a fresh manager over the same store and brokers (a process restart)."""
         return trading_rig(
-            self.store, brokers, clock=self.clock, policy=self.risk.policy, book=book or self.book
-        )
+            self.store, brokers, clock=self.clock, policy=self.risk.policy,
+            book=book or self.book, ledger=self.manager.ledger,
+        )  # fmt: skip
 
 
 def trading_rig(
@@ -70,13 +72,18 @@ def trading_rig(
     positions: dict[str, Decimal] | None = None,
     book: str = "core",
     hours: MarketHours | None = None,
+    ledger: LedgerPosting | None = None,
 ) -> Rig:
-    """Return an order manager over `store` and `brokers` trading `book` (within `hours`)."""
+    """Return an order manager over `store` and `brokers` trading `book` (within `hours`).
+
+    Given `ledger`, the manager books its fills into the books' ledgers, as the composition
+    roots' managers do (`tetra.adapters.brokers.factory.book_ledgers`).
+    """
     clock = clock or FixedClock(START)
     risk = PreTradeEngine(
         policy or RiskPolicy(), clock=clock, kill_switches=KillSwitchBoard(store, clock)
     )
     risk.set_book(book, book_snapshot(positions))
     journal = ExecutionJournal(store)
-    manager = OrderManager(journal, brokers, risk, clock=clock, hours=hours)
+    manager = OrderManager(journal, brokers, risk, clock=clock, hours=hours, ledger=ledger)
     return Rig(manager, journal, risk, clock, store, book)
