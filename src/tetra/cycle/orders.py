@@ -1,7 +1,8 @@
 """From recommendation to order: a session's recommendations as order requests for the OMS.
 
-Each allowed, non-zero recommendation becomes one request whose client order id is derived
-from (book, session, symbol) (`tetra.execution.session_client_order_id`), so sending a
+Each allowed, non-zero recommendation becomes one request, carrying the recommendation's
+price as its decision price (booked with its fills, for slippage), whose client order id is
+derived from (book, session, symbol) (`tetra.execution.session_client_order_id`), so sending a
 session's recommendations twice, by a rerun of the cycle or a second approval, sends nothing
 new: the order manager returns the orders it already holds. A `paper` book's recommendations
 are sent to the paper broker when its cycle runs (`CycleContext.send_orders`, wired by the
@@ -44,6 +45,7 @@ def order_requests(
             Side.BUY if r.quantity > 0 else Side.SELL,
             abs(r.quantity),
             client_order_id=session_client_order_id(book, session.isoformat(), r.symbol),
+            decision_price=r.price,
         )
         for r in recommendations
         if r.allowed and r.quantity and (not symbols or r.symbol in symbols)

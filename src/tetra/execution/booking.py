@@ -13,7 +13,8 @@ ledger fill:
 - ``order_id`` = our client order id; ``session`` = the exchange session of the fill
   (`MarketHours.session_of`: crypto the UTC date); ``quantity`` signed (+ buy, - sell);
   price and fee (the commission) as Decimal, to the 12 places the stores keep (brokers that
-  speak floats, like IB, carry binary noise beyond them).
+  speak floats, like IB, carry binary noise beyond them); ``decision_price`` the order's (a
+  recommendation's close, so the EOD report shows each fill's slippage against it).
 
 Which orders post:
 
@@ -100,6 +101,7 @@ class LedgerPosting:
             quantity=quantity if order.side is Side.BUY else -quantity,
             price=_fit(fill.price),
             fee=_fit(fill.commission),
+            decision_price=order.decision_price,
             order_id=order.client_order_id,
         )
 

@@ -242,6 +242,7 @@ def _order_row(order: Order) -> dict[str, object]:
         "replaces": order.replaces,
         "replaced_by": order.replaced_by,
         "notional": order.notional,
+        "decision_price": order.decision_price,
     }
 
 
@@ -300,6 +301,7 @@ def _order(row: dict[str, object]) -> Order:
         replaces=_text_or_none(row.get("replaces")),
         replaced_by=_text_or_none(row.get("replaced_by")),
         notional=_decimal_or_none(row.get("notional")),
+        decision_price=_decimal_or_none(row.get("decision_price")),
     )
 
 

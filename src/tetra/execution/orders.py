@@ -105,6 +105,7 @@ class OrderRequest:
     stop_price: Decimal | None = None
     client_order_id: str | None = None  # given: an idempotency key (see OrderManager.submit)
     notional: Decimal | None = None  # spend this much instead of a quantity (market orders)
+    decision_price: Decimal | None = None  # the price it was decided at (slippage is against it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +162,7 @@ class Order:
     replaces: str | None = None  # the client order id this one replaces
     replaced_by: str | None = None  # a replacement sent for this order (pending or done)
     notional: Decimal | None = None  # a notional order: quantity is 0 until it has filled
+    decision_price: Decimal | None = None  # the price it was decided at, booked with its fills
 
     @classmethod
     def from_request(
@@ -181,6 +183,7 @@ class Order:
             request.limit_price,
             request.stop_price,
             notional=request.notional,
+            decision_price=request.decision_price,
         )
 
     @property

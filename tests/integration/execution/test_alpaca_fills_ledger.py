@@ -39,6 +39,7 @@ SESSION = START.date()
 DECIDED = dt.date(2025, 2, 28)  # the session whose close the recommendation was made at
 CAPITAL = D("25000")
 PAID = D(4) * D("499.5") + D(6) * D("500.25")  # 4,999.50
+DECISION = D("499.87")  # the recommendation's close
 
 
 def eventually(check: Callable[[], bool], seconds: float = 5.0) -> bool:
@@ -130,7 +131,7 @@ def desk(tmp_path: Path) -> Iterator[Desk]:
 
 def approve(desk: Desk) -> str:
     """Approve book alpha's recommendation to buy 10 SPY; return its client order id."""
-    wanted = Recommendation("SPY", D(10), D(0), D(10), D("499.87"), ({"strategy": "buy_and_hold"},))
+    wanted = Recommendation("SPY", D(10), D(0), D(10), DECISION, ({"strategy": "buy_and_hold"},))
     (order,) = send_recommendations(desk.rig.manager, "alpha", DECIDED, [wanted])
     assert order.status is S.ACCEPTED
     return order.client_order_id
@@ -147,10 +148,11 @@ def test_an_approved_order_filled_in_two_parts_books_the_ledger_exactly(desk: De
     assert ledger.positions["SPY"].cost == PAID
     assert ledger.cash == CAPITAL - PAID
     assert ledger.cash == D("20000.5")
-    assert [(f.fill_id, f.order_id, f.session) for f in ledger.fills] == [
-        (f"alpaca:{first.execution_id}", placed, SESSION),
-        (f"alpaca:{second.execution_id}", placed, SESSION),
+    assert [(f.fill_id, f.order_id, f.session, f.decision_price) for f in ledger.fills] == [
+        (f"alpaca:{first.execution_id}", placed, SESSION, DECISION),
+        (f"alpaca:{second.execution_id}", placed, SESSION, DECISION),
     ]
+    assert [f.slippage for f in ledger.fills] == [D("-1.48"), D("2.28")]
 
     desk.fake.venue.repeat_last_event()  # delivered again to this process
     assert desk.fills_delivered(5)  # 2 fills, each sent twice, and the repeat
@@ -178,6 +180,8 @@ def test_a_restart_between_two_partial_fills_books_each_once(desk: Desk) -> None
 
     ledger = restarted.ledger()
     assert (ledger.quantity("SPY"), ledger.cash, len(ledger.fills)) == (D(10), CAPITAL - PAID, 2)
+    # the second part was booked from the order as the new process read it from the journal
+    assert [f.decision_price for f in ledger.fills] == [DECISION, DECISION]
 
 
 def test_a_crash_before_the_journal_is_written_books_no_reconciled_fill_twice(

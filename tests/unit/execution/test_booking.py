@@ -21,7 +21,7 @@ def posting() -> LedgerPosting:
 
 
 def an_order(symbol: str, side: Side) -> Order:
-    request = OrderRequest("alpha", symbol, side, D(2))
+    request = OrderRequest("alpha", symbol, side, D(2), decision_price=D("500.5"))
     return Order.from_request(request, "cid-1", "ibkr", FRIDAY_EVENING)
 
 
@@ -32,7 +32,7 @@ def test_a_sell_books_a_negative_quantity_with_its_fee_under_the_brokers_executi
 
     assert (booked.fill_id, booked.order_id) == ("ibkr:0001f4e5.01", "cid-1")
     assert (booked.quantity, booked.price, booked.fee) == (D(-2), D("501.25"), D("0.35"))
-    assert booked.at == FRIDAY_EVENING
+    assert (booked.at, booked.decision_price) == (FRIDAY_EVENING, D("500.5"))
     assert booked.session == dt.date(2026, 12, 4)  # the New York date, not the UTC one
 
 

@@ -32,6 +32,7 @@ from tetra.data.migrations import (
     v0016_order_replace,
     v0017_notional_orders,
     v0018_report_failures,
+    v0019_order_decision_price,
 )
 from tetra.data.migrations.operations import (
     AddColumn,
@@ -74,6 +75,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     v0016_order_replace.MIGRATION,
     v0017_notional_orders.MIGRATION,
     v0018_report_failures.MIGRATION,
+    v0019_order_decision_price.MIGRATION,
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version
