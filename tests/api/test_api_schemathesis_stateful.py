@@ -19,11 +19,13 @@ import pytest
 import schemathesis
 from async_api import seeded_store
 from hypothesis import HealthCheck, settings
+from hypothesis.errors import FlakyStrategyDefinition
 
 from tetra.api.app import create_app
 from tetra.testing import InMemoryStore
 
 API_KEY = "schemathesis-key"
+ATTEMPTS = 3  # runs of the state machine when Hypothesis finds its own draws inconsistent
 NOT_CONFIGURED = {"provider_unavailable", "unavailable"}
 SYMBOLS = ("AAA", "BBB")
 WRITE_RESOURCES = r"^/api/(backtests/(runs|walk-forwards)|simulation/runs|jobs)(/\{[a-z_]+\})?$"
@@ -74,14 +76,26 @@ def on_a_store_of_its_own(tmp_path: Path) -> Iterator[None]:
 
 def test_create_read_and_delete_chains_never_get_a_server_error() -> None:
     chains.clear()
-    WriteWorkflow.run(
-        settings=settings(
-            max_examples=25,
-            stateful_step_count=6,
-            deadline=None,
-            suppress_health_check=list(HealthCheck),
-        )
-    )
+    for attempt in range(ATTEMPTS):
+        try:
+            WriteWorkflow.run(
+                settings=settings(
+                    max_examples=25,
+                    stateful_step_count=6,
+                    deadline=None,
+                    suppress_health_check=list(HealthCheck),
+                    database=None,
+                )
+            )
+            break
+        except FlakyStrategyDefinition:
+            # Which rules can run depends on the answers, and those on timing: a DELETE
+            # cancels a run still going (202) or deletes a finished one (204). On a loaded
+            # machine Hypothesis can draw the same prefix twice and see different answers,
+            # and stops: that is the harness, not a server error (an error fails the run
+            # through `validate_response` with its own exception). Try again, a few times.
+            if attempt == ATTEMPTS - 1:
+                raise
 
     created = {path for method, path, status in chains if method == "POST" and status == 202}
     read = {path for method, path, status in chains if method == "GET" and status == 200}
