@@ -1,10 +1,10 @@
 """The daily decision cycle: books' strategies -> recommendations with reasoning -> paper fills.
 
 Map: `sleeves` (each strategy of a book backtested to the session with a flat bar after it:
-its targets), `reasoning` (rule, indicators with percentiles, track record), `decide`
-(targets to recommendations), `risk_gate` (tetra.risk's pre-trade engine on each one),
-`paper` (fills at the next open), `records` (cycle.runs, cycle.recommendations), `runner`
-(run_cycle, replay).
+its targets), `reasoning` (rule, indicators with percentiles, track record), `members` (a
+book's group members on the session), `decide` (targets to recommendations), `risk_gate`
+(tetra.risk's pre-trade engine on each one), `paper` (fills at the next open), `records`
+(cycle.runs, cycle.recommendations), `runner` (run_cycle, replay).
 """
 
 from tetra.cycle.decide import Recommendation

@@ -5,13 +5,14 @@ whole units (or to 1e-6 where the book trades fractions); a recommendation is th
 that moves what the ledger holds to that target, priced at the session's close (the
 decision price), with the reasoning of every sleeve that wants a position or decided an
 order there, and the verdict of the risk gate. Sells come before buys, so the gate sees
-exposure freed before it is used again.
+exposure freed before it is used again. A symbol `outside` its group on the session
+(`tetra.cycle.members`) has a target of zero, its reason first in the reasoning.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
@@ -63,18 +64,25 @@ def recommend(
     *,
     fractional: bool,
     gate: RiskGate | None = None,
+    outside: Mapping[str, dict[str, Any]] | None = None,
 ) -> list[Recommendation]:
-    """Return the recommendations of a book's sleeves against `ledger` at `closes`."""
+    """Return the recommendations of a book's sleeves against `ledger` at `closes`.
+
+    `outside` maps a symbol out of its group on the session to the reason it is not held.
+    """
     symbols = sleeves[0].result.market.symbols
     target = np.sum([s.targets for s in sleeves], axis=0)
     lot = FRACTION if fractional else WHOLE
+    left = outside or {}
     drafts = []
     for n, symbol in enumerate(symbols):
-        wanted = _units(target[n], lot)
+        wanted = Decimal(0) if symbol in left else _units(target[n], lot)
         held = ledger.quantity(symbol)
         if wanted == held or not math.isfinite(closes[n]):
             continue
         reasons = tuple(explain(s, n) for s in sleeves if _involved(s, n))
+        if symbol in left:
+            reasons = (left[symbol], *reasons)
         drafts.append(
             Recommendation(symbol, wanted - held, held, wanted, price_of(closes[n]), reasons)
         )

@@ -26,6 +26,7 @@ from tetra.core.clock import Clock
 from tetra.core.errors import ValidationError
 from tetra.core.telemetry import telemetry
 from tetra.cycle.decide import Recommendation, price_of, recommend
+from tetra.cycle.members import book_members
 from tetra.cycle.metrics import publish_book_metrics
 from tetra.cycle.paper import paper_fills
 from tetra.cycle.records import (
@@ -145,15 +146,18 @@ def _cycle_day(
     closes = _closes(market)
     marks = {s: price_of(c) for s, c in zip(market.symbols, closes, strict=True) if np.isfinite(c)}
     sizing = book_sizing(book, book_policy(book, ctx.universe))
+    members = book_members(ctx.store, book.symbols, session)  # as the history stood that day
     sleeves = run_sleeves(
-        book, market, ctx.registry, _rules(ctx, book.symbols), sizing, _spec_inputs(ctx)
-    )
+        book, market, ctx.registry, _rules(ctx, book.symbols), sizing, _spec_inputs(ctx),
+        members.membership,
+    )  # fmt: skip
     gate = policy_gate(
         book, session, ledger, marks, store=ctx.store, clock=ctx.clock, universe=ctx.universe
     )
     recommendations = recommend(
-        sleeves, ledger, closes, fractional=_fractional(ctx, book.symbols), gate=gate
-    )
+        sleeves, ledger, closes, fractional=_fractional(ctx, book.symbols), gate=gate,
+        outside=members.outside,
+    )  # fmt: skip
     valuation = ledger.valuation(marks)
     summary = _summary(valuation, ledger.positions, sleeves, fills)
     summary["marks"] = {s: str(m) for s, m in sorted(marks.items())}

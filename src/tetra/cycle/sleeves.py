@@ -5,7 +5,9 @@ with cash = capital x weight. Orders a strategy decides at the session's close f
 next bar on, so the sleeve runs on the market plus one *flat bar* (open = high = low = close
 = the session's close) dated the next day: the positions after that bar are the sleeve's
 targets for tomorrow, valued at today's close. Strategies are causal (the library's
-truncation tests), so the flat bar changes no decision made up to the session.
+truncation tests), so the flat bar changes no decision made up to the session. Given a
+`Membership` (a book's group members, `tetra.cycle.members`), every sleeve runs under
+`MembersOnly`: it enters a symbol only while a member and closes it at the next open after.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from tetra.risk.sizing_policy import SizingPolicy, SizingPolicyError, parse_sizi
 from tetra.simulation.exits import Exits
 from tetra.simulation.orders import Commission, Costs, TradingRules
 from tetra.strategy.base import Strategy
+from tetra.strategy.membership import Membership, MembersOnly
 from tetra.strategy.spec import SpecInputs, SpecRejected, StrategySpec
 from tetra.strategy.spec.sleeve import SPEC_STRATEGY, compile_sleeve, read_spec_params
 
@@ -146,18 +149,20 @@ def run_sleeves(
     rules: TradingRules,
     sizing: SizingPolicy | None = None,
     spec_inputs: SpecInputsOf | None = None,
+    membership: Membership | None = None,
 ) -> list[Sleeve]:
     """Run every strategy of `book` on `market` (ending at the session) with the flat bar.
 
     `sizing` sizes every sleeve's entries (`book_sizing` says which policy a book names);
-    `spec_inputs` gives spec sleeves their inputs (`build_strategy`).
+    `spec_inputs` gives spec sleeves their inputs (`build_strategy`); with `membership`, a
+    sleeve enters a symbol only while a member (`MembersOnly`).
     """
     extended = with_flat_bar(market)
     exits = book_exits(book)
-    return [
-        _sleeve(book, allocation, extended, registry, rules, exits, sizing, spec_inputs)
-        for allocation in book.strategies
-    ]
+    if membership is not None and membership.mask(extended).all():
+        membership = None  # every symbol in on every day: nothing to hold back
+    rest = (registry, rules, exits, sizing, spec_inputs, membership)
+    return [_sleeve(book, allocation, extended, *rest) for allocation in book.strategies]
 
 
 def _sleeve(
@@ -169,11 +174,14 @@ def _sleeve(
     exits: Exits | None,
     sizing: SizingPolicy | None,
     spec_inputs: SpecInputsOf | None,
+    membership: Membership | None = None,
 ) -> Sleeve:
     cash = float(book.capital * allocation.weight)
     strategy = build_strategy(allocation, registry, cash, spec_inputs)
+    # the sleeve keeps the strategy itself: its reasoning reads the strategy's indicators
+    runs = strategy if membership is None else MembersOnly(strategy, membership)
     result = run_backtest(
-        strategy,
+        runs,
         market,
         cash=cash,
         costs=COSTS,

@@ -4,7 +4,8 @@ Membership rows (market_data.universe_membership) are intervals: ``valid_from`` 
 ``valid_to`` (null while still in). `ranking_changes` compares today's open intervals with a
 fresh top-N ranking and returns the rows that record the change (new intervals for joiners,
 closed intervals for leavers); `members_on` answers "who was in on that day", `overlapping`
-"who was in at any day of a window" (the intervals a backtest over that window follows).
+"who was in at any day of a window" (the intervals a backtest over that window follows),
+`known_on` "what was known of these symbols on that day" (the daily cycle's view).
 """
 
 from __future__ import annotations
@@ -81,6 +82,24 @@ def members_on(store: Store, group: str, day: dt.date) -> list[str]:
     """Return the symbols in `group` on `day` (empty when no history is recorded)."""
     rows = overlapping(history(store, group), day, day)
     return sorted(rows["symbol"].astype(str).unique())
+
+
+def known_on(store: Store, symbols: Sequence[str], day: dt.date) -> pd.DataFrame:
+    """Return the membership rows of `symbols` (any group) as they stood known on `day`.
+
+    Rows starting after `day` are left out, and an interval still running on `day` stays
+    open (valid_to None): a leaver is recorded from its first day out, so its closed interval
+    is known from then, never before (a replay reads the later rows too).
+    """
+    if not symbols:
+        return pd.DataFrame(columns=COLUMNS)
+    rows = store.read(Query(MEMBERSHIP, where={"symbol": list(symbols)}))
+    if rows.empty:
+        return rows
+    rows = rows.loc[pd.to_datetime(rows["valid_from"]) <= pd.Timestamp(day)].copy()
+    ended = pd.to_datetime(rows["valid_to"]) < pd.Timestamp(day)
+    rows["valid_to"] = rows["valid_to"].astype(object).where(ended, None)
+    return rows.reset_index(drop=True)
 
 
 def history(store: Store, group: str) -> pd.DataFrame:

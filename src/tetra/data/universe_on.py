@@ -7,9 +7,10 @@ history for the group, or days before its history begins), and a note saying so.
 `expand_groups` turns ``@group`` entries of a symbol list into every symbol that was a
 member on some day of the window, keeping each group's intervals, so a backtest of
 ``--symbols @crypto`` can enter a coin only while it is in the top ten
-(`tetra.strategy.membership`). `universe_on` adds the day's members that universe.toml does
-not list (later joiners of the ranking) as crypto instruments, so a daily cycle knows and
-classifies them.
+(`tetra.strategy.membership`). `universe_on` adds the coins recorded in the group by a day
+that universe.toml does not list (later joiners of the ranking, in or since left) as crypto
+instruments, so a daily cycle knows and classifies them: it enters only members
+(`tetra.cycle.members`), and must still know a coin that left to close a position in it.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from tetra.data.membership import MEMBERSHIP, history, members_on, overlapping
+from tetra.data.membership import MEMBERSHIP, history, overlapping
 from tetra.data.ports import Query, Store
 from tetra.data.universe import Universe, parse_group
 from tetra.model.instruments import AssetClass, Instrument, UniverseGroup
@@ -94,10 +95,12 @@ def expand_groups(
 
 
 def universe_on(store: Store, universe: Universe, day: dt.date) -> Universe:
-    """Return `universe` plus the crypto members on `day` that it does not list."""
+    """Return `universe` plus the coins recorded in the crypto group by `day` it does not list."""
     if not _has_history(store, UniverseGroup.CRYPTO):
         return universe
-    joiners = [s for s in members_on(store, UniverseGroup.CRYPTO.value, day) if s not in universe]
+    rows = history(store, UniverseGroup.CRYPTO.value)
+    recorded = rows.loc[pd.to_datetime(rows["valid_from"]) <= pd.Timestamp(day), "symbol"]
+    joiners = [s for s in sorted(set(recorded.astype(str))) if s not in universe]
     return Universe((*universe.instruments, *(_crypto(symbol) for symbol in joiners)))
 
 

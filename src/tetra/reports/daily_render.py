@@ -197,6 +197,8 @@ def _reason_text(reason: Reason) -> list[str]:
             f"  {i.name} = {value}{where}" + (f" (thresholds: {levels})" if levels else "")
         )
     t = reason.track_record
+    if not t:  # a reason that is no strategy's (a coin that left its group) has no record
+        return lines
     hit = "-" if t.get("hit_rate") is None else f"{float(t['hit_rate'] or 0):.0%}"
     gain = "-" if t.get("average_gain") is None else f"{float(t['average_gain'] or 0):,.2f}"
     loss = "-" if t.get("average_loss") is None else f"{float(t['average_loss'] or 0):,.2f}"
