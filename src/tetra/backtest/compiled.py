@@ -58,6 +58,7 @@ from tetra.simulation.orders import Costs, TradingRules
 Array = np.ndarray
 Prices = tuple[Array, Array, Array, Array, Array]  # open, high, low, close, volume (T, N)
 jit = numba.njit(cache=True, nogil=True)
+lean = g.lean  # no reference counting: see risk_gate
 
 
 DECISION_COLUMNS = 10
@@ -265,7 +266,7 @@ def simulate(
         queue_orders(
             t, size, size_kind, kind, limit, stop, tif, stop_loss, take_profit, state, pending
         )
-        if gate_on:
+        if gate_on and _restricted(model):
             g.screen_orders(t, state, pending, account, model.gate)
         cash_out[t], equity_out[t] = account[A_CASH], account[A_EQUITY]
         positions[t, :] = state[S_POSITION, :]
@@ -383,7 +384,7 @@ def execute_pending(
             model.costs,
             model.rules[n],
         )
-        if quantity != 0.0 and model.gate.status[g.G_ON] != 0:
+        if quantity != 0.0 and _gate_on(model):
             quantity, fee = _gated(t, n, quantity, price, fee, state, account, model)
             if quantity == 0.0:
                 state[S_ORDER_ROW, n] = NO_ORDER  # the caps leave no room: the order ends
@@ -398,14 +399,31 @@ def execute_pending(
             state[S_ORDER_ROW, n] = NO_ORDER
             if model.exits[e.E_ACTIVE] != 0:
                 e.arm(t, n, before, price, order, state, model.exits, model.atr)
-            if model.gate.status[g.G_ON] != 0:
-                g.booked(n, before, position, state, model.gate)
+            if _gate_on(model):
+                _booked(n, before, position, state, model)
         elif order[P_TIF] == DAY:
             state[S_ORDER_ROW, n] = NO_ORDER
     return filled
 
 
-@jit
+@lean
+def _gate_on(model: FillModel) -> bool:
+    """Whether the run is risk-managed (read without counting references to the model)."""
+    return bool(model.gate.status[g.G_ON] != 0)
+
+
+@lean
+def _restricted(model: FillModel) -> bool:
+    """Whether the gate's trading state restricts orders (`risk_gate.screen_orders`)."""
+    return bool(g.restricted(model.gate.status))
+
+
+@lean
+def _booked(n: int, before: float, after: float, state: Array, model: FillModel) -> None:
+    g.booked(n, before, after, state, model.gate)
+
+
+@lean
 def _gated(
     t: int,
     n: int,

@@ -58,11 +58,18 @@ def clean_weights_nb(weights: np.ndarray) -> np.ndarray:
 def bucket_exposure_nb(weights: np.ndarray, members: np.ndarray) -> np.ndarray:
     """Return each bucket's summed |weight| (B,)."""
     exposure = np.zeros(members.shape[0])
+    bucket_exposure_into_nb(weights, members, exposure)
+    return exposure
+
+
+@jit
+def bucket_exposure_into_nb(weights: np.ndarray, members: np.ndarray, exposure: np.ndarray) -> None:
+    """Write each bucket's summed |weight| into `exposure` (B,)."""
     for b in range(members.shape[0]):
+        exposure[b] = 0.0
         for i in range(weights.shape[0]):
             if members[b, i] != 0.0:
                 exposure[b] += abs(weights[i])
-    return exposure
 
 
 @jit
@@ -132,26 +139,55 @@ def limit_usage_nb(
     w = clean_weights_nb(weights)
     usage, value = np.zeros(N_LIMITS), np.zeros(N_LIMITS)
     subject = np.full(N_LIMITS, -1, dtype=np.int64)
+    exposure = np.zeros(arrays.bucket_members.shape[0])
+    limit_usage_into_nb(w, equity, previous_equity, peak_equity, arrays, usage, value, subject,
+                        exposure)  # fmt: skip
+    if arrays.corr_window > 0:
+        value[CORRELATED], subject[CORRELATED] = correlated_weight_nb(
+            w, returns, arrays.corr_threshold
+        )
+        usage[CORRELATED] = usage_of(value[CORRELATED], arrays.limit_cap[CORRELATED])
+    return usage, value, subject
+
+
+@jit
+def limit_usage_into_nb(
+    w: np.ndarray,
+    equity: float,
+    previous_equity: float,
+    peak_equity: float,
+    arrays: PolicyArrays,
+    usage: np.ndarray,
+    value: np.ndarray,
+    subject: np.ndarray,
+    exposure: np.ndarray,
+) -> None:
+    """`limit_usage_nb` but the correlation, into given arrays: it allocates nothing, so a
+    kernel can check every bar (`tetra.simulation.risk_gate`, which measures correlation itself).
+
+    `w` must be clean (no NaN: `clean_weights_nb`); `exposure` (B,) is scratch; `subject`
+    may be a float array (its values are small whole numbers). The correlated weight is 0.
+    """
+    usage[:], value[:], subject[:] = 0.0, 0.0, -1
     for i in range(w.shape[0]):
         u = usage_of(abs(w[i]), arrays.position_cap[i])
         if worse_nb(u, abs(w[i]), usage[POSITION], value[POSITION], subject[POSITION]):
             usage[POSITION], value[POSITION], subject[POSITION] = u, abs(w[i]), i
-    exposure = bucket_exposure_nb(w, arrays.bucket_members)
+    bucket_exposure_into_nb(w, arrays.bucket_members, exposure)
     for b in range(exposure.shape[0]):
         k = arrays.bucket_kind[b]
         u = usage_of(exposure[b], arrays.bucket_cap[b])
         if worse_nb(u, exposure[b], usage[k], value[k], subject[k]):
             usage[k], value[k], subject[k] = u, exposure[b], b
-    value[GROSS], value[NET] = np.sum(np.abs(w)), abs(np.sum(w))
-    if arrays.corr_window > 0:
-        value[CORRELATED], subject[CORRELATED] = correlated_weight_nb(
-            w, returns, arrays.corr_threshold
-        )
+    gross, net = 0.0, 0.0  # summed in order, as numba's np.sum does
+    for i in range(w.shape[0]):
+        gross += abs(w[i])
+        net += w[i]
+    value[GROSS], value[NET] = gross, abs(net)
     value[DAILY_LOSS] = loss_fraction_nb(equity, previous_equity)
     value[DRAWDOWN] = loss_fraction_nb(equity, peak_equity)
     for k in (GROSS, NET, CORRELATED, DAILY_LOSS, DRAWDOWN):
         usage[k] = usage_of(value[k], arrays.limit_cap[k])
-    return usage, value, subject
 
 
 @jit
@@ -174,9 +210,15 @@ def loss_fraction_nb(equity: float, reference: float) -> float:
 def breached_nb(usage: np.ndarray) -> np.ndarray:
     """Return 1 where a limit's usage exceeds 1 (plus `TOLERANCE`), else 0 (int64, (K,))."""
     out = np.zeros(usage.shape[0], dtype=np.int64)
+    breached_into_nb(usage, out)
+    return out
+
+
+@jit
+def breached_into_nb(usage: np.ndarray, out: np.ndarray) -> None:
+    """Write `breached_nb(usage)` into `out` (K,)."""
     for k in range(usage.shape[0]):
         out[k] = 1 if usage[k] > 1.0 + TOLERANCE else 0
-    return out
 
 
 @jit

@@ -29,7 +29,8 @@ and cap. `tetra.backtest.managed` turns the rows into sentences.
 from __future__ import annotations
 
 import math
-from typing import NamedTuple
+from collections.abc import Callable
+from typing import Any, NamedTuple, TypeVar, cast
 
 import numba
 import numpy as np
@@ -41,8 +42,8 @@ from tetra.risk.measures import (
     NET,
     POSITION,
     advance_limits_nb,
-    breached_nb,
-    limit_usage_nb,
+    breached_into_nb,
+    limit_usage_into_nb,
     usage_of,
 )
 from tetra.risk.vocabulary import ACTIVE, HALTED, LIMIT_KINDS, LimitKind
@@ -59,10 +60,25 @@ from tetra.simulation.layout import (
 )
 
 jit = numba.njit(cache=True, nogil=True)
-NO_RETURNS = np.zeros((1, 1))  # the correlation limit is measured here, not by limit_usage_nb
+# The per-fill and per-bar steps run without numba's reference counting: they allocate
+# nothing, and counting a reference to each of the gate's ~20 arrays at every call cost more
+# than the steps themselves (a run of the standard case made about a million such counts).
+LEAN: dict[str, Any] = {"cache": True, "nogil": True, "_nrt": False}  # numba's private flag
+Function = TypeVar("Function", bound=Callable[..., Any])
+
+
+def lean(function: Function) -> Function:
+    """Compile `function` like `jit`, without reference counting (it must not allocate)."""
+    return cast(Function, numba.njit(**LEAN)(function))
+
+
 GROUP = LimitKind.GROUP_EXPOSURE.code
 THEME = LimitKind.THEME_EXPOSURE.code
 ASSET_CLASS = LimitKind.ASSET_CLASS_EXPOSURE.code
+
+# rows of the gate's per-check scratch (`Gate.scratch`), so a check allocates nothing
+U_USAGE, U_VALUE, U_SUBJECT, U_BEFORE, U_BREACHED, U_EXPOSURE, U_CLEAN = 0, 1, 2, 3, 4, 5, 6
+SCRATCH_ROWS = 7
 
 # status slots
 G_ON = 0  # 1 when the run is risk-managed
@@ -98,9 +114,10 @@ class Gate(NamedTuple):
     weights: np.ndarray  # (N,) scratch: the book's weights at the last check
     sums: np.ndarray  # (3, N) rolling per-symbol return sums (`rolling_correlation`)
     xy: np.ndarray  # (N, N) rolling pair sums of return products, or (0, 0) without the limit
+    scratch: np.ndarray  # (SCRATCH_ROWS, max(K, B, N)): a check's usage, value, ... (U_*)
 
 
-@jit
+@lean
 def note(
     gate: Gate, t: int, n: int, action: int, code: int, requested: float, allowed: float
 ) -> None:
@@ -113,7 +130,7 @@ def note(
     gate.status[G_ENTRIES] = i + 1
 
 
-@jit
+@lean
 def booked(n: int, before: float, after: float, state: np.ndarray, gate: Gate) -> None:
     """Keep the totals current after a fill moved symbol `n` from `before` to `after` units."""
     last = state[S_LAST, n]
@@ -126,7 +143,7 @@ def booked(n: int, before: float, after: float, state: np.ndarray, gate: Gate) -
             gate.buckets[b] += abs(new) - abs(old)
 
 
-@jit
+@lean
 def room(n: int, position: float, direction: float, price: float, state: np.ndarray,
          equity: float, gate: Gate) -> tuple[float, int]:  # fmt: skip
     """Return the largest |position| in `direction` the caps allow at `price`; the binding cap."""
@@ -148,7 +165,7 @@ def room(n: int, position: float, direction: float, price: float, state: np.ndar
     return max(best, 0.0), binding
 
 
-@jit
+@lean
 def allowed_quantity(t: int, n: int, quantity: float, price: float, state: np.ndarray,
                      account: np.ndarray, fractional: bool, gate: Gate) -> float:  # fmt: skip
     """Return `quantity` resized to the caps (see the module docstring); journal any change."""
@@ -176,23 +193,45 @@ def check_limits(t: int, state: np.ndarray, account: np.ndarray, gate: Gate) -> 
     """Measure every limit on the book marked at bar t's close and advance the trading state.
 
     It also values the book for the next bar's fills (gross, net, buckets at this close).
+    The measures are `limit_usage_nb`'s, written into the gate's scratch rows (`U_*`).
     """
-    equity = account[A_EQUITY]
-    weights = _value_book(state, equity, gate)
-    previous, peak = gate.status[G_PREVIOUS_EQUITY], max(gate.status[G_PEAK], equity)
-    usage, value, subject = limit_usage_nb(weights, equity, previous, peak, NO_RETURNS,
-                                           gate.policy)  # fmt: skip
+    _measure_book(state, account, gate)
     if gate.status[G_CORR_WINDOW] > 0:
-        _measure_correlated(t, weights, usage, value, subject, gate)
-    before = gate.tripped.copy()
-    gate.status[G_STATE] = advance_limits_nb(breached_nb(usage), gate.streak, gate.tripped,
-                                             gate.policy)  # fmt: skip
-    for k in range(before.shape[0]):
-        if gate.tripped[k] != before[k]:
-            cap = _cap_of(gate.policy, k, int(subject[k]))
-            action = TRIPPED if gate.tripped[k] else CLEARED
+        rows = gate.scratch[:, : gate.policy.limit_cap.shape[0]]
+        _measure_correlated(t, gate.weights, rows[U_USAGE], rows[U_VALUE], rows[U_SUBJECT], gate)
+    _advance_limits(t, account, gate)
+
+
+@lean
+def _measure_book(state: np.ndarray, account: np.ndarray, gate: Gate) -> None:
+    """Value the book and measure every limit but the correlation into the scratch rows."""
+    equity, policy, status, scratch = account[A_EQUITY], gate.policy, gate.status, gate.scratch
+    rows, n_count = scratch[:, : policy.limit_cap.shape[0]], state.shape[1]
+    clean = scratch[U_CLEAN, :n_count]
+    _value_book(state, equity, gate.weights, clean, gate.buckets, status, policy.bucket_members)
+    previous, peak = status[G_PREVIOUS_EQUITY], max(status[G_PEAK], equity)
+    limit_usage_into_nb(clean, equity, previous, peak, policy, rows[U_USAGE],
+                        rows[U_VALUE], rows[U_SUBJECT],
+                        scratch[U_EXPOSURE, : policy.bucket_cap.shape[0]])  # fmt: skip
+
+
+@lean
+def _advance_limits(t: int, account: np.ndarray, gate: Gate) -> None:
+    """Advance the breach streaks from the measured usage; journal limits tripping or clearing."""
+    policy, status, tripped = gate.policy, gate.status, gate.tripped
+    rows = gate.scratch[:, : policy.limit_cap.shape[0]]
+    usage, value, subject, before = rows[U_USAGE], rows[U_VALUE], rows[U_SUBJECT], rows[U_BEFORE]
+    for k in range(tripped.shape[0]):
+        before[k] = tripped[k]
+    breached_into_nb(usage, rows[U_BREACHED])
+    status[G_STATE] = advance_limits_nb(rows[U_BREACHED], gate.streak, tripped, policy)
+    for k in range(tripped.shape[0]):
+        if tripped[k] != before[k]:
+            cap = _cap_of(policy, k, int(subject[k]))
+            action = TRIPPED if tripped[k] else CLEARED
             note(gate, t, int(subject[k]), action, k, value[k], cap)
-    gate.status[G_PREVIOUS_EQUITY], gate.status[G_PEAK] = equity, peak
+    equity = account[A_EQUITY]
+    status[G_PREVIOUS_EQUITY], status[G_PEAK] = equity, max(status[G_PEAK], equity)
 
 
 @jit
@@ -218,7 +257,7 @@ def _measure_correlated(t: int, weights: np.ndarray, usage: np.ndarray, value: n
     usage[CORRELATED] = usage_of(value[CORRELATED], cap)
 
 
-@jit
+@lean
 def _flips(gate: Gate, k: int, breached: bool) -> bool:
     """Whether limit k trips or clears at this check given its breach (`advance_limits_nb`)."""
     tripped = int(gate.tripped[k]) != 0
@@ -227,26 +266,26 @@ def _flips(gate: Gate, k: int, breached: bool) -> bool:
     return tripped and int(gate.policy.latch[k]) == 0
 
 
-@jit
-def _value_book(state: np.ndarray, equity: float, gate: Gate) -> np.ndarray:
-    """Fill the gate's weights and its gross, net and bucket totals from the marked book."""
-    weights, members = gate.weights, gate.policy.bucket_members
+@lean
+def _value_book(state: np.ndarray, equity: float, weights: np.ndarray, clean: np.ndarray,
+                buckets: np.ndarray, status: np.ndarray, members: np.ndarray) -> None:  # fmt: skip
+    """Fill the gate's weights (and `clean`: NaN read as 0), its gross, net and bucket totals."""
     gross, net = 0.0, 0.0
-    gate.buckets[:] = 0.0
+    buckets[:] = 0.0
     for n in range(state.shape[1]):
         value = state[S_POSITION, n] * state[S_LAST, n]
         weights[n] = value / equity if equity > 0.0 else 0.0
+        clean[n] = weights[n] if np.isfinite(weights[n]) else 0.0
         if value != 0.0:
             gross += abs(value)
             net += value
             for b in range(members.shape[0]):
                 if members[b, n] != 0.0:
-                    gate.buckets[b] += abs(value)
-    gate.status[G_GROSS], gate.status[G_NET] = gross, net
-    return weights
+                    buckets[b] += abs(value)
+    status[G_GROSS], status[G_NET] = gross, net
 
 
-@jit
+@lean
 def _cap_of(policy: PolicyArrays, kind: int, subject: int) -> float:
     """Return the cap a limit's worst subject was measured against."""
     if subject >= 0 and kind == POSITION:
@@ -256,7 +295,13 @@ def _cap_of(policy: PolicyArrays, kind: int, subject: int) -> float:
     return float(policy.limit_cap[kind])
 
 
-@jit
+@lean
+def restricted(status: np.ndarray) -> bool:
+    """Whether the book's trading state restricts orders (`screen_orders` has work to do)."""
+    return int(status[G_STATE]) != ACTIVE
+
+
+@lean
 def screen_orders(t: int, state: np.ndarray, pending: np.ndarray, account: np.ndarray,
                   gate: Gate) -> None:  # fmt: skip
     """Cancel working orders and refuse new ones (decided at t) that the state does not allow."""
@@ -277,7 +322,7 @@ def screen_orders(t: int, state: np.ndarray, pending: np.ndarray, account: np.nd
         note(gate, t, n, REFUSED if row == t else CANCELLED, code, wanted, 0.0)
 
 
-@jit
+@lean
 def reduces(position: float, quantity: float) -> bool:
     """Whether trading `quantity` shrinks |position| without flipping it (`risk.state` rule)."""
     if position == 0.0 or quantity == 0.0 or not np.isfinite(quantity):
@@ -322,4 +367,5 @@ def make_gate(policy: PolicyArrays, close: np.ndarray, cash: float, *, on: bool 
         np.zeros(n),
         np.zeros((3, n)),
         np.zeros((pairs, pairs)),
+        np.zeros((SCRATCH_ROWS, max(k, policy.bucket_cap.shape[0], n))),
     )
