@@ -29,6 +29,7 @@ import math
 import multiprocessing
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import pandas as pd
@@ -38,6 +39,9 @@ from tetra.backtest.run import run_backtest
 from tetra.compute import Executor as TaskExecutor
 from tetra.market import MarketData
 from tetra.reports.metrics import Metrics
+from tetra.risk import RiskPolicy
+from tetra.risk.sizing_policy import SizingPolicy
+from tetra.simulation.exits import Exits
 from tetra.simulation.orders import Costs, TradingRules
 from tetra.strategy.base import Strategy, StrategyConfig
 from tetra.strategy.membership import Membership, MembersOnly
@@ -86,6 +90,9 @@ def sweep(
     executor: TaskExecutor | None = None,
     batch: int | None = None,
     membership: Membership | None = None,
+    exits: Exits | None = None,
+    risk_policy: RiskPolicy | None = None,
+    sizing: SizingPolicy | None = None,
 ) -> pd.DataFrame:
     """Backtest every valid combination of `grid`; one row each, in grid order.
 
@@ -99,11 +106,14 @@ def sweep(
     `executor`, when given, runs the combinations instead (`workers` and `pool` are then
     unused), `batch` at a time per task (default: about eight tasks per worker, at most 64).
     With `membership`, each strategy enters symbols only while members (`MembersOnly`).
+    `exits`, `risk_policy` and `sizing` apply to every combination exactly as `run_backtest`
+    takes them; without any of them a combination runs the strategy unwrapped.
     """
     if metric not in METRICS:
         raise ValueError(f"unknown metric {metric!r}; choose one of {', '.join(sorted(METRICS))}")
     valid, invalid = validate_grid(strategy_class, grid, cash)
-    run = _Runner(strategy_class, market, cash, costs, rules, metric, membership)
+    risk = _Risk(exits, risk_policy, sizing)
+    run = _Runner(strategy_class, market, cash, costs, rules, metric, membership, risk)
     configs = [config for _, config in valid]
     if executor is not None:
         rows = run_on_executor(executor, run, configs, progress, batch)
@@ -132,6 +142,15 @@ def rank(frame: pd.DataFrame, metric: str) -> pd.DataFrame:
     return frame.sort_values(metric, ascending=ascending, kind="stable", na_position="last")
 
 
+@dataclass(frozen=True)
+class _Risk:
+    """What `run_backtest` wraps every combination in: exits, risk gate, sizing."""
+
+    exits: Exits | None = None
+    risk_policy: RiskPolicy | None = None
+    sizing: SizingPolicy | None = None
+
+
 class _Runner:
     """One backtest of one config: picklable state shared by every worker."""
 
@@ -144,10 +163,11 @@ class _Runner:
         rules: TradingRules | None,
         metric: str,
         membership: Membership | None = None,
+        risk: _Risk | None = None,
     ) -> None:
         self.strategy_class, self.market, self.cash = strategy_class, market, cash
         self.costs, self.rules, self.metric = costs, rules, metric
-        self.membership = membership
+        self.membership, self.risk = membership, risk or _Risk()
 
     def __call__(self, config: StrategyConfig) -> dict[str, float]:
         strategy: Strategy[Any] = self.strategy_class(config)
@@ -160,6 +180,9 @@ class _Runner:
             cash=self.cash,
             costs=self.costs,
             rules=self.rules,
+            exits=self.risk.exits,
+            risk_policy=self.risk.risk_policy,
+            sizing=self.risk.sizing,
             guards=False,
         )
         metrics = result.metrics().as_dict() if _positive(result.output.equity) else {}

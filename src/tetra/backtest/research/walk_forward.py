@@ -13,11 +13,12 @@ earlier is dropped before the kernel runs. The account therefore holds exactly `
 flat, at the window's start, and every fill and every unit of P&L of a fold falls
 inside its test window. The warm-up bars feed indicators, never the account.
 
-Under a risk policy and/or a sizing policy (`run_out_of_sample`'s `risk_policy` and
-`sizing`, as `run_backtest` takes them) the entries are sized after the warm-up's orders
-are dropped, so the sizer too starts flat at the window's start, and every order passes
-the policy's risk gate; the gate's journal is kept for the test window
-(`BacktestResult.interventions`). Without either, a test run is the plain kernel run.
+Under a risk policy and/or a sizing policy (`risk_policy` and `sizing`, as `run_backtest`
+takes them; `walk_forward` gives them, and `exits`, to every train sweep and test run) the
+entries are sized after the warm-up's orders are dropped, so the sizer too starts flat at
+the window's start, and every order passes the policy's risk gate; the gate's journal is
+kept for the test window (`BacktestResult.interventions`). Without either, a test run is
+the plain kernel run.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ from tetra.reports.metrics import Metrics, compute_metrics
 from tetra.risk import RiskPolicy
 from tetra.risk.sizing_policy import SizingPolicy
 from tetra.simulation import risk_gate as g
+from tetra.simulation.exits import Exits
 from tetra.simulation.layout import F_ORDER_ROW, F_T
 from tetra.simulation.orders import Costs, TradingRules
 from tetra.strategy.base import Strategy
@@ -153,17 +155,22 @@ def walk_forward(
     executor: TaskExecutor | None = None,
     pool: Pool = "process",
     membership: Membership | None = None,
+    exits: Exits | None = None,
+    risk_policy: RiskPolicy | None = None,
+    sizing: SizingPolicy | None = None,
 ) -> WalkForwardResult:
     """Run the walk-forward described in the module docstring; raise if no fold fits.
 
     `pool` is the sweeps' worker kind (``"thread"`` for a caller that must not fork). With
-    `membership`, every strategy, in sample and out, enters symbols only while members.
+    `membership`, every strategy, in sample and out, enters symbols only while members;
+    `exits`, `risk_policy` and `sizing` likewise apply to every backtest, in sample and out.
     """
     splits = folds(market.shape[0], train, test, step, anchored=anchored)
     if not splits:
         raise ValueError(f"{market.shape[0]} bars hold no fold of train {train} + test {test}")
     per_fold = len(validate_grid(strategy_class, grid, cash)[0])
-    account: dict[str, Any] = {"cash": cash, "costs": costs, "rules": rules}
+    account: dict[str, Any] = {"cash": cash, "costs": costs, "rules": rules, "exits": exits,
+                               "risk_policy": risk_policy, "sizing": sizing}  # fmt: skip
     results = []
     for split in splits:
         tick = _offset(progress, split.number * per_fold, len(splits) * per_fold)
@@ -193,14 +200,16 @@ def run_out_of_sample(
     cash: float = 1_000_000.0,
     costs: Costs | None = None,
     rules: TradingRules | None = None,
+    exits: Exits | None = None,
     risk_policy: RiskPolicy | None = None,
     sizing: SizingPolicy | None = None,
 ) -> BacktestResult:
     """Run `strategy` on the fold's test window after `warmup` bars of indicator warm-up.
 
-    `sizing` (else the policy's `sizing` table) sizes the entries and `risk_policy` gates
-    every order, as in `run_backtest` (see the module docstring); a sized run without
-    `rules` trades whole shares of stocks and ETFs and fractions of crypto.
+    `sizing` (else the policy's `sizing` table) sizes the entries, `risk_policy` gates
+    every order and `exits` close positions, as in `run_backtest` (see the module
+    docstring); a sized run without `rules` trades whole shares of stocks and ETFs and
+    fractions of crypto.
     """
     first = max(0, fold.test_start - warmup)
     data = market.window(first, fold.test_stop)
@@ -211,10 +220,10 @@ def run_out_of_sample(
     orders.size[:offset] = np.nan  # switched on at the close of the test window's first bar
     sizing = sizing if sizing is not None or risk_policy is None else risk_policy.sizing
     if sizing is not None:
-        orders = sized_orders(orders, data, sizing)
+        orders = sized_orders(orders, data, sizing, exits.stop_loss if exits else None)
         rules = lot_rules(data.symbols) if rules is None else rules
     gate = _gate(risk_policy, data, orders, cash)
-    output = run_compiled(data, orders, cash=cash, costs=costs, rules=rules, gate=gate)
+    output = run_compiled(data, orders, cash=cash, costs=costs, rules=rules, exits=exits, gate=gate)
     test_market = market.window(fold.test_start, fold.test_stop)
     return BacktestResult(
         test_market, _from_row(output, offset), cash, name=strategy.describe(),

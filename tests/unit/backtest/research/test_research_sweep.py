@@ -7,6 +7,9 @@ import pytest
 from tetra.backtest.research.sweep import best_row, combinations, sweep
 from tetra.backtest.run import run_backtest
 from tetra.market import MarketData
+from tetra.risk import RiskPolicy
+from tetra.risk.sizing_policy import SizingMethod, SizingPolicy
+from tetra.simulation.exits import Exits
 from tetra.simulation.orders import Commission, Costs
 from tetra.strategy.library.crossover import MovingAverageCrossover
 from tetra.strategy.membership import Membership, MembersOnly
@@ -113,3 +116,36 @@ def test_a_sweep_under_a_membership_runs_each_strategy_entering_only_members(
     plain = run_backtest(MovingAverageCrossover(fast=5, cash=CASH), market, cash=CASH, costs=COSTS)
     assert frame["final_equity"].iloc[0] == masked.final_equity
     assert masked.final_equity != plain.final_equity
+
+
+def test_a_sized_sweep_cell_equals_the_sized_single_backtest_exactly(market: MarketData) -> None:
+    quarter = SizingPolicy(method=SizingMethod.FIXED_FRACTIONAL, fraction=0.25)
+    exits = Exits(stop_loss=0.05)
+    grid = {"fast": [3, 5], "slow": [20]}
+
+    plain = sweep(MovingAverageCrossover, market, grid, cash=CASH, costs=COSTS, workers=1)
+    sized = sweep(MovingAverageCrossover, market, grid, cash=CASH, costs=COSTS, workers=2,
+                  pool="thread", sizing=quarter, exits=exits)  # fmt: skip
+
+    assert len(sized) == len(plain) == 2
+    rows = zip(sized.itertuples(index=False), plain.itertuples(index=False), strict=True)
+    for row, unsized in rows:
+        single = run_backtest(
+            MovingAverageCrossover(fast=row.fast, slow=row.slow, cash=CASH),
+            market, cash=CASH, costs=COSTS, sizing=quarter, exits=exits, guards=False,
+        )  # fmt: skip
+        assert row.final_equity == single.final_equity
+        assert row.trades == len(single.trades)
+        assert row.final_equity != unsized.final_equity
+
+
+def test_a_sweep_under_a_risk_policy_equals_the_gated_single_backtest(market: MarketData) -> None:
+    capped = RiskPolicy(max_position_weight=0.2, persistence=1)
+
+    frame = sweep(MovingAverageCrossover, market, {"fast": [5], "slow": [20]}, cash=CASH,
+                  workers=1, risk_policy=capped)  # fmt: skip
+
+    single = run_backtest(MovingAverageCrossover(fast=5, slow=20, cash=CASH), market,
+                          cash=CASH, risk_policy=capped, guards=False)  # fmt: skip
+    assert len(single.interventions) > 0
+    assert frame["final_equity"].iloc[0] == single.final_equity

@@ -161,3 +161,24 @@ def test_a_walk_forward_under_a_membership_closes_a_leaver_and_enters_it_no_more
     assert second.fills["ts"].max() == pd.Timestamp(days[221])  # closed at the next open
     assert second.output.positions[-1, 0] == 0.0
     assert len(result.folds[0].test.fills) > 0  # a member all through the first test window
+
+
+def test_a_sized_walk_forward_tests_each_fold_as_the_sized_direct_run(market: MarketData) -> None:
+    quarter = SizingPolicy(method=SizingMethod.FIXED_FRACTIONAL, fraction=0.25)
+    grid = {"fast": [3, 5], "slow": [20]}
+    options = {"train": 150, "test": 100, "metric": "total_return", "cash": CASH, "workers": 1}
+
+    plain = walk_forward(MovingAverageCrossover, market, grid, **options)  # type: ignore[arg-type]
+    sized = walk_forward(MovingAverageCrossover, market, grid, sizing=quarter, **options)  # type: ignore[arg-type]
+
+    for fold in sized.folds:
+        f = fold.fold
+        in_sample = sweep(MovingAverageCrossover, market.window(f.train_start, f.train_stop),
+                          grid, cash=CASH, sizing=quarter, workers=1)  # fmt: skip
+        best = best_row(in_sample, "total_return")
+        assert fold.params == {name: int(best[name]) for name in grid}
+        strategy = MovingAverageCrossover(**fold.params, cash=CASH)
+        direct = run_out_of_sample(strategy, market, f, warmup=150, cash=CASH, sizing=quarter)
+        assert fold.test.final_equity == direct.final_equity
+        assert len(fold.test.fills) > 0
+    assert sized.equity.iloc[-1] != plain.equity.iloc[-1]
