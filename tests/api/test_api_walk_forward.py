@@ -1,4 +1,4 @@
-"""Walk-forward from the API, and a sweep cell's run: both against direct library calls.
+"""Walk-forward from the API, a sweep cell's run, sized ones: all against direct library calls.
 
 A DuckDB store in tmp_path holds three symbols of 260 seeded daily bars; requests go through
 httpx's ASGI transport in the test's event loop, so the background jobs keep running.
@@ -19,9 +19,11 @@ from async_api import KEY, api_client, seeded_store
 from fastapi import FastAPI
 
 from tetra.api.app import create_app
+from tetra.backtest.research.sweep import sweep
 from tetra.backtest.research.walk_forward import walk_forward
 from tetra.data.ports import Store
 from tetra.market import load_market
+from tetra.risk.sizing_policy import parse_sizing
 from tetra.simulation.orders import Commission, Costs, Slippage
 from tetra.strategy.library import STRATEGIES
 
@@ -183,3 +185,74 @@ async def test_a_sweep_cell_reopened_as_a_run_has_the_cells_metric(
 
         assert detail["metrics"]["sharpe_ratio"] == pytest.approx(cell["sharpe_ratio"], rel=1e-12)
         assert detail["metrics"]["total_return"] == pytest.approx(cell["total_return"], rel=1e-12)
+
+
+QUARTER = {"method": "fixed_fractional", "fraction": 0.25}
+COSTS = Costs(Commission(basis_points=5.0), Slippage(basis_points=2.0))
+
+
+async def test_a_sized_sweep_differs_from_the_unsized_one_and_matches_the_library(
+    client: httpx.AsyncClient, bars_store: Store
+) -> None:
+    sweep_body = {k: v for k, v in body().items() if k not in ("train", "test")}
+    rows = {}
+    for sizing in (None, QUARTER):
+        started = await client.post("/api/backtests/sweeps", json={**sweep_body, "sizing": sizing})
+        assert started.status_code == 202, started.text
+        detail = await finished(client, f"/api/backtests/sweeps/{started.json()['sweep_id']}")
+        assert detail["status"] == "done", detail
+        rows[str(sizing)] = [row["final_equity"] for row in detail["rows"]]
+
+    market = load_market(bars_store, list(SYMBOLS), START, END)
+    expected = sweep(STRATEGIES["sma_crossover"], market, GRID, cash=100_000.0, costs=COSTS,
+                     pool="thread", sizing=parse_sizing(QUARTER))  # fmt: skip
+    assert rows[str(QUARTER)] == pytest.approx(list(expected["final_equity"]), rel=1e-12)
+    assert rows[str(QUARTER)] != rows["None"]
+
+
+async def test_a_sized_walk_forward_differs_from_the_unsized_one_and_matches_the_library(
+    client: httpx.AsyncClient, bars_store: Store
+) -> None:
+    ends = {}
+    for sizing in (None, QUARTER):
+        started = await client.post("/api/backtests/walk-forwards", json=body(sizing=sizing))
+        assert started.status_code == 202, started.text
+        detail = await finished(client, f"/api/backtests/walk-forwards/{started.json()['run_id']}")
+        assert detail["status"] == "done", detail
+        ends[str(sizing)] = detail["equity"][-1]["equity"]
+
+    market = load_market(bars_store, list(SYMBOLS), START, END)
+    expected = walk_forward(
+        STRATEGIES["sma_crossover"], market, GRID, train=100, test=50, cash=100_000.0,
+        costs=COSTS, pool="thread", sizing=parse_sizing(QUARTER),
+    )  # fmt: skip
+    assert ends[str(QUARTER)] == pytest.approx(expected.equity.iloc[-1], rel=1e-12)
+    assert ends[str(QUARTER)] != pytest.approx(ends["None"], rel=1e-9)
+    assert detail["params"]["sizing"] == QUARTER
+
+
+@pytest.mark.parametrize("route", ["/api/backtests/sweeps", "/api/backtests/walk-forwards"])
+@pytest.mark.parametrize(
+    ("changes", "loc"),
+    [
+        ({"sizing": {"method": "fixed_fractional"}}, ["body", "sizing", "fraction"]),
+        ({"sizing": {"method": "martingale"}}, ["body", "sizing", "method"]),
+        (
+            {"risk_policy": {"sizing": {"method": "fixed_risk"}}},
+            ["body", "risk_policy", "sizing", "risk"],
+        ),
+        ({"exits": {"stop_loss": 2.0}}, ["body", "exits", "stop_loss"]),
+    ],
+)
+async def test_a_bad_risk_option_is_a_422_at_the_field_on_sweeps_and_walk_forwards(
+    client: httpx.AsyncClient, route: str, changes: dict[str, Any], loc: list[str]
+) -> None:
+    request = body(**changes)
+    if route.endswith("sweeps"):
+        request = {k: v for k, v in request.items() if k not in ("train", "test")}
+
+    response = await client.post(route, json=request)
+
+    assert response.status_code == 422, response.text
+    locations = [d["loc"] for d in response.json()["error"]["details"]]
+    assert any(found[: len(loc)] == loc for found in locations), locations

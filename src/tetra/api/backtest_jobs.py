@@ -31,7 +31,7 @@ from pydantic import ValidationError
 from tetra.api.cache import TtlCache
 from tetra.api.deps import blocking
 from tetra.api.events import Event, EventHub
-from tetra.api.schemas.backtests import ExitsIn, RunRequest, RunStatus, SweepRequest
+from tetra.api.schemas.backtests import ExitsIn, RiskOptions, RunRequest, RunStatus, SweepRequest
 from tetra.backtest.managed import stored_interventions
 from tetra.backtest.research.members import GroupMarket, group_market, unknown_groups
 from tetra.backtest.research.persist import RunRecord, backtest_record, save_run
@@ -88,6 +88,19 @@ class Job:
 
 
 @dataclass(frozen=True)
+class Risk:
+    """A request's checked `RiskOptions`, as `run_backtest`, `sweep` and `walk_forward` take."""
+
+    risk_policy: RiskPolicy | None = None
+    exits: Exits | None = None
+    sizing: SizingPolicy | None = None
+
+    def options(self) -> dict[str, Any]:
+        """Return the keyword arguments of `run_backtest`, `sweep` and `walk_forward`."""
+        return {"risk_policy": self.risk_policy, "exits": self.exits, "sizing": self.sizing}
+
+
+@dataclass(frozen=True)
 class PreparedRun:
     """A validated backtest request: the strategy built, the costs set, its run id chosen."""
 
@@ -96,9 +109,7 @@ class PreparedRun:
     strategy: Strategy  # type: ignore[type-arg]
     costs: Costs
     started_at: dt.datetime
-    risk_policy: RiskPolicy | None = None
-    exits: Exits | None = None
-    sizing: SizingPolicy | None = None
+    risk: Risk
 
 
 @dataclass(frozen=True)
@@ -107,6 +118,7 @@ class PreparedSweep:
     request: SweepRequest
     strategy_class: StrategyClass
     costs: Costs
+    risk: Risk
 
 
 def count_job(kind: str, status: str, seconds: float) -> None:
@@ -142,11 +154,8 @@ def prepare_run(request: RunRequest, started_at: dt.datetime) -> PreparedRun:
             [{"loc": ("body", "params", *e["loc"]), "msg": e["msg"]} for e in error.errors()]
         ) from error
     costs = costs_of(request.commission_bps, request.slippage_bps)
-    policy = risk_policy_of(request.risk_policy)
-    exits = exits_of(request.exits)
-    sizing = sizing_of(request.sizing)
     run_id = run_id_of(cls, config, started_at)
-    return PreparedRun(run_id, request, cls(config), costs, started_at, policy, exits, sizing)
+    return PreparedRun(run_id, request, cls(config), costs, started_at, risk_of(request))
 
 
 def check_groups(symbols: list[str]) -> None:
@@ -157,6 +166,12 @@ def check_groups(symbols: list[str]) -> None:
             [{"loc": ("body", "symbols", n), "msg": message, "type": "value_error"}
              for n, message in unknown.items()]
         )  # fmt: skip
+
+
+def risk_of(request: RiskOptions) -> Risk:
+    """Check a request's risk policy, exits and sizing; raise the API's 422 at the bad field."""
+    return Risk(risk_policy_of(request.risk_policy), exits_of(request.exits),
+                sizing_of(request.sizing))  # fmt: skip
 
 
 def risk_policy_of(document: dict[str, Any] | None) -> RiskPolicy | None:
@@ -225,7 +240,7 @@ def prepare_sweep(
         raise invalid(("body", "metric"), f"unknown metric {request.metric!r}")
     check_groups(request.symbols)
     costs = costs_of(request.commission_bps, request.slippage_bps)
-    return PreparedSweep(sweep_id, request, cls, costs)
+    return PreparedSweep(sweep_id, request, cls, costs, risk_of(request))
 
 
 def benchmark_returns(store: Store, request: RunRequest, market: MarketData) -> pd.Series | None:
@@ -390,9 +405,7 @@ class BacktestJobs:
             market,
             cash=request.cash,
             costs=prepared.costs,
-            exits=prepared.exits,
-            risk_policy=prepared.risk_policy,
-            sizing=prepared.sizing,
+            **prepared.risk.options(),
         )
         await self._update(job, "running", 0.8)
         params = {
@@ -440,5 +453,6 @@ class BacktestJobs:
             progress=progress,
             pool="thread",  # never fork the API's process: it runs threads and an event loop
             membership=members.membership,
+            **prepared.risk.options(),
         )
         await self._update(job, "done", 1.0)

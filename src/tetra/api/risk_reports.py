@@ -92,8 +92,7 @@ class RunBooks:
         market = load_market(self._store, request.symbols, request.start, request.end,
                              adjustment=request.adjustment)  # fmt: skip
         result = run_backtest(prepared.strategy, market, cash=request.cash, costs=prepared.costs,
-                              exits=prepared.exits, risk_policy=prepared.risk_policy,
-                              sizing=prepared.sizing, guards=False)  # fmt: skip
+                              guards=False, **prepared.risk.options())  # fmt: skip
         return final_book(result), history_of(market), result.output.equity
 
 

@@ -26,9 +26,11 @@ from tetra.api.backtest_jobs import (
     BacktestJobs,
     Job,
     JobCancelled,
+    Risk,
     check_groups,
     costs_of,
     invalid,
+    risk_of,
     strategy_class_of,
 )
 from tetra.api.deps import blocking
@@ -45,7 +47,7 @@ from tetra.strategy.membership import Membership
 
 @dataclass(frozen=True)
 class PreparedWalkForward:
-    """A validated walk-forward: its strategy class, costs, spec and future run id."""
+    """A validated walk-forward: its strategy class, costs, risk options, spec, future run id."""
 
     run_id: str
     request: WalkForwardRequest
@@ -53,6 +55,7 @@ class PreparedWalkForward:
     costs: Costs
     spec: dict[str, Any]
     started_at: dt.datetime
+    risk: Risk
 
 
 def prepare_walk_forward(
@@ -89,7 +92,7 @@ def prepare_walk_forward(
     }
     run_id = _run_id(cls.name, spec, started_at)
     costs = costs_of(request.commission_bps, request.slippage_bps)
-    return PreparedWalkForward(run_id, request, cls, costs, spec, started_at)
+    return PreparedWalkForward(run_id, request, cls, costs, spec, started_at, risk_of(request))
 
 
 def _run_id(name: str, spec: dict[str, Any], started_at: dt.datetime) -> str:
@@ -177,4 +180,5 @@ def _walk_forward(
         progress=progress,
         pool="thread",
         membership=membership,
+        **prepared.risk.options(),
     )

@@ -4492,7 +4492,7 @@ export interface components {
             };
             /**
              * Risk Policy
-             * @description A risk policy to run the strategy under (see /api/risk/policy): caps resize orders, breached limits move the book to reducing or halted; every intervention is listed in the run's `interventions`.
+             * @description A risk policy to run the strategy under (see /api/risk/policy): caps resize orders, breached limits move the book to reducing or halted; a single run lists every intervention in its `interventions`.
              */
             risk_policy?: {
                 [key: string]: unknown;
@@ -5011,6 +5011,8 @@ export interface components {
              * Format: date
              */
             end: string;
+            /** @description Stops and exits for every position. */
+            exits?: components["schemas"]["ExitsIn"] | null;
             /**
              * Grid
              * @description Values to try per parameter.
@@ -5023,6 +5025,20 @@ export interface components {
              * @default sharpe_ratio
              */
             metric: string;
+            /**
+             * Risk Policy
+             * @description A risk policy to run the strategy under (see /api/risk/policy): caps resize orders, breached limits move the book to reducing or halted; a single run lists every intervention in its `interventions`.
+             */
+            risk_policy?: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * Sizing
+             * @description Size every entry by a policy, e.g. {"method": "volatility_target", "target": 0.1}. Methods (settings): equal_weight (gross), fixed_fractional (fraction), fixed_risk (risk; the entry's stop, else exits.stop_loss), volatility_target (target), inverse_volatility (gross), risk_parity (gross), kelly (fraction, cap); any method also takes book_volatility, max_weight, max_gross, lookback, periods_per_year. Overrides the risk_policy's sizing table.
+             */
+            sizing?: {
+                [key: string]: unknown;
+            } | null;
             /**
              * Slippage Bps
              * @default 0
@@ -5528,6 +5544,8 @@ export interface components {
              * Format: date
              */
             end: string;
+            /** @description Stops and exits for every position. */
+            exits?: components["schemas"]["ExitsIn"] | null;
             /**
              * Grid
              * @description Values to try per parameter.
@@ -5541,6 +5559,20 @@ export interface components {
              * @default sharpe_ratio
              */
             metric: string;
+            /**
+             * Risk Policy
+             * @description A risk policy to run the strategy under (see /api/risk/policy): caps resize orders, breached limits move the book to reducing or halted; a single run lists every intervention in its `interventions`.
+             */
+            risk_policy?: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * Sizing
+             * @description Size every entry by a policy, e.g. {"method": "volatility_target", "target": 0.1}. Methods (settings): equal_weight (gross), fixed_fractional (fraction), fixed_risk (risk; the entry's stop, else exits.stop_loss), volatility_target (target), inverse_volatility (gross), risk_parity (gross), kelly (fraction, cap); any method also takes book_volatility, max_weight, max_gross, lookback, periods_per_year. Overrides the risk_policy's sizing table.
+             */
+            sizing?: {
+                [key: string]: unknown;
+            } | null;
             /**
              * Slippage Bps
              * @default 0

@@ -53,7 +53,32 @@ class ExitsIn(BaseModel):
     )
 
 
-class RunRequest(BaseModel):
+class RiskOptions(BaseModel):
+    """How every backtest of a request is run: under a risk policy, with exits, sized.
+
+    Shared by a run, a sweep (every combination) and a walk-forward (every train sweep and
+    test run); the API checks them at the edge (`tetra.api.backtest_jobs.risk_of`).
+    """
+
+    risk_policy: dict[str, Any] | None = Field(
+        None,
+        description="A risk policy to run the strategy under (see /api/risk/policy): caps "
+        "resize orders, breached limits move the book to reducing or halted; a single "
+        "run lists every intervention in its `interventions`.",
+    )
+    exits: ExitsIn | None = Field(None, description="Stops and exits for every position.")
+    sizing: dict[str, Any] | None = Field(
+        None,
+        description='Size every entry by a policy, e.g. {"method": "volatility_target", '
+        '"target": 0.1}. Methods (settings): equal_weight (gross), fixed_fractional '
+        "(fraction), fixed_risk (risk; the entry's stop, else exits.stop_loss), "
+        "volatility_target (target), inverse_volatility (gross), risk_parity (gross), kelly "
+        "(fraction, cap); any method also takes book_volatility, max_weight, max_gross, "
+        "lookback, periods_per_year. Overrides the risk_policy's sizing table.",
+    )
+
+
+class RunRequest(RiskOptions):
     """One backtest: a strategy with its parameters on symbols between two days."""
 
     model_config = ConfigDict(extra="forbid")
@@ -75,22 +100,6 @@ class RunRequest(BaseModel):
         None,
         description="A symbol to measure alpha and beta against (its total return over the "
         "run's dates); without one they are null.",
-    )
-    risk_policy: dict[str, Any] | None = Field(
-        None,
-        description="A risk policy to run the strategy under (see /api/risk/policy): caps "
-        "resize orders, breached limits move the book to reducing or halted; every "
-        "intervention is listed in the run's `interventions`.",
-    )
-    exits: ExitsIn | None = Field(None, description="Stops and exits for every position.")
-    sizing: dict[str, Any] | None = Field(
-        None,
-        description='Size every entry by a policy, e.g. {"method": "volatility_target", '
-        '"target": 0.1}. Methods (settings): equal_weight (gross), fixed_fractional '
-        "(fraction), fixed_risk (risk; the entry's stop, else exits.stop_loss), "
-        "volatility_target (target), inverse_volatility (gross), risk_parity (gross), kelly "
-        "(fraction, cap); any method also takes book_volatility, max_weight, max_gross, "
-        "lookback, periods_per_year. Overrides the risk_policy's sizing table.",
     )
 
     @model_validator(mode="after")
@@ -231,7 +240,7 @@ class CompareResponse(BaseModel):
     metrics: list[MetricRow]
 
 
-class SweepRequest(BaseModel):
+class SweepRequest(RiskOptions):
     """A parameter grid: every combination is backtested (bias guards off, as in the CLI)."""
 
     model_config = ConfigDict(extra="forbid")

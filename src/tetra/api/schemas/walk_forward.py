@@ -7,12 +7,12 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from tetra.api.schemas.backtests import SYMBOLS_HELP, EquityPoint, RunStatus
+from tetra.api.schemas.backtests import SYMBOLS_HELP, EquityPoint, RiskOptions, RunStatus
 from tetra.api.schemas.common import Day
 from tetra.market import Adjustment
 
 
-class WalkForwardRequest(BaseModel):
+class WalkForwardRequest(RiskOptions):
     """Choose parameters on each train window by `metric`, test them on the next window."""
 
     model_config = ConfigDict(extra="forbid")
