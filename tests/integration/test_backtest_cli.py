@@ -183,6 +183,45 @@ def test_walk_forward_prints_folds_and_out_of_sample_metrics() -> None:
     assert "saved run walk_forward-" in result.output
 
 
+def test_sweep_with_sizing_sizes_every_combination() -> None:
+    args = ["sweep", "sma_crossover", "--symbols", "SPY,QQQ", "--grid", "fast=5,10",
+            "--grid", "slow=30", "--workers", "1"]  # fmt: skip
+
+    sized = runner.invoke(app, [*args, "--sizing", "fixed_fractional:fraction=0.25"])
+    unsized = runner.invoke(app, args)
+
+    assert sized.exit_code == 0, sized.output
+    assert "Top 2 of 2 by sharpe_ratio" in sized.output
+    assert sized.output.split("Top")[1] != unsized.output.split("Top")[1]  # other numbers
+
+
+def test_walk_forward_with_sizing_stores_the_policy(data_dir: Path) -> None:
+    result = runner.invoke(
+        app,
+        ["walk-forward", "sma_crossover", "--symbols", "SPY,QQQ", "--grid", "fast=5,10",
+         "--grid", "slow=30", "--train", "200", "--test", "100", "--workers", "1",
+         "--sizing", "fixed_fractional:fraction=0.25"],
+    )  # fmt: skip
+
+    assert result.exit_code == 0, result.output
+    run_id = result.output.split("saved run ")[1].split()[0]
+    with open_store(data_dir / "sample.duckdb", StoreKind.SAMPLE) as store:
+        runs = store.read(Query("strategies.runs", where={"run_id": run_id}))
+    params = runs["params"].iloc[0]
+    params = json.loads(params) if isinstance(params, str) else params
+    assert params["sizing"] == {"method": "fixed_fractional", "fraction": 0.25}
+
+
+@pytest.mark.parametrize("command", ["sweep", "walk-forward"])
+def test_a_bad_sizing_on_a_sweep_or_walk_forward_exits_2(command: str) -> None:
+    args = [command, "sma_crossover", "--symbols", "SPY", "--grid", "fast=5"]
+
+    result = runner.invoke(app, [*args, "--sizing", "volatility_target"])
+
+    assert result.exit_code == 2, result.output
+    assert "--sizing: target: volatility_target needs target" in result.output
+
+
 def test_list_shows_every_registered_strategy_with_defaults() -> None:
     result = runner.invoke(app, ["list"])
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -37,9 +36,6 @@ from tetra.market import Adjustment, MarketData
 from tetra.ml.storage import with_stored_signal
 from tetra.reports.metrics import Metrics, trade_counts
 from tetra.reports.tearsheet import render_tearsheet
-from tetra.risk import RiskPolicy
-from tetra.risk.sizing_policy import SizingPolicy
-from tetra.simulation.exits import Exits
 from tetra.simulation.orders import Commission, Costs, Slippage
 from tetra.strategy.library import STRATEGIES
 
@@ -102,17 +98,17 @@ def run(
     if path not in PATHS:
         _bad(f"--path must be one of {', '.join(PATHS)}, not {path!r}")
     costs = _costs(commission_bps, slippage_bps)
-    exits = _checked(lambda: r.exits_of(stop_loss, take_profit, trailing_stop, time_exit,
-                                        atr_window, both_touched))  # fmt: skip
-    policy = _checked(lambda: r.policy_of(risk_policy))
-    sized = _checked(lambda: r.sizing_of(sizing))
+    risk: r.RiskOptions = _checked(lambda: r.options_of(
+        stop_loss, take_profit, trailing_stop, time_exit, atr_window, both_touched, risk_policy,
+        sizing))  # fmt: skip
+    policy, sized = risk.risk_policy, risk.sizing
     with _market(sample, symbols, start, end, adjustment) as (store, members), fail_cleanly():
         market = members.market
         instance = members.wrap(with_stored_signal(instance, store, market))
         started = dt.datetime.now(dt.UTC)
         result: BacktestResult = _checked(
             lambda: run_backtest(instance, market, path=path, cash=cash, costs=costs,  # type: ignore[arg-type]
-                                 exits=exits, risk_policy=policy, sizing=sized)
+                                 **risk.options())
         )  # fmt: skip
         result.warnings.extend(members.notes)
         metrics = result.metrics()
@@ -139,7 +135,7 @@ def run(
                 result, instance, started_at=started, finished_at=dt.datetime.now(dt.UTC),
                 params={**_run_params(market, cash, adjustment, sample, members),
                         "legs": instance.legs(market.symbols),
-                        **_risk_params(exits, policy, result, sized)},
+                        **risk.stored(), **_interventions(risk, result)},
             )  # fmt: skip
             console.print(f"saved run [bold]{save_run(store, record)}[/]")
 
@@ -166,11 +162,21 @@ def sweep_command(
     commission_bps: float = COMMISSION, slippage_bps: float = SLIPPAGE,
     adjustment: Adjustment = ADJUSTMENT, sample: bool = SAMPLE, metric: str = METRIC,
     workers: int = WORKERS, top: int = typer.Option(10, min=1, help="Combinations shown."),
+    stop_loss: str | None = r.STOP_LOSS, take_profit: str | None = r.TAKE_PROFIT,
+    trailing_stop: str | None = r.TRAILING_STOP, time_exit: int | None = r.TIME_EXIT,
+    atr_window: int = r.ATR_WINDOW, both_touched: str = r.BOTH_TOUCHED,
+    risk_policy: str | None = r.RISK_POLICY, sizing: str | None = r.SIZING,
 ) -> None:  # fmt: skip
-    """Backtest every combination of a parameter grid and rank them by a metric."""
+    """Backtest every combination of a parameter grid and rank them by a metric.
+
+    Exits, a risk policy and a sizing apply to every combination as to `tetra backtest run`.
+    """
     cls = _strategy_class(strategy)
     full = _checked(lambda: p.full_grid(cls, grid, param))
     costs = _costs(commission_bps, slippage_bps)
+    risk: r.RiskOptions = _checked(lambda: r.options_of(
+        stop_loss, take_profit, trailing_stop, time_exit, atr_window, both_touched, risk_policy,
+        sizing))  # fmt: skip
     with (
         _market(sample, symbols, start, end, adjustment) as (_, members),
         _cluster() as executor,
@@ -179,9 +185,9 @@ def sweep_command(
         frame = _checked(
             lambda: sweep(cls, members.market, full, cash=cash, costs=costs, workers=workers,
                           metric=metric, progress=tick, executor=executor,
-                          membership=members.membership)
+                          membership=members.membership, **risk.options())
         )  # fmt: skip
-        _print_deflated_sharpe(cls, members, frame, cash, costs)
+        _print_deflated_sharpe(cls, members, frame, cash, costs, risk)
     _print_notes(members.notes)
     label = f" [yellow]{SAMPLE_LABEL}[/]" if sample else ""
     columns, rows = views.top_rows(frame, metric, top)
@@ -194,7 +200,12 @@ def sweep_command(
 
 
 def _print_deflated_sharpe(
-    cls: StrategyClass, members: GroupMarket, frame: Any, cash: float, costs: Costs
+    cls: StrategyClass,
+    members: GroupMarket,
+    frame: Any,
+    cash: float,
+    costs: Costs,
+    risk: r.RiskOptions,
 ) -> None:
     """Print the deflated Sharpe ratio of the sweep's best Sharpe among all its trials."""
     from tetra.simulation.robustness import deflated_sharpe_ratio  # scipy: slow import
@@ -204,7 +215,9 @@ def _print_deflated_sharpe(
     best = frame.loc[frame["sharpe_ratio"].idxmax()]
     params = {name: best[name] for name in frame.columns if name in cls.Config.model_fields}
     strategy = members.wrap(cls(configure(cls, params, cash)))
-    result = run_backtest(strategy, members.market, cash=cash, costs=costs, guards=False)
+    result = run_backtest(
+        strategy, members.market, cash=cash, costs=costs, guards=False, **risk.options()
+    )
     returns = result.equity.pct_change().dropna().to_numpy()
     dsr = deflated_sharpe_ratio(returns, frame["sharpe_ratio"].to_numpy())
     console.print(
@@ -224,10 +237,20 @@ def walk_forward_command(
     step: int | None = typer.Option(None, min=2, help="Bars between folds (default: --test)."),
     anchored: bool = typer.Option(False, help="Grow every train window from the first bar."),
     save: bool = SAVE,
+    stop_loss: str | None = r.STOP_LOSS, take_profit: str | None = r.TAKE_PROFIT,
+    trailing_stop: str | None = r.TRAILING_STOP, time_exit: int | None = r.TIME_EXIT,
+    atr_window: int = r.ATR_WINDOW, both_touched: str = r.BOTH_TOUCHED,
+    risk_policy: str | None = r.RISK_POLICY, sizing: str | None = r.SIZING,
 ) -> None:  # fmt: skip
-    """Choose parameters on each train window, test them on the next, stitch the tests."""
+    """Choose parameters on each train window, test them on the next, stitch the tests.
+
+    Exits, a risk policy and a sizing apply to every backtest, in sample and out.
+    """
     cls = _strategy_class(strategy)
     full = _checked(lambda: p.full_grid(cls, grid, param))
+    risk: r.RiskOptions = _checked(lambda: r.options_of(
+        stop_loss, take_profit, trailing_stop, time_exit, atr_window, both_touched, risk_policy,
+        sizing))  # fmt: skip
     spec = {"grid": full, "train": train, "test": test, "step": step or test,
             "anchored": anchored, "metric": metric}  # fmt: skip
     costs = _costs(commission_bps, slippage_bps)
@@ -242,7 +265,7 @@ def walk_forward_command(
                 lambda: walk_forward(cls, market, full, train=train, test=test, step=step,
                                      anchored=anchored, metric=metric, cash=cash, costs=costs,
                                      workers=workers, progress=tick, executor=executor,
-                                     membership=members.membership)
+                                     membership=members.membership, **risk.options())
             )  # fmt: skip
         columns = ("fold", "train", "test", "params", "in-sample", "out-of-sample")
         _table(
@@ -255,7 +278,8 @@ def walk_forward_command(
         if save:
             record = walk_forward_record(
                 result, cls.name, spec, started_at=started, finished_at=dt.datetime.now(dt.UTC),
-                params=_run_params(market, cash, adjustment, sample, members),
+                params={**_run_params(market, cash, adjustment, sample, members),
+                        **risk.stored()},
                 dates=market.dates,
             )  # fmt: skip
             console.print(f"saved run [bold]{save_run(store, record)}[/]")
@@ -302,18 +326,9 @@ def _costs(commission_bps: float, slippage_bps: float) -> Costs:
     return Costs(Commission(basis_points=commission_bps), Slippage(basis_points=slippage_bps))
 
 
-def _risk_params(exits: Exits | None, policy: RiskPolicy | None, result: BacktestResult,
-                 sizing: SizingPolicy | None = None) -> dict[str, Any]:  # fmt: skip
-    """Return what a stored run keeps of its exits, policy, sizing and the policy's journal."""
-    kept: dict[str, Any] = {}
-    if sizing is not None:
-        kept["sizing"] = sizing.model_dump(mode="json", exclude_defaults=True)
-    if exits is not None:
-        kept["exits"] = {k: v for k, v in asdict(exits).items() if v is not None}
-    if policy is not None:
-        kept["risk_policy"] = policy.model_dump(mode="json", exclude_defaults=True)
-        kept.update(stored_interventions(result.interventions))
-    return kept
+def _interventions(risk: r.RiskOptions, result: BacktestResult) -> dict[str, Any]:
+    """Return what a stored run keeps of its policy's journal (nothing without a policy)."""
+    return {} if risk.risk_policy is None else stored_interventions(result.interventions)
 
 
 def _run_params(

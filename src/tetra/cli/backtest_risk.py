@@ -1,4 +1,5 @@
-"""The risk side of `tetra backtest run`: exits from the command line, a policy, its journal.
+"""The risk side of `tetra backtest run`, `sweep` and `walk-forward`: exits from the command
+line, a policy, a sizing, the policy's journal.
 
 Exit levels read ``5%``, ``0.05`` (fractions of the entry price) or ``2.5atr`` (multiples
 of the ATR); `--risk-policy` takes a TOML file or ``default`` (the packaged policy);
@@ -7,7 +8,9 @@ of the ATR); `--risk-policy` takes a TOML file or ``default`` (the packaged poli
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import typer
@@ -39,6 +42,45 @@ SIZING = typer.Option(
     ),
 )
 SHOWN = 10
+
+
+@dataclass(frozen=True)
+class RiskOptions:
+    """A command's checked exits, risk policy and sizing (each None when not asked for)."""
+
+    exits: Exits | None = None
+    risk_policy: RiskPolicy | None = None
+    sizing: SizingPolicy | None = None
+
+    def options(self) -> dict[str, Any]:
+        """Return the keyword arguments of `run_backtest`, `sweep` and `walk_forward`."""
+        return {"exits": self.exits, "risk_policy": self.risk_policy, "sizing": self.sizing}
+
+    def stored(self) -> dict[str, Any]:
+        """Return what a stored run keeps of them: the ones set, without their defaults."""
+        kept: dict[str, Any] = {}
+        if self.sizing is not None:
+            kept["sizing"] = self.sizing.model_dump(mode="json", exclude_defaults=True)
+        if self.exits is not None:
+            kept["exits"] = {k: v for k, v in asdict(self.exits).items() if v is not None}
+        if self.risk_policy is not None:
+            kept["risk_policy"] = self.risk_policy.model_dump(mode="json", exclude_defaults=True)
+        return kept
+
+
+def options_of(
+    stop_loss: str | None,
+    take_profit: str | None,
+    trailing_stop: str | None,
+    time_exit: int | None,
+    atr_window: int,
+    both_touched: str,
+    risk_policy: str | None,
+    sizing: str | None,
+) -> RiskOptions:
+    """Return the command's exits, policy and sizing from its options; ValueError if bad."""
+    exits = exits_of(stop_loss, take_profit, trailing_stop, time_exit, atr_window, both_touched)
+    return RiskOptions(exits, policy_of(risk_policy), sizing_of(sizing))
 
 
 def exits_of(
