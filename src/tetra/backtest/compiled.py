@@ -320,7 +320,9 @@ def fill_bar(
     if exits_on:
         e.ratchet(bar, state, model.exits)
     if gate_on:
-        g.check_limits(t, state, account, model.gate)
+        _check_limits(t, state, account, model)
+        if _correlates(model):  # its measure allocates: it cannot run in a lean function
+            _check_correlation(t, account, model)
     return filled
 
 
@@ -416,6 +418,21 @@ def _gate_on(model: FillModel) -> bool:
 def _restricted(model: FillModel) -> bool:
     """Whether the gate's trading state restricts orders (`risk_gate.screen_orders`)."""
     return bool(g.restricted(model.gate.status))
+
+
+@lean
+def _check_limits(t: int, state: Array, account: Array, model: FillModel) -> None:
+    g.check_limits(t, state, account, model.gate)
+
+
+@lean
+def _correlates(model: FillModel) -> bool:
+    return bool(g.correlates(model.gate))
+
+
+@jit
+def _check_correlation(t: int, account: Array, model: FillModel) -> None:
+    g.measure_correlated(t, account, model.gate)
 
 
 @lean

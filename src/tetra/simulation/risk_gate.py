@@ -188,17 +188,31 @@ def allowed_quantity(t: int, n: int, quantity: float, price: float, state: np.nd
     return allowed
 
 
-@jit
+@lean
 def check_limits(t: int, state: np.ndarray, account: np.ndarray, gate: Gate) -> None:
     """Measure every limit on the book marked at bar t's close and advance the trading state.
 
     It also values the book for the next bar's fills (gross, net, buckets at this close).
-    The measures are `limit_usage_nb`'s, written into the gate's scratch rows (`U_*`).
+    The measures are `limit_usage_nb`'s, written into the gate's scratch rows (`U_*`). The
+    correlation limit, whose measure allocates, is measured in between by
+    `measure_correlated` (`correlates` says whether the policy has one), called by the kernel.
     """
     _measure_book(state, account, gate)
-    if gate.status[G_CORR_WINDOW] > 0:
-        rows = gate.scratch[:, : gate.policy.limit_cap.shape[0]]
-        _measure_correlated(t, gate.weights, rows[U_USAGE], rows[U_VALUE], rows[U_SUBJECT], gate)
+    if not correlates(gate):
+        _advance_limits(t, account, gate)
+
+
+@lean
+def correlates(gate: Gate) -> bool:
+    """Whether the gate measures a correlation limit (`measure_correlated`)."""
+    return bool(gate.status[G_CORR_WINDOW] > 0)
+
+
+@jit
+def measure_correlated(t: int, account: np.ndarray, gate: Gate) -> None:
+    """Measure the correlation limit at bar t, then finish `check_limits` (the streaks)."""
+    rows = gate.scratch[:, : gate.policy.limit_cap.shape[0]]
+    _measure_correlated(t, gate.weights, rows[U_USAGE], rows[U_VALUE], rows[U_SUBJECT], gate)
     _advance_limits(t, account, gate)
 
 

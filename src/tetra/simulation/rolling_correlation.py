@@ -175,11 +175,12 @@ def settled_breach(
     """
     if cap == np.inf:
         return 0
-    held, size, gross = _holdings(weights)
-    count, rows, min_rows = held.shape[0], min(t, window), max(3, window // 2)
+    count, gross = _gross(weights)
     slack = 1e-14 * (count + 2) * gross  # far above the float error of either summation
     if count == 0 or gross + 2.0 * slack <= cap:
-        return 0  # the whole book is within the cap
+        return 0  # the whole book is within the cap (most bars: nothing allocated)
+    held, size, _ = _holdings(weights)
+    rows, min_rows = min(t, window), max(3, window // 2)
     if not cap > 0.0 or rows < min_rows:
         return -1  # no cap to clear, or no pair counts yet: the full measure is cheap
     low, high = size.copy(), np.full(count, gross)
@@ -204,6 +205,16 @@ def settled_breach(
                 high[a] -= size[b]
                 high[b] -= size[a]
     return _verdict(low, high, slack, cap)
+
+
+@jit
+def _gross(weights: np.ndarray) -> tuple[int, float]:
+    """Return the number of holdings and their summed |weight|, as `_holdings` sums it."""
+    count, gross = 0, 0.0
+    for n in range(weights.shape[0]):
+        if abs(weights[n]) > HELD:
+            count, gross = count + 1, gross + abs(weights[n])
+    return count, gross
 
 
 @jit
