@@ -1,7 +1,8 @@
 // The symbol chart against a real backend (sample store, `tetra serve`), at desktop and phone
 // widths: each range button shows the range it names (first and last visible day, read from
 // the chart's own visible range), the range lives in the URL, the crosshair is shared by the
-// price and indicator panes, and a compared symbol is drawn rebased on the same chart.
+// price and indicator panes, a compared symbol is drawn rebased on the same chart, and dragging
+// the chart back past its first bar loads the bars before it without moving the view.
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { startBackend } from './backend.mjs'
@@ -165,6 +166,51 @@ for (const viewport of ['desktop', 'phone']) {
     })
   })
 }
+
+describe('earlier bars as the chart is dragged back', () => {
+  it('loads the span before the first bar and keeps the view on the same days', async () => {
+    const year = await backend.get('/api/market/bars/SPY/columns?period=1Y&indicator=sma:20&indicator=sma:50')
+    const first = day(year.t[0])
+    const last = day(year.t.at(-1))
+    const page = await open('desktop', '/symbols/SPY?range=1Y')
+    const errors = []
+    page.on('console', (message) => message.type() === 'error' && errors.push(message.text()))
+    page.on('pageerror', (error) => errors.push(String(error)))
+    const chart = page.getByTestId('candle-chart')
+    await chart.locator('canvas').first().waitFor()
+    await visibleRange(page, first)
+    const summary = page.getByTestId('symbol-summary')
+    assert.equal(await summary.getAttribute('data-first-bar'), first)
+
+    // Drag the price pane right by 40% of its width: the first bar moves into the middle.
+    const earlier = page.waitForResponse((r) => r.url().includes('/bars/SPY/columns') && new URL(r.url()).searchParams.has('start'))
+    await chart.evaluate((element) => element.scrollIntoView({ block: 'center' }))
+    const box = await chart.boundingBox()
+    const y = box.y + 180
+    await page.mouse.move(box.x + box.width * 0.3, y)
+    await page.mouse.down()
+    await page.mouse.move(box.x + box.width * 0.7, y, { steps: 12 })
+    await page.mouse.up()
+    const dragged = await visibleRange(page)
+    assert.ok(dragged.to < last, `the drag moved the view back (${JSON.stringify(dragged)})`)
+
+    const response = await earlier
+    const asked = new URL(response.url()).searchParams
+    assert.equal(response.status(), 200)
+    assert.equal(asked.get('end'), new Date(Date.parse(`${year.start}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10))
+    assert.deepEqual(asked.getAll('indicator'), ['sma:20', 'sma:50'], 'the same indicators, warmed up by the server')
+    const body = await response.json()
+    assert.ok(body.t.length > 100, `about a year before (${body.t.length} bars)`)
+    await page.waitForFunction((want) => document.querySelector('[data-testid="symbol-summary"]')?.dataset.firstBar <= want, day(body.t[0]))
+    const shown = await visibleRange(page)
+    assert.equal(shown.to, dragged.to, 'the view stays on the same last day')
+    assert.ok(shown.from < first, `earlier bars fill the space before the first one (${shown.from})`)
+    assert.equal(new URL(page.url()).searchParams.get('range'), '1Y', 'the URL keeps the range first shown')
+    await screenshot(page, 'desktop-symbol-earlier')
+    assert.deepEqual(errors, [])
+    await page.context().close()
+  })
+})
 
 describe("a run's trades on the price chart", () => {
   it('links from the run to each symbol with its entries and exits marked', async () => {

@@ -155,17 +155,17 @@ export function panesFor(columns: BarColumns, chosen: IndicatorChoice[]): Indica
 
 /**
  * Another symbol's closes rebased onto the main symbol's price: both equal on the first day
- * they share, so the lines part by their relative performance from there. Days the other
+ * they share (on or after `anchor`, epoch seconds, when given: earlier bars loaded later do not
+ * move the lines), so the lines part by their relative performance from there. Days the other
  * symbol lacks are skipped; its days outside the main bars are dropped.
  */
-export function rebased(main: BarColumns, other: BarColumns): LinePoint[] {
+export function rebased(main: BarColumns, other: BarColumns, anchor = -Infinity): LinePoint[] {
   const mainClose = new Map(main.t.map((t, i) => [Math.floor(t / DAY_SECONDS), main.close[i] ?? NaN]))
-  const shared = other.t.findIndex((t) => mainClose.has(Math.floor(t / DAY_SECONDS)))
+  const isShared = (t: number) => mainClose.has(Math.floor(t / DAY_SECONDS))
+  const shared = other.t.findIndex((t) => t >= anchor && isShared(t))
   if (shared < 0) return []
   const base = (mainClose.get(Math.floor((other.t[shared] ?? 0) / DAY_SECONDS)) ?? NaN) / (other.close[shared] ?? NaN)
-  return other.t.flatMap((t, i) =>
-    i < shared || !mainClose.has(Math.floor(t / DAY_SECONDS)) ? [] : [{ time: chartTime(t, main.interval), value: (other.close[i] ?? NaN) * base }],
-  )
+  return other.t.flatMap((t, i) => (isShared(t) ? [{ time: chartTime(t, main.interval), value: (other.close[i] ?? NaN) * base }] : []))
 }
 
 /** The first bar day on or after `day`, so an event on a holiday still sits on a bar. */
