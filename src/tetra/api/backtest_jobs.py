@@ -33,6 +33,7 @@ from tetra.api.deps import blocking
 from tetra.api.events import Event, EventHub
 from tetra.api.schemas.backtests import ExitsIn, RiskOptions, RunRequest, RunStatus, SweepRequest
 from tetra.backtest.managed import stored_interventions
+from tetra.backtest.options import RunRisk
 from tetra.backtest.research.members import GroupMarket, group_market, unknown_groups
 from tetra.backtest.research.persist import RunRecord, backtest_record, save_run
 from tetra.backtest.research.sweep import METRICS, StrategyClass, configure, sweep
@@ -88,19 +89,6 @@ class Job:
 
 
 @dataclass(frozen=True)
-class Risk:
-    """A request's checked `RiskOptions`, as `run_backtest`, `sweep` and `walk_forward` take."""
-
-    risk_policy: RiskPolicy | None = None
-    exits: Exits | None = None
-    sizing: SizingPolicy | None = None
-
-    def options(self) -> dict[str, Any]:
-        """Return the keyword arguments of `run_backtest`, `sweep` and `walk_forward`."""
-        return {"risk_policy": self.risk_policy, "exits": self.exits, "sizing": self.sizing}
-
-
-@dataclass(frozen=True)
 class PreparedRun:
     """A validated backtest request: the strategy built, the costs set, its run id chosen."""
 
@@ -109,7 +97,7 @@ class PreparedRun:
     strategy: Strategy  # type: ignore[type-arg]
     costs: Costs
     started_at: dt.datetime
-    risk: Risk
+    risk: RunRisk
 
 
 @dataclass(frozen=True)
@@ -118,7 +106,7 @@ class PreparedSweep:
     request: SweepRequest
     strategy_class: StrategyClass
     costs: Costs
-    risk: Risk
+    risk: RunRisk
 
 
 def count_job(kind: str, status: str, seconds: float) -> None:
@@ -168,10 +156,10 @@ def check_groups(symbols: list[str]) -> None:
         )  # fmt: skip
 
 
-def risk_of(request: RiskOptions) -> Risk:
+def risk_of(request: RiskOptions) -> RunRisk:
     """Check a request's risk policy, exits and sizing; raise the API's 422 at the bad field."""
-    return Risk(risk_policy_of(request.risk_policy), exits_of(request.exits),
-                sizing_of(request.sizing))  # fmt: skip
+    return RunRisk(exits=exits_of(request.exits), risk_policy=risk_policy_of(request.risk_policy),
+                   sizing=sizing_of(request.sizing))  # fmt: skip
 
 
 def risk_policy_of(document: dict[str, Any] | None) -> RiskPolicy | None:

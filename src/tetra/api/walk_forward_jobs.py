@@ -26,7 +26,6 @@ from tetra.api.backtest_jobs import (
     BacktestJobs,
     Job,
     JobCancelled,
-    Risk,
     check_groups,
     costs_of,
     invalid,
@@ -35,6 +34,7 @@ from tetra.api.backtest_jobs import (
 )
 from tetra.api.deps import blocking
 from tetra.api.schemas.walk_forward import WalkForwardRequest
+from tetra.backtest.options import RunRisk
 from tetra.backtest.research.members import group_market
 from tetra.backtest.research.persist import RunRecord, save_run, walk_forward_record
 from tetra.backtest.research.sweep import METRICS, StrategyClass, validate_grid
@@ -55,7 +55,7 @@ class PreparedWalkForward:
     costs: Costs
     spec: dict[str, Any]
     started_at: dt.datetime
-    risk: Risk
+    risk: RunRisk
 
 
 def prepare_walk_forward(

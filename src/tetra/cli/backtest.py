@@ -19,6 +19,7 @@ from rich.table import Table
 
 from tetra.adapters.compute import open_executor
 from tetra.backtest.managed import stored_interventions
+from tetra.backtest.options import RunRisk
 from tetra.backtest.research import params as p
 from tetra.backtest.research import views
 from tetra.backtest.research.members import GroupMarket, group_market
@@ -98,7 +99,7 @@ def run(
     if path not in PATHS:
         _bad(f"--path must be one of {', '.join(PATHS)}, not {path!r}")
     costs = _costs(commission_bps, slippage_bps)
-    risk: r.RiskOptions = _checked(lambda: r.options_of(
+    risk: RunRisk = _checked(lambda: r.options_of(
         stop_loss, take_profit, trailing_stop, time_exit, atr_window, both_touched, risk_policy,
         sizing))  # fmt: skip
     policy, sized = risk.risk_policy, risk.sizing
@@ -174,7 +175,7 @@ def sweep_command(
     cls = _strategy_class(strategy)
     full = _checked(lambda: p.full_grid(cls, grid, param))
     costs = _costs(commission_bps, slippage_bps)
-    risk: r.RiskOptions = _checked(lambda: r.options_of(
+    risk: RunRisk = _checked(lambda: r.options_of(
         stop_loss, take_profit, trailing_stop, time_exit, atr_window, both_touched, risk_policy,
         sizing))  # fmt: skip
     with (
@@ -205,7 +206,7 @@ def _print_deflated_sharpe(
     frame: Any,
     cash: float,
     costs: Costs,
-    risk: r.RiskOptions,
+    risk: RunRisk,
 ) -> None:
     """Print the deflated Sharpe ratio of the sweep's best Sharpe among all its trials."""
     from tetra.simulation.robustness import deflated_sharpe_ratio  # scipy: slow import
@@ -248,7 +249,7 @@ def walk_forward_command(
     """
     cls = _strategy_class(strategy)
     full = _checked(lambda: p.full_grid(cls, grid, param))
-    risk: r.RiskOptions = _checked(lambda: r.options_of(
+    risk: RunRisk = _checked(lambda: r.options_of(
         stop_loss, take_profit, trailing_stop, time_exit, atr_window, both_touched, risk_policy,
         sizing))  # fmt: skip
     spec = {"grid": full, "train": train, "test": test, "step": step or test,
@@ -326,7 +327,7 @@ def _costs(commission_bps: float, slippage_bps: float) -> Costs:
     return Costs(Commission(basis_points=commission_bps), Slippage(basis_points=slippage_bps))
 
 
-def _interventions(risk: r.RiskOptions, result: BacktestResult) -> dict[str, Any]:
+def _interventions(risk: RunRisk, result: BacktestResult) -> dict[str, Any]:
     """Return what a stored run keeps of its policy's journal (nothing without a policy)."""
     return {} if risk.risk_policy is None else stored_interventions(result.interventions)
 

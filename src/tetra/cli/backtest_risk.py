@@ -8,14 +8,13 @@ of the ATR); `--risk-policy` takes a TOML file or ``default`` (the packaged poli
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 import typer
 from rich.table import Table
 
+from tetra.backtest.options import RunRisk
 from tetra.cli.common import console
 from tetra.risk.policy import RiskPolicy, default_policy, load_policy
 from tetra.risk.sizing_policy import SizingPolicy, parse_sizing_option
@@ -44,30 +43,6 @@ SIZING = typer.Option(
 SHOWN = 10
 
 
-@dataclass(frozen=True)
-class RiskOptions:
-    """A command's checked exits, risk policy and sizing (each None when not asked for)."""
-
-    exits: Exits | None = None
-    risk_policy: RiskPolicy | None = None
-    sizing: SizingPolicy | None = None
-
-    def options(self) -> dict[str, Any]:
-        """Return the keyword arguments of `run_backtest`, `sweep` and `walk_forward`."""
-        return {"exits": self.exits, "risk_policy": self.risk_policy, "sizing": self.sizing}
-
-    def stored(self) -> dict[str, Any]:
-        """Return what a stored run keeps of them: the ones set, without their defaults."""
-        kept: dict[str, Any] = {}
-        if self.sizing is not None:
-            kept["sizing"] = self.sizing.model_dump(mode="json", exclude_defaults=True)
-        if self.exits is not None:
-            kept["exits"] = {k: v for k, v in asdict(self.exits).items() if v is not None}
-        if self.risk_policy is not None:
-            kept["risk_policy"] = self.risk_policy.model_dump(mode="json", exclude_defaults=True)
-        return kept
-
-
 def options_of(
     stop_loss: str | None,
     take_profit: str | None,
@@ -77,10 +52,10 @@ def options_of(
     both_touched: str,
     risk_policy: str | None,
     sizing: str | None,
-) -> RiskOptions:
+) -> RunRisk:
     """Return the command's exits, policy and sizing from its options; ValueError if bad."""
     exits = exits_of(stop_loss, take_profit, trailing_stop, time_exit, atr_window, both_touched)
-    return RiskOptions(exits, policy_of(risk_policy), sizing_of(sizing))
+    return RunRisk(exits, policy_of(risk_policy), sizing_of(sizing))
 
 
 def exits_of(
