@@ -188,6 +188,10 @@ describe('research results on a phone', () => {
     // a second run, then compare the two: the comparison is brought into view
     await page.getByRole('button', { name: 'Run backtest' }).click()
     await page.waitForFunction((first) => new URL(location.href).searchParams.get('run') !== first, runId, { timeout: 60_000 })
+    // the run finishes and its results scroll into view before the comparison is asked for:
+    // on a loaded machine that scroll could otherwise land after the comparison's own
+    await page.getByTestId('run-progress').waitFor({ state: 'hidden', timeout: 60_000 })
+    await inView(page, 'run-results')
     const boxes = page.getByTestId('runs-list').getByRole('checkbox')
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="runs-list"] input[type="checkbox"]').length >= 2)
     await boxes.nth(0).check()
