@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Print one plain closing line from a JUnit XML report: "pytest: N passed, N failed, N skipped".
+"""Print one plain closing line from JUnit XML reports: "pytest: N passed, N failed, N skipped".
 
 `make test` ends with this line so the suite's outcome stays the last thing printed, even
 when a library prints shutdown noise after pytest's own summary.
@@ -11,9 +11,11 @@ import sys
 import xml.etree.ElementTree as ElementTree
 
 
-def main(path: str) -> int:
-    root = ElementTree.parse(path).getroot()
-    suites = [root] if root.tag == "testsuite" else list(root.iter("testsuite"))
+def main(*paths: str) -> int:
+    suites = []
+    for path in paths:
+        root = ElementTree.parse(path).getroot()
+        suites += [root] if root.tag == "testsuite" else list(root.iter("testsuite"))
     total = sum(int(s.get("tests", 0)) for s in suites)
     failed = sum(int(s.get("failures", 0)) + int(s.get("errors", 0)) for s in suites)
     skipped = sum(int(s.get("skipped", 0)) for s in suites)
@@ -23,4 +25,4 @@ def main(path: str) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1]))
+    sys.exit(main(*sys.argv[1:]))
