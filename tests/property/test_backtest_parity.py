@@ -143,15 +143,19 @@ EXITS = st.sampled_from(
 )
 
 
+def small_case(seed: int, brackets: bool) -> tuple[MarketData, OrderArrays]:
+    """A 60-bar, 4-symbol random market and random orders on it, with brackets if asked."""
+    market = random_market(seed, bars=60, symbols=4)
+    orders = random_orders(seed, market)
+    return market, with_brackets(seed, market, orders) if brackets else orders
+
+
 @settings(max_examples=40, deadline=None)
 @given(seed=st.integers(0, 10_000), costs=COSTS, rules=RULES, exits=EXITS, brackets=st.booleans())
 def test_both_paths_fill_identically_with_stops_and_exits(
     seed: int, costs: Costs, rules: TradingRules, exits: Exits, brackets: bool
 ) -> None:
-    market = random_market(seed, bars=60, symbols=4)
-    orders = random_orders(seed, market)
-    if brackets:
-        orders = with_brackets(seed, market, orders)
+    market, orders = small_case(seed, brackets)
     account = {"cash": 100_000.0, "costs": costs, "rules": rules, "exits": exits}
 
     compiled = run_compiled(market, orders, **account)  # type: ignore[arg-type]
@@ -225,10 +229,7 @@ def random_membership(seed: int, market: MarketData) -> Membership:
 def test_both_paths_fill_identically_under_a_membership_mask(
     seed: int, costs: Costs, rules: TradingRules, exits: Exits, brackets: bool
 ) -> None:
-    market = random_market(seed, bars=60, symbols=4)
-    orders = random_orders(seed, market)
-    if brackets:
-        orders = with_brackets(seed, market, orders)
+    market, orders = small_case(seed, brackets)
     membership = random_membership(seed, market)
     strategy = MembersOnly(Replayed(orders), membership)
     account = {"cash": 100_000.0, "costs": costs, "rules": rules, "exits": exits}
