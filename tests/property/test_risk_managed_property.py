@@ -23,8 +23,8 @@ from tetra.risk import LimitKind, RiskPolicy
 from tetra.risk.arrays import PolicyArrays, policy_arrays
 from tetra.risk.measures import usage_of
 from tetra.risk.policy import BreachRule, CorrelationLimit
+from tetra.simulation import correlation_limit as cl
 from tetra.simulation import risk_gate as g
-from tetra.simulation import rolling_correlation as rc
 from tetra.simulation.exits import Exits
 from tetra.simulation.layout import F_PRICE, F_QUANTITY, F_SYMBOL, F_T
 
@@ -235,25 +235,24 @@ def test_the_correlation_limit_trips_and_clears_as_its_full_measure_says(
 
 
 def full_measure_changes(output: KernelOutput, market: MarketData,
-                         arrays: PolicyArrays) -> np.ndarray:  # fmt: skip
+                         policy: PolicyArrays) -> np.ndarray:  # fmt: skip
     """Rows (t, subject, action, value, cap) of the correlation limit measured in full each bar."""
     close, (t_count, n_count) = np.ascontiguousarray(market.close), market.shape
     last = pd.DataFrame(market.close).ffill().fillna(0.0).to_numpy()
-    window, cap = arrays.corr_window, arrays.limit_cap[CORRELATED]
-    sums, xy = np.zeros((3, n_count)), np.zeros((n_count, n_count))
+    window, cap = policy.corr_window, policy.limit_cap[CORRELATED]
+    arrays = cl.correlation_arrays(n_count, window)
     rows, streak, tripped = [], 0, False
     for t in range(t_count):
         equity = output.equity[t]
         weights = output.positions[t] * last[t] / equity if equity > 0 else np.zeros(n_count)
-        rc.advance(close, t, window, sums, xy)
-        value, subject = rc.correlated_weight(weights, close, t, window, arrays.corr_threshold,
-                                              sums, xy)  # fmt: skip
+        value, subject = cl.correlated_weight(weights, close, t, window, policy.corr_threshold,
+                                              arrays)  # fmt: skip
         breached = usage_of(value, cap) > 1 + TOLERANCE
         streak = streak + 1 if breached else 0
         if breached:
-            now = tripped or streak >= arrays.persistence[CORRELATED]
+            now = tripped or streak >= policy.persistence[CORRELATED]
         else:
-            now = tripped and bool(arrays.latch[CORRELATED])
+            now = tripped and bool(policy.latch[CORRELATED])
         if now != tripped:
             rows.append((t, subject, g.TRIPPED if now else g.CLEARED, value, cap))
         tripped = now

@@ -53,12 +53,12 @@ from tetra.simulation.layout import (
     allocate,
     record_fill,
 )
+from tetra.simulation.lean import lean
 from tetra.simulation.orders import Costs, TradingRules
 
 Array = np.ndarray
 Prices = tuple[Array, Array, Array, Array, Array]  # open, high, low, close, volume (T, N)
 jit = numba.njit(cache=True, nogil=True)
-lean = g.lean  # no reference counting: see risk_gate
 
 
 DECISION_COLUMNS = 10
@@ -321,8 +321,6 @@ def fill_bar(
         e.ratchet(bar, state, model.exits)
     if gate_on:
         _check_limits(t, state, account, model)
-        if _correlates(model):  # its measure allocates: it cannot run in a lean function
-            _check_correlation(t, account, model)
     return filled
 
 
@@ -423,16 +421,6 @@ def _restricted(model: FillModel) -> bool:
 @lean
 def _check_limits(t: int, state: Array, account: Array, model: FillModel) -> None:
     g.check_limits(t, state, account, model.gate)
-
-
-@lean
-def _correlates(model: FillModel) -> bool:
-    return bool(g.correlates(model.gate))
-
-
-@jit
-def _check_correlation(t: int, account: Array, model: FillModel) -> None:
-    g.measure_correlated(t, account, model.gate)
 
 
 @lean

@@ -65,11 +65,14 @@ def bucket_exposure_nb(weights: np.ndarray, members: np.ndarray) -> np.ndarray:
 @jit
 def bucket_exposure_into_nb(weights: np.ndarray, members: np.ndarray, exposure: np.ndarray) -> None:
     """Write each bucket's summed |weight| into `exposure` (B,)."""
-    for b in range(members.shape[0]):
-        exposure[b] = 0.0
-        for i in range(weights.shape[0]):
-            if members[b, i] != 0.0:
-                exposure[b] += abs(weights[i])
+    exposure[:] = 0.0
+    if members.shape[0] == 0:
+        return
+    for i in range(weights.shape[0]):
+        if weights[i] != 0.0:  # each bucket still sums its members in column order
+            for b in range(members.shape[0]):
+                if members[b, i] != 0.0:
+                    exposure[b] += abs(weights[i])
 
 
 @jit
@@ -169,20 +172,21 @@ def limit_usage_into_nb(
     may be a float array (its values are small whole numbers). The correlated weight is 0.
     """
     usage[:], value[:], subject[:] = 0.0, 0.0, -1
+    gross, net = 0.0, 0.0  # summed in order, as numba's np.sum does
     for i in range(w.shape[0]):
+        if w[i] == 0.0 and subject[POSITION] >= 0:
+            continue  # no holding: not the worst position, and adds nothing to the sums
         u = usage_of(abs(w[i]), arrays.position_cap[i])
         if worse_nb(u, abs(w[i]), usage[POSITION], value[POSITION], subject[POSITION]):
             usage[POSITION], value[POSITION], subject[POSITION] = u, abs(w[i]), i
+        gross += abs(w[i])
+        net += w[i]
     bucket_exposure_into_nb(w, arrays.bucket_members, exposure)
     for b in range(exposure.shape[0]):
         k = arrays.bucket_kind[b]
         u = usage_of(exposure[b], arrays.bucket_cap[b])
         if worse_nb(u, exposure[b], usage[k], value[k], subject[k]):
             usage[k], value[k], subject[k] = u, exposure[b], b
-    gross, net = 0.0, 0.0  # summed in order, as numba's np.sum does
-    for i in range(w.shape[0]):
-        gross += abs(w[i])
-        net += w[i]
     value[GROSS], value[NET] = gross, abs(net)
     value[DAILY_LOSS] = loss_fraction_nb(equity, previous_equity)
     value[DRAWDOWN] = loss_fraction_nb(equity, peak_equity)

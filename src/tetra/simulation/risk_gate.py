@@ -29,10 +29,8 @@ and cap. `tetra.backtest.managed` turns the rows into sentences.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from typing import Any, NamedTuple, TypeVar, cast
+from typing import NamedTuple
 
-import numba
 import numpy as np
 
 from tetra.risk.arrays import PolicyArrays
@@ -47,8 +45,8 @@ from tetra.risk.measures import (
     usage_of,
 )
 from tetra.risk.vocabulary import ACTIVE, HALTED, LIMIT_KINDS, LimitKind
+from tetra.simulation import correlation_limit as cl
 from tetra.simulation import exchange as x
-from tetra.simulation import rolling_correlation as rc
 from tetra.simulation.layout import (
     A_EQUITY,
     NO_ORDER,
@@ -58,19 +56,7 @@ from tetra.simulation.layout import (
     S_ORDER_ROW,
     S_POSITION,
 )
-
-jit = numba.njit(cache=True, nogil=True)
-# The per-fill and per-bar steps run without numba's reference counting: they allocate
-# nothing, and counting a reference to each of the gate's ~20 arrays at every call cost more
-# than the steps themselves (a run of the standard case made about a million such counts).
-LEAN: dict[str, Any] = {"cache": True, "nogil": True, "_nrt": False}  # numba's private flag
-Function = TypeVar("Function", bound=Callable[..., Any])
-
-
-def lean(function: Function) -> Function:
-    """Compile `function` like `jit`, without reference counting (it must not allocate)."""
-    return cast(Function, numba.njit(**LEAN)(function))
-
+from tetra.simulation.lean import lean
 
 GROUP = LimitKind.GROUP_EXPOSURE.code
 THEME = LimitKind.THEME_EXPOSURE.code
@@ -112,8 +98,7 @@ class Gate(NamedTuple):
     buckets: np.ndarray  # (B,) summed |position value| per bucket
     journal: np.ndarray  # (J, JOURNAL_COLUMNS)
     weights: np.ndarray  # (N,) scratch: the book's weights at the last check
-    sums: np.ndarray  # (3, N) rolling per-symbol return sums (`rolling_correlation`)
-    xy: np.ndarray  # (N, N) rolling pair sums of return products, or (0, 0) without the limit
+    correlation: cl.CorrelationArrays  # the correlation limit's working arrays
     scratch: np.ndarray  # (SCRATCH_ROWS, max(K, B, N)): a check's usage, value, ... (U_*)
 
 
@@ -193,26 +178,13 @@ def check_limits(t: int, state: np.ndarray, account: np.ndarray, gate: Gate) -> 
     """Measure every limit on the book marked at bar t's close and advance the trading state.
 
     It also values the book for the next bar's fills (gross, net, buckets at this close).
-    The measures are `limit_usage_nb`'s, written into the gate's scratch rows (`U_*`). The
-    correlation limit, whose measure allocates, is measured in between by
-    `measure_correlated` (`correlates` says whether the policy has one), called by the kernel.
+    The measures are `limit_usage_nb`'s, written into the gate's scratch rows (`U_*`); the
+    correlation limit's is `correlation_limit`'s (`_measure_correlated`).
     """
     _measure_book(state, account, gate)
-    if not correlates(gate):
-        _advance_limits(t, account, gate)
-
-
-@lean
-def correlates(gate: Gate) -> bool:
-    """Whether the gate measures a correlation limit (`measure_correlated`)."""
-    return bool(gate.status[G_CORR_WINDOW] > 0)
-
-
-@jit
-def measure_correlated(t: int, account: np.ndarray, gate: Gate) -> None:
-    """Measure the correlation limit at bar t, then finish `check_limits` (the streaks)."""
-    rows = gate.scratch[:, : gate.policy.limit_cap.shape[0]]
-    _measure_correlated(t, gate.weights, rows[U_USAGE], rows[U_VALUE], rows[U_SUBJECT], gate)
+    if gate.status[G_CORR_WINDOW] > 0:
+        rows = gate.scratch[:, : gate.policy.limit_cap.shape[0]]
+        _measure_correlated(t, gate.weights, rows[U_USAGE], rows[U_VALUE], rows[U_SUBJECT], gate)
     _advance_limits(t, account, gate)
 
 
@@ -248,25 +220,23 @@ def _advance_limits(t: int, account: np.ndarray, gate: Gate) -> None:
     status[G_PREVIOUS_EQUITY], status[G_PEAK] = equity, max(status[G_PEAK], equity)
 
 
-@jit
+@lean
 def _measure_correlated(t: int, weights: np.ndarray, usage: np.ndarray, value: np.ndarray,
                         subject: np.ndarray, gate: Gate) -> None:  # fmt: skip
-    """Roll the correlation window to bar t and measure the correlation limit into the arrays.
+    """Measure the correlation limit at bar t into the arrays.
 
     Its value reaches the journal only on a bar where the limit trips or clears; on any
     other bar only whether it is breached matters, which `settled_breach` mostly tells from
     a few pairs. The full measure runs when that is unsure or the value will be written.
     """
     window, threshold = int(gate.status[G_CORR_WINDOW]), gate.status[G_CORR_THRESHOLD]
-    cap = gate.policy.limit_cap[CORRELATED]
-    rc.advance(gate.close, t, window, gate.sums, gate.xy)
-    settled = rc.settled_breach(weights, gate.close, t, window, threshold, cap, gate.sums,
-                                gate.xy)  # fmt: skip
+    cap, arrays = gate.policy.limit_cap[CORRELATED], gate.correlation
+    settled = cl.settled_breach(weights, gate.close, t, window, threshold, cap, arrays)
     if settled >= 0 and not _flips(gate, CORRELATED, settled == 1):
         usage[CORRELATED] = np.inf if settled == 1 else 0.0  # value and subject stay unset
         return
-    value[CORRELATED], subject[CORRELATED] = rc.correlated_weight(
-        weights, gate.close, t, window, threshold, gate.sums, gate.xy
+    value[CORRELATED], subject[CORRELATED] = cl.correlated_weight(
+        weights, gate.close, t, window, threshold, arrays
     )
     usage[CORRELATED] = usage_of(value[CORRELATED], cap)
 
@@ -288,7 +258,7 @@ def _value_book(state: np.ndarray, equity: float, weights: np.ndarray, clean: np
     buckets[:] = 0.0
     for n in range(state.shape[1]):
         value = state[S_POSITION, n] * state[S_LAST, n]
-        weights[n] = value / equity if equity > 0.0 else 0.0
+        weights[n] = value / equity if equity > 0.0 and value != 0.0 else 0.0
         clean[n] = weights[n] if np.isfinite(weights[n]) else 0.0
         if value != 0.0:
             gross += abs(value)
@@ -369,7 +339,6 @@ def make_gate(policy: PolicyArrays, close: np.ndarray, cash: float, *, on: bool 
     status = np.zeros(STATUS_SIZE)
     status[G_ON], status[G_PREVIOUS_EQUITY], status[G_PEAK] = float(on), cash, cash
     status[G_CORR_WINDOW], status[G_CORR_THRESHOLD] = policy.corr_window, policy.corr_threshold
-    pairs = n if policy.corr_window > 0 else 0
     return Gate(
         policy._replace(corr_window=0),
         np.ascontiguousarray(close, dtype=np.float64),
@@ -379,7 +348,6 @@ def make_gate(policy: PolicyArrays, close: np.ndarray, cash: float, *, on: bool 
         np.zeros(policy.bucket_cap.shape[0]),
         np.zeros((journal_rows, JOURNAL_COLUMNS)),
         np.zeros(n),
-        np.zeros((3, n)),
-        np.zeros((pairs, pairs)),
+        cl.correlation_arrays(n, policy.corr_window),
         np.zeros((SCRATCH_ROWS, max(k, policy.bucket_cap.shape[0], n))),
     )
