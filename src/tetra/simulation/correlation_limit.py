@@ -32,11 +32,15 @@ from typing import NamedTuple
 import numpy as np
 
 from tetra.risk.measures import HELD, TOLERANCE, pair_correlation_nb
-from tetra.simulation.lean import lean, lean_inline
+from tetra.simulation.lean import lean, lean_fast, lean_inline
 
 # rows of `CorrelationArrays.columns`, one value per holding
-C_SIZE, C_LOW, C_HIGH, C_SUM, C_SQUARES, C_SPREAD, C_PRODUCT = range(7)
-COLUMN_ROWS = 7
+C_SIZE, C_LOW, C_HIGH, C_BOUND, C_SUM, C_SQUARES, C_SPREAD, C_PRODUCT = range(8)
+COLUMN_ROWS = 8
+Y_SUM, Y_SQUARES, Y_SPREAD, Y_SCALE, Y_DOT = range(5)  # rows of `by_symbol`
+SYMBOL_ROWS = 5
+CONDITIONED = 1e-2  # a window's variance above this share of its mean square: bounded (below)
+MARGIN = 1e-9  # of the portfolio bound, far above its float error and the verdicts' own
 
 
 class CorrelationArrays(NamedTuple):
@@ -44,10 +48,12 @@ class CorrelationArrays(NamedTuple):
 
     returns: np.ndarray  # (W, N) ring: return row r in slot r % W, 0 where undefined
     known: np.ndarray  # (W + 1, N) int64 ring: slot r % (W + 1) counts defined returns to row r
+    running: np.ndarray  # (2, W + 1, N) ring alike: the returns' running sum and sum of squares
     filled: np.ndarray  # (1,) int64: how many rows (bars) have been through the rings
     block: np.ndarray  # (W, 2N) the window's returns of the held symbols, twice (0: missing)
     held: np.ndarray  # (N,) int64: the held columns, in column order
     columns: np.ndarray  # (COLUMN_ROWS, N): per-holding values (C_*)
+    by_symbol: np.ndarray  # (SYMBOL_ROWS, N): per-symbol values of the portfolio bound (Y_*)
     together: np.ndarray  # (N, N) uint8: the full measure's pair verdicts
     pair: np.ndarray  # (2, W): one pair's window, NaN where undefined, for the exact judge
 
@@ -59,10 +65,12 @@ def correlation_arrays(symbols: int, window: int) -> CorrelationArrays:
     return CorrelationArrays(
         returns=np.zeros((max(window, 0), symbols)),
         known=np.zeros((max(window, 0) + 1, symbols), dtype=np.int64),
+        running=np.zeros((2, max(window, 0) + 1, symbols)),
         filled=np.zeros(1, dtype=np.int64),
         block=np.zeros((max(window, 0), 2 * symbols)),
         held=np.zeros(symbols, dtype=np.int64),
         columns=np.zeros((COLUMN_ROWS, symbols)),
+        by_symbol=np.zeros((SYMBOL_ROWS, symbols)),
         together=np.zeros((symbols, symbols), dtype=np.uint8),
         pair=np.zeros((2, max(window, 0))),
     )
@@ -98,6 +106,7 @@ def correlated_weight(
     together[:count, :count] = 0
     if rows >= min_rows:  # too few rows: no pair counts yet
         _gather(close, t, first, rows, count, arrays)
+        _mirror(arrays, rows, count)
         for distance in range(1, count // 2 + 1):
             _round(arrays, rows, count, distance)
             for a in range(count if 2 * distance < count else distance):
@@ -139,19 +148,30 @@ def settled_breach(
     if not cap > 0.0 or rows < min_rows:
         return -1  # no cap to clear, or no pair counts yet: the full measure is cheap
     _holdings(weights, arrays)
+    low, high = arrays.columns[C_LOW, :count], arrays.columns[C_HIGH, :count]
+    for a in range(count):
+        low[a], high[a] = arrays.columns[C_SIZE, a], gross
+    _portfolio_bounds(close, t, first, rows, count, gross, threshold, arrays)
+    verdict = _verdict(low, high, arrays.columns[C_BOUND, :count], slack, cap)
+    if verdict >= 0:
+        return verdict
+    _gather(close, t, first, rows, count, arrays)
+    return _settle_in_rounds(threshold, cap, slack, first, rows, min_rows, count, arrays)
+
+
+@lean
+def _settle_in_rounds(threshold: float, cap: float, slack: float, first: int, rows: int,
+                      min_rows: int, count: int, arrays: CorrelationArrays) -> int:  # fmt: skip
+    """`settled_breach` from judged pairs, round after round (the module docstring)."""
     columns = arrays.columns
     size, low, high = columns[C_SIZE], columns[C_LOW, :count], columns[C_HIGH, :count]
-    for a in range(count):
-        low[a], high[a] = size[a], gross
-    _gather(close, t, first, rows, count, arrays)
+    bound = columns[C_BOUND, :count]
+    _mirror(arrays, rows, count)
     for distance in range(1, count // 2 + 1):
-        verdict = _verdict(low, high, slack, cap)
-        if verdict >= 0:
-            return verdict
         _round(arrays, rows, count, distance)
         for a in range(count if 2 * distance < count else distance):
             b = (a + distance) % count
-            if max(high[a], high[b]) + 2.0 * slack <= cap:
+            if max(min(high[a], bound[a]), min(high[b], bound[b])) + 2.0 * slack <= cap:
                 continue  # both already clear: this pair cannot matter
             if _together(a, b, threshold, first, rows, min_rows, arrays):
                 low[a] += size[b]
@@ -159,7 +179,10 @@ def settled_breach(
             else:
                 high[a] -= size[b]
                 high[b] -= size[a]
-    return _verdict(low, high, slack, cap)
+        verdict = _verdict(low, high, bound, slack, cap)
+        if verdict >= 0:
+            return verdict
+    return -1
 
 
 @lean
@@ -186,48 +209,118 @@ def _holdings(weights: np.ndarray, arrays: CorrelationArrays) -> tuple[int, floa
 
 @lean
 def _fill(close: np.ndarray, t: int, arrays: CorrelationArrays) -> None:
-    """Take rows up to t into the rings: the returns and the running counts of defined ones."""
-    returns, known = arrays.returns, arrays.known
+    """Take rows up to t into the rings: the returns and their running count, sum and sum of
+    squares (the last two serve only the portfolio bound, whose margin covers their error)."""
+    returns, known, running = arrays.returns, arrays.known, arrays.running
     window, counts = returns.shape[0], known.shape[0]
     start = arrays.filled[0]
     afresh = start > t + 1 or start < t - window  # a check back in time, or a window ahead
-    if afresh:  # the counts only ever enter as differences within the window: any base does
+    if afresh:  # running totals only ever enter as differences within the window: any base does
         start = max(0, t - window)
     for row in range(start, t + 1):
         line, now, before = returns[row % window], known[row % counts], known[(row - 1) % counts]
+        sums, squares = running[0, row % counts], running[1, row % counts]
+        sums_before, squares_before = running[0, (row - 1) % counts], running[1, (row - 1) % counts]
         carried = row > 0 and not (afresh and row == start)
         for n in range(returns.shape[1]):
             value = return_at(close, row, n)
             defined = np.isfinite(value)
-            line[n] = value if defined else 0.0
+            value = value if defined else 0.0
+            line[n] = value
             now[n] = (before[n] if carried else 0) + (1 if defined else 0)
+            sums[n] = (sums_before[n] if carried else 0.0) + value
+            squares[n] = (squares_before[n] if carried else 0.0) + value * value
     arrays.filled[0] = t + 1
 
 
 @lean
 def _gather(close: np.ndarray, t: int, first: int, rows: int, count: int,
             arrays: CorrelationArrays) -> None:  # fmt: skip
-    """Copy the held symbols' window into the block; take their sums and spreads (`C_*`)."""
+    """Copy the held symbols' window into the block; take their sums and spreads (`C_*`).
+
+    The block's second copy (`_mirror`) is made only if pairs are judged."""
     _fill(close, t, arrays)
     held, block, columns = arrays.held, arrays.block, arrays.columns
     window, counts = arrays.returns.shape[0], arrays.known.shape[0]
+    sums, squares = columns[C_SUM, :count], columns[C_SQUARES, :count]
+    sums[:], squares[:] = 0.0, 0.0
     for r in range(rows):
         source, line = arrays.returns[(first + r) % window], block[r]
         for a in range(count):
-            line[a] = line[a + count] = source[held[a]]
-    sums, squares = columns[C_SUM, :count], columns[C_SQUARES, :count]
-    sums[:], squares[:] = 0.0, 0.0
-    for r in range(rows):  # apart from the copy, so that both run on vector lanes
-        line = block[r, :count]
-        for a in range(count):
-            sums[a] += line[a]
-            squares[a] += line[a] * line[a]
+            value = source[held[a]]
+            line[a] = value
+            sums[a] += value
+            squares[a] += value * value
     spread, known = columns[C_SPREAD], arrays.known
     for a in range(count):  # sqrt(n var) of a symbol with a return on every row, else NaN
         i = held[a]
         variance = squares[a] - sums[a] * sums[a] / rows
         complete = known[t % counts, i] - known[(first - 1) % counts, i] == rows
         spread[a] = (np.sqrt(variance) if variance > 0.0 else 0.0) if complete else np.nan
+
+
+@lean_fast  # its float error is covered by MARGIN: any order of its sums gives the same verdicts
+def _portfolio_bounds(
+    close: np.ndarray, t: int, first: int, rows: int, count: int, gross: float,
+    threshold: float, arrays: CorrelationArrays,
+) -> None:  # fmt: skip
+    """Bound each holding's correlated sum without judging its pairs (`C_BOUND`).
+
+    Over the holdings whose window is complete and well conditioned (set B), with z their
+    standardised window returns, corr(a, b) = z_a . z_b, and for a in B the others' weighted
+    correlations S_a = sum over b in B, b != a, of |w_b| corr(a, b) = z_a . P - |w_a| with
+    P = sum over B of |w_b| z_b. Partners found together have a correlation of at least the
+    threshold and the rest at least -1, so their weight T_a obeys
+    S_a >= (1 + threshold) T_a - G_a (G_a: the weight of B but a), hence
+    T_a <= (S_a + G_a) / (1 + threshold); holdings outside B may all be partners and get
+    the book's gross. Two passes over the window's rows of every symbol (no gather: the
+    rows are contiguous, the others weigh 0); on a book of weakly correlated holdings this
+    clears the cap without judging a pair.
+    """
+    _fill(close, t, arrays)
+    returns, known, table, running = arrays.returns, arrays.known, arrays.by_symbol, arrays.running
+    window, counts = returns.shape[0], known.shape[0]
+    sums, squares, scale, dot = table[Y_SUM], table[Y_SQUARES], table[Y_SCALE], table[Y_DOT]
+    scale[:], dot[:] = 0.0, 0.0
+    held, size, spread = arrays.held, arrays.columns[C_SIZE], table[Y_SPREAD]
+    bounded, offset = 0.0, 0.0
+    for a in range(count):  # P's coefficient per symbol (0 outside B)
+        i = held[a]
+        sums[i] = running[0, t % counts, i] - running[0, (first - 1) % counts, i]
+        squares[i] = running[1, t % counts, i] - running[1, (first - 1) % counts, i]
+        complete = known[t % counts, i] - known[(first - 1) % counts, i] == rows
+        variance = squares[i] - sums[i] * sums[i] / rows
+        if complete and variance > CONDITIONED * squares[i]:
+            spread[i] = np.sqrt(variance)
+            scale[i] = size[a] / spread[i]
+            bounded += size[a]
+            offset += scale[i] * sums[i] / rows
+    total = 0.0
+    for r in range(rows):  # P over the window (sum of scale * (x - mean)), then x . P
+        line = returns[(first + r) % window]
+        value = -offset
+        for n in range(line.shape[0]):
+            value += line[n] * scale[n]
+        total += value
+        for n in range(line.shape[0]):
+            dot[n] += line[n] * value
+    bound, others = arrays.columns[C_BOUND], gross - bounded
+    for a in range(count):
+        i, bound[a] = held[a], gross
+        if scale[i] > 0.0:
+            weighted = (dot[i] - sums[i] / rows * total) / spread[i] - size[a]  # S_a
+            rest = bounded - size[a]
+            partners = (weighted + rest + MARGIN * (gross + 1.0)) / (1.0 + threshold - MARGIN)
+            bound[a] = min(gross, size[a] + min(rest, partners) + others)
+
+
+@lean
+def _mirror(arrays: CorrelationArrays, rows: int, count: int) -> None:
+    """Copy the block's held columns beside themselves, for `_round`."""
+    for r in range(rows):
+        line = arrays.block[r]
+        for a in range(count):
+            line[count + a] = line[a]
 
 
 @lean
@@ -278,11 +371,12 @@ def _window_of(arrays: CorrelationArrays, n: int, first: int, rows: int, out: np
 
 
 @lean
-def _verdict(low: np.ndarray, high: np.ndarray, slack: float, cap: float) -> int:
+def _verdict(low: np.ndarray, high: np.ndarray, bound: np.ndarray, slack: float,
+             cap: float) -> int:  # fmt: skip
     """Return 0 if every upper bound clears `cap`, 1 if a lower bound breaches it, else -1."""
     highest, lowest = -np.inf, -np.inf
     for a in range(high.shape[0]):
-        highest, lowest = max(highest, high[a]), max(lowest, low[a])
+        highest, lowest = max(highest, min(high[a], bound[a])), max(lowest, low[a])
     if highest + 2.0 * slack <= cap:
         return 0
     if lowest - 2.0 * slack > cap * (1.0 + 10.0 * TOLERANCE):
