@@ -2,8 +2,12 @@
 
 A small but representative slice (ETFs, a bond fund paying dividends, mega caps, growth names
 with a split, a stock listed inside the window, crypto on calendar days; three years) is
-generated at a fixed seed, written as CSV (floats in their shortest round-trip form, so equal
-text means equal bits) and hashed. A refactor that changes one bit of one value fails here.
+generated at a fixed seed, written as CSV and hashed. Floats are written to 7 significant
+digits: the generator's last bits depend on the machine (its math library's exp and log, and
+numpy's and numba's vector paths, take the CPU's instructions), so full precision gave two
+sets of digests on two machines of this workplace (d3477db pinned one, the next machine
+produced the other). A change to the generator moves values far more than 1e-7 and still
+fails here; a change in the last bits does not.
 """
 
 from __future__ import annotations
@@ -37,15 +41,15 @@ SYMBOLS = (
     "ETH",
 )
 DIGESTS = {
-    "bars": "a8f4ac42d23953345931ba3ae667a58fb48bf43bf30a964a1fc305c450c56e06",
-    "corporate_actions": "6507b56f124d8021678a5ecfee2aac73a63eda1f209f5efe3f488bba650c0b9f",
-    "macro": "90f35e90a7af63401fcc2b6f71b1116b040fd9ff884f12bd42de078296fff927",
-    "news": "2c80233711b9451bf6f621a8f2244f34615605276db8f8b3a2f55c3715d83b33",
+    "bars": "aa889d6b985f5d03e58528b27fc2e7092262d9f192aabbcd3ffdcb1b85a3f7e0",
+    "corporate_actions": "6ab1a5f4901922a0d5a967a30b4b10d333e5acb447208ac1911476fcf685aa45",
+    "macro": "be8a39b4b1898302f95647aabbefc3d563dab865e6222ca6568e90376a2544f1",
+    "news": "3025adf22daa46139178eefa9364c59b77dec56da82ae082c7b8a9398436551a",
 }
 
 
 def digest(frame: pd.DataFrame) -> str:
-    text = frame.to_csv(index=False, lineterminator="\n")
+    text = frame.to_csv(index=False, lineterminator="\n", float_format="%.7g")
     return hashlib.sha256(text.encode()).hexdigest()
 
 
