@@ -1,6 +1,7 @@
 // The Risk page against a real backend (sample store, `tetra serve`), at desktop and phone
 // widths: a book's report drawn with the API's numbers, the kill switch behind a confirmation,
-// and a backtest run under a risk policy with exits, its interventions listed with the results.
+// a backtest run under a risk policy with exits, its interventions listed with the results, and
+// a sweep under the same policy whose cell opens a run the policy resized.
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { startStack } from './backend.mjs'
@@ -126,4 +127,32 @@ describe('risk policy and exits on the strategy form', () => {
       await page.context().close()
     })
   }
+})
+
+describe('a sweep under the form’s risk policy', () => {
+  it('opens a cell whose run was resized by the same policy, with the cell’s number', async () => {
+    const page = await open('desktop', '/strategies')
+    await page.getByTestId('strategy-form').waitFor()
+    await page.waitForLoadState('networkidle')
+    await page.getByTestId('risk-policy-toggle').check()
+    await page.waitForFunction(() => document.querySelector('textarea')?.value.includes('max_drawdown'))
+    await page.getByLabel('Risk policy (JSON)').fill('{"max_position_weight": 0.1}')
+    await page.getByTestId('sweep-under').getByText(/risk policy/).waitFor()
+
+    await page.getByRole('button', { name: 'Run sweep' }).click()
+    const cell = page.getByTestId('sweep-cell').first()
+    await cell.waitFor({ timeout: 60_000 })
+    const shown = (await cell.textContent()).trim()
+    await cell.click()
+
+    const panel = page.getByTestId('interventions-panel')
+    await panel.getByTestId('intervention-row').first().waitFor({ timeout: 60_000 })
+    assert.match(await panel.innerText(), /by the position_weight cap/)
+    const runId = new URL(page.url()).searchParams.get('run')
+    const detail = await backend.get(`/api/backtests/runs/${encodeURIComponent(runId)}`)
+    assert.ok(detail.interventions_total > 0, 'the cell’s run was not under the policy')
+    assert.equal(Number(shown), Number(detail.metrics.sharpe_ratio.toFixed(2)), `cell ${shown}`)
+    await screenshot(page, 'strategies-sweep-under-policy-desktop')
+    await page.context().close()
+  })
 })
