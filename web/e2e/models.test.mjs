@@ -1,7 +1,8 @@
 // The Models page against a real backend: a sample store, a small model trained, tracked in
 // MLflow (SQLite) and its predictions written by the CLI, then `tetra serve`. At desktop and
 // phone widths the page shows the run beside the baseline with the API's numbers, the IC chart,
-// feature importance and today's predictions ranked, and promotes the version for a book.
+// feature importance and today's predictions ranked, and promotes the version for a book. An
+// evaluation on simulated paths keeps its URL: reloaded, the page shows the same result.
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { startStack } from './backend.mjs'
@@ -54,3 +55,33 @@ for (const viewport of ['desktop', 'phone']) {
     })
   })
 }
+
+describe('an evaluation in the URL', () => {
+  it('runs an evaluation and shows the same result when its URL is reloaded', async () => {
+    const page = await stack.open('desktop', '/models')
+    const form = page.getByTestId('evaluation-form')
+    await form.waitFor()
+    await page.locator('#eval-paths').fill('5')
+    await page.locator('#eval-seed').fill('3')
+    await form.getByRole('button', { name: 'Evaluate' }).click()
+    const result = page.getByTestId('eval-result')
+    await result.waitFor({ timeout: 120_000 })
+    const shown = await result.textContent()
+    const url = new URL(page.url())
+    const id = url.searchParams.get('evaluation')
+    assert.match(id ?? '', /^mle-/)
+    assert.equal(url.searchParams.get('seed'), '3')
+    const kept = await stack.backend.get(`/api/ml/evaluations/${id}`)
+    assert.equal(kept.status, 'done')
+    assert.ok(shown.includes(`seed 3`), shown)
+
+    await page.reload()
+    await result.waitFor()
+    assert.equal(new URL(page.url()).searchParams.get('evaluation'), id)
+    assert.equal(await result.textContent(), shown)
+    assert.equal(await page.locator('#eval-paths').inputValue(), '5')
+    assert.equal(await page.locator('#eval-seed').inputValue(), '3')
+    await screenshot(page, 'desktop-models-evaluation-reloaded')
+    await page.close()
+  })
+})

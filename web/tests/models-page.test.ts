@@ -3,11 +3,13 @@
 import { flushPromises, mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { createMemoryHistory, createRouter } from 'vue-router'
 import { installApi } from '@/api'
 import { createApiClient } from '@/api/client'
 import type { MlRunDetail, MlRunSummary, Predictions, RegisteredModel } from '@/api/ml'
 import { backtestRows, importanceBars, rollingMean, signalRows } from '@/components/models/modelView'
 import ModelsPage from '@/pages/ModelsPage.vue'
+import { routes } from '@/router'
 
 vi.mock('lightweight-charts', async (importOriginal) => {
   const series = () => ({ setData: vi.fn(), applyOptions: vi.fn(), createPriceLine: vi.fn() })
@@ -90,12 +92,18 @@ function mockApi() {
   return seen
 }
 
+async function mountPage() {
+  const router = createRouter({ history: createMemoryHistory(), routes })
+  await router.push('/models')
+  return mount(ModelsPage, { attachTo: document.body, global: { plugins: [router] } })
+}
+
 describe('ModelsPage', () => {
   beforeEach(() => setActivePinia(createPinia()))
 
   it('opens the newest run beside the baseline and ranks its model predictions', async () => {
     const seen = mockApi()
-    const wrapper = mount(ModelsPage, { attachTo: document.body })
+    const wrapper = await mountPage()
     await flushPromises()
     await flushPromises()
 
@@ -111,7 +119,7 @@ describe('ModelsPage', () => {
 
   it('promotes a version for a book and shows the server refusing a bad book id', async () => {
     mockApi()
-    const wrapper = mount(ModelsPage, { attachTo: document.body })
+    const wrapper = await mountPage()
     await flushPromises()
 
     await wrapper.get('[data-testid="book-input"]').setValue('a b')
