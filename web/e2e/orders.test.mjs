@@ -130,7 +130,10 @@ for (const viewport of ['desktop', 'phone']) {
       assert.ok(Math.abs(Number(fill.price) - close) < 1e-6, `filled at ${fill.price}, the last close is ${close}`)
       // the message comes before the lists are read again: wait for the fill's own line
       const fills = page.getByTestId('fills').locator('li')
-      await fills.filter({ hasText: `${fill.at} buy ${fill.quantity} ${symbol} @ ${fill.price}` }).waitFor()
+      // the fill as the page words it: UTC to the second, exact decimals without trailing zeros
+      const trim = (text) => (text.includes('.') ? text.replace(/\.?0+$/, '') : text)
+      const at = `${new Date(fill.at).toISOString().slice(0, 19).replace('T', ' ')} UTC`
+      await fills.filter({ hasText: `${at} buy ${trim(fill.quantity)} ${symbol} @ ${trim(fill.price)}` }).waitFor()
       assert.equal(await fills.count(), now.fills.length)
 
       const held = now.positions.find(ofBook(book))

@@ -23,7 +23,10 @@ function mockApi() {
     open_orders: [working],
     recent_orders: [],
     positions: [{ book: 'core', broker: 'paper', symbol: 'SPY', quantity: '10' }],
-    fills: [],
+    fills: [{
+      fill_id: 'f-1', order_id: 'c-0', book: 'core', symbol: 'SPY', side: 'buy', quantity: '10.000000000000',
+      price: '510.250000000000', commission: '0.000000000000', at: '2026-03-02T14:30:05.123456Z',
+    }],
     health: [{ broker: 'paper', healthy: true, reason: '' }],
     halted: [],
   }
@@ -80,6 +83,8 @@ describe('OrdersPage', () => {
     expect(wrapper.get('[data-testid="open-orders"]').text()).toContain('buy 5 TLT')
     expect(wrapper.get('[data-testid="positions"]').text()).toContain('SPY')
     expect(wrapper.get('[data-testid="broker-health"]').text()).toContain('paper: healthy')
+    // a fill in exact decimals without their padding, at its UTC second
+    expect(wrapper.get('[data-testid="fills"]').text()).toBe('2026-03-02 14:30:05 UTC buy 10 SPY @ 510.25')
     expect(wrapper.get('[data-testid="halt-state"]').attributes('data-halted')).toBe('false')
   })
 

@@ -31,6 +31,20 @@ export function formatDateTime(value: string | null | undefined): string {
   return Number.isNaN(date.getTime()) ? value : date.toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' })
 }
 
+/** An exact decimal as the API sends it, without trailing zeros: "2.000000000000" -> "2", "197.790150000000" -> "197.79015". */
+export function decimalText(value: string | number | null | undefined): string {
+  if (value === null || value === undefined || value === '') return DASH
+  const text = String(value)
+  return /^-?\d+\.\d*$/.test(text) ? text.replace(/\.?0+$/, '') : text
+}
+
+/** An ISO instant in UTC to the second: "2026-12-04T22:36:19.643893Z" -> "2026-12-04 22:36:19 UTC". */
+export function formatUtcSecond(value: string | null | undefined): string {
+  if (!value) return DASH
+  const date = new Date(value)
+  return Number.isNaN(date.getTime()) ? value : `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`
+}
+
 /** sharpe_ratio -> Sharpe ratio */
 export function humanize(name: string): string {
   const text = name.replace(/_/g, ' ')
