@@ -41,7 +41,7 @@ async function waitForHealth(url, child, timeoutMs) {
 }
 
 /**
- * Load the sample store and serve it; returns { url, port, key, env, get(path), stop }. `prepare`
+ * Load the sample store and serve it; returns { url, port, key, env, get(path), post(path, body), stop }. `prepare`
  * lists more `tetra` commands (argument arrays) to run on the loaded store before serving, or
  * `{ python: code }` steps run by the virtualenv's Python with the store's TETRA_DATA_DIR.
  */
@@ -82,7 +82,16 @@ export async function startBackend({ port, prepare = [] } = {}) {
     if (!response.ok) throw new Error(`GET ${path}: HTTP ${response.status}`)
     return response.json()
   }
-  return { url, port: chosen, key: API_KEY, env, get, stop }
+  /** POST `body` as JSON; answers { status, body } whatever the status, for tests of refusals. */
+  const post = async (path, body) => {
+    const response = await fetch(`${url}${path}`, {
+      method: 'POST',
+      headers: { 'X-API-Key': API_KEY, 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
+    return { status: response.status, body: await response.json() }
+  }
+  return { url, port: chosen, key: API_KEY, env, get, post, stop }
 }
 
 /**

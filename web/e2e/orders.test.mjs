@@ -45,14 +45,7 @@ after(async () => {
 const open = (...args) => stack.open(...args)
 const status = () => backend.get('/api/trading/status')
 
-async function post(path, body) {
-  const response = await fetch(`${backend.url}${path}`, {
-    method: 'POST',
-    headers: { 'X-API-Key': backend.key, 'Content-Type': 'application/json' },
-    body: JSON.stringify(body),
-  })
-  return { status: response.status, body: await response.json() }
-}
+const post = (path, body) => backend.post(path, body)
 
 /** Answer the page's prompts and confirms in order: a string fills a prompt, false dismisses. */
 function answerDialogs(page, replies) {

@@ -21,14 +21,7 @@ after(async () => {
 
 const open = (...args) => stack.open(...args)
 
-async function post(path, body) {
-  const response = await fetch(`${backend.url}${path}`, {
-    method: 'POST',
-    headers: { 'X-API-Key': backend.key, 'Content-Type': 'application/json' },
-    body: JSON.stringify(body),
-  })
-  return { status: response.status, body: await response.json() }
-}
+const post = (path, body) => backend.post(path, body)
 
 const DEFAULT_BOOK = { SPY: 0.35, QQQ: 0.25, TLT: 0.2, GLD: 0.1, BTC: 0.05 }
 const pct = (value, digits) => `${(value * 100).toFixed(digits)}%`

@@ -3,19 +3,11 @@ import { mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { ApiError } from '@/api/client'
-import type { RunRequest, StrategyInfo } from '@/api/backtests'
+import type { RunRequest } from '@/api/backtests'
 import StrategyForm from '@/components/strategies/StrategyForm.vue'
 import { SIZING_METHODS, emptySizing, initialSettings, sizingRequest } from '@/components/strategies/sizing'
 import { fieldErrors } from '@/lib/errors'
-
-const crossover: StrategyInfo = {
-  name: 'sma_crossover',
-  description: 'Moving-average crossover',
-  config_schema: {
-    type: 'object',
-    properties: { fast: { type: 'integer', default: 20, minimum: 1 }, slow: { type: 'integer', default: 50, minimum: 2 } },
-  },
-}
+import { crossover } from './fixtures'
 
 describe('sizing form helpers', () => {
   it('offers the seven methods of the risk layer', () => {

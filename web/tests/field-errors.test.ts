@@ -3,18 +3,9 @@ import { mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { ApiError } from '@/api/client'
-import type { StrategyInfo } from '@/api/backtests'
 import StrategyForm from '@/components/strategies/StrategyForm.vue'
 import { fieldErrors } from '@/lib/errors'
-
-const crossover: StrategyInfo = {
-  name: 'sma_crossover',
-  description: 'Moving-average crossover',
-  config_schema: {
-    type: 'object',
-    properties: { fast: { type: 'integer', default: 20, minimum: 1 }, slow: { type: 'integer', default: 50, minimum: 2 } },
-  },
-}
+import { crossover } from './fixtures'
 
 function unprocessable(details: unknown[]): ApiError {
   return new ApiError('The request is not valid.', 422, 'invalid_request', details)

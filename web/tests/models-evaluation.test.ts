@@ -2,7 +2,7 @@
 // at the fetch level: the request it posts, the percentile table of the finished job, a 422 at
 // its field, a cancel through the job queue, and its URL (`?evaluation=<id>` with its settings):
 // set on start, reopened on load, and a 404 told as an evaluation the server no longer keeps.
-import { flushPromises, mount } from '@vue/test-utils'
+import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { createMemoryHistory, createRouter, type Router } from 'vue-router'
@@ -89,6 +89,15 @@ async function mountPage(url = '/models') {
 const cells = (wrapper: Awaited<ReturnType<typeof mountPage>>, label: string) =>
   wrapper.findAll(`[data-testid="eval-row-${label}"] td`).map((cell) => cell.text())
 
+/** Version 2, GARCH paths, 50 of them, seed 7, the default policy on. */
+async function chooseSettings(wrapper: VueWrapper): Promise<void> {
+  await wrapper.get('#eval-version').setValue('2')
+  await wrapper.get('#eval-path-model').setValue('garch')
+  await wrapper.get('#eval-paths').setValue('50')
+  await wrapper.get('#eval-seed').setValue('7')
+  await wrapper.get('[data-testid="eval-policy"]').setValue(true)
+}
+
 describe('ModelsPage evaluation on simulated paths', () => {
   beforeEach(() => setActivePinia(createPinia()))
 
@@ -96,11 +105,7 @@ describe('ModelsPage evaluation on simulated paths', () => {
     const mocked = mockApi(() => finished)
     const wrapper = await mountPage()
 
-    await wrapper.get('#eval-version').setValue('2')
-    await wrapper.get('#eval-path-model').setValue('garch')
-    await wrapper.get('#eval-paths').setValue('50')
-    await wrapper.get('#eval-seed').setValue('7')
-    await wrapper.get('[data-testid="eval-policy"]').setValue(true)
+    await chooseSettings(wrapper)
     await wrapper.get('[data-testid="evaluation-form"]').trigger('submit')
     await flushPromises()
 
@@ -171,11 +176,7 @@ describe('ModelsPage evaluation on simulated paths', () => {
   it('puts the started evaluation and its settings in the URL, keeping the page\'s other keys', async () => {
     mockApi(() => finished)
     const wrapper = await mountPage('/models?evaluation=e0&states=3&tab=kept')
-    await wrapper.get('#eval-version').setValue('2')
-    await wrapper.get('#eval-path-model').setValue('garch')
-    await wrapper.get('#eval-paths').setValue('50')
-    await wrapper.get('#eval-seed').setValue('7')
-    await wrapper.get('[data-testid="eval-policy"]').setValue(true)
+    await chooseSettings(wrapper)
 
     await wrapper.get('[data-testid="evaluation-form"]').trigger('submit')
     await flushPromises()

@@ -6,22 +6,10 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import { installApi } from '@/api'
 import { createApiClient } from '@/api/client'
-import type { StrategyInfo, SweepDetail } from '@/api/backtests'
+import type { SweepDetail } from '@/api/backtests'
 import StrategiesPage from '@/pages/StrategiesPage.vue'
 import { routes } from '@/router'
-
-function json(status: number, body: unknown): Response {
-  return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } })
-}
-
-const crossover: StrategyInfo = {
-  name: 'sma_crossover',
-  description: 'Moving-average crossover',
-  config_schema: {
-    type: 'object',
-    properties: { fast: { type: 'integer', default: 20, minimum: 1 }, slow: { type: 'integer', default: 50, minimum: 2 } },
-  },
-}
+import { json, crossover } from './fixtures'
 
 const sweep: SweepDetail = {
   sweep_id: 'sweep-1',

@@ -6,22 +6,9 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import { installApi } from '@/api'
 import { createApiClient } from '@/api/client'
-import type { StrategyInfo } from '@/api/backtests'
 import WalkForwardPage from '@/pages/WalkForwardPage.vue'
 import { routes } from '@/router'
-
-function json(status: number, body: unknown): Response {
-  return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } })
-}
-
-const crossover: StrategyInfo = {
-  name: 'sma_crossover',
-  description: 'Moving-average crossover',
-  config_schema: {
-    type: 'object',
-    properties: { fast: { type: 'integer', default: 20, minimum: 1 }, slow: { type: 'integer', default: 50, minimum: 2 } },
-  },
-}
+import { json, crossover } from './fixtures'
 
 /** The API at the fetch level: `answer` is the walk-forward POST's reply; returns the bodies sent. */
 function mockApi(answer: () => Response): Record<string, unknown>[] {
