@@ -5,18 +5,23 @@ that of every other holding whose return correlation over the window is at least
 threshold; the limit caps the largest such sum. Judging every held pair over the whole
 window at every bar (O(H² W)) dominated a managed backtest, and rolling every pair's sums
 bar by bar (O(N²) per bar, held or not) still cost more than the rest of the gate. Here
-nothing is kept per pair and a bar costs nothing until a check needs pairs:
+nothing is kept per pair, and a check judges pairs only when cheaper bounds cannot tell:
 
-1. `_gather` copies the window's returns of the held symbols into one (W, 2H) block, the
-   same H columns twice side by side, and takes each one's sum and sum of squares;
-2. pairs are judged in rounds of growing distance along the held list: round d judges the
+1. `settled_breach` (is the cap breached?) answers at once when the book's gross is within
+   the cap, then tries `_portfolio_bounds`: one pass over the window bounds each holding's
+   correlated weight from its correlation with the weighted book, which settles a book of
+   weakly correlated holdings without judging a pair;
+2. otherwise `_gather` copies the window's returns of the held symbols into one (W, 2H)
+   block and takes each one's sum and sum of squares, and `_mirror` puts the same H
+   columns a second time beside them;
+3. pairs are judged in rounds of growing distance along the held list: round d judges the
    pairs (a, a + d mod H), and `_round` sums their H products over the window at once (the
    second copy makes column a + d contiguous, so the loop runs on vector lanes, each lane
    summing in window order: a pair gets the same sum whichever round judges it);
-3. `settled_breach` stops after the rounds that decide whether the cap is breached, from
-   bounds per holding; `correlated_weight` takes every round and adds up each holding's
-   partners in the reference's order, so its value is the reference's to the last bit
-   whenever the pair verdicts agree.
+   `settled_breach` stops after the rounds that decide from bounds per holding;
+   `correlated_weight` (the value, for the journal) takes every round and adds up each
+   holding's partners in the reference's order, so its value is the reference's to the
+   last bit whenever the pair verdicts agree.
 
 A symbol without a return on every row of the window (its first bars, missing days) has its
 pairs judged by `pair_correlation_nb` on the rows both share, as the reference judges them.
@@ -140,14 +145,13 @@ def settled_breach(
     """
     if cap == np.inf:
         return 0
-    count, gross = _gross(weights)
+    count, gross = _holdings(weights, arrays)
     slack = 1e-14 * (count + 2) * gross  # far above the float error of either summation
     if count == 0 or gross + 2.0 * slack <= cap:
-        return 0  # the whole book is within the cap (most bars: nothing allocated)
+        return 0  # the whole book is within the cap (most bars: nothing more to do)
     first, rows, min_rows = window_rows(t, window)
     if not cap > 0.0 or rows < min_rows:
         return -1  # no cap to clear, or no pair counts yet: the full measure is cheap
-    _holdings(weights, arrays)
     low, high = arrays.columns[C_LOW, :count], arrays.columns[C_HIGH, :count]
     for a in range(count):
         low[a], high[a] = arrays.columns[C_SIZE, a], gross
@@ -183,16 +187,6 @@ def _settle_in_rounds(threshold: float, cap: float, slack: float, first: int, ro
         if verdict >= 0:
             return verdict
     return -1
-
-
-@lean
-def _gross(weights: np.ndarray) -> tuple[int, float]:
-    """Return the number of holdings (|weight| > `HELD`) and their summed |weight|."""
-    count, gross = 0, 0.0
-    for n in range(weights.shape[0]):
-        if abs(weights[n]) > HELD:
-            count, gross = count + 1, gross + abs(weights[n])
-    return count, gross
 
 
 @lean
