@@ -10,8 +10,7 @@ crash between the ledger's write and the journal's, change nothing.
 from __future__ import annotations
 
 import datetime as dt
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -28,7 +27,7 @@ from tetra.cycle.orders import send_recommendations
 from tetra.data.ports import Store
 from tetra.execution import BrokerEvent, OrderStatus, reconcile
 from tetra.portfolio import Ledger, StoredBooks, ledger_as_of, parse_book
-from tetra.testing.brokers import Rig, trading_rig
+from tetra.testing.brokers import Rig, eventually, trading_rig
 from tetra.testing.brokers.alpaca import KEY_ID, SECRET, FakeAlpaca
 from tetra.testing.brokers.alpaca_stream import FakeAlpacaStream
 
@@ -40,15 +39,6 @@ DECIDED = dt.date(2025, 2, 28)  # the session whose close the recommendation was
 CAPITAL = D("25000")
 PAID = D(4) * D("499.5") + D(6) * D("500.25")  # 4,999.50
 DECISION = D("499.87")  # the recommendation's close
-
-
-def eventually(check: Callable[[], bool], seconds: float = 5.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.02)
-    return False
 
 
 @dataclass

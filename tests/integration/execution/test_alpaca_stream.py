@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
@@ -15,22 +14,13 @@ from tetra.core.clock import FixedClock
 from tetra.data.store_kind import StoreKind
 from tetra.execution import OrderRequest, OrderStatus, Side, reconcile
 from tetra.testing import InMemoryStore
-from tetra.testing.brokers import Rig, trading_rig
+from tetra.testing.brokers import Rig, eventually, trading_rig
 from tetra.testing.brokers.alpaca import KEY_ID, SECRET, FakeAlpaca
 from tetra.testing.brokers.alpaca_stream import FakeAlpacaStream
 
 S = OrderStatus
 D = Decimal
 START = dt.datetime(2025, 3, 3, 14, 30, tzinfo=dt.UTC)
-
-
-def eventually(check: Callable[[], bool], seconds: float = 5.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.02)
-    return False
 
 
 @pytest.fixture

@@ -4,6 +4,6 @@
 """
 
 from tetra.testing.brokers.memory import InMemoryBroker
-from tetra.testing.brokers.rig import PRICES, Rig, book_snapshot, trading_rig
+from tetra.testing.brokers.rig import PRICES, Rig, book_snapshot, eventually, trading_rig
 
-__all__ = ["PRICES", "InMemoryBroker", "Rig", "book_snapshot", "trading_rig"]
+__all__ = ["PRICES", "InMemoryBroker", "Rig", "book_snapshot", "eventually", "trading_rig"]

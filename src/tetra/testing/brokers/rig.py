@@ -8,6 +8,8 @@ symbols, so tests (ours and users') need one line to get a working OMS.
 from __future__ import annotations
 
 import datetime as dt
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -87,3 +89,14 @@ def trading_rig(
     journal = ExecutionJournal(store)
     manager = OrderManager(journal, brokers, risk, clock=clock, hours=hours, ledger=ledger)
     return Rig(manager, journal, risk, clock, store, book)
+
+
+def eventually(check: Callable[[], bool], seconds: float = 5.0) -> bool:
+    """Return whether `check()` came true within `seconds` (polled every 20 ms): for what a
+    broker's stream delivers on its own thread."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.02)
+    return False
